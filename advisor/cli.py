@@ -1,0 +1,198 @@
+"""The broker-advisor command: recommend, guide, schema, probe, sandbox, report, or the app."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+
+from advisor import __version__
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+
+# Feature packages that add their own subcommands through a register(subparsers) function.
+_FEATURE_CLIS = ("advisor.probe.cli", "advisor.sandbox.cli", "advisor.report.cli")
+
+
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    from advisor import engine, text_output, workload
+
+    try:
+        wl = workload.load_workload(args.file)
+    except workload.WorkloadFileError as error:
+        return _fail_lines(f"cannot use workload file {error.path}:", error.problems)
+    recommendation = engine.recommend(wl, what_if=not args.no_what_if)
+    if args.format == "json":
+        print(recommendation.model_dump_json(indent=2))
+    else:
+        print(text_output.format_recommendation(recommendation))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from advisor import recommendation, workload
+
+    if args.what == "recommendation":
+        schema = recommendation.Recommendation.model_json_schema()
+    else:
+        schema = workload.workload_json_schema()
+    print(json.dumps(schema, indent=2))
+    return EXIT_OK
+
+
+def _cmd_guide(args: argparse.Namespace) -> int:
+    from advisor import guide
+
+    loaded = guide.load_guide()
+    if args.search:
+        hits = loaded.search(" ".join([args.section or "", *args.search]).strip())
+        for section in hits:
+            print(f"{section.id:32} {section.title}")
+        return EXIT_OK if hits else EXIT_FAIL
+    if not args.section:
+        for part in loaded.parts:
+            print(f"{part.title}")
+            for section_id in part.section_ids:
+                section = loaded.sections[section_id]
+                indent = "  " if section.level == 2 else "    "
+                print(f"{indent}{section.id:34} {section.title}")
+        return EXIT_OK
+    try:
+        print(loaded.section_with_children(args.section), end="")
+    except KeyError as error:
+        return _fail_lines(str(error.args[0]), ["list the sections with: broker-advisor guide"])
+    return EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from advisor import rules
+
+    book = rules.load_rulebook()
+    print(f"{len(book.rules)} rules, {len(book.patterns)} patterns, hash {book.digest[:16]}")
+    for rule in book.rules:
+        brokers = ", ".join(f"{e.broker.value}:{e.kind.value}" for e in rule.effects)
+        print(f"  {rule.id:40} {brokers}")
+    return EXIT_OK
+
+
+def _fail_lines(head: str, lines: Sequence[str]) -> int:
+    print(f"error: {head}", file=sys.stderr)
+    for line in lines:
+        print(f"  - {line}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def has_display() -> bool:
+    """Whether a desktop session (or an explicit Qt platform) is available."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_app(file: str | None) -> int:
+    if not has_display():
+        print("No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app "
+              "cannot open.\nUse the command line instead, for example:\n"
+              "  broker-advisor recommend assets/presets/celery-background-jobs.yaml\n"
+              "  broker-advisor probe redis://localhost:6379/0\n"
+              "or run the app offscreen: QT_QPA_PLATFORM=offscreen broker-advisor screenshot ...\n"
+              "See 'broker-advisor --help' for every command.", file=sys.stderr)
+        return EXIT_USAGE
+    launch = _plugin("broker_advisor.gui", "desktop")
+    if launch is None:
+        print("error: the desktop app is not installed (the 'ui' package is missing); "
+              "use the command line: broker-advisor --help", file=sys.stderr)
+        return EXIT_USAGE
+    return int(launch([file] if file else []))
+
+
+def _plugin(group: str, name: str) -> Callable[..., int] | None:
+    for entry in metadata.entry_points(group=group):
+        if entry.name == name:
+            try:
+                loaded: Callable[..., int] = entry.load()
+            except ImportError:
+                return None
+            return loaded
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broker-advisor",
+        description="Choose between Redis, RabbitMQ and Kafka for a workload, probe live brokers "
+                    "and export reports. With no command (or a workload FILE) the desktop app "
+                    "opens.")
+    parser.add_argument("--version", action="version", version=f"broker-advisor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    rec = sub.add_parser("recommend", help="recommend a broker for a workload file")
+    rec.add_argument("file", help="workload file (.yaml, .yml or .json)")
+    rec.add_argument("--format", choices=("text", "json"), default="text")
+    rec.add_argument("--no-what-if", action="store_true", help="skip the what-if analysis")
+    rec.set_defaults(func=_cmd_recommend)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of workload files")
+    schema.add_argument("what", nargs="?", choices=("workload", "recommendation"),
+                        default="workload")
+    schema.set_defaults(func=_cmd_schema)
+
+    guide = sub.add_parser("guide", help="print a section of the built-in guide")
+    guide.add_argument("section", nargs="?", help="section id, e.g. redis.streams (none: list)")
+    guide.add_argument("--search", nargs="+", metavar="WORD", help="find sections by words")
+    guide.set_defaults(func=_cmd_guide)
+
+    rules_cmd = sub.add_parser("rules", help="list the loaded rules")
+    rules_cmd.set_defaults(func=_cmd_rules)
+
+    for module_name in _FEATURE_CLIS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
+        if len(args_list) > 1:
+            parser.error(f"unknown command '{args_list[0]}'")
+        file = args_list[0] if args_list else None
+        if file is not None and not Path(file).exists():
+            parser.error(f"'{file}' is neither a command nor an existing workload file")
+        return _run_guarded(lambda: _open_app(file))
+    args = parser.parse_args(args_list)
+    return _run_guarded(lambda: int(args.func(args)))
+
+
+def _run_guarded(action: Callable[[], int]) -> int:
+    """Run a command; known errors become a message and exit 2, never a traceback."""
+    from advisor import guide, rules
+
+    try:
+        return action()
+    except (rules.RulebookError, guide.GuideError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""Parse broker URLs into ProbeTargets, read them from the environment, and redact passwords.
+
+Accepted forms (default ports in brackets)::
+
+    redis://[user:password@]host[:6379][/db]          rediss://...  (TLS)
+    redis+sentinel://[user:password@]host[:26379][,host:port...]/master_name[/db]
+    rediss+sentinel://...                             (TLS to Sentinels and master)
+    amqp://[user:password@]host[:5672][/vhost]        amqps://...  [:5671] (vhost URL-encoded,
+                                                      %2F is '/', no path means '/')
+    kafka://host[:9092][,host:port...]                kafka+ssl://...
+        SASL via userinfo or ?sasl_mechanism=PLAIN&username=u&password=p
+
+`parse_target(text)` raises `TargetError` (a ValueError whose message names the problem and shows
+the URL with its password redacted). `targets_from_env()` reads REDIS_URL, CELERY_BROKER_URL or
+AMQP_URL, and KAFKA_BOOTSTRAP_SERVERS (a plain host:port list). `redact(url)` replaces passwords
+(userinfo and password-like query parameters) with `***`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, quote, unquote, urlencode
+
+from advisor.probe.models import Endpoint, ProbeTarget
+from advisor.workload import Broker
+
+REDACTED = "***"
+
+# scheme -> (broker, tls, default port)
+SCHEMES: dict[str, tuple[Broker, bool, int]] = {
+    "redis": (Broker.REDIS, False, 6379),
+    "rediss": (Broker.REDIS, True, 6379),
+    "redis+sentinel": (Broker.REDIS, False, 26379),
+    "rediss+sentinel": (Broker.REDIS, True, 26379),
+    "amqp": (Broker.RABBITMQ, False, 5672),
+    "amqps": (Broker.RABBITMQ, True, 5671),
+    "kafka": (Broker.KAFKA, False, 9092),
+    "kafka+ssl": (Broker.KAFKA, True, 9092),
+    "kafka+sasl_ssl": (Broker.KAFKA, True, 9092),
+    "kafka+sasl_plaintext": (Broker.KAFKA, False, 9092),
+}
+
+SECRET_QUERY_KEYS = frozenset({"password", "sasl_password", "sasl_plain_password", "pass",
+                               "secret", "token", "ssl_password"})
+
+_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<rest>.*)$", re.DOTALL)
+_SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"})
+
+
+class TargetError(ValueError):
+    """A target URL that cannot be probed; the message says what is wrong (no passwords)."""
+
+
+def _split(url: str) -> tuple[str, str, str, str, str]:
+    """Split into scheme, userinfo, hostlist, path, query without validating hosts."""
+    match = _URL_RE.match(url.strip())
+    if not match:
+        raise TargetError(f"{redact(url)!r}: missing scheme; expected e.g. redis://host:6379, "
+                          "amqp://host:5672/vhost or kafka://host:9092")
+    scheme, rest = match["scheme"].lower(), match["rest"]
+    rest, _, _fragment = rest.partition("#")
+    rest, _, query = rest.partition("?")
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, hostlist = netloc.rpartition("@")
+    if not at:
+        userinfo, hostlist = "", netloc
+    return scheme, userinfo, hostlist, slash + path, query
+
+
+def redact(url: str) -> str:
+    """The URL with the userinfo password and password-like query values replaced by ***."""
+    match = _URL_RE.match(url.strip())
+    if not match:
+        return url
+    scheme, userinfo, hostlist, path, query = _split(url)
+    netloc = hostlist
+    if userinfo:
+        user, colon, _password = userinfo.partition(":")
+        netloc = f"{user}:{REDACTED}@{hostlist}" if colon else f"{user}@{hostlist}"
+    if query:
+        pairs = [(k, REDACTED if k.lower() in SECRET_QUERY_KEYS else v)
+                 for k, v in parse_qsl(query, keep_blank_values=True)]
+        query = urlencode(pairs, safe="*")
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def _parse_endpoints(hostlist: str, default_port: int, shown: str) -> tuple[Endpoint, ...]:
+    if not hostlist.strip():
+        raise TargetError(f"{shown!r}: no host given")
+    endpoints = []
+    for raw in hostlist.split(","):
+        item = raw.strip()
+        if not item:
+            raise TargetError(f"{shown!r}: empty host in the host list")
+        if item.startswith("["):
+            host, bracket, tail = item[1:].partition("]")
+            if not bracket or (tail and not tail.startswith(":")):
+                raise TargetError(f"{shown!r}: malformed IPv6 address {item!r}")
+            port_text = tail[1:] if tail else ""
+        elif item.count(":") > 1:
+            raise TargetError(f"{shown!r}: IPv6 address {item!r} must be in brackets, "
+                              "e.g. [::1]:6379")
+        else:
+            host, _, port_text = item.partition(":")
+        if not host:
+            raise TargetError(f"{shown!r}: empty host name in {item!r}")
+        if not re.fullmatch(r"[A-Za-z0-9._\-:%]+", host):
+            raise TargetError(f"{shown!r}: invalid host name {host!r}")
+        if port_text == "":
+            port = default_port
+        elif not port_text.isdigit():
+            raise TargetError(f"{shown!r}: port {port_text!r} is not a number")
+        else:
+            port = int(port_text)
+            if not 1 <= port <= 65535:
+                raise TargetError(f"{shown!r}: port {port} is out of range 1-65535")
+        endpoints.append(Endpoint(host=host, port=port))
+    return tuple(endpoints)
+
+
+def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget:
+    """Parse a broker URL; raise TargetError naming what is wrong."""
+    url = text.strip()
+    shown = redact(url)
+    scheme, userinfo, hostlist, path, query = _split(url)
+    if scheme not in SCHEMES:
+        known = ", ".join(f"{s}://" for s in SCHEMES)
+        raise TargetError(f"{shown!r}: unknown scheme {scheme!r}; expected one of {known}")
+    broker, tls, default_port = SCHEMES[scheme]
+    if broker is not Broker.KAFKA and "," in hostlist and "sentinel" not in scheme:
+        raise TargetError(f"{shown!r}: several hosts are only allowed for redis+sentinel:// "
+                          "and kafka://")
+    endpoints = _parse_endpoints(hostlist, default_port, shown)
+
+    username: str | None = None
+    password: str | None = None
+    if userinfo:
+        user, colon, secret = userinfo.partition(":")
+        username = unquote(user) or None
+        password = unquote(secret) if colon else None
+    options: dict[str, str] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        options[key] = value
+
+    database: int | None = None
+    sentinel_master: str | None = None
+    vhost: str | None = None
+    sasl_mechanism: str | None = None
+    segments = [s for s in path.split("/")[1:]]
+    if broker is Broker.REDIS:
+        if "sentinel" in scheme:
+            if not segments or not segments[0]:
+                raise TargetError(f"{shown!r}: Sentinel URL needs the master name as its path, "
+                                  "e.g. redis+sentinel://host:26379/mymaster")
+            sentinel_master = unquote(segments[0])
+            segments = segments[1:]
+        db_text = segments[0] if segments else ""
+        if len([s for s in segments if s]) > 1:
+            raise TargetError(f"{shown!r}: unexpected path {path!r}; only a database number "
+                              "may follow the host")
+        if db_text:
+            if not db_text.isdigit():
+                raise TargetError(f"{shown!r}: database {db_text!r} is not a number")
+            database = int(db_text)
+        elif "db" in options:
+            if not options["db"].isdigit():
+                raise TargetError(f"{shown!r}: database {options['db']!r} is not a number")
+            database = int(options.pop("db"))
+    elif broker is Broker.RABBITMQ:
+        if len(segments) > 1:
+            raise TargetError(f"{shown!r}: the vhost must be one path segment; write '/' "
+                              "inside it as %2F")
+        vhost = unquote(segments[0]) if segments and segments[0] else "/"
+    else:
+        if path.strip("/"):
+            raise TargetError(f"{shown!r}: kafka URLs take no path (got {path!r})")
+        query_user = options.pop("username", None) or options.pop("sasl_plain_username", None)
+        query_password = None
+        for key in ("password", "sasl_password", "sasl_plain_password"):
+            query_password = options.pop(key, None) or query_password
+        username = username or query_user
+        password = password or query_password
+        mechanism = options.pop("sasl_mechanism", None)
+        if mechanism is None and (username or password):
+            mechanism = "PLAIN"
+        if mechanism is not None:
+            mechanism = mechanism.upper()
+            if mechanism not in _SASL_MECHANISMS:
+                raise TargetError(f"{shown!r}: unknown sasl_mechanism {mechanism!r}; expected "
+                                  f"one of {', '.join(sorted(_SASL_MECHANISMS))}")
+            if mechanism in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512") and not (
+                    username and password):
+                raise TargetError(f"{shown!r}: sasl_mechanism {mechanism} needs both a "
+                                  "username and a password")
+        sasl_mechanism = mechanism
+    for key in list(options):
+        if key.lower() in SECRET_QUERY_KEYS:
+            raise TargetError(f"{shown!r}: put the password in the userinfo "
+                              f"(user:password@host), not in the query parameter {key!r}")
+    if management_url is not None:
+        if broker is not Broker.RABBITMQ:
+            raise TargetError(f"{shown!r}: a management URL only applies to RabbitMQ targets")
+        if not re.match(r"^https?://[^/\s]+", management_url.strip()):
+            raise TargetError(f"{redact(management_url)!r}: the management URL must be "
+                              "http(s)://host:port")
+    return ProbeTarget(
+        broker=broker, url=url, display_url=shown, scheme=scheme, endpoints=endpoints, tls=tls,
+        username=username, password=password, database=database,
+        sentinel_master=sentinel_master, vhost=vhost, sasl_mechanism=sasl_mechanism,
+        management_url=management_url.strip() if management_url else None, options=options,
+    )
+
+
+def kafka_url_from_bootstrap(servers: str) -> str:
+    """Turn a plain 'host:port,host:port' list (KAFKA_BOOTSTRAP_SERVERS) into a kafka:// URL."""
+    hosts = ",".join(s.strip() for s in servers.split(",") if s.strip())
+    if "://" in hosts:
+        return hosts
+    return f"kafka://{hosts}"
+
+
+def targets_from_env(env: Mapping[str, str] | None = None) -> list[ProbeTarget]:
+    """Targets named by REDIS_URL, CELERY_BROKER_URL / AMQP_URL and KAFKA_BOOTSTRAP_SERVERS.
+
+    RABBITMQ_MANAGEMENT_URL, when set, is attached to the RabbitMQ target. Raises TargetError
+    naming the variable when one is malformed; returns [] when none is set.
+    """
+    environ = os.environ if env is None else env
+    management = environ.get("RABBITMQ_MANAGEMENT_URL") or None
+    found: list[tuple[str, str]] = []
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "AMQP_URL"):
+        if environ.get(name, "").strip():
+            found.append((name, environ[name].strip()))
+    if environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip():
+        found.append(("KAFKA_BOOTSTRAP_SERVERS",
+                      kafka_url_from_bootstrap(environ["KAFKA_BOOTSTRAP_SERVERS"])))
+    targets: list[ProbeTarget] = []
+    seen: set[str] = set()
+    for name, url in found:
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            target = parse_target(url)
+            if target.broker is Broker.RABBITMQ and management:
+                target = parse_target(url, management_url=management)
+        except TargetError as error:
+            raise TargetError(f"{name}: {error}") from None
+        targets.append(target)
+    return targets
+
+
+def userinfo(username: str | None, password: str | None) -> str:
+    """Percent-encoded 'user:password@' for building URLs (tests and tools)."""
+    if username is None and password is None:
+        return ""
+    user = quote(username or "", safe="")
+    return f"{user}:{quote(password, safe='')}@" if password is not None else f"{user}@"

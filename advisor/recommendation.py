@@ -1,0 +1,141 @@
+"""The engine's answer: brokers ranked, with reasons, pattern, sizing, advice and the what-if."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.workload import Broker
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReasonKind(StrEnum):
+    """Whether a reason speaks for a broker, against it, or rules it out."""
+
+    PRO = "pro"
+    CON = "con"
+    KNOCKOUT = "knockout"
+
+
+class Reason(_Model):
+    """One fired rule's verdict on one broker, traceable to the rule and the guide."""
+
+    rule_id: str = Field(title="Rule", description="Id of the rule that produced this reason.")
+    broker: Broker = Field(title="Broker")
+    kind: ReasonKind = Field(title="Kind")
+    weight: float = Field(ge=0, title="Weight", description="Score points added or removed.")
+    text: str = Field(title="Reason", description="The reason in plain words.")
+    citation: str = Field(title="Guide section", description="Id of the guide section it rests on.")
+    citation_title: str = Field("", title="Guide section title")
+
+
+class Advice(_Model):
+    """A configuration or design recommendation for one broker."""
+
+    broker: Broker = Field(title="Broker")
+    text: str = Field(title="Advice")
+    rule_id: str = Field("", title="Rule", description="The rule or sizing step that gave it.")
+    citation: str = Field("", title="Guide section")
+    setting: str = Field("", title="Setting", description="A configuration key, when there is one.")
+    value: str = Field("", title="Value", description="The suggested value of that setting.")
+
+
+class Pattern(_Model):
+    """How to use a broker for this workload."""
+
+    broker: Broker = Field(title="Broker")
+    pattern_id: str = Field(title="Pattern id")
+    name: str = Field(title="Pattern", description="e.g. 'Streams with consumer groups'.")
+    summary: str = Field(title="Summary")
+    steps: list[str] = Field(default_factory=list, title="How")
+    citation: str = Field("", title="Guide section")
+
+
+class BrokerAssessment(_Model):
+    """Everything the engine concluded about one broker."""
+
+    broker: Broker = Field(title="Broker")
+    rank: int = Field(ge=1, title="Rank")
+    score: float = Field(ge=0, le=100, title="Score", description="0-100; 0 when knocked out.")
+    raw_score: float = Field(title="Raw score", description="Sum of rule weights before scaling.")
+    knocked_out: bool = Field(title="Knocked out")
+    knockouts: list[Reason] = Field(default_factory=list, title="Knockouts")
+    pros: list[Reason] = Field(default_factory=list, title="For")
+    cons: list[Reason] = Field(default_factory=list, title="Against")
+    pattern: Pattern | None = Field(None, title="Pattern to use")
+    advice: list[Advice] = Field(default_factory=list, title="Configuration advice")
+
+
+class ConfidenceLevel(StrEnum):
+    """How clear-cut the decision is."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Confidence(_Model):
+    """Confidence derived from the margin between the first two brokers."""
+
+    level: ConfidenceLevel = Field(title="Confidence")
+    margin: float = Field(title="Margin", description="Score points between first and second.")
+    explanation: str = Field(title="Explanation")
+
+
+class Capacity(_Model):
+    """Sizing derived from the workload (see the guide's sizing sections)."""
+
+    avg_bandwidth_bytes_per_s: float = Field(title="Average bandwidth (B/s)")
+    peak_bandwidth_bytes_per_s: float = Field(title="Peak bandwidth (B/s)")
+    messages_per_day: float = Field(title="Messages per day")
+    retained_messages: float = Field(title="Messages retained")
+    retained_bytes: float = Field(title="Bytes retained (one copy)")
+    redis_memory_bytes: float = Field(title="Redis memory to hold the retained data (B)")
+    kafka_partitions: int = Field(title="Kafka partitions (estimate)")
+    kafka_replication_factor: int = Field(title="Kafka replication factor")
+    kafka_disk_bytes: float = Field(title="Kafka disk, all replicas (B)")
+    rabbitmq_queue_depth_at_peak: float = Field(title="RabbitMQ backlog after 10 min at peak "
+                                                      "with consumers stalled (messages)")
+    nodes_needed: int = Field(title="Broker nodes for the tolerated failures")
+
+
+class WhatIf(_Model):
+    """A numeric requirement whose change, past a threshold, changes the winner."""
+
+    field: str = Field(title="Field")
+    field_title: str = Field(title="Requirement")
+    unit: str = Field("", title="Unit")
+    current: float = Field(title="Current value")
+    threshold: float = Field(title="Threshold")
+    direction: str = Field(title="Direction", description="'above' or 'below'.")
+    new_winner: Broker = Field(title="New winner")
+    text: str = Field(title="What would change the answer")
+
+
+class Recommendation(_Model):
+    """The ranked recommendation for one workload."""
+
+    schema_version: str = Field(SCHEMA_VERSION, title="Schema version")
+    app_version: str = Field(title="App version")
+    rulebook_hash: str = Field(title="Rulebook hash", description="SHA-256 of the rule files.")
+    workload_name: str = Field(title="Workload")
+    winner: Broker | None = Field(title="Recommended broker",
+                                  description="None when every broker is knocked out.")
+    ranking: list[BrokerAssessment] = Field(title="Ranking", description="Best first.")
+    confidence: Confidence = Field(title="Confidence")
+    capacity: Capacity = Field(title="Capacity estimates")
+    what_if: list[WhatIf] = Field(default_factory=list, title="What would change the answer")
+    summary: str = Field(title="Summary")
+
+    def assessment(self, broker: Broker) -> BrokerAssessment:
+        """The assessment of one broker."""
+        for item in self.ranking:
+            if item.broker == broker:
+                return item
+        raise KeyError(broker)
