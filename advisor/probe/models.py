@@ -78,33 +78,50 @@ class ProbeTarget(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     broker: Broker = Field(title="Broker", description="Which broker this target speaks to.")
-    url: str = Field(title="URL", exclude=True, repr=False,
-                     description="The address as given, credentials included (never dumped).")
-    display_url: str = Field(title="Display URL",
-                             description="The address with any password removed.")
+    url: str = Field(
+        title="URL",
+        exclude=True,
+        repr=False,
+        description="The address as given, credentials included (never dumped).",
+    )
+    display_url: str = Field(
+        title="Display URL", description="The address with any password removed."
+    )
     scheme: str = Field(title="Scheme", description="URL scheme, e.g. redis, rediss, amqps.")
-    endpoints: tuple[Endpoint, ...] = Field(title="Endpoints", min_length=1,
-                                            description="Hosts to dial (Sentinels, Kafka "
-                                                        "bootstrap servers, or the one server).")
+    endpoints: tuple[Endpoint, ...] = Field(
+        title="Endpoints",
+        min_length=1,
+        description="Hosts to dial (Sentinels, Kafka bootstrap servers, or the one server).",
+    )
     tls: bool = Field(False, title="TLS", description="Whether the scheme asks for TLS.")
     username: str | None = Field(None, title="User name", description="User name, if any.")
-    password: str | None = Field(None, title="Password", exclude=True, repr=False,
-                                 description="Password (never dumped).")
-    database: int | None = Field(None, title="Redis database", ge=0,
-                                 description="Redis logical database number.")
-    sentinel_master: str | None = Field(None, title="Sentinel master name",
-                                        description="Master group name, for redis+sentinel.")
-    vhost: str | None = Field(None, title="Virtual host",
-                              description="RabbitMQ virtual host, decoded (%2F is '/').")
-    sasl_mechanism: str | None = Field(None, title="SASL mechanism",
-                                       description="Kafka SASL mechanism, e.g. PLAIN, "
-                                                   "SCRAM-SHA-256.")
-    management_url: str | None = Field(None, title="Management URL", exclude=True, repr=False,
-                                       description="RabbitMQ management HTTP API base URL, "
-                                                   "credentials included (never dumped).")
-    options: dict[str, str] = Field(default_factory=dict, title="Options",
-                                    description="Other query parameters, passed to the probe "
-                                                "(never secrets).")
+    password: str | None = Field(
+        None, title="Password", exclude=True, repr=False, description="Password (never dumped)."
+    )
+    database: int | None = Field(
+        None, title="Redis database", ge=0, description="Redis logical database number."
+    )
+    sentinel_master: str | None = Field(
+        None, title="Sentinel master name", description="Master group name, for redis+sentinel."
+    )
+    vhost: str | None = Field(
+        None, title="Virtual host", description="RabbitMQ virtual host, decoded (%2F is '/')."
+    )
+    sasl_mechanism: str | None = Field(
+        None, title="SASL mechanism", description="Kafka SASL mechanism, e.g. PLAIN, SCRAM-SHA-256."
+    )
+    management_url: str | None = Field(
+        None,
+        title="Management URL",
+        exclude=True,
+        repr=False,
+        description="RabbitMQ management HTTP API base URL, credentials included (never dumped).",
+    )
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        title="Options",
+        description="Other query parameters, passed to the probe (never secrets).",
+    )
 
     @property
     def endpoint(self) -> Endpoint:
@@ -130,16 +147,26 @@ class ProbeCheck(BaseModel):
     title: str = Field(title="Title", description="What was checked, in a few words.")
     stage: Stage = Field(title="Stage", description="Connection stage the check belongs to.")
     status: CheckStatus = Field(title="Status")
-    duration_ms: float = Field(0.0, title="Duration", ge=0, json_schema_extra={"unit": "ms"},
-                               description="Wall-clock time the check took.")
-    figures: dict[str, Figure] = Field(default_factory=dict, title="Figures",
-                                       description="Measured or reported values; units in names.")
+    duration_ms: float = Field(
+        0.0,
+        title="Duration",
+        ge=0,
+        json_schema_extra={"unit": "ms"},
+        description="Wall-clock time the check took.",
+    )
+    figures: dict[str, Figure] = Field(
+        default_factory=dict,
+        title="Figures",
+        description="Measured or reported values; units in names.",
+    )
     details: str = Field("", title="Details", description="What happened, in one or two lines.")
     hint: str = Field("", title="Hint", description="What to do about a failure or warning.")
-    failure_class: FailureClass | None = Field(None, title="Failure class",
-                                               description="Why it failed (failed checks only).")
-    skipped_reason: str = Field("", title="Skipped because",
-                                description="Why the check did not run (skipped checks only).")
+    failure_class: FailureClass | None = Field(
+        None, title="Failure class", description="Why it failed (failed checks only)."
+    )
+    skipped_reason: str = Field(
+        "", title="Skipped because", description="Why the check did not run (skipped checks only)."
+    )
 
 
 class ProbeEvent(BaseModel):
@@ -163,8 +190,9 @@ class Verdict(BaseModel):
 
     requirement: str = Field(title="Requirement", description="Stable id, e.g. durability.")
     status: CheckStatus = Field(title="Status")
-    evidence: str | None = Field(None, title="Evidence check id",
-                                 description="The check whose result decides this verdict.")
+    evidence: str | None = Field(
+        None, title="Evidence check id", description="The check whose result decides this verdict."
+    )
     message: str = Field(title="Message", description="What was found.")
     advice: str = Field("", title="Advice", description="What to change, if anything.")
 
@@ -176,21 +204,31 @@ class ProbeSummary(BaseModel):
 
     product: str | None = Field(None, title="Product", description="Server product name.")
     version: str | None = Field(None, title="Version", description="Server version.")
-    mode: str | None = Field(None, title="Mode",
-                             description="e.g. standalone, sentinel, cluster, kraft.")
-    persistence: str | None = Field(None, title="Persistence",
-                                    description="How data survives a restart, in a few words.")
-    replication: str | None = Field(None, title="Replication",
-                                    description="Role and replicas, in a few words.")
+    mode: str | None = Field(
+        None, title="Mode", description="e.g. standalone, sentinel, cluster, kraft."
+    )
+    persistence: str | None = Field(
+        None, title="Persistence", description="How data survives a restart, in a few words."
+    )
+    replication: str | None = Field(
+        None, title="Replication", description="Role and replicas, in a few words."
+    )
     nodes: int | None = Field(None, title="Nodes", ge=0, description="Known broker nodes.")
-    replicas: int | None = Field(None, title="Replicas", ge=0,
-                                 description="Connected replicas of the probed node.")
-    max_message_bytes: int | None = Field(None, title="Largest message accepted", ge=0,
-                                          json_schema_extra={"unit": "bytes"},
-                                          description="The broker's configured size limit.")
-    facts: dict[str, Figure | bool | None] = Field(default_factory=dict, title="Other facts",
-                                                   description="Further broker-specific facts "
-                                                               "(keys are snake_case).")
+    replicas: int | None = Field(
+        None, title="Replicas", ge=0, description="Connected replicas of the probed node."
+    )
+    max_message_bytes: int | None = Field(
+        None,
+        title="Largest message accepted",
+        ge=0,
+        json_schema_extra={"unit": "bytes"},
+        description="The broker's configured size limit.",
+    )
+    facts: dict[str, Figure | bool | None] = Field(
+        default_factory=dict,
+        title="Other facts",
+        description="Further broker-specific facts (keys are snake_case).",
+    )
 
 
 class ProbeResult(BaseModel):
@@ -206,10 +244,13 @@ class ProbeResult(BaseModel):
     budget_ms: float = Field(title="Budget", ge=0, json_schema_extra={"unit": "ms"})
     checks: list[ProbeCheck] = Field(default_factory=list, title="Checks")
     summary: ProbeSummary = Field(default_factory=ProbeSummary, title="Summary")
-    verdicts: list[Verdict] | None = Field(None, title="Verdicts",
-                                           description="Workload requirements judged against "
-                                                       "the checks (only when a workload is "
-                                                       "given).")
+    verdicts: list[Verdict] | None = Field(
+        None,
+        title="Verdicts",
+        description="Workload requirements judged against "
+        "the checks (only when a workload is "
+        "given).",
+    )
 
     @property
     def status(self) -> CheckStatus:

@@ -42,8 +42,9 @@ SCHEMES: dict[str, tuple[Broker, bool, int]] = {
     "kafka+sasl_plaintext": (Broker.KAFKA, False, 9092),
 }
 
-SECRET_QUERY_KEYS = frozenset({"password", "sasl_password", "sasl_plain_password", "pass",
-                               "secret", "token", "ssl_password"})
+SECRET_QUERY_KEYS = frozenset(
+    {"password", "sasl_password", "sasl_plain_password", "pass", "secret", "token", "ssl_password"}
+)
 
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<rest>.*)$", re.DOTALL)
 _SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"})
@@ -57,8 +58,10 @@ def _split(url: str) -> tuple[str, str, str, str, str]:
     """Split into scheme, userinfo, hostlist, path, query without validating hosts."""
     match = _URL_RE.match(url.strip())
     if not match:
-        raise TargetError(f"{redact(url)!r}: missing scheme; expected e.g. redis://host:6379, "
-                          "amqp://host:5672/vhost or kafka://host:9092")
+        raise TargetError(
+            f"{redact(url)!r}: missing scheme; expected e.g. redis://host:6379, "
+            "amqp://host:5672/vhost or kafka://host:9092"
+        )
     scheme, rest = match["scheme"].lower(), match["rest"]
     rest, _, _fragment = rest.partition("#")
     rest, _, query = rest.partition("?")
@@ -80,8 +83,10 @@ def redact(url: str) -> str:
         user, colon, _password = userinfo.partition(":")
         netloc = f"{user}:{REDACTED}@{hostlist}" if colon else f"{user}@{hostlist}"
     if query:
-        pairs = [(k, REDACTED if k.lower() in SECRET_QUERY_KEYS else v)
-                 for k, v in parse_qsl(query, keep_blank_values=True)]
+        pairs = [
+            (k, REDACTED if k.lower() in SECRET_QUERY_KEYS else v)
+            for k, v in parse_qsl(query, keep_blank_values=True)
+        ]
         query = urlencode(pairs, safe="*")
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
@@ -100,8 +105,9 @@ def _parse_endpoints(hostlist: str, default_port: int, shown: str) -> tuple[Endp
                 raise TargetError(f"{shown!r}: malformed IPv6 address {item!r}")
             port_text = tail[1:] if tail else ""
         elif item.count(":") > 1:
-            raise TargetError(f"{shown!r}: IPv6 address {item!r} must be in brackets, "
-                              "e.g. [::1]:6379")
+            raise TargetError(
+                f"{shown!r}: IPv6 address {item!r} must be in brackets, e.g. [::1]:6379"
+            )
         else:
             host, _, port_text = item.partition(":")
         if not host:
@@ -130,8 +136,9 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
         raise TargetError(f"{shown!r}: unknown scheme {scheme!r}; expected one of {known}")
     broker, tls, default_port = SCHEMES[scheme]
     if broker is not Broker.KAFKA and "," in hostlist and "sentinel" not in scheme:
-        raise TargetError(f"{shown!r}: several hosts are only allowed for redis+sentinel:// "
-                          "and kafka://")
+        raise TargetError(
+            f"{shown!r}: several hosts are only allowed for redis+sentinel:// and kafka://"
+        )
     endpoints = _parse_endpoints(hostlist, default_port, shown)
 
     username: str | None = None
@@ -152,14 +159,17 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
     if broker is Broker.REDIS:
         if "sentinel" in scheme:
             if not segments or not segments[0]:
-                raise TargetError(f"{shown!r}: Sentinel URL needs the master name as its path, "
-                                  "e.g. redis+sentinel://host:26379/mymaster")
+                raise TargetError(
+                    f"{shown!r}: Sentinel URL needs the master name as its path, "
+                    "e.g. redis+sentinel://host:26379/mymaster"
+                )
             sentinel_master = unquote(segments[0])
             segments = segments[1:]
         db_text = segments[0] if segments else ""
         if len([s for s in segments if s]) > 1:
-            raise TargetError(f"{shown!r}: unexpected path {path!r}; only a database number "
-                              "may follow the host")
+            raise TargetError(
+                f"{shown!r}: unexpected path {path!r}; only a database number may follow the host"
+            )
         if db_text:
             if not db_text.isdigit():
                 raise TargetError(f"{shown!r}: database {db_text!r} is not a number")
@@ -169,10 +179,14 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
                 raise TargetError(f"{shown!r}: database {options['db']!r} is not a number")
             database = int(options.pop("db"))
     elif broker is Broker.RABBITMQ:
-        if len(segments) > 1:
-            raise TargetError(f"{shown!r}: the vhost must be one path segment; write '/' "
-                              "inside it as %2F")
-        vhost = unquote(segments[0]) if segments and segments[0] else "/"
+        raw_vhost = path[1:]
+        if raw_vhost == "/":  # Celery's amqp://host// spelling of the default vhost
+            raw_vhost = "%2F"
+        if "/" in raw_vhost:
+            raise TargetError(
+                f"{shown!r}: the vhost must be one path segment; write '/' inside it as %2F"
+            )
+        vhost = unquote(raw_vhost) or "/"
     else:
         if path.strip("/"):
             raise TargetError(f"{shown!r}: kafka URLs take no path (got {path!r})")
@@ -188,28 +202,45 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
         if mechanism is not None:
             mechanism = mechanism.upper()
             if mechanism not in _SASL_MECHANISMS:
-                raise TargetError(f"{shown!r}: unknown sasl_mechanism {mechanism!r}; expected "
-                                  f"one of {', '.join(sorted(_SASL_MECHANISMS))}")
+                raise TargetError(
+                    f"{shown!r}: unknown sasl_mechanism {mechanism!r}; expected "
+                    f"one of {', '.join(sorted(_SASL_MECHANISMS))}"
+                )
             if mechanism in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512") and not (
-                    username and password):
-                raise TargetError(f"{shown!r}: sasl_mechanism {mechanism} needs both a "
-                                  "username and a password")
+                username and password
+            ):
+                raise TargetError(
+                    f"{shown!r}: sasl_mechanism {mechanism} needs both a username and a password"
+                )
         sasl_mechanism = mechanism
     for key in list(options):
         if key.lower() in SECRET_QUERY_KEYS:
-            raise TargetError(f"{shown!r}: put the password in the userinfo "
-                              f"(user:password@host), not in the query parameter {key!r}")
+            raise TargetError(
+                f"{shown!r}: put the password in the userinfo "
+                f"(user:password@host), not in the query parameter {key!r}"
+            )
     if management_url is not None:
         if broker is not Broker.RABBITMQ:
             raise TargetError(f"{shown!r}: a management URL only applies to RabbitMQ targets")
         if not re.match(r"^https?://[^/\s]+", management_url.strip()):
-            raise TargetError(f"{redact(management_url)!r}: the management URL must be "
-                              "http(s)://host:port")
+            raise TargetError(
+                f"{redact(management_url)!r}: the management URL must be http(s)://host:port"
+            )
     return ProbeTarget(
-        broker=broker, url=url, display_url=shown, scheme=scheme, endpoints=endpoints, tls=tls,
-        username=username, password=password, database=database,
-        sentinel_master=sentinel_master, vhost=vhost, sasl_mechanism=sasl_mechanism,
-        management_url=management_url.strip() if management_url else None, options=options,
+        broker=broker,
+        url=url,
+        display_url=shown,
+        scheme=scheme,
+        endpoints=endpoints,
+        tls=tls,
+        username=username,
+        password=password,
+        database=database,
+        sentinel_master=sentinel_master,
+        vhost=vhost,
+        sasl_mechanism=sasl_mechanism,
+        management_url=management_url.strip() if management_url else None,
+        options=options,
     )
 
 
@@ -234,8 +265,12 @@ def targets_from_env(env: Mapping[str, str] | None = None) -> list[ProbeTarget]:
         if environ.get(name, "").strip():
             found.append((name, environ[name].strip()))
     if environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip():
-        found.append(("KAFKA_BOOTSTRAP_SERVERS",
-                      kafka_url_from_bootstrap(environ["KAFKA_BOOTSTRAP_SERVERS"])))
+        found.append(
+            (
+                "KAFKA_BOOTSTRAP_SERVERS",
+                kafka_url_from_bootstrap(environ["KAFKA_BOOTSTRAP_SERVERS"]),
+            )
+        )
     targets: list[ProbeTarget] = []
     seen: set[str] = set()
     for name, url in found:

@@ -1,0 +1,180 @@
+"""Staged pre-flight shared by all brokers: DNS resolve, TCP connect and TLS handshake.
+
+    ok = yield from preflight.run(ctx, endpoint, tls=ctx.target.tls, prefix="redis")
+
+yields the checks `<prefix>.resolve`, `<prefix>.connect` and (when tls) `<prefix>.tls`, each timed
+and bounded by `ctx.timeout()`, and returns True when the endpoint accepted a connection (and
+TLS). Clients hide the cause of a failure (pika raises bare socket errors, kafka-python turns
+everything into a bootstrap timeout); this names it. `tls_context(target)` builds the
+SSLContext the broker clients should also use (`?ssl_cert_reqs=none` disables verification,
+`?ssl_ca_certs=path` adds a CA file).
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Generator
+
+from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, ProbeTarget, Stage
+from advisor.probe.runner import ProbeContext, describe, tls_failure
+
+_FALSE = frozenset({"none", "false", "0", "no", "off", "cert_none"})
+
+
+def tls_context(target: ProbeTarget) -> ssl.SSLContext:
+    """An SSLContext honouring the target's ssl_cert_reqs / ssl_ca_certs query options."""
+    context = ssl.create_default_context(cafile=target.options.get("ssl_ca_certs") or None)
+    verify = target.options.get("ssl_cert_reqs", target.options.get("tls_verify", "required"))
+    if verify.lower() in _FALSE:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def resolve(host: str, port: int, timeout_s: float) -> list[tuple[int, tuple[str, int]]]:
+    """getaddrinfo bounded by a timeout (it has none of its own): [(family, sockaddr)].
+
+    Raises socket.gaierror on failure and TimeoutError when the resolver is too slow (the
+    helper thread is left to finish on its own; it holds no resources of ours).
+    """
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as error:  # delivered to the caller below
+            box["error"] = error
+
+    thread = threading.Thread(target=work, daemon=True, name=f"resolve-{host}")
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        raise TimeoutError(f"DNS lookup of {host} took longer than {timeout_s:g} s")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    infos = box["value"]
+    assert isinstance(infos, list)
+    seen: list[tuple[int, tuple[str, int]]] = []
+    for family, _type, _proto, _name, sockaddr in infos:
+        item = (int(family), (str(sockaddr[0]), int(sockaddr[1])))
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def run(
+    ctx: ProbeContext,
+    endpoint: Endpoint,
+    *,
+    tls: bool,
+    prefix: str,
+    server_hostname: str | None = None,
+) -> Generator[ProbeCheck, None, bool]:
+    """Resolve, connect and (when tls) handshake with one endpoint; True when all passed."""
+    where = str(endpoint)
+    addresses: list[tuple[int, tuple[str, int]]] = []
+    with ctx.check(f"{prefix}.resolve", f"Resolve {endpoint.host}", Stage.RESOLVE) as check:
+        try:
+            addresses = resolve(endpoint.host, endpoint.port, ctx.timeout())
+        except socket.gaierror as error:
+            check.fail(
+                FailureClass.DNS,
+                f"cannot resolve {endpoint.host}: {describe(error)}",
+                "Check the host name for typos and that this machine's DNS can see it "
+                "(inside Docker or Kubernetes, use the service name).",
+            )
+        except TimeoutError as error:
+            check.fail(
+                FailureClass.DNS,
+                describe(error),
+                "The DNS server is slow or unreachable; check /etc/resolv.conf.",
+            )
+        else:
+            check.figures["addresses"] = len(addresses)
+            check.note(", ".join(a[1][0] for a in addresses[:4]))
+    yield check.result
+    if not check.ok:
+        return False
+
+    sock: socket.socket | None = None
+    with ctx.check(f"{prefix}.connect", f"TCP connect to {where}", Stage.CONNECT) as check:
+        errors: list[BaseException] = []
+        for family, sockaddr in addresses:
+            candidate = socket.socket(family, socket.SOCK_STREAM)
+            candidate.settimeout(ctx.timeout())
+            started = time.monotonic()
+            try:
+                candidate.connect(sockaddr)
+            except OSError as error:
+                candidate.close()
+                errors.append(error)
+                continue
+            check.figures["connect_ms"] = round((time.monotonic() - started) * 1000, 3)
+            check.note(f"connected to {sockaddr[0]}:{sockaddr[1]}")
+            sock = candidate
+            break
+        if sock is None:
+            failure = ctx.classify(errors[0] if errors else OSError("no address to connect to"))
+            if failure.failure_class is FailureClass.TIMEOUT:
+                failure_hint = (
+                    "The SYN got no answer: a firewall or security group probably "
+                    "drops it, or the host is down."
+                )
+                check.fail(
+                    FailureClass.TIMEOUT,
+                    f"TCP connect to {where} timed out after {ctx.stage_timeout_s:g} s",
+                    failure_hint,
+                )
+            else:
+                check.fail(failure.failure_class, failure.details, failure.hint)
+    yield check.result
+    if sock is None:
+        return False
+
+    try:
+        if not tls:
+            return True
+        with ctx.check(f"{prefix}.tls", f"TLS handshake with {where}", Stage.TLS) as check:
+            context = tls_context(ctx.target)
+            sock.settimeout(ctx.timeout())
+            started = time.monotonic()
+            try:
+                wrapped = context.wrap_socket(
+                    sock, server_hostname=server_hostname or endpoint.host
+                )
+            except (ssl.SSLError, ssl.CertificateError) as error:
+                failure = tls_failure(error, where)
+                check.fail(failure.failure_class, failure.details, failure.hint)
+            except TimeoutError:
+                check.fail(
+                    FailureClass.TLS,
+                    f"no TLS answer from {where} within {ctx.stage_timeout_s:g} s",
+                    "The port accepted TCP but did not answer the TLS hello: it is "
+                    "probably a plain-text port; use the non-TLS scheme or the TLS port.",
+                )
+            except ConnectionError as error:
+                check.fail(
+                    FailureClass.TLS,
+                    f"{where} closed the connection during the TLS handshake: {describe(error)}",
+                    "The port probably does not serve TLS; use the non-TLS scheme or "
+                    "the broker's TLS port.",
+                )
+            else:
+                sock = wrapped
+                check.figures["handshake_ms"] = round((time.monotonic() - started) * 1000, 3)
+                check.figures["protocol"] = wrapped.version() or "?"
+                cipher = wrapped.cipher()
+                if cipher:
+                    check.figures["cipher"] = cipher[0]
+                if context.verify_mode == ssl.CERT_NONE:
+                    check.warn(
+                        "certificate verification is disabled (ssl_cert_reqs=none)",
+                        "Verify the certificate in production.",
+                    )
+        yield check.result
+        return check.ok
+    finally:
+        sock.close()

@@ -1,0 +1,729 @@
+"""Run broker probes with a hard budget, per-stage timeouts and cooperative cancellation.
+
+Interface for callers::
+
+    gen = run_probe(target, budget_s=10.0, stage_timeout_s=3.0, cancel=event, workload=None)
+    for event in gen: ...                      # ProbeEvent: started, one per check, finished
+    result = <StopIteration.value>             # or: result = probe(target, ...)
+    results = probe_many([t1, t2, t3], ...)    # concurrently, one thread per target
+
+Interface for broker modules (adding a broker = one module + one line in `PROBE_MODULES`):
+
+    def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]   # required
+    def classify(exc: BaseException) -> Failure | None          # optional, client errors
+
+`run_checks` yields one ProbeCheck per check, in order; typically::
+
+    ok = yield from preflight.run(ctx, ctx.target.endpoint, tls=ctx.target.tls)
+    with ctx.check("redis.ping", "PING latency", Stage.BEHAVE) as check:
+        ...                         # any exception becomes a failed check (classified)
+        check.figures["p50_ms"] = 0.1
+    yield check.result
+
+Every blocking call must use `ctx.timeout()` (the stage timeout clipped to the remaining budget)
+as its own timeout, because threads cannot be killed. Loops call `ctx.checkpoint()`, which raises
+ProbeAbortError on cancellation or when the budget is spent. Temporary resources are removed in the
+generator's `finally` (the runner closes the generator on cancellation or budget), using
+`ctx.cleanup_timeout_s`; problems go to `ctx.cleanup_problem(...)` and become a warning check.
+Headline facts go into `ctx.summary` (ProbeSummary). Checks are driven in a worker thread, so the
+caller's generator returns on time even when a client call overruns its timeout.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import queue
+import socket
+import ssl
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import ModuleType, TracebackType
+from typing import Protocol, cast
+
+from pydantic import BaseModel
+
+from advisor.probe.models import (
+    CheckStatus,
+    FailureClass,
+    Figure,
+    ProbeCheck,
+    ProbeEvent,
+    ProbeResult,
+    ProbeSummary,
+    ProbeTarget,
+    Stage,
+    Verdict,
+)
+from advisor.workload import Broker
+
+# The one place a broker is registered: broker -> module implementing run_checks (and classify).
+PROBE_MODULES: dict[Broker, str] = {
+    Broker.REDIS: "advisor.probe.redis_probe",
+    Broker.RABBITMQ: "advisor.probe.rabbitmq_probe",
+    Broker.KAFKA: "advisor.probe.kafka_probe",
+}
+
+DEFAULT_BUDGET_S = 10.0
+DEFAULT_STAGE_TIMEOUT_S = 3.0
+DEFAULT_CLEANUP_TIMEOUT_S = 2.0
+MIN_TIMEOUT_S = 0.05
+_POLL_S = 0.05
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A classified failure: the class, what happened and what to do."""
+
+    failure_class: FailureClass
+    details: str
+    hint: str = ""
+
+
+Classifier = Callable[[BaseException], "Failure | None"]
+
+
+class ProbeAbortError(Exception):
+    """Raised inside a probe when it is cancelled or its budget is spent."""
+
+    def __init__(self, failure_class: FailureClass, details: str) -> None:
+        super().__init__(details)
+        self.failure_class = failure_class
+        self.details = details
+
+
+class BrokerProbeModule(Protocol):
+    """What a module named in PROBE_MODULES provides."""
+
+    def run_checks(self, ctx: ProbeContext) -> Generator[ProbeCheck, None, None]: ...
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line description of an exception, never empty (pika's often are)."""
+    text = str(exc).strip()
+    if not text and exc.args:
+        text = " ".join(repr(a) if not isinstance(a, str) else a for a in exc.args).strip()
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def _walk(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes/contexts and exceptions nested in its args."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        for nested in (item.__cause__, item.__context__, *item.args):
+            if isinstance(nested, BaseException):
+                stack.append(nested)
+
+
+_TLS_PLAIN_MARKERS = (
+    "wrong version number",
+    "record layer failure",
+    "packet length too long",
+    "unknown protocol",
+    "http request",
+    "record_layer_failure",
+    "unexpected eof",
+)
+
+
+def tls_failure(exc: ssl.SSLError | ssl.CertificateError, endpoint: str) -> Failure:
+    """Name a TLS failure; a plain-text port answering a TLS hello gets its own hint."""
+    text = describe(exc)
+    lowered = text.lower()
+    if isinstance(exc, ssl.SSLCertVerificationError) or "certificate verify" in lowered:
+        return Failure(
+            FailureClass.TLS,
+            f"TLS certificate rejected by {endpoint}: {text}",
+            "The server's certificate is not trusted or does not match the host "
+            "name: pass the CA with ?ssl_ca_certs=/path/ca.pem, or fix the "
+            "certificate.",
+        )
+    if any(marker in lowered for marker in _TLS_PLAIN_MARKERS):
+        return Failure(
+            FailureClass.TLS,
+            f"TLS handshake with {endpoint} failed: {text}",
+            "The port answered in plain text, not TLS: use the non-TLS scheme "
+            "(redis://, amqp://, kafka://) or the broker's TLS port.",
+        )
+    return Failure(
+        FailureClass.TLS,
+        f"TLS handshake with {endpoint} failed: {text}",
+        "Check that the port serves TLS and that client and server share a "
+        "protocol version and cipher.",
+    )
+
+
+def classify_os_error(exc: BaseException, endpoint: str = "the server") -> Failure | None:
+    """Classify socket-level errors (DNS, refused, timeout, TLS) anywhere in the exception chain."""
+    for item in _walk(exc):
+        if isinstance(item, socket.gaierror):
+            return Failure(
+                FailureClass.DNS,
+                f"cannot resolve {endpoint}: {describe(item)}",
+                "Check the host name for typos and that this machine's DNS can "
+                "see it (inside Docker, use the service name).",
+            )
+        if isinstance(item, (ssl.SSLError, ssl.CertificateError)):
+            return tls_failure(item, endpoint)
+        if isinstance(item, ConnectionRefusedError) or (
+            isinstance(item, OSError) and item.errno == errno.ECONNREFUSED
+        ):
+            return Failure(
+                FailureClass.REFUSED,
+                f"{endpoint} refused the connection",
+                "Nothing listens on that port: check the port number and that the "
+                "broker is running and bound to a reachable interface.",
+            )
+        if isinstance(item, (socket.timeout, TimeoutError)):
+            return Failure(
+                FailureClass.TIMEOUT,
+                f"no answer from {endpoint} in time: {describe(item)}",
+                "A firewall may drop the packets, the server may be paused or "
+                "overloaded, or something that is not the broker holds the port.",
+            )
+        if isinstance(item, ConnectionResetError) or (
+            isinstance(item, OSError) and item.errno in (errno.ECONNRESET, errno.EPIPE)
+        ):
+            return Failure(
+                FailureClass.WRONG_PROTOCOL,
+                f"{endpoint} closed the connection: {describe(item)}",
+                "The server hung up during the handshake: it may expect TLS (use "
+                "the TLS scheme), another protocol, or be restarting.",
+            )
+        if isinstance(item, OSError) and item.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+            return Failure(
+                FailureClass.OTHER,
+                f"{endpoint} is unreachable: {describe(item)}",
+                "No network route to the host: check VPN, network and firewall.",
+            )
+    return None
+
+
+def classify_default(exc: BaseException) -> Failure:
+    """Fallback classification used when no broker-specific rule matches."""
+    if isinstance(exc, ProbeAbortError):
+        return Failure(exc.failure_class, exc.details)
+    return classify_os_error(exc) or Failure(
+        FailureClass.OTHER,
+        describe(exc),
+        "Unexpected error; run again with a longer --timeout, or report it with the details.",
+    )
+
+
+def latency_figures(samples_ms: Sequence[float], prefix: str = "") -> dict[str, Figure]:
+    """p50/p95/p99/max (ms, rounded to µs) and the sample count."""
+    if not samples_ms:
+        return {f"{prefix}samples": 0}
+    ordered = sorted(samples_ms)
+
+    def pct(p: float) -> float:
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+        return round(ordered[index], 3)
+
+    return {
+        f"{prefix}p50_ms": round(statistics.median(ordered), 3),
+        f"{prefix}p95_ms": pct(95),
+        f"{prefix}p99_ms": pct(99),
+        f"{prefix}max_ms": round(ordered[-1], 3),
+        f"{prefix}samples": len(ordered),
+    }
+
+
+class CheckRecorder:
+    """Context manager that times one check and turns any exception into a classified failure."""
+
+    def __init__(self, ctx: ProbeContext, check_id: str, title: str, stage: Stage) -> None:
+        self.ctx = ctx
+        self.id = check_id
+        self.title = title
+        self.stage = stage
+        self.figures: dict[str, Figure] = {}
+        self.status = CheckStatus.PASS
+        self.details = ""
+        self.hint = ""
+        self.failure_class: FailureClass | None = None
+        self.skipped_reason = ""
+        self._started = 0.0
+        self._duration_ms = 0.0
+
+    def __enter__(self) -> CheckRecorder:
+        self.ctx.current_check = self.id
+        self._started = time.monotonic()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        self._duration_ms = (time.monotonic() - self._started) * 1000
+        if exc is None:
+            return False
+        if not isinstance(exc, Exception):
+            return False  # KeyboardInterrupt, GeneratorExit, SystemExit pass through
+        failure = self.ctx.classify(exc)
+        self.fail(failure.failure_class, failure.details, failure.hint)
+        return True
+
+    def warn(self, details: str, hint: str = "") -> None:
+        """Mark as a warning (unless already failed)."""
+        if self.status is not CheckStatus.FAIL:
+            self.status = CheckStatus.WARN
+        self.details = _join(self.details, details)
+        self.hint = _join(self.hint, hint)
+
+    def fail(self, failure_class: FailureClass, details: str, hint: str = "") -> None:
+        """Mark as failed with a class; the first failure class is kept."""
+        self.status = CheckStatus.FAIL
+        self.failure_class = self.failure_class or failure_class
+        self.details = _join(self.details, details)
+        self.hint = _join(self.hint, hint)
+
+    def skip(self, reason: str, failure_class: FailureClass | None = None) -> None:
+        """Mark as skipped: not applicable, or not permitted (FailureClass.AUTHORISATION)."""
+        self.status = CheckStatus.SKIPPED
+        self.skipped_reason = reason
+        self.failure_class = failure_class
+
+    def note(self, details: str) -> None:
+        """Add a line to the details without changing the status."""
+        self.details = _join(self.details, details)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (CheckStatus.PASS, CheckStatus.WARN)
+
+    @property
+    def result(self) -> ProbeCheck:
+        return ProbeCheck(
+            id=self.id,
+            title=self.title,
+            stage=self.stage,
+            status=self.status,
+            duration_ms=round(self._duration_ms, 3),
+            figures=dict(self.figures),
+            details=self.details,
+            hint=self.hint,
+            failure_class=self.failure_class,
+            skipped_reason=self.skipped_reason,
+        )
+
+
+def _join(first: str, second: str) -> str:
+    return f"{first} {second}".strip() if first and second else first or second
+
+
+@dataclass
+class ProbeContext:
+    """What a broker module gets: the target, timing limits, cancellation and the summary."""
+
+    target: ProbeTarget
+    run_id: str
+    budget_s: float
+    stage_timeout_s: float
+    cleanup_timeout_s: float
+    cancel: threading.Event
+    workload: BaseModel | None = None
+    started: float = field(default_factory=time.monotonic)
+    summary: ProbeSummary = field(default_factory=ProbeSummary)
+    classifier: Classifier | None = None
+    current_check: str = ""
+    cleanup_problems: list[str] = field(default_factory=list)
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.budget_s
+
+    def remaining_s(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def elapsed_ms(self) -> float:
+        return (time.monotonic() - self.started) * 1000
+
+    def timeout(self, cap: float | None = None) -> float:
+        """The stage timeout clipped to the remaining budget (and cap); raises when none is left."""
+        self.checkpoint()
+        limit = min(self.stage_timeout_s, self.remaining_s())
+        if cap is not None:
+            limit = min(limit, cap)
+        return max(MIN_TIMEOUT_S, limit)
+
+    def checkpoint(self) -> None:
+        """Raise ProbeAbortError if cancelled or out of budget; call it inside long loops."""
+        if self.cancel.is_set():
+            raise ProbeAbortError(FailureClass.CANCELLED, "the probe was cancelled")
+        if self.remaining_s() <= 0:
+            raise ProbeAbortError(
+                FailureClass.BUDGET_EXCEEDED,
+                f"the whole-probe budget of {self.budget_s:g} s was spent",
+            )
+
+    def check(self, check_id: str, title: str, stage: Stage) -> CheckRecorder:
+        """Start recording a check: `with ctx.check(...) as c: ...` then `yield c.result`."""
+        return CheckRecorder(self, check_id, title, stage)
+
+    def skipped(
+        self,
+        check_id: str,
+        title: str,
+        stage: Stage,
+        reason: str,
+        failure_class: FailureClass | None = None,
+    ) -> ProbeCheck:
+        """A check that did not run, with the reason."""
+        return ProbeCheck(
+            id=check_id,
+            title=title,
+            stage=stage,
+            status=CheckStatus.SKIPPED,
+            skipped_reason=reason,
+            failure_class=failure_class,
+        )
+
+    def classify(self, exc: BaseException) -> Failure:
+        if isinstance(exc, ProbeAbortError):
+            return Failure(exc.failure_class, exc.details)
+        if self.classifier is not None:
+            found = self.classifier(exc)
+            if found is not None:
+                return found
+        return classify_os_error(exc, str(self.target.endpoint)) or classify_default(exc)
+
+    def cleanup_problem(self, text: str) -> None:
+        """Record something cleanup could not remove (reported as a warning check)."""
+        self.cleanup_problems.append(text)
+
+
+_DONE = object()
+
+
+def _drive(
+    ctx: ProbeContext, module: ModuleType | None, load_error: str, out: queue.Queue[object]
+) -> None:
+    """Worker thread: run the broker module's generator, pushing checks to `out`."""
+    last_stage = Stage.RESOLVE
+    try:
+        if module is None:
+            out.put(
+                ProbeCheck(
+                    id="probe.module",
+                    title="Probe available",
+                    stage=Stage.RESOLVE,
+                    status=CheckStatus.FAIL,
+                    failure_class=FailureClass.OTHER,
+                    details=load_error,
+                    hint=f"No {ctx.target.broker.value} probe is installed yet.",
+                )
+            )
+            return
+        gen = cast(BrokerProbeModule, module).run_checks(ctx)
+        stopped_early = False
+        last_class: FailureClass | None = None
+        try:
+            for check in gen:
+                last_stage, last_class = check.stage, check.failure_class
+                out.put(check)
+                if ctx.cancel.is_set() or ctx.remaining_s() <= 0:
+                    stopped_early = True
+                    break
+        except ProbeAbortError as abort:
+            out.put(
+                ProbeCheck(
+                    id=f"probe.{abort.failure_class.value}",
+                    title="Probe stopped",
+                    stage=last_stage,
+                    status=CheckStatus.FAIL,
+                    failure_class=abort.failure_class,
+                    details=abort.details,
+                )
+            )
+            return
+        except Exception as exc:  # a bug in a check must not escape as a traceback
+            failure = ctx.classify(exc)
+            out.put(
+                ProbeCheck(
+                    id="probe.error",
+                    title="Probe error",
+                    stage=last_stage,
+                    status=CheckStatus.FAIL,
+                    failure_class=failure.failure_class,
+                    details=failure.details,
+                    hint=failure.hint,
+                )
+            )
+            return
+        finally:
+            try:
+                gen.close()  # runs the module's cleanup `finally` blocks
+            except Exception as exc:
+                ctx.cleanup_problem(f"cleanup raised {describe(exc)}")
+        if not stopped_early or last_class in (
+            FailureClass.CANCELLED,
+            FailureClass.BUDGET_EXCEEDED,
+        ):
+            return
+        if ctx.cancel.is_set():
+            out.put(
+                ProbeCheck(
+                    id="probe.cancelled",
+                    title="Probe cancelled",
+                    stage=last_stage,
+                    status=CheckStatus.FAIL,
+                    failure_class=FailureClass.CANCELLED,
+                    details="cancelled; the remaining checks did not run",
+                )
+            )
+        elif ctx.remaining_s() <= 0:
+            out.put(
+                ProbeCheck(
+                    id="probe.budget_exceeded",
+                    title="Probe budget",
+                    stage=last_stage,
+                    status=CheckStatus.FAIL,
+                    failure_class=FailureClass.BUDGET_EXCEEDED,
+                    details=f"the budget of {ctx.budget_s:g} s was spent; the "
+                    "remaining checks did not run",
+                    hint="Raise --timeout, or look at the slowest check above.",
+                )
+            )
+    finally:
+        out.put(_DONE)
+
+
+def _load_module(broker: Broker) -> tuple[ModuleType | None, str]:
+    name = PROBE_MODULES.get(broker)
+    if name is None:
+        return None, f"no probe registered for {broker.value}"
+    try:
+        return importlib.import_module(name), ""
+    except ImportError as error:
+        return None, f"cannot load {name}: {describe(error)}"
+
+
+def run_probe(
+    target: ProbeTarget,
+    *,
+    budget_s: float = DEFAULT_BUDGET_S,
+    stage_timeout_s: float = DEFAULT_STAGE_TIMEOUT_S,
+    cancel: threading.Event | None = None,
+    workload: BaseModel | None = None,
+    cleanup_timeout_s: float = DEFAULT_CLEANUP_TIMEOUT_S,
+) -> Generator[ProbeEvent, None, ProbeResult]:
+    """Probe one target, yielding progress; the generator's return value is the ProbeResult.
+
+    The result arrives within budget_s plus a small grace (max 10 %, at most 1 s) even when a
+    client call hangs; on cancellation within about cleanup_timeout_s after the event is set.
+    """
+    if budget_s <= 0 or stage_timeout_s <= 0:
+        raise ValueError("budget_s and stage_timeout_s must be positive")
+    cancel = cancel or threading.Event()
+    run_id = uuid.uuid4().hex[:12]
+    started_at = datetime.now(UTC)
+    ctx = ProbeContext(
+        target=target,
+        run_id=run_id,
+        budget_s=budget_s,
+        stage_timeout_s=min(stage_timeout_s, budget_s),
+        cleanup_timeout_s=cleanup_timeout_s,
+        cancel=cancel,
+        workload=workload,
+    )
+    module, load_error = _load_module(target.broker)
+    if module is not None:
+        ctx.classifier = getattr(module, "classify", None)
+    budget_ms = budget_s * 1000
+    display = target.display_url
+
+    def event(kind: str, check: ProbeCheck | None = None, done: int = 0) -> ProbeEvent:
+        return ProbeEvent.model_validate(
+            {
+                "kind": kind,
+                "target": display,
+                "broker": target.broker,
+                "elapsed_ms": round(ctx.elapsed_ms(), 3),
+                "budget_ms": budget_ms,
+                "check": check,
+                "checks_done": done,
+            }
+        )
+
+    out: queue.Queue[object] = queue.Queue()
+    worker = threading.Thread(
+        target=_drive,
+        args=(ctx, module, load_error, out),
+        daemon=True,
+        name=f"probe-{target.broker.value}-{run_id}",
+    )
+    yield event("started")
+    worker.start()
+    checks: list[ProbeCheck] = []
+    grace_s = min(1.0, 0.1 * budget_s)
+    cancel_seen_at: float | None = None
+    finished = False
+    while not finished:
+        now = time.monotonic()
+        if cancel.is_set() and cancel_seen_at is None:
+            cancel_seen_at = now
+        limit = ctx.deadline + grace_s
+        if cancel_seen_at is not None:
+            limit = min(limit, cancel_seen_at + cleanup_timeout_s)
+        if now >= limit:
+            break
+        try:
+            item = out.get(timeout=min(_POLL_S, max(0.0, limit - now)))
+        except queue.Empty:
+            continue
+        if item is _DONE:
+            finished = True
+            break
+        check = cast(ProbeCheck, item)
+        checks.append(check)
+        yield event("check", check, len(checks))
+    if not finished:
+        # The worker is still inside a call; abandon it (its own timeouts end it, and its
+        # cleanup still runs) and report why.
+        cls = FailureClass.CANCELLED if cancel.is_set() else FailureClass.BUDGET_EXCEEDED
+        what = "cancelled" if cancel.is_set() else f"budget of {budget_s:g} s spent"
+        stopped = ProbeCheck(
+            id=f"probe.{cls.value}",
+            title="Probe stopped",
+            stage=checks[-1].stage if checks else Stage.RESOLVE,
+            status=CheckStatus.FAIL,
+            failure_class=cls,
+            details=f"{what} while '{ctx.current_check or 'starting'}' was still running",
+            hint="The check did not return within its own timeout; the broker or network "
+            "may be stalled.",
+        )
+        checks.append(stopped)
+        yield event("check", stopped, len(checks))
+    if ctx.cleanup_problems:
+        problems = list(ctx.cleanup_problems)
+        cleanup = ProbeCheck(
+            id=f"{target.broker.value}.cleanup",
+            title="Cleanup",
+            stage=Stage.BEHAVE,
+            status=CheckStatus.WARN,
+            details="; ".join(problems),
+            hint="Temporary probe objects may remain until their TTL or auto-delete removes them.",
+        )
+        checks.append(cleanup)
+        yield event("check", cleanup, len(checks))
+    result = ProbeResult(
+        target=display,
+        broker=target.broker,
+        run_id=run_id,
+        started_at=started_at,
+        duration_ms=round(ctx.elapsed_ms(), 3),
+        budget_ms=budget_ms,
+        checks=checks,
+        summary=_copy_summary(ctx),
+    )
+    if workload is not None:
+        result.verdicts = _judge(result, workload)
+    yield event("finished", None, len(checks))
+    return result
+
+
+def _copy_summary(ctx: ProbeContext) -> ProbeSummary:
+    for _ in range(3):
+        try:
+            return ctx.summary.model_copy(deep=True)
+        except RuntimeError:  # the abandoned worker changed a dict while copying
+            time.sleep(0.01)
+    return ProbeSummary()
+
+
+def _judge(result: ProbeResult, workload: BaseModel) -> list[Verdict]:
+    from advisor.probe import verdicts
+
+    try:
+        return verdicts.judge(result, workload)
+    except Exception as exc:  # a verdict bug must not lose the probe result
+        return [
+            Verdict(
+                requirement="verdicts",
+                status=CheckStatus.WARN,
+                message=f"could not judge the workload: {describe(exc)}",
+            )
+        ]
+
+
+def drain(
+    gen: Generator[ProbeEvent, None, ProbeResult],
+    on_event: Callable[[ProbeEvent], None] | None = None,
+) -> ProbeResult:
+    """Run a probe generator to the end and return its result."""
+    while True:
+        try:
+            ev = next(gen)
+        except StopIteration as stop:
+            return cast(ProbeResult, stop.value)
+        if on_event is not None:
+            on_event(ev)
+
+
+def probe(
+    target: ProbeTarget,
+    *,
+    budget_s: float = DEFAULT_BUDGET_S,
+    stage_timeout_s: float = DEFAULT_STAGE_TIMEOUT_S,
+    cancel: threading.Event | None = None,
+    workload: BaseModel | None = None,
+    on_event: Callable[[ProbeEvent], None] | None = None,
+) -> ProbeResult:
+    """Probe one target and return the result (events go to on_event, if given)."""
+    return drain(
+        run_probe(
+            target,
+            budget_s=budget_s,
+            stage_timeout_s=stage_timeout_s,
+            cancel=cancel,
+            workload=workload,
+        ),
+        on_event,
+    )
+
+
+def probe_many(
+    targets: Sequence[ProbeTarget],
+    *,
+    budget_s: float = DEFAULT_BUDGET_S,
+    stage_timeout_s: float = DEFAULT_STAGE_TIMEOUT_S,
+    cancel: threading.Event | None = None,
+    workload: BaseModel | None = None,
+    on_event: Callable[[ProbeEvent], None] | None = None,
+) -> list[ProbeResult]:
+    """Probe several targets concurrently (one thread each); results in the targets' order.
+
+    on_event, if given, is called from the probes' threads.
+    """
+    if not targets:
+        return []
+    with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="probe-many") as pool:
+        futures = [
+            pool.submit(
+                probe,
+                t,
+                budget_s=budget_s,
+                stage_timeout_s=stage_timeout_s,
+                cancel=cancel,
+                workload=workload,
+                on_event=on_event,
+            )
+            for t in targets
+        ]
+        return [f.result() for f in futures]
