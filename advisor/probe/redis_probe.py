@@ -48,8 +48,13 @@ _LATER_CHECKS: tuple[tuple[str, str, Stage], ...] = (
 def classify(exc: BaseException) -> Failure | None:
     """Name redis-py errors; socket-level causes are found by the runner's fallback."""
     text = describe(exc)
-    if isinstance(exc, rex.AuthenticationError) or "NOAUTH" in text or "WRONGPASS" in text:
-        if "NOAUTH" in text or "without any password" in text.lower():
+    missing = ("NOAUTH", "HELLO must be called", "without any password", "Authentication required")
+    if (
+        isinstance(exc, rex.AuthenticationError)
+        or "WRONGPASS" in text
+        or any(m in text for m in missing)
+    ):
+        if any(m in text for m in missing):
             hint = (
                 "The server requires a password (or none was configured and one was sent): "
                 "put it in the URL as redis://:PASSWORD@host or redis://USER:PASSWORD@host."
@@ -152,9 +157,10 @@ def _client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> redis.Re
         retry=_NO_RETRY,
         retry_on_error=[],
         health_check_interval=0,
-        single_connection_client=True,
+        single_connection_client=False,  # connect lazily, inside a check
         client_name=CLIENT_NAME,
         decode_responses=True,
+        protocol=2,  # RESP2 works on every version; redis-py 8 defaults to RESP3 (HELLO)
         **kwargs,
     )
 
@@ -251,9 +257,10 @@ def _sentinel(ctx: ProbeContext) -> Generator[ProbeCheck, None, Endpoint | None]
         socket_connect_timeout=ctx.timeout(),
         retry=_NO_RETRY,
         retry_on_error=[],
-        single_connection_client=True,
+        single_connection_client=False,  # connect lazily, inside a check
         decode_responses=True,
         client_name=CLIENT_NAME,
+        protocol=2,
         ssl=target.tls,
     )
     master: Endpoint | None = None
@@ -387,6 +394,10 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
                     stage,
                     "cluster mode: behaviour checks need a cluster-aware client",
                 )
+            return
+        if info.get("role") == "slave":
+            for check_id, title, stage in _LATER_CHECKS[4:]:
+                yield ctx.skipped(check_id, title, stage, "read-only replica: writes would fail")
             return
         version = _version_tuple(str(info.get("redis_version", "0")))
         yield _reliable_queue(ctx, client, created, version)
