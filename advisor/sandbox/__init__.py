@@ -1,0 +1,39 @@
+"""Real Redis, RabbitMQ and Kafka brokers on 127.0.0.1 for development and integration tests."""
+
+from advisor.sandbox.layout import KAFKA_VERSION, Layout, UnsafeStateDirError, default_layout
+from advisor.sandbox.manager import (
+    down,
+    parse_brokers,
+    pause,
+    resume,
+    start_kafka_node,
+    status,
+    stop_kafka_node,
+    up,
+)
+from advisor.sandbox.models import Broker, Health, ProcessStatus, SandboxState, SandboxTargets
+from advisor.sandbox.prereqs import MissingPrerequisite, MissingPrerequisitesError
+from advisor.sandbox.process import SpawnError
+
+__all__ = [
+    "KAFKA_VERSION",
+    "Broker",
+    "Health",
+    "Layout",
+    "MissingPrerequisite",
+    "MissingPrerequisitesError",
+    "ProcessStatus",
+    "SandboxState",
+    "SandboxTargets",
+    "SpawnError",
+    "UnsafeStateDirError",
+    "default_layout",
+    "down",
+    "parse_brokers",
+    "pause",
+    "resume",
+    "start_kafka_node",
+    "status",
+    "stop_kafka_node",
+    "up",
+]

@@ -1,0 +1,109 @@
+"""Where the sandbox keeps its files and which loopback ports each process uses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HOME_ENV = "BROKER_ADVISOR_HOME"
+
+# Newest Kafka on Maven Central whose broker classes still target Java 17 (class file 61).
+KAFKA_VERSION = "4.4.0"
+# The published POMs bring log4j-core but no SLF4J binding; match the log4j Kafka itself pulls in.
+LOG4J_VERSION = "2.25.5"
+
+HOST = "127.0.0.1"
+REDIS_PORT = 16379
+SENTINEL_PORT = 16380
+REDIS_REPLICA_PORT = 16381
+SENTINEL_MASTER_NAME = "advisor"
+RABBITMQ_PORT = 15673
+RABBITMQ_MANAGEMENT_PORT = 15674
+# Erlang distribution would default to AMQP port + 20000; pin it so it is known and loopback only.
+RABBITMQ_DIST_PORT = 35673
+RABBITMQ_NODE_NAME = "advisor-sandbox@localhost"
+RABBITMQ_VHOST = "advisor"
+RABBITMQ_USER = "advisor"
+KAFKA_FIRST_PORT = 19092
+KAFKA_HEAP = "512m"
+
+
+class KafkaNodePorts(BaseModel):
+    """Listener ports of one combined broker+controller Kafka node."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    node_id: int = Field(ge=1, title="Node id")
+    broker_port: int = Field(title="PLAINTEXT listener port")
+    controller_port: int = Field(title="CONTROLLER listener port")
+
+
+def kafka_node_ports(node_id: int) -> KafkaNodePorts:
+    """Node 1 gets 19092/19093, node 2 19094/19095 and so on."""
+    broker = KAFKA_FIRST_PORT + 2 * (node_id - 1)
+    return KafkaNodePorts(node_id=node_id, broker_port=broker, controller_port=broker + 1)
+
+
+class UnsafeStateDirError(RuntimeError):
+    """The state directory would land inside a git work tree."""
+
+
+def advisor_home() -> Path:
+    """Root of Broker Advisor's cache: $BROKER_ADVISOR_HOME or ~/.cache/broker-advisor."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser().resolve()
+    return (Path.home() / ".cache" / "broker-advisor").resolve()
+
+
+def _project_root() -> Path | None:
+    """The checkout this package runs from, when it runs from one (not from an installed wheel)."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / ".git").exists() else None
+
+
+class Layout(BaseModel):
+    """Paths of every file the sandbox writes; nothing here points into the repository."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    home: Path = Field(
+        title="Advisor home", description="$BROKER_ADVISOR_HOME or ~/.cache/broker-advisor."
+    )
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / "sandbox"
+
+    def kafka_lib_dir(self, version: str = KAFKA_VERSION) -> Path:
+        return self.home / "kafka" / version / "lib"
+
+    def process_dir(self, name: str) -> Path:
+        return self.state_dir / name
+
+    def pid_file(self, name: str) -> Path:
+        return self.process_dir(name) / f"{name}.pid"
+
+    def log_file(self, name: str) -> Path:
+        return self.process_dir(name) / f"{name}.log"
+
+    def data_dir(self, name: str) -> Path:
+        return self.process_dir(name) / "data"
+
+    @property
+    def rabbitmq_password_file(self) -> Path:
+        return self.process_dir("rabbitmq") / "advisor.password"
+
+
+def default_layout() -> Layout:
+    """The layout for the current environment; refuses a home inside the project checkout."""
+    home = advisor_home()
+    repo = _project_root()
+    if repo is not None and home.is_relative_to(repo):
+        raise UnsafeStateDirError(
+            f"{HOME_ENV}={home} is inside the project checkout {repo}; "
+            "broker data and logs must live outside the repository"
+        )
+    return Layout(home=home)

@@ -1,0 +1,311 @@
+"""Bring the whole sandbox up or down, report its status, and inject faults into it."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from advisor.sandbox import (
+    checks,
+    kafka_sandbox,
+    layout,
+    prereqs,
+    process,
+    rabbitmq_sandbox,
+    redis_sandbox,
+)
+from advisor.sandbox.models import Broker, Health, ProcessStatus, SandboxState, SandboxTargets
+
+Reporter = Callable[[str], None]
+STOP_TIMEOUT_S = 30.0
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def parse_brokers(only: Iterable[Broker | str] | None) -> list[Broker]:
+    """Broker families from names like 'redis'; all of them when `only` is None or empty."""
+    if only is None:
+        return list(Broker)
+    chosen: list[Broker] = []
+    for item in only:
+        try:
+            broker = Broker(item.strip().lower() if isinstance(item, str) else item)
+        except ValueError:
+            valid = ", ".join(b.value for b in Broker)
+            raise ValueError(f"unknown broker {item!r}; choose from {valid}") from None
+        if broker not in chosen:
+            chosen.append(broker)
+    return chosen or list(Broker)
+
+
+@contextlib.contextmanager
+def _locked(lay: layout.Layout) -> Iterator[None]:
+    """Serialise up/down across processes (two test sessions starting the sandbox at once)."""
+    lay.state_dir.mkdir(parents=True, exist_ok=True)
+    with (lay.state_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _kafka_nodes(lay: layout.Layout) -> int:
+    cluster = kafka_sandbox.load_cluster(lay)
+    return cluster.nodes if cluster is not None else 1
+
+
+def _timed(report: Reporter, label: str, running: bool, start: Callable[[], object]) -> None:
+    if running:
+        report(f"{label}: already running")
+        return
+    began = time.monotonic()
+    start()
+    report(f"{label}: ready in {time.monotonic() - began:.1f} s")
+
+
+def up(
+    only: Iterable[Broker | str] | None = None,
+    kafka_nodes: int | None = None,
+    *,
+    lay: layout.Layout | None = None,
+    report: Reporter = _quiet,
+) -> SandboxState:
+    """Start whatever of the selected brokers is not running; running ones are reused.
+
+    `kafka_nodes` None keeps the size of an existing Kafka cluster (1 for a new one); a different
+    size stops that cluster, wipes its data and formats a new one.
+    """
+    lay = lay or layout.default_layout()
+    brokers = parse_brokers(only)
+    if kafka_nodes is not None and kafka_nodes < 1:
+        raise ValueError("kafka_nodes must be at least 1")
+    prereqs.require(brokers, lay.kafka_lib_dir())
+    with _locked(lay):
+        if Broker.REDIS in brokers:
+            for spec in redis_sandbox.SPECS:
+                _timed(
+                    report,
+                    spec.name,
+                    redis_sandbox.running_pid(spec, lay) is not None,
+                    functools.partial(redis_sandbox.start, spec, lay),
+                )
+        if Broker.RABBITMQ in brokers:
+            _timed(
+                report,
+                "rabbitmq",
+                rabbitmq_sandbox.running_pid(lay) is not None,
+                functools.partial(rabbitmq_sandbox.start, lay),
+            )
+        if Broker.KAFKA in brokers:
+            nodes = kafka_nodes if kafka_nodes is not None else _kafka_nodes(lay)
+            if not prereqs.kafka_jars_cached(lay.kafka_lib_dir()):
+                report(
+                    f"kafka: fetching Kafka {layout.KAFKA_VERSION} jars with Maven (first run only)"
+                )
+            cluster = kafka_sandbox.load_cluster(lay)
+            all_running = (
+                cluster is not None
+                and cluster.nodes == nodes
+                and all(kafka_sandbox.running_pid(lay, n) is not None for n in range(1, nodes + 1))
+            )
+            _timed(
+                report,
+                f"kafka ({nodes} node{'s' if nodes > 1 else ''})",
+                all_running,
+                functools.partial(kafka_sandbox.start, lay, nodes),
+            )
+    return status(lay=lay)
+
+
+def down(
+    only: Iterable[Broker | str] | None = None,
+    *,
+    purge: bool = False,
+    lay: layout.Layout | None = None,
+    report: Reporter = _quiet,
+) -> SandboxState:
+    """Stop the selected brokers (SIGTERM, then SIGKILL); `purge` also deletes their data."""
+    lay = lay or layout.default_layout()
+    brokers = parse_brokers(only)
+    with _locked(lay):
+        if Broker.KAFKA in brokers:
+            nodes = _kafka_nodes(lay)
+            pids = [
+                pid
+                for n in range(1, nodes + 1)
+                if (pid := kafka_sandbox.running_pid(lay, n)) is not None
+            ]
+            # All nodes at once: stopped one by one, the last ones lose their quorum and stall.
+            killed = process.terminate_many(pids, STOP_TIMEOUT_S)
+            for node_id in range(1, nodes + 1):
+                lay.pid_file(kafka_sandbox.node_name(node_id)).unlink(missing_ok=True)
+            report(
+                f"kafka: stopped {len(pids)} node(s)"
+                + (f", {len(killed)} needed SIGKILL" if killed else "")
+            )
+            if purge:
+                kafka_sandbox.wipe(lay)
+        if Broker.RABBITMQ in brokers:
+            was_running = rabbitmq_sandbox.running_pid(lay) is not None
+            clean = rabbitmq_sandbox.stop(lay)
+            if was_running:
+                report("rabbitmq: stopped" + ("" if clean else " (needed SIGKILL)"))
+            if purge:
+                shutil.rmtree(lay.process_dir(rabbitmq_sandbox.NAME), ignore_errors=True)
+        if Broker.REDIS in brokers:
+            # Sentinel first, so it does not log a failing master while the rest goes down.
+            for spec in reversed(redis_sandbox.SPECS):
+                pid = redis_sandbox.running_pid(spec, lay)
+                if pid is not None:
+                    clean = process.terminate(pid, STOP_TIMEOUT_S)
+                    report(f"{spec.name}: stopped" + ("" if clean else " (needed SIGKILL)"))
+                lay.pid_file(spec.name).unlink(missing_ok=True)
+                if purge:
+                    shutil.rmtree(lay.process_dir(spec.name), ignore_errors=True)
+        if purge and set(brokers) == set(Broker):
+            # Logs and configs too; the Kafka jar cache lives outside the state dir and stays.
+            for child in lay.state_dir.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child)
+                elif child.name != ".lock":
+                    child.unlink()
+    return status(lay=lay)
+
+
+def _process_status(
+    name: str,
+    *,
+    broker: Broker,
+    pid: int | None,
+    port: int,
+    check: Callable[[], checks.CheckResult],
+    lay: layout.Layout,
+    extra_ports: list[int] | None = None,
+) -> ProcessStatus:
+    if pid is None:
+        health, detail = Health.STOPPED, "not running"
+    elif process.is_paused(pid):
+        # A stopped (SIGSTOP) process would only time the protocol check out.
+        health, detail = Health.PAUSED, "process is stopped by a signal (SIGSTOP)"
+    else:
+        result = check()
+        health = Health.HEALTHY if result.ok else Health.UNHEALTHY
+        detail = result.detail
+    return ProcessStatus(
+        name=name,
+        broker=broker,
+        pid=pid,
+        port=port,
+        extra_ports=extra_ports or [],
+        health=health,
+        detail=detail,
+        log_path=lay.log_file(name),
+    )
+
+
+def status(*, lay: layout.Layout | None = None) -> SandboxState:
+    """Every sandbox process with its pid and a live protocol check, plus the connection targets."""
+    lay = lay or layout.default_layout()
+    procs = [
+        _process_status(
+            spec.name,
+            broker=Broker.REDIS,
+            pid=redis_sandbox.running_pid(spec, lay),
+            port=spec.port,
+            check=functools.partial(redis_sandbox.check, spec),
+            lay=lay,
+        )
+        for spec in redis_sandbox.SPECS
+    ]
+    procs.append(
+        _process_status(
+            rabbitmq_sandbox.NAME,
+            broker=Broker.RABBITMQ,
+            pid=rabbitmq_sandbox.running_pid(lay),
+            port=layout.RABBITMQ_PORT,
+            check=functools.partial(rabbitmq_sandbox.check, lay),
+            lay=lay,
+            extra_ports=[layout.RABBITMQ_MANAGEMENT_PORT],
+        )
+    )
+    nodes = _kafka_nodes(lay)
+    for node_id in range(1, nodes + 1):
+        ports = layout.kafka_node_ports(node_id)
+        procs.append(
+            _process_status(
+                kafka_sandbox.node_name(node_id),
+                broker=Broker.KAFKA,
+                pid=kafka_sandbox.running_pid(lay, node_id),
+                port=ports.broker_port,
+                check=functools.partial(kafka_sandbox.check, node_id),
+                lay=lay,
+                extra_ports=[ports.controller_port],
+            )
+        )
+    bootstrap = ",".join(
+        f"{layout.HOST}:{layout.kafka_node_ports(n).broker_port}" for n in range(1, nodes + 1)
+    )
+    return SandboxState(
+        state_dir=lay.state_dir,
+        kafka_version=layout.KAFKA_VERSION,
+        kafka_nodes=nodes,
+        rabbitmq_advisor_password_file=lay.rabbitmq_password_file,
+        processes=procs,
+        targets=SandboxTargets(kafka_bootstrap=bootstrap, kafka_url=f"kafka://{bootstrap}"),
+    )
+
+
+# --- fault injection ----------------------------------------------------------------------------
+
+
+def _pid_of(name: str, lay: layout.Layout) -> int | None:
+    for spec in redis_sandbox.SPECS:
+        if spec.name == name:
+            return redis_sandbox.running_pid(spec, lay)
+    if name == rabbitmq_sandbox.NAME:
+        return rabbitmq_sandbox.running_pid(lay)
+    for node_id in range(1, _kafka_nodes(lay) + 1):
+        if name == kafka_sandbox.node_name(node_id):
+            return kafka_sandbox.running_pid(lay, node_id)
+    raise KeyError(f"no sandbox process named {name!r}")
+
+
+def _signal(name: str, sig: signal.Signals, lay: layout.Layout | None) -> int:
+    lay = lay or layout.default_layout()
+    pid = _pid_of(name, lay)
+    if pid is None:
+        raise RuntimeError(f"sandbox process {name!r} is not running")
+    process.send_signal(pid, sig)
+    return pid
+
+
+def pause(name: str, *, lay: layout.Layout | None = None) -> int:
+    """SIGSTOP one process ('redis', 'rabbitmq', 'kafka-2'...): sockets open, never answered."""
+    return _signal(name, signal.SIGSTOP, lay)
+
+
+def resume(name: str, *, lay: layout.Layout | None = None) -> int:
+    """SIGCONT a process paused with `pause`."""
+    return _signal(name, signal.SIGCONT, lay)
+
+
+def stop_kafka_node(node_id: int, *, lay: layout.Layout | None = None) -> bool:
+    """Stop one Kafka node (SIGTERM, controlled shutdown); True when it stopped without SIGKILL."""
+    lay = lay or layout.default_layout()
+    with _locked(lay):
+        return kafka_sandbox.stop_node(lay, node_id)
+
+
+def start_kafka_node(node_id: int, *, lay: layout.Layout | None = None) -> int:
+    """Start one stopped Kafka node again and wait until it serves; return its pid."""
+    lay = lay or layout.default_layout()
+    with _locked(lay):
+        return kafka_sandbox.start_node(lay, node_id)
