@@ -136,39 +136,28 @@ def down(
     lay = lay or layout.default_layout()
     brokers = parse_brokers(only)
     with _locked(lay):
-        if Broker.KAFKA in brokers:
-            nodes = _kafka_nodes(lay)
-            pids = [
-                pid
-                for n in range(1, nodes + 1)
-                if (pid := kafka_sandbox.running_pid(lay, n)) is not None
-            ]
-            # All nodes at once: stopped one by one, the last ones lose their quorum and stall.
-            killed = process.terminate_many(pids, STOP_TIMEOUT_S)
-            for node_id in range(1, nodes + 1):
-                lay.pid_file(kafka_sandbox.node_name(node_id)).unlink(missing_ok=True)
-            report(
-                f"kafka: stopped {len(pids)} node(s)"
-                + (f", {len(killed)} needed SIGKILL" if killed else "")
-            )
-            if purge:
-                kafka_sandbox.wipe(lay)
-        if Broker.RABBITMQ in brokers:
-            was_running = rabbitmq_sandbox.running_pid(lay) is not None
-            clean = rabbitmq_sandbox.stop(lay)
-            if was_running:
-                report("rabbitmq: stopped" + ("" if clean else " (needed SIGKILL)"))
-            if purge:
-                shutil.rmtree(lay.process_dir(rabbitmq_sandbox.NAME), ignore_errors=True)
+        names: list[str] = []
         if Broker.REDIS in brokers:
-            # Sentinel first, so it does not log a failing master while the rest goes down.
-            for spec in reversed(redis_sandbox.SPECS):
-                pid = redis_sandbox.running_pid(spec, lay)
-                if pid is not None:
-                    clean = process.terminate(pid, STOP_TIMEOUT_S)
-                    report(f"{spec.name}: stopped" + ("" if clean else " (needed SIGKILL)"))
-                lay.pid_file(spec.name).unlink(missing_ok=True)
-                if purge:
+            names += [spec.name for spec in redis_sandbox.SPECS]
+        if Broker.RABBITMQ in brokers:
+            names.append(rabbitmq_sandbox.NAME)
+        if Broker.KAFKA in brokers:
+            names += [kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)]
+        running = {name: pid for name in names if (pid := _pid_of(name, lay)) is not None}
+        # Everything at once: faster, and Kafka nodes stopped one by one would lose their quorum
+        # and stall in controlled shutdown.
+        killed = process.terminate_many(list(running.values()), STOP_TIMEOUT_S)
+        for name, pid in running.items():
+            report(f"{name}: stopped" + (" (needed SIGKILL)" if pid in killed else ""))
+        for name in names:
+            lay.pid_file(name).unlink(missing_ok=True)
+        if purge:
+            if Broker.KAFKA in brokers:
+                kafka_sandbox.wipe(lay)
+            if Broker.RABBITMQ in brokers:
+                shutil.rmtree(lay.process_dir(rabbitmq_sandbox.NAME), ignore_errors=True)
+            if Broker.REDIS in brokers:
+                for spec in redis_sandbox.SPECS:
                     shutil.rmtree(lay.process_dir(spec.name), ignore_errors=True)
         if purge and set(brokers) == set(Broker):
             # Logs and configs too; the Kafka jar cache lives outside the state dir and stays.

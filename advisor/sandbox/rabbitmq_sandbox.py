@@ -14,7 +14,6 @@ from advisor.sandbox.models import Broker
 
 NAME = "rabbitmq"
 READY_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = 30.0
 HEALTH_PATH = "/api/health/checks/alarms"
 
 
@@ -203,17 +202,3 @@ def check(lay: layout.Layout) -> checks.CheckResult:
     if not mgmt.ok:
         return checks.CheckResult(ok=False, detail=f"management: {mgmt.detail}")
     return checks.CheckResult(ok=True, detail=f"AMQP and management ({HEALTH_PATH}) answer")
-
-
-def stop(lay: layout.Layout) -> bool:
-    """SIGTERM the VM (graceful shutdown in Erlang/OTP >= 19.3), SIGKILL after a timeout."""
-    pid = read_any_pid(lay)
-    if pid is None:
-        return True
-    clean = process.terminate(pid, STOP_TIMEOUT_S)
-    lay.pid_file(NAME).unlink(missing_ok=True)
-    return clean
-
-
-def read_any_pid(lay: layout.Layout) -> int | None:
-    return running_pid(lay)
