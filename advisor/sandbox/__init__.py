@@ -3,8 +3,10 @@
 from advisor.sandbox.layout import KAFKA_VERSION, Layout, UnsafeStateDirError, default_layout
 from advisor.sandbox.manager import (
     down,
+    kafka_node_stopped,
     parse_brokers,
     pause,
+    paused,
     resume,
     start_kafka_node,
     status,
@@ -29,8 +31,10 @@ __all__ = [
     "UnsafeStateDirError",
     "default_layout",
     "down",
+    "kafka_node_stopped",
     "parse_brokers",
     "pause",
+    "paused",
     "resume",
     "start_kafka_node",
     "status",

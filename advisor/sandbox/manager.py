@@ -286,6 +286,26 @@ def resume(name: str, *, lay: layout.Layout | None = None) -> int:
     return _signal(name, signal.SIGCONT, lay)
 
 
+@contextlib.contextmanager
+def paused(name: str, *, lay: layout.Layout | None = None) -> Iterator[int]:
+    """Keep one process SIGSTOPped for the duration of a `with` block; resumed even on error."""
+    pid = pause(name, lay=lay)
+    try:
+        yield pid
+    finally:
+        process.send_signal(pid, signal.SIGCONT)
+
+
+@contextlib.contextmanager
+def kafka_node_stopped(node_id: int, *, lay: layout.Layout | None = None) -> Iterator[None]:
+    """Stop one Kafka node for the duration of a `with` block and start it again afterwards."""
+    stop_kafka_node(node_id, lay=lay)
+    try:
+        yield
+    finally:
+        start_kafka_node(node_id, lay=lay)
+
+
 def stop_kafka_node(node_id: int, *, lay: layout.Layout | None = None) -> bool:
     """Stop one Kafka node (SIGTERM, controlled shutdown); True when it stopped without SIGKILL."""
     lay = lay or layout.default_layout()
