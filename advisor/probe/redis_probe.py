@@ -201,7 +201,8 @@ def _handshake(ctx: ProbeContext, endpoint: Endpoint) -> Generator[ProbeCheck, N
     with ctx.check("redis.handshake", "Redis protocol handshake", Stage.HANDSHAKE) as check:
         started = time.monotonic()
         try:
-            reply = _raw_exchange(ctx, endpoint, b"PING\r\n")
+            # 8 bytes, so an AMQP server (which reads an 8-byte header) answers too
+            reply = _raw_exchange(ctx, endpoint, b"PING\r\n\r\n")
         except TimeoutError:
             check.fail(
                 FailureClass.TIMEOUT,
