@@ -1,5 +1,6 @@
 """Real Redis, RabbitMQ and Kafka brokers on 127.0.0.1 for development and integration tests."""
 
+from advisor.sandbox.checks import PortInUseError
 from advisor.sandbox.layout import KAFKA_VERSION, Layout, UnsafeStateDirError, default_layout
 from advisor.sandbox.manager import (
     down,
@@ -24,6 +25,7 @@ __all__ = [
     "Layout",
     "MissingPrerequisite",
     "MissingPrerequisitesError",
+    "PortInUseError",
     "ProcessStatus",
     "SandboxState",
     "SandboxTargets",

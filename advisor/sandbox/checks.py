@@ -15,6 +15,10 @@ from advisor.sandbox import layout
 TIMEOUT_S = 2.0
 
 
+class PortInUseError(RuntimeError):
+    """A sandbox port is held by a process the sandbox did not start."""
+
+
 class CheckResult(BaseModel):
     """Outcome of one protocol check."""
 
@@ -44,6 +48,18 @@ def port_open(port: int, timeout_s: float = TIMEOUT_S) -> bool:
             return True
     except OSError:
         return False
+
+
+def require_free_ports(ports: list[int], owner: str) -> None:
+    """Fail before spawning if a port is taken: a foreign listener would pass our health checks."""
+    busy = [port for port in ports if port_open(port, timeout_s=0.5)]
+    if busy:
+        listed = ", ".join(str(port) for port in busy)
+        raise PortInUseError(
+            f"cannot start {owner}: {layout.HOST} port {listed} is already in use by another "
+            f"process (a sandbox under another ${layout.HOME_ENV}, or a system service?). "
+            f"`ss -ltnp 'sport = :{busy[0]}'` shows which."
+        )
 
 
 def redis_ping(port: int, timeout_s: float = TIMEOUT_S) -> CheckResult:

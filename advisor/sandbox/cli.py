@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from advisor.sandbox import layout, manager, prereqs, process
+from advisor.sandbox import checks, layout, manager, prereqs, process, rabbitmq_sandbox
 from advisor.sandbox.models import Broker, SandboxState
 
 EXIT_OK = 0
@@ -64,6 +64,7 @@ def format_state(state: SandboxState) -> str:
         f"  kafka               {targets.kafka_url}",
         f"RabbitMQ user '{state.rabbitmq_advisor_user}' (vhosts / and {layout.RABBITMQ_VHOST}): "
         f"password in {state.rabbitmq_advisor_password_file}",
+        f"rabbitmqctl: {rabbitmq_sandbox.cli_hint(layout.Layout(home=state.state_dir.parent))} ...",
     ]
     return "\n".join(lines)
 
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     except prereqs.MissingPrerequisitesError as exc:
         print(exc.message(), file=sys.stderr)
         return EXIT_USAGE
-    except layout.UnsafeStateDirError as exc:
+    except (layout.UnsafeStateDirError, checks.PortInUseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except process.SpawnError as exc:

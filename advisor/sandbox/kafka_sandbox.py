@@ -328,6 +328,8 @@ class _Launch(BaseModel):
 
 
 def _launch(lay: layout.Layout, cluster: KafkaCluster, node_id: int) -> _Launch:
+    ports = layout.kafka_node_ports(node_id)
+    checks.require_free_ports([ports.broker_port, ports.controller_port], node_name(node_id))
     log = lay.log_file(node_name(node_id))
     offset = process.log_size(log)
     argv = _java_argv(

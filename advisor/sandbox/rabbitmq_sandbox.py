@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import secrets
+import subprocess
 from pathlib import Path
 
 from advisor.sandbox import checks, layout, prereqs, process
@@ -165,6 +166,10 @@ def start(lay: layout.Layout) -> int:
                 )
             ]
         )
+    checks.require_free_ports(
+        [layout.RABBITMQ_PORT, layout.RABBITMQ_MANAGEMENT_PORT, layout.RABBITMQ_DIST_PORT],
+        f"RabbitMQ node {layout.RABBITMQ_NODE_NAME}",
+    )
     env = _write_config(lay)
     log = lay.log_file(NAME)
     lay.pid_file(NAME).unlink(missing_ok=True)
@@ -202,3 +207,36 @@ def check(lay: layout.Layout) -> checks.CheckResult:
     if not mgmt.ok:
         return checks.CheckResult(ok=False, detail=f"management: {mgmt.detail}")
     return checks.CheckResult(ok=True, detail=f"AMQP and management ({HEALTH_PATH}) answer")
+
+
+def cli_command(tool: str, lay: layout.Layout) -> list[str]:
+    """argv prefix for a RabbitMQ CLI tool (rabbitmqctl, rabbitmq-diagnostics...) on the node."""
+    path = prereqs.rabbitmq_tool(tool)
+    if path is None:
+        raise prereqs.MissingPrerequisitesError(
+            [
+                prereqs.MissingPrerequisite(
+                    program=tool, broker=Broker.RABBITMQ, package="rabbitmq-server"
+                )
+            ]
+        )
+    return [path, "-n", layout.RABBITMQ_NODE_NAME]
+
+
+def run_cli(
+    tool: str, args: list[str], lay: layout.Layout, timeout_s: float = 60.0
+) -> subprocess.CompletedProcess[str]:
+    """Run e.g. `rabbitmqctl list_queues` against the sandbox node with its private cookie."""
+    return subprocess.run(
+        [*cli_command(tool, lay), *args],
+        env=cli_env(lay),
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
+
+
+def cli_hint(lay: layout.Layout) -> str:
+    """Shell line for humans: the cookie lives in the sandbox HOME, not in root's."""
+    return f"HOME={_home(lay)} /usr/lib/rabbitmq/bin/rabbitmqctl -n {layout.RABBITMQ_NODE_NAME}"

@@ -98,6 +98,7 @@ def start(spec: RedisProcessSpec, lay: layout.Layout) -> int:
                 )
             ]
         )
+    checks.require_free_ports([spec.port], spec.name)
     lay.data_dir(spec.name).mkdir(parents=True, exist_ok=True)
     conf = config_path(spec, lay)
     # Sentinel rewrites its config with runtime state; a fresh one per start keeps it predictable.
