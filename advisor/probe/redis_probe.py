@@ -496,6 +496,7 @@ def _persistence(ctx: ProbeContext, client: redis.Redis, info: dict[str, Any]) -
                 _pairs(_cmd(client, "CONFIG", "GET", "appendonly"))
                 | _pairs(_cmd(client, "CONFIG", "GET", "appendfsync"))
                 | _pairs(_cmd(client, "CONFIG", "GET", "save"))
+                | _pairs(_cmd(client, "CONFIG", "GET", "proto-max-bulk-len"))
             )
             check.figures["source"] = "CONFIG GET"
         except rex.ResponseError as error:  # NOPERM or CONFIG renamed on managed services
@@ -503,6 +504,11 @@ def _persistence(ctx: ProbeContext, client: redis.Redis, info: dict[str, Any]) -
             check.note(f"CONFIG GET not allowed ({describe(error)}); using INFO persistence")
         aof = config.get("appendonly", "yes" if int(info.get("aof_enabled", 0)) else "no") == "yes"
         fsync = config.get("appendfsync", "unknown")
+        bulk = config.get("proto-max-bulk-len", "")
+        ctx.summary.max_message_bytes = int(bulk) if bulk.isdigit() else 512 * 1024 * 1024
+        ctx.summary.facts["max_message_bytes_source"] = (
+            "proto-max-bulk-len" if bulk.isdigit() else "default proto-max-bulk-len"
+        )
         save = config.get("save")
         rdb: bool | None = bool(save.strip()) if save is not None else None
         bgsave = str(info.get("rdb_last_bgsave_status", "ok"))
