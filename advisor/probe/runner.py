@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import math
 import queue
 import socket
 import ssl
@@ -224,13 +225,13 @@ def classify_default(exc: BaseException) -> Failure:
 
 
 def latency_figures(samples_ms: Sequence[float], prefix: str = "") -> dict[str, Figure]:
-    """p50/p95/p99/max (ms, rounded to µs) and the sample count."""
+    """p50 (median), nearest-rank p95/p99, max (ms, rounded to µs) and the sample count."""
     if not samples_ms:
         return {f"{prefix}samples": 0}
     ordered = sorted(samples_ms)
 
     def pct(p: float) -> float:
-        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+        index = min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))
         return round(ordered[index], 3)
 
     return {
