@@ -1,0 +1,198 @@
+"""Redis probe against real servers: healthy checks, every failure class, cleanup, cancellation."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import redis
+
+from advisor.probe import redis_probe, runner
+from advisor.probe.models import CheckStatus, FailureClass, ProbeEvent, ProbeResult
+from advisor.probe.targets import parse_target
+from tests.advisor.probe.conftest import OwnRedis
+
+pytestmark = pytest.mark.integration
+
+BUDGET_S = 6.0
+STAGE_S = 1.5
+
+
+def _probe(url: str, **kwargs: object) -> tuple[ProbeResult, float]:
+    started = time.monotonic()
+    result = runner.probe(parse_target(url), budget_s=kwargs.pop("budget_s", BUDGET_S),  # type: ignore[arg-type]
+                          stage_timeout_s=STAGE_S, **kwargs)  # type: ignore[arg-type]
+    return result, time.monotonic() - started
+
+
+def _first_failure(result: ProbeResult) -> FailureClass | None:
+    return next((c.failure_class for c in result.checks if c.status is CheckStatus.FAIL), None)
+
+
+def _probe_keys(client: redis.Redis, run_id: str = "") -> list[str]:
+    return list(client.scan_iter(match=f"broker-advisor:probe:{run_id}*", count=1000))
+
+
+def test_healthy_redis_passes_every_check(redis_url: str) -> None:
+    result, elapsed = _probe(redis_url)
+    failed = [(c.id, c.details) for c in result.checks if c.status is CheckStatus.FAIL]
+    assert failed == []
+    ids = {c.id for c in result.checks if c.status in (CheckStatus.PASS, CheckStatus.WARN)}
+    assert {"redis.resolve", "redis.connect", "redis.handshake", "redis.auth",
+            "redis.ping_latency", "redis.info", "redis.persistence", "redis.memory",
+            "redis.reliable_queue", "redis.pubsub", "redis.streams"} <= ids
+    assert result.summary.version and result.summary.mode == "standalone"
+    ping = result.check("redis.ping_latency")
+    assert ping is not None and ping.figures["samples"] == 50
+    assert elapsed < 2
+
+
+def test_sentinel_finds_the_master_and_quorum(sentinel_url: str) -> None:
+    result, _ = _probe(sentinel_url)
+    discover = result.check("sentinel.discover")
+    assert discover is not None and discover.status is not CheckStatus.FAIL
+    assert discover.figures["sentinels"] >= 1
+    quorum = result.check("sentinel.quorum")
+    assert quorum is not None and quorum.status is CheckStatus.PASS
+    assert result.summary.mode == "sentinel"
+    assert not result.failed
+
+
+def test_no_probe_key_is_left(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    result, _ = _probe(redis_url)
+    assert _probe_keys(client, result.run_id) == []
+
+
+@pytest.mark.parametrize(
+    ("make_url", "failure", "stage_check"),
+    [
+        (lambda ports: f"redis://127.0.0.1:{ports['closed']}", FailureClass.REFUSED,
+         "redis.connect"),
+        (lambda ports: "redis://no-such-host.invalid:6379", FailureClass.DNS, "redis.resolve"),
+        (lambda ports: f"redis://127.0.0.1:{ports['silent']}", FailureClass.TIMEOUT,
+         "redis.handshake"),
+        (lambda ports: f"rediss://127.0.0.1:{ports['redis']}", FailureClass.TLS, "redis.tls"),
+        (lambda ports: f"redis://:wrong-password@127.0.0.1:{ports['redis']}",
+         FailureClass.AUTH, "redis.auth"),
+    ],
+    ids=["refused", "dns", "silent-listener", "tls-to-plain-port", "wrong-password"],
+)
+def test_failure_classes_name_themselves_within_budget(
+        make_url: object, failure: FailureClass, stage_check: str, closed_port: int,
+        silent_port: int, redis_url: str) -> None:
+    ports = {"closed": closed_port, "silent": silent_port,
+             "redis": parse_target(redis_url).endpoint.port}
+    result, elapsed = _probe(make_url(ports))  # type: ignore[operator]
+    check = result.check(stage_check)
+    assert check is not None and check.status is CheckStatus.FAIL, result.checks
+    assert check.failure_class is failure
+    assert check.details and check.hint
+    assert _first_failure(result) is failure
+    assert elapsed < BUDGET_S * 1.1
+
+
+def test_missing_password_is_auth(tmp_path: object) -> None:
+    server = OwnRedis(tmp_path, password="right-password")  # type: ignore[arg-type]
+    try:
+        result, _ = _probe(f"redis://127.0.0.1:{server.port}")
+        assert _first_failure(result) is FailureClass.AUTH
+        assert "password" in (result.check("redis.auth") or result.checks[0]).hint
+        ok, _ = _probe(server.url)
+        assert not ok.failed
+    finally:
+        server.stop()
+
+
+def test_paused_server_is_a_timeout(own_redis: OwnRedis) -> None:
+    own_redis.pause()
+    try:
+        result, elapsed = _probe(own_redis.url)
+    finally:
+        own_redis.resume()
+    assert _first_failure(result) is FailureClass.TIMEOUT
+    assert result.check("redis.handshake").failure_class is FailureClass.TIMEOUT  # type: ignore[union-attr]
+    assert elapsed < BUDGET_S * 1.1
+
+
+@pytest.fixture
+def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the PING and queue checks long, so a fault can land while they run.
+
+    Events reach the caller asynchronously, so the worker may be several checks further when
+    a callback runs; a long check gives the fault a known place to land.
+    """
+    monkeypatch.setattr(redis_probe, "PING_COUNT", 1_000_000)
+    monkeypatch.setattr(redis_probe, "QUEUE_ITEMS", 1_000_000)
+
+
+def _on(check_id: str, action: object) -> object:
+    def on_event(event: ProbeEvent) -> None:
+        if event.check is not None and event.check.id == check_id:
+            action()  # type: ignore[operator]
+
+    return on_event
+
+
+@pytest.mark.usefixtures("slow_checks")
+def test_paused_mid_probe_stays_within_budget(own_redis: OwnRedis) -> None:
+    try:
+        result, elapsed = _probe(own_redis.url, budget_s=4.0, on_event=_on("redis.auth",
+                                                                          own_redis.pause))
+    finally:
+        own_redis.resume()
+    assert elapsed < 4.0 * 1.1
+    ping = result.check("redis.ping_latency")
+    assert ping is not None and ping.failure_class is FailureClass.TIMEOUT, result.checks
+    assert result.checks[-1].failure_class is FailureClass.BUDGET_EXCEEDED
+
+
+@pytest.mark.usefixtures("slow_checks")
+def test_server_stopped_mid_probe(own_redis: OwnRedis) -> None:
+    result, elapsed = _probe(own_redis.url, on_event=_on("redis.auth", own_redis.kill))
+    assert elapsed < BUDGET_S * 1.1
+    ping = result.check("redis.ping_latency")
+    assert ping is not None and ping.status is CheckStatus.FAIL, result.checks
+    failed = [c for c in result.checks if c.status is CheckStatus.FAIL]
+    assert {c.failure_class for c in failed} <= {FailureClass.REFUSED, FailureClass.OTHER,
+                                                 FailureClass.TIMEOUT}
+    assert all(c.details and c.hint for c in failed)
+
+
+def test_cancellation_cleans_up(own_redis: OwnRedis, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = own_redis.client()
+    cancel = threading.Event()
+    register = redis_probe._register
+
+    def register_then_cancel(created: list[str], *keys: str) -> None:
+        register(created, *keys)  # the queue check is about to create its keys
+        cancel.set()
+
+    monkeypatch.setattr(redis_probe, "_register", register_then_cancel)
+    started = time.monotonic()
+    result = runner.probe(parse_target(own_redis.url), cancel=cancel)
+    assert time.monotonic() - started < 3
+    queue = result.check("redis.reliable_queue")
+    assert queue is not None and queue.failure_class is FailureClass.CANCELLED, result.checks
+    assert result.check("redis.streams") is None
+    assert _probe_keys(client) == []
+
+
+def test_probe_keys_have_a_ttl_and_are_deleted(redis_url: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    seen: dict[str, int] = {}
+    original = redis_probe._cleanup
+
+    def spy(ctx: runner.ProbeContext, *args: object) -> None:
+        for key in _probe_keys(client, ctx.run_id):
+            seen[key] = int(client.ttl(key))
+        original(ctx, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(redis_probe, "_cleanup", spy)
+    result = runner.probe(parse_target(redis_url))
+    assert seen, "the stream key exists until cleanup"
+    assert all(key.startswith(f"broker-advisor:probe:{result.run_id}:") for key in seen)
+    assert all(0 < ttl <= 60 for ttl in seen.values())
+    assert _probe_keys(client, result.run_id) == []
