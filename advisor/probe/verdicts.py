@@ -130,7 +130,11 @@ def _redis_delivery(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             "acknowledged consumption works (BLMOVE + LREM, or Streams with XACK)",
             "Consume with BLMOVE to a processing list or Streams consumer groups, never RPOP.",
         )
-    return CheckStatus.FAIL, f"the acknowledged-queue round trip failed: {c.details}", c.hint
+    return (
+        CheckStatus.FAIL,
+        f"the acknowledged-queue round trip failed: {c.details}",
+        c.hint or "Fix the failing check before relying on acknowledgements.",
+    )
 
 
 def _redis_dead_letter(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
@@ -166,7 +170,11 @@ def _rabbit_dead_letter(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             "the dead-letter exchange with x-death reasons",
             "",
         )
-    return CheckStatus.FAIL, f"dead-lettering did not work: {c.details}", c.hint
+    return (
+        CheckStatus.FAIL,
+        f"dead-lettering did not work: {c.details}",
+        c.hint or "Check x-dead-letter-exchange support, policies and permissions.",
+    )
 
 
 def _rabbit_durability(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
@@ -206,7 +214,11 @@ def _rabbit_delivery(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             "manual acknowledgements and redelivery work",
             "Consume with auto_ack=False and ack after processing; publish with confirms.",
         )
-    return CheckStatus.FAIL, f"publish/consume with acks failed: {c.details}", c.hint
+    return (
+        CheckStatus.FAIL,
+        f"publish/consume with acks failed: {c.details}",
+        c.hint or "Fix the failing check before relying on acknowledgements.",
+    )
 
 
 def _rabbit_failover_evidence(r: ProbeResult) -> str:

@@ -67,12 +67,22 @@ class OwnRedis:
     def __init__(self, workdir: Path, password: str | None = None) -> None:
         self.port = _free_port()
         self.password = password
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", str(workdir)]
+        args = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ]
         if password:
             args += ["--requirepass", password]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = self.client()
         deadline = time.monotonic() + 10
         while True:
@@ -91,8 +101,14 @@ class OwnRedis:
         return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, password=self.password, socket_timeout=2,
-                           socket_connect_timeout=2, retry=None, decode_responses=True)
+        return redis.Redis(
+            port=self.port,
+            password=self.password,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            retry=None,
+            decode_responses=True,
+        )
 
     def pause(self) -> None:
         self.process.send_signal(signal.SIGSTOP)

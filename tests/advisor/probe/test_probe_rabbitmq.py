@@ -22,11 +22,16 @@ BUDGET_S = 6.0
 STAGE_S = 1.5
 
 
-def _probe(url: str, management_url: str | None = None, **kwargs: object) -> tuple[ProbeResult,
-                                                                                    float]:
+def _probe(
+    url: str, management_url: str | None = None, **kwargs: object
+) -> tuple[ProbeResult, float]:
     started = time.monotonic()
-    result = runner.probe(parse_target(url, management_url=management_url), budget_s=BUDGET_S,
-                          stage_timeout_s=STAGE_S, **kwargs)  # type: ignore[arg-type]
+    result = runner.probe(
+        parse_target(url, management_url=management_url),
+        budget_s=BUDGET_S,
+        stage_timeout_s=STAGE_S,
+        **kwargs,
+    )  # type: ignore[arg-type]
     return result, time.monotonic() - started
 
 
@@ -41,8 +46,9 @@ def _probe_objects(management_url: str, run_id: str) -> list[str]:
     auth = base64.b64encode(b"guest:guest").decode()
     names: list[str] = []
     for kind in ("queues", "exchanges"):
-        request = urllib.request.Request(f"{management_url}/api/{kind}?columns=name",
-                                         headers={"Authorization": f"Basic {auth}"})
+        request = urllib.request.Request(
+            f"{management_url}/api/{kind}?columns=name", headers={"Authorization": f"Basic {auth}"}
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             names += [item["name"] for item in json.loads(response.read())]
     return [n for n in names if n.startswith(f"broker-advisor.probe.{run_id}")]
@@ -53,10 +59,20 @@ def test_healthy_rabbitmq_passes_every_check(amqp_url: str, rabbitmq_management_
     failed = [(c.id, c.details) for c in result.checks if c.status is CheckStatus.FAIL]
     assert failed == []
     passed = {c.id for c in result.checks if c.status is CheckStatus.PASS}
-    assert {"rabbitmq.resolve", "rabbitmq.connect", "rabbitmq.handshake", "rabbitmq.auth",
-            "rabbitmq.server", "rabbitmq.confirm_latency", "rabbitmq.publish_consume",
-            "rabbitmq.dead_lettering", "rabbitmq.quorum_queue", "rabbitmq.mgmt_overview",
-            "rabbitmq.mgmt_nodes", "rabbitmq.mgmt_health"} <= passed
+    assert {
+        "rabbitmq.resolve",
+        "rabbitmq.connect",
+        "rabbitmq.handshake",
+        "rabbitmq.auth",
+        "rabbitmq.server",
+        "rabbitmq.confirm_latency",
+        "rabbitmq.publish_consume",
+        "rabbitmq.dead_lettering",
+        "rabbitmq.quorum_queue",
+        "rabbitmq.mgmt_overview",
+        "rabbitmq.mgmt_nodes",
+        "rabbitmq.mgmt_health",
+    } <= passed
     dlx = result.check("rabbitmq.dead_lettering")
     assert dlx is not None and dlx.figures["dead_lettered"] == 2
     assert result.summary.product == "RabbitMQ" and result.summary.version
@@ -75,12 +91,11 @@ def test_healthy_rabbitmq_passes_every_check(amqp_url: str, rabbitmq_management_
         (FailureClass.AUTH, "rabbitmq.auth"),
         (FailureClass.AUTHORISATION, "rabbitmq.auth"),
     ],
-    ids=["refused", "dns", "silent-listener", "tls-to-plain-port", "wrong-password",
-         "wrong-vhost"],
+    ids=["refused", "dns", "silent-listener", "tls-to-plain-port", "wrong-password", "wrong-vhost"],
 )
 def test_failure_classes_name_themselves_within_budget(
-        failure: FailureClass, check_id: str, amqp_url: str, closed_port: int,
-        silent_port: int) -> None:
+    failure: FailureClass, check_id: str, amqp_url: str, closed_port: int, silent_port: int
+) -> None:
     port = parse_target(amqp_url).endpoint.port
     url = {
         FailureClass.REFUSED: f"amqp://127.0.0.1:{closed_port}/",
@@ -108,8 +123,9 @@ def test_paused_broker_is_a_timeout(amqp_url: str) -> None:
     assert elapsed < BUDGET_S * 1.1
 
 
-def test_cancellation_cleans_up(amqp_url: str, rabbitmq_management_url: str,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancellation_cleans_up(
+    amqp_url: str, rabbitmq_management_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cancel = threading.Event()
     original = rabbitmq_probe._name
 
@@ -126,16 +142,16 @@ def test_cancellation_cleans_up(amqp_url: str, rabbitmq_management_url: str,
     assert _probe_objects(rabbitmq_management_url, result.run_id) == []
 
 
-def test_failure_mid_check_still_cleans_up(amqp_url: str, rabbitmq_management_url: str,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_check_still_cleans_up(
+    amqp_url: str, rabbitmq_management_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A check that dies after declaring durable objects leaves nothing behind."""
 
     def broken_get(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated client failure")
 
     monkeypatch.setattr(rabbitmq_probe, "DLX_TTL_MS", 200)
-    monkeypatch.setattr("pika.adapters.blocking_connection.BlockingChannel.basic_get",
-                        broken_get)
+    monkeypatch.setattr("pika.adapters.blocking_connection.BlockingChannel.basic_get", broken_get)
     result, _ = _probe(amqp_url, rabbitmq_management_url)
     dlx = result.check("rabbitmq.dead_lettering")
     assert dlx is not None and dlx.status is CheckStatus.FAIL

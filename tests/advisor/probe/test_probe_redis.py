@@ -21,8 +21,12 @@ STAGE_S = 1.5
 
 def _probe(url: str, **kwargs: object) -> tuple[ProbeResult, float]:
     started = time.monotonic()
-    result = runner.probe(parse_target(url), budget_s=kwargs.pop("budget_s", BUDGET_S),  # type: ignore[arg-type]
-                          stage_timeout_s=STAGE_S, **kwargs)  # type: ignore[arg-type]
+    result = runner.probe(
+        parse_target(url),
+        budget_s=kwargs.pop("budget_s", BUDGET_S),  # type: ignore[arg-type]
+        stage_timeout_s=STAGE_S,
+        **kwargs,
+    )  # type: ignore[arg-type]
     return result, time.monotonic() - started
 
 
@@ -39,9 +43,19 @@ def test_healthy_redis_passes_every_check(redis_url: str) -> None:
     failed = [(c.id, c.details) for c in result.checks if c.status is CheckStatus.FAIL]
     assert failed == []
     ids = {c.id for c in result.checks if c.status in (CheckStatus.PASS, CheckStatus.WARN)}
-    assert {"redis.resolve", "redis.connect", "redis.handshake", "redis.auth",
-            "redis.ping_latency", "redis.info", "redis.persistence", "redis.memory",
-            "redis.reliable_queue", "redis.pubsub", "redis.streams"} <= ids
+    assert {
+        "redis.resolve",
+        "redis.connect",
+        "redis.handshake",
+        "redis.auth",
+        "redis.ping_latency",
+        "redis.info",
+        "redis.persistence",
+        "redis.memory",
+        "redis.reliable_queue",
+        "redis.pubsub",
+        "redis.streams",
+    } <= ids
     assert result.summary.version and result.summary.mode == "standalone"
     ping = result.check("redis.ping_latency")
     assert ping is not None and ping.figures["samples"] == 50
@@ -68,22 +82,40 @@ def test_no_probe_key_is_left(redis_url: str) -> None:
 @pytest.mark.parametrize(
     ("make_url", "failure", "stage_check"),
     [
-        (lambda ports: f"redis://127.0.0.1:{ports['closed']}", FailureClass.REFUSED,
-         "redis.connect"),
+        (
+            lambda ports: f"redis://127.0.0.1:{ports['closed']}",
+            FailureClass.REFUSED,
+            "redis.connect",
+        ),
         (lambda ports: "redis://no-such-host.invalid:6379", FailureClass.DNS, "redis.resolve"),
-        (lambda ports: f"redis://127.0.0.1:{ports['silent']}", FailureClass.TIMEOUT,
-         "redis.handshake"),
+        (
+            lambda ports: f"redis://127.0.0.1:{ports['silent']}",
+            FailureClass.TIMEOUT,
+            "redis.handshake",
+        ),
         (lambda ports: f"rediss://127.0.0.1:{ports['redis']}", FailureClass.TLS, "redis.tls"),
-        (lambda ports: f"redis://:wrong-password@127.0.0.1:{ports['redis']}",
-         FailureClass.AUTH, "redis.auth"),
+        (
+            lambda ports: f"redis://:wrong-password@127.0.0.1:{ports['redis']}",
+            FailureClass.AUTH,
+            "redis.auth",
+        ),
     ],
     ids=["refused", "dns", "silent-listener", "tls-to-plain-port", "wrong-password"],
 )
 def test_failure_classes_name_themselves_within_budget(
-        make_url: object, failure: FailureClass, stage_check: str, closed_port: int,
-        silent_port: int, redis_url: str) -> None:
-    ports = {"closed": closed_port, "silent": silent_port,
-             "redis": parse_target(redis_url).endpoint.port}
+    *,
+    make_url: object,
+    failure: FailureClass,
+    stage_check: str,
+    closed_port: int,
+    silent_port: int,
+    redis_url: str,
+) -> None:
+    ports = {
+        "closed": closed_port,
+        "silent": silent_port,
+        "redis": parse_target(redis_url).endpoint.port,
+    }
     result, elapsed = _probe(make_url(ports))  # type: ignore[operator]
     check = result.check(stage_check)
     assert check is not None and check.status is CheckStatus.FAIL, result.checks
@@ -138,8 +170,9 @@ def _on(check_id: str, action: object) -> object:
 @pytest.mark.usefixtures("slow_checks")
 def test_paused_mid_probe_stays_within_budget(own_redis: OwnRedis) -> None:
     try:
-        result, elapsed = _probe(own_redis.url, budget_s=4.0, on_event=_on("redis.auth",
-                                                                          own_redis.pause))
+        result, elapsed = _probe(
+            own_redis.url, budget_s=4.0, on_event=_on("redis.auth", own_redis.pause)
+        )
     finally:
         own_redis.resume()
     assert elapsed < 4.0 * 1.1
@@ -155,8 +188,11 @@ def test_server_stopped_mid_probe(own_redis: OwnRedis) -> None:
     ping = result.check("redis.ping_latency")
     assert ping is not None and ping.status is CheckStatus.FAIL, result.checks
     failed = [c for c in result.checks if c.status is CheckStatus.FAIL]
-    assert {c.failure_class for c in failed} <= {FailureClass.REFUSED, FailureClass.OTHER,
-                                                 FailureClass.TIMEOUT}
+    assert {c.failure_class for c in failed} <= {
+        FailureClass.REFUSED,
+        FailureClass.OTHER,
+        FailureClass.TIMEOUT,
+    }
     assert all(c.details and c.hint for c in failed)
 
 
@@ -179,8 +215,9 @@ def test_cancellation_cleans_up(own_redis: OwnRedis, monkeypatch: pytest.MonkeyP
     assert _probe_keys(client) == []
 
 
-def test_probe_keys_have_a_ttl_and_are_deleted(redis_url: str,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_probe_keys_have_a_ttl_and_are_deleted(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     seen: dict[str, int] = {}
     original = redis_probe._cleanup

@@ -19,22 +19,38 @@ from advisor.workload import Broker
         ("redis://localhost", Broker.REDIS, [("localhost", 6379)], False, {"database": None}),
         ("redis://:pw@h:1234/3", Broker.REDIS, [("h", 1234)], False, {"database": 3}),
         ("rediss://u:pw@h", Broker.REDIS, [("h", 6379)], True, {"username": "u"}),
-        ("redis+sentinel://a:26380,b/mymaster", Broker.REDIS, [("a", 26380), ("b", 26379)],
-         False, {"sentinel_master": "mymaster"}),
+        (
+            "redis+sentinel://a:26380,b/mymaster",
+            Broker.REDIS,
+            [("a", 26380), ("b", 26379)],
+            False,
+            {"sentinel_master": "mymaster"},
+        ),
         ("redis://[::1]:7000", Broker.REDIS, [("::1", 7000)], False, {}),
         ("amqp://guest:guest@h", Broker.RABBITMQ, [("h", 5672)], False, {"vhost": "/"}),
         ("amqp://h/%2F", Broker.RABBITMQ, [("h", 5672)], False, {"vhost": "/"}),
         ("amqp://h//", Broker.RABBITMQ, [("h", 5672)], False, {"vhost": "/"}),
         ("amqps://h/prod%2Fa", Broker.RABBITMQ, [("h", 5671)], True, {"vhost": "prod/a"}),
-        ("kafka://k1:9092,k2:9093", Broker.KAFKA, [("k1", 9092), ("k2", 9093)], False,
-         {"sasl_mechanism": None}),
+        (
+            "kafka://k1:9092,k2:9093",
+            Broker.KAFKA,
+            [("k1", 9092), ("k2", 9093)],
+            False,
+            {"sasl_mechanism": None},
+        ),
         ("kafka+ssl://u:p@k", Broker.KAFKA, [("k", 9092)], True, {"sasl_mechanism": "PLAIN"}),
-        ("kafka://k?sasl_mechanism=scram-sha-256&username=u&password=p", Broker.KAFKA,
-         [("k", 9092)], False, {"sasl_mechanism": "SCRAM-SHA-256", "username": "u"}),
+        (
+            "kafka://k?sasl_mechanism=scram-sha-256&username=u&password=p",
+            Broker.KAFKA,
+            [("k", 9092)],
+            False,
+            {"sasl_mechanism": "SCRAM-SHA-256", "username": "u"},
+        ),
     ],
 )
-def test_parse_target(url: str, broker: Broker, endpoints: list[tuple[str, int]], tls: bool,
-                      extra: dict[str, object]) -> None:
+def test_parse_target(
+    url: str, broker: Broker, endpoints: list[tuple[str, int]], tls: bool, extra: dict[str, object]
+) -> None:
     target = targets.parse_target(url)
     assert target.broker is broker
     assert list(target.endpoints) == [Endpoint(host=h, port=p) for h, p in endpoints]
@@ -74,9 +90,12 @@ def test_error_messages_do_not_show_the_password() -> None:
 
 
 def test_targets_from_env() -> None:
-    env = {"REDIS_URL": "redis://:x@r:6379/0", "CELERY_BROKER_URL": "amqp://g:p@q//",
-           "KAFKA_BOOTSTRAP_SERVERS": "k1:9092, k2:9092",
-           "RABBITMQ_MANAGEMENT_URL": "http://g:p@q:15672"}
+    env = {
+        "REDIS_URL": "redis://:x@r:6379/0",
+        "CELERY_BROKER_URL": "amqp://g:p@q//",
+        "KAFKA_BOOTSTRAP_SERVERS": "k1:9092, k2:9092",
+        "RABBITMQ_MANAGEMENT_URL": "http://g:p@q:15672",
+    }
     found = targets.targets_from_env(env)
     assert [t.broker for t in found] == [Broker.REDIS, Broker.RABBITMQ, Broker.KAFKA]
     assert found[1].vhost == "/"
@@ -86,7 +105,7 @@ def test_targets_from_env() -> None:
 
 
 def test_targets_from_env_names_the_bad_variable() -> None:
-    with pytest.raises(targets.TargetError, match="^AMQP_URL: "):
+    with pytest.raises(targets.TargetError, match=r"^AMQP_URL: "):
         targets.targets_from_env({"AMQP_URL": "amqp://h/a/b"})
 
 
@@ -105,25 +124,35 @@ def test_redact(url: str, redacted: str) -> None:
 
 
 def test_target_dump_excludes_secrets_unless_asked() -> None:
-    target = targets.parse_target("amqp://u:s3cr3tpw@h/%2F",
-                                  management_url="http://u:m4nagepw@h:15672")
+    target = targets.parse_target(
+        "amqp://u:s3cr3tpw@h/%2F", management_url="http://u:m4nagepw@h:15672"
+    )
     dumped = target.model_dump_json()
     assert "s3cr3tpw" not in dumped and "m4nagepw" not in dumped
     assert "s3cr3tpw" not in repr(target) and "s3cr3tpw" not in str(target)
     assert target.dump_with_secrets()["password"] == "s3cr3tpw"
 
 
-_SECRET = st.text(alphabet=string.ascii_letters + string.digits + "!$%&*+-.:;=@[]^_~/?#",
-                  min_size=8, max_size=24).map(lambda s: "Zq9" + s)
+_SECRET = st.text(
+    alphabet=string.ascii_letters + string.digits + "!$%&*+-.:;=@[]^_~/?#", min_size=8, max_size=24
+).map(lambda s: "Zq9" + s)
 
 
 @settings(max_examples=200, deadline=None)
-@given(password=_SECRET, user=st.sampled_from(["", "alice", "svc-user"]),
-       scheme=st.sampled_from(["redis", "rediss", "amqp", "amqps", "kafka", "kafka+ssl"]))
+@given(
+    password=_SECRET,
+    user=st.sampled_from(["", "alice", "svc-user"]),
+    scheme=st.sampled_from(["redis", "rediss", "amqp", "amqps", "kafka", "kafka+ssl"]),
+)
 def test_password_never_in_dump_str_or_repr(password: str, user: str, scheme: str) -> None:
     url = f"{scheme}://{targets.userinfo(user or 'u', password)}broker.example:1234"
     target = targets.parse_target(url)
     assert target.password == password
-    for text in (target.model_dump_json(), str(target), repr(target), target.display_url,
-                 targets.redact(url)):
+    for text in (
+        target.model_dump_json(),
+        str(target),
+        repr(target),
+        target.display_url,
+        targets.redact(url),
+    ):
         assert password not in text
