@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
@@ -223,7 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="broker-advisor")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["sandbox", *(sys.argv[1:] if argv is None else argv)])
-    exit_code: int = args.func(args)
+    try:
+        exit_code: int = args.func(args)
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of the sandbox.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - must outlive this frame for exit
+        return EXIT_OK
     return exit_code
 
 

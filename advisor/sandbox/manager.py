@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import fcntl
 import functools
@@ -97,31 +98,43 @@ def up(
                     redis_sandbox.running_pid(spec, lay) is not None,
                     functools.partial(redis_sandbox.start, spec, lay),
                 )
-        if Broker.RABBITMQ in brokers:
-            _timed(
-                report,
-                "rabbitmq",
-                rabbitmq_sandbox.running_pid(lay) is not None,
-                functools.partial(rabbitmq_sandbox.start, lay),
-            )
-        if Broker.KAFKA in brokers:
-            nodes = kafka_nodes if kafka_nodes is not None else _kafka_nodes(lay)
-            if not prereqs.kafka_jars_cached(lay.kafka_lib_dir()):
-                report(
-                    f"kafka: fetching Kafka {layout.KAFKA_VERSION} jars with Maven (first run only)"
+        # RabbitMQ and Kafka spend their start-up mostly waiting on their VMs: overlap them.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = []
+            if Broker.RABBITMQ in brokers:
+                jobs.append(
+                    pool.submit(
+                        _timed,
+                        report,
+                        "rabbitmq",
+                        rabbitmq_sandbox.running_pid(lay) is not None,
+                        functools.partial(rabbitmq_sandbox.start, lay),
+                    )
                 )
-            cluster = kafka_sandbox.load_cluster(lay)
-            all_running = (
-                cluster is not None
-                and cluster.nodes == nodes
-                and all(kafka_sandbox.running_pid(lay, n) is not None for n in range(1, nodes + 1))
-            )
-            _timed(
-                report,
-                f"kafka ({nodes} node{'s' if nodes > 1 else ''})",
-                all_running,
-                functools.partial(kafka_sandbox.start, lay, nodes),
-            )
+            if Broker.KAFKA in brokers:
+                nodes = kafka_nodes if kafka_nodes is not None else _kafka_nodes(lay)
+                if not prereqs.kafka_jars_cached(lay.kafka_lib_dir()):
+                    report(f"kafka: fetching Kafka {layout.KAFKA_VERSION} jars with Maven (once)")
+                cluster = kafka_sandbox.load_cluster(lay)
+                all_running = (
+                    cluster is not None
+                    and cluster.nodes == nodes
+                    and all(
+                        kafka_sandbox.running_pid(lay, n) is not None for n in range(1, nodes + 1)
+                    )
+                )
+                jobs.append(
+                    pool.submit(
+                        _timed,
+                        report,
+                        f"kafka ({nodes} node{'s' if nodes > 1 else ''})",
+                        all_running,
+                        functools.partial(kafka_sandbox.start, lay, nodes),
+                    )
+                )
+            # result() re-raises the first failure (MissingPrerequisites, SpawnError...) here.
+            for job in jobs:
+                job.result()
     return status(lay=lay)
 
 
@@ -188,6 +201,9 @@ def _process_status(
         result = check()
         health = Health.HEALTHY if result.ok else Health.UNHEALTHY
         detail = result.detail
+        if not result.ok and process.is_paused(pid):
+            # Stopped while the check ran: report the cause, not the timeout.
+            health, detail = Health.PAUSED, "process is stopped by a signal (SIGSTOP)"
     return ProcessStatus(
         name=name,
         broker=broker,
@@ -273,6 +289,11 @@ def _signal(name: str, sig: signal.Signals, lay: layout.Layout | None) -> int:
     if pid is None:
         raise RuntimeError(f"sandbox process {name!r} is not running")
     process.send_signal(pid, sig)
+    # Delivery is asynchronous; return once the process is really in the requested state.
+    if sig == signal.SIGSTOP:
+        process.wait_until(lambda: process.is_paused(pid), 5.0, interval_s=0.02)
+    elif sig == signal.SIGCONT:
+        process.wait_until(lambda: not process.is_paused(pid), 5.0, interval_s=0.02)
     return pid
 
 
@@ -293,7 +314,7 @@ def paused(name: str, *, lay: layout.Layout | None = None) -> Iterator[int]:
     try:
         yield pid
     finally:
-        process.send_signal(pid, signal.SIGCONT)
+        resume(name, lay=lay)
 
 
 @contextlib.contextmanager

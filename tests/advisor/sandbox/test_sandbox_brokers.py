@@ -159,4 +159,12 @@ def test_stop_and_restart_one_kafka_node(
         finally:
             producer.close()
     assert sandbox.status().process("kafka-3").health == sandbox.Health.HEALTHY
-    kafka_admin.delete_topics([topic], timeout_ms=15000)
+    # kafka-python's admin client keeps the node it took for controller (any broker in KRaft);
+    # after that node bounced it can fail with UnknownBrokerIdError, so clean up with a new one.
+    cleanup = KafkaAdminClient(
+        bootstrap_servers=kafka_bootstrap.split(","), request_timeout_ms=15000
+    )
+    try:
+        cleanup.delete_topics([topic], timeout_ms=15000)
+    finally:
+        cleanup.close()
