@@ -1,0 +1,240 @@
+"""Benchmark the probes: PING latency vs redis-cli and bare redis-py, time to verdict, concurrency.
+
+    python bench/probe_bench.py [--redis URL] [--amqp URL] [--kafka URL] [--budget S]
+
+Prints figures only (no asserts). Defaults are the sandbox targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from advisor.probe import runner
+from advisor.probe.models import CheckStatus, ProbeResult
+from advisor.probe.targets import parse_target
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ping_comparison(url: str, seconds: float) -> None:
+    target = parse_target(url)
+    host, port = target.endpoint.host, target.endpoint.port
+    print(f"\n## PING latency against {target.display_url} (ms)")
+    probe_p = []
+    for _ in range(5):
+        result = runner.probe(target)
+        check = result.check("redis.ping_latency")
+        if check is not None:
+            probe_p.append(check.figures)
+    if probe_p:
+        print(
+            "probe (5 runs x 50 PINGs):  p50 "
+            + ", ".join(f"{f['p50_ms']}" for f in probe_p)
+            + " | p99 "
+            + ", ".join(f"{f['p99_ms']}" for f in probe_p)
+        )
+    client = redis.Redis(host=host, port=port, retry=Retry(NoBackoff(), 0), socket_timeout=2)
+    samples = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        started = time.perf_counter()
+        client.ping()
+        samples.append((time.perf_counter() - started) * 1000)
+    figures = runner.latency_figures(samples)
+    print(
+        f"bare redis-py loop ({seconds:g} s): p50 {figures['p50_ms']} p95 {figures['p95_ms']} "
+        f"p99 {figures['p99_ms']} max {figures['max_ms']} over {figures['samples']} PINGs"
+    )
+    if shutil.which("redis-cli") is None:
+        print("redis-cli --latency: not installed")
+        return
+    # --latency --raw prints min max avg samples (PINGs every 10 ms) when interrupted.
+    proc = subprocess.run(
+        [
+            "timeout",
+            "-s",
+            "INT",
+            str(seconds),
+            "redis-cli",
+            "-h",
+            host,
+            "-p",
+            str(port),
+            "--latency",
+            "-i",
+            "0.01",
+            "--raw",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
+    print(
+        f"redis-cli --latency ({seconds:g} s): {lines[-1] if lines else '?'} "
+        "(min max avg samples, ms)"
+    )
+
+
+@contextmanager
+def _silent_listener() -> Iterator[int]:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield int(server.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(1)
+        for conn in held:
+            conn.close()
+        server.close()
+
+
+@contextmanager
+def _paused_redis() -> Iterator[int]:
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--save", "", "--dir", tmp],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            client = redis.Redis(port=port, socket_timeout=1, retry=Retry(NoBackoff(), 0))
+            for _ in range(100):
+                try:
+                    client.ping()
+                    break
+                except redis.RedisError:
+                    time.sleep(0.05)
+            proc.send_signal(signal.SIGSTOP)
+            yield port
+        finally:
+            proc.send_signal(signal.SIGCONT)
+            proc.terminate()
+            proc.wait(5)
+
+
+def time_to_verdict(redis_url: str, amqp_url: str, budget_s: float) -> None:
+    print(
+        f"\n## Time to verdict per failure class (budget {budget_s:g} s, stage 3 s; "
+        f"target <= {budget_s * 1.1:g} s)"
+    )
+    redis_port = parse_target(redis_url).endpoint.port
+    amqp = parse_target(amqp_url)
+    closed = _free_port()
+    cases: list[tuple[str, Callable[[], Iterator[str]]]] = []
+
+    def fixed(url: str) -> Callable[[], Iterator[str]]:
+        @contextmanager
+        def ctx() -> Iterator[str]:
+            yield url
+
+        return ctx  # type: ignore[return-value]
+
+    @contextmanager
+    def silent(scheme: str) -> Iterator[str]:
+        with _silent_listener() as port:
+            yield f"{scheme}://127.0.0.1:{port}/"
+
+    @contextmanager
+    def paused() -> Iterator[str]:
+        with _paused_redis() as port:
+            yield f"redis://127.0.0.1:{port}"
+
+    amqp_host = f"127.0.0.1:{amqp.endpoint.port}"
+    cases = [
+        ("redis refused", fixed(f"redis://127.0.0.1:{closed}")),
+        ("redis dns", fixed("redis://no-such-host.invalid")),
+        ("redis silent listener", lambda: silent("redis")),
+        ("redis paused (SIGSTOP)", paused),
+        ("redis tls to plain port", fixed(f"rediss://127.0.0.1:{redis_port}")),
+        ("redis wrong password", fixed(f"redis://:wrong@127.0.0.1:{redis_port}")),
+        ("rabbitmq refused", fixed(f"amqp://127.0.0.1:{closed}/")),
+        ("rabbitmq dns", fixed("amqp://no-such-host.invalid/")),
+        ("rabbitmq silent listener", lambda: silent("amqp")),
+        ("rabbitmq tls to plain port", fixed(f"amqps://guest:guest@{amqp_host}/")),
+        ("rabbitmq wrong password", fixed(f"amqp://guest:wrong@{amqp_host}/")),
+        ("rabbitmq wrong vhost", fixed(f"amqp://guest:guest@{amqp_host}/nope")),
+    ]
+    for name, make in cases:
+        with make() as url:  # type: ignore[attr-defined]
+            started = time.monotonic()
+            result = runner.probe(parse_target(url), budget_s=budget_s)
+            elapsed = time.monotonic() - started
+        failed = next((c for c in result.checks if c.status is CheckStatus.FAIL), None)
+        cls = failed.failure_class.value if failed and failed.failure_class else "none"
+        where = failed.id if failed else "-"
+        print(f"{name:<28} {elapsed:6.3f} s  {cls:<15} at {where}")
+
+
+def concurrency(urls: list[str], budget_s: float) -> None:
+    print("\n## Concurrent probes vs the slowest alone")
+    targets = [parse_target(u) for u in urls]
+    alone: list[tuple[str, float]] = []
+    for target in targets:
+        started = time.monotonic()
+        result: ProbeResult = runner.probe(target, budget_s=budget_s)
+        alone.append((f"{target.broker.value} ({result.status.value})", time.monotonic() - started))
+    rounds = []
+    for _ in range(3):
+        started = time.monotonic()
+        runner.probe_many(targets, budget_s=budget_s)
+        rounds.append(time.monotonic() - started)
+    slowest = max(t for _, t in alone)
+    for name, took in alone:
+        print(f"alone {name:<22} {took:6.3f} s")
+    together = statistics.median(rounds)
+    print(
+        f"together (median of 3)      {together:6.3f} s  = {together / slowest:.2f}x the slowest "
+        "(target <= 1.2x)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--redis", default="redis://127.0.0.1:16379/0")
+    parser.add_argument("--amqp", default="amqp://guest:guest@127.0.0.1:15673/%2F")
+    parser.add_argument("--kafka", default=None, help="kafka://host:port (when a probe exists)")
+    parser.add_argument("--budget", type=float, default=10.0)
+    parser.add_argument("--latency-seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    ping_comparison(args.redis, args.latency_seconds)
+    time_to_verdict(args.redis, args.amqp, args.budget)
+    urls = [args.redis, args.amqp] + ([args.kafka] if args.kafka else [])
+    concurrency(urls, args.budget)
+
+
+if __name__ == "__main__":
+    main()
