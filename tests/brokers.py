@@ -47,13 +47,6 @@ def sandbox_state() -> Iterator[sandbox.SandboxState]:
         yield state
         return
 
-    before = sandbox.status()
-    already = [
-        broker
-        for broker in sandbox.Broker
-        if before.broker_health(broker) == sandbox.Health.HEALTHY
-        and (broker != sandbox.Broker.KAFKA or before.kafka_nodes == KAFKA_NODES)
-    ]
     try:
         state = sandbox.up(kafka_nodes=KAFKA_NODES)
     except sandbox.MissingPrerequisitesError as exc:
@@ -61,9 +54,15 @@ def sandbox_state() -> Iterator[sandbox.SandboxState]:
     except sandbox.SpawnError as exc:
         pytest.fail(f"the broker sandbox did not start:\n{exc}", pytrace=False)
     yield state
-    started = [broker for broker in sandbox.Broker if broker not in already]
+    # Stop only what this session started. Judging by health instead would take a broker that
+    # another session had paused (SIGSTOP) or that was slow to answer for one of ours, and stop it.
+    # A broker is only ours when all its processes are (a restarted replica alone is not).
+    started = [
+        broker
+        for broker in sandbox.Broker
+        if all(p.name in state.started for p in state.processes if p.broker == broker)
+    ]
     if started:
-        # Leave running what was running before the session; stop only what it started.
         sandbox.down(started)
 
 

@@ -90,6 +90,7 @@ def up(
         raise ValueError("kafka_nodes must be at least 1")
     prereqs.require(brokers, lay.kafka_lib_dir())
     with _locked(lay):
+        running_before = _running_names(lay)
         if Broker.REDIS in brokers:
             for spec in redis_sandbox.SPECS:
                 _timed(
@@ -135,7 +136,8 @@ def up(
             # result() re-raises the first failure (MissingPrerequisites, SpawnError...) here.
             for job in jobs:
                 job.result()
-    return status(lay=lay)
+        started = sorted({name.split("@")[0] for name in _running_names(lay) - running_before})
+    return status(lay=lay).model_copy(update={"started": started})
 
 
 def down(
@@ -269,6 +271,22 @@ def status(*, lay: layout.Layout | None = None) -> SandboxState:
 
 
 # --- fault injection ----------------------------------------------------------------------------
+
+
+def _all_names(lay: layout.Layout) -> list[str]:
+    names = [spec.name for spec in redis_sandbox.SPECS] + [rabbitmq_sandbox.NAME]
+    return names + [kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)]
+
+
+def _running_names(lay: layout.Layout) -> set[str]:
+    """Processes with a live pid; a Kafka node of a replaced cluster counts as a new one."""
+    cluster = kafka_sandbox.load_cluster(lay)
+    tag = f"@{cluster.cluster_id}" if cluster is not None else ""
+    return {
+        name + (tag if name.startswith("kafka-") else "")
+        for name in _all_names(lay)
+        if _pid_of(name, lay) is not None
+    }
 
 
 def _pid_of(name: str, lay: layout.Layout) -> int | None:

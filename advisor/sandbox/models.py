@@ -94,6 +94,14 @@ class SandboxState(BaseModel):
         description="0600 file with the password of user 'advisor' (vhosts '/' and 'advisor').",
     )
     processes: list[ProcessStatus] = Field(default_factory=list, title="Processes")
+    started: list[str] = Field(
+        default_factory=list,
+        title="Started by this call",
+        description=(
+            "Names of the processes `up` started (empty from `status`); a caller stops only "
+            "these, so a broker that was merely paused or slow is never taken for its own."
+        ),
+    )
     targets: SandboxTargets = Field(default_factory=SandboxTargets, title="Targets")
 
     def process(self, name: str) -> ProcessStatus:

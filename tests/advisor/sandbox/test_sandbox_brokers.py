@@ -127,6 +127,7 @@ def test_up_is_idempotent(sandbox_state: sandbox.SandboxState) -> None:
     state = sandbox.up(kafka_nodes=3)
     assert time.monotonic() - began < 10
     assert {p.name: p.pid for p in state.processes} == before
+    assert state.started == []
     assert state.is_healthy()
 
 
