@@ -1,0 +1,354 @@
+"""The rules engine: facts in, a ranked and explained Recommendation out; deterministic."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor import __version__, guide, rules, text_output
+from advisor.facts import FACT_SPECS, compute_facts, workload_data
+from advisor.recommendation import (
+    Advice,
+    BrokerAssessment,
+    Capacity,
+    Confidence,
+    ConfidenceLevel,
+    Pattern,
+    Reason,
+    ReasonKind,
+    Recommendation,
+    WhatIf,
+)
+from advisor.workload import Broker, Workload
+
+BROKERS = tuple(Broker)
+SCORE_SCALE = 30.0  # raw points at which a broker's score reaches about 73 of 100
+HIGH_MARGIN = 20.0
+MEDIUM_MARGIN = 8.0
+
+
+@dataclass
+class _Tally:
+    """Raw score and knockout state of every broker, as rules fire."""
+
+    raw: dict[Broker, float] = field(default_factory=lambda: dict.fromkeys(BROKERS, 0.0))
+    out: dict[Broker, bool] = field(default_factory=lambda: dict.fromkeys(BROKERS, False))
+
+    def add(self, other: _Tally) -> _Tally:
+        return _Tally(raw={b: self.raw[b] + other.raw[b] for b in BROKERS},
+                      out={b: self.out[b] or other.out[b] for b in BROKERS})
+
+    def winner(self) -> Broker | None:
+        ranked = _rank(self)
+        best = ranked[0]
+        return None if self.out[best] else best
+
+
+def scale(raw: float) -> float:
+    """Map a raw score onto 0-100; monotonic, 50 for a broker no rule spoke about."""
+    return 100.0 / (1.0 + math.exp(-raw / SCORE_SCALE))
+
+
+def _rank(tally: _Tally) -> list[Broker]:
+    # Knocked-out brokers last; then by raw score; ties keep the fixed broker order.
+    return sorted(BROKERS, key=lambda b: (tally.out[b], -tally.raw[b], BROKERS.index(b)))
+
+
+def _tally(compiled: Iterable[rules.CompiledRule], facts: Mapping[str, Any]) -> _Tally:
+    tally = _Tally()
+    for item in compiled:
+        if not item.predicate(facts):
+            continue
+        for effect in item.rule.effects:
+            if effect.kind is ReasonKind.KNOCKOUT:
+                tally.out[effect.broker] = True
+            elif effect.kind is ReasonKind.PRO:
+                tally.raw[effect.broker] += effect.weight
+            else:
+                tally.raw[effect.broker] -= effect.weight
+    return tally
+
+
+def recommend(workload: Workload, *, what_if: bool = True,
+              rulebook: rules.Rulebook | None = None) -> Recommendation:
+    """Rank the three brokers for a workload, with reasons, pattern, sizing, advice, what-if."""
+    book = rulebook or rules.load_rulebook()
+    data = workload_data(workload)
+    facts = compute_facts(data)
+    sections = guide.load_guide().sections
+    fired = [item for item in book.rules if item.predicate(facts)]
+    tally = _tally(fired, facts)
+    order = _rank(tally)
+
+    assessments = []
+    for rank, broker in enumerate(order, start=1):
+        reasons = {kind: [] for kind in ReasonKind}  # type: dict[ReasonKind, list[Reason]]
+        advice: list[Advice] = []
+        for item in fired:
+            for effect in item.rule.effects:
+                if effect.broker != broker:
+                    continue
+                reasons[effect.kind].append(Reason(
+                    rule_id=item.rule.id, broker=broker, kind=effect.kind,
+                    weight=0.0 if effect.kind is ReasonKind.KNOCKOUT else effect.weight,
+                    text=rules.render_text(effect.because, facts), citation=effect.cite,
+                    citation_title=sections[effect.cite].title if effect.cite in sections else ""))
+            for spec in item.rule.advice:
+                if spec.broker == broker:
+                    advice.append(Advice(broker=broker, text=rules.render_text(spec.text, facts),
+                                         rule_id=item.rule.id, citation=spec.cite,
+                                         setting=spec.setting,
+                                         value=rules.render_text(spec.value, facts)))
+        for kind in (ReasonKind.PRO, ReasonKind.CON):
+            reasons[kind].sort(key=lambda r: (-r.weight, r.rule_id))
+        knocked = tally.out[broker]
+        assessments.append(BrokerAssessment(
+            broker=broker, rank=rank, score=0.0 if knocked else round(scale(tally.raw[broker]), 1),
+            raw_score=tally.raw[broker], knocked_out=knocked,
+            knockouts=reasons[ReasonKind.KNOCKOUT], pros=reasons[ReasonKind.PRO],
+            cons=reasons[ReasonKind.CON], pattern=_pattern(book, broker, facts), advice=advice))
+
+    winner = None if tally.out[order[0]] else order[0]
+    confidence = _confidence(assessments)
+    return Recommendation(
+        app_version=__version__, rulebook_hash=book.digest, workload_name=workload.name,
+        winner=winner, ranking=assessments, confidence=confidence, capacity=_capacity(facts),
+        what_if=what_if_analysis(workload, book) if what_if and winner else [],
+        summary=_summary(assessments, winner, confidence))
+
+
+def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> Pattern | None:
+    for item in book.patterns:
+        spec = item.pattern
+        if spec.broker == broker and item.predicate(facts):
+            return Pattern(broker=broker, pattern_id=spec.id, name=spec.name,
+                           summary=rules.render_text(spec.summary, facts),
+                           steps=[rules.render_text(s, facts) for s in spec.steps],
+                           citation=spec.cite)
+    return None
+
+
+def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
+    first, second = assessments[0], assessments[1]
+    if first.knocked_out:
+        return Confidence(level=ConfidenceLevel.LOW, margin=0.0,
+                          explanation="Every broker is ruled out by a hard requirement; "
+                                      "relax the requirements named in the knockouts.")
+    margin = round(first.score - second.score, 1)
+    if second.knocked_out:
+        margin = round(first.score, 1)
+    if margin >= HIGH_MARGIN:
+        level = ConfidenceLevel.HIGH
+        text = f"{first.broker.title} leads by {margin:g} points."
+    elif margin >= MEDIUM_MARGIN:
+        level = ConfidenceLevel.MEDIUM
+        text = (f"{first.broker.title} leads {second.broker.title} by {margin:g} points; "
+                "check the what-if and the cons before deciding.")
+    else:
+        level = ConfidenceLevel.LOW
+        text = (f"{first.broker.title} and {second.broker.title} are within {margin:g} points: "
+                "either can work; let team experience and operations decide.")
+    return Confidence(level=level, margin=margin, explanation=text)
+
+
+def _capacity(facts: Mapping[str, Any]) -> Capacity:
+    mb, gb = 1024.0 * 1024.0, 1e9
+    return Capacity(
+        avg_bandwidth_bytes_per_s=facts["avg_bandwidth_mb_per_s"] * mb,
+        peak_bandwidth_bytes_per_s=facts["peak_bandwidth_mb_per_s"] * mb,
+        messages_per_day=facts["messages_per_day"],
+        retained_messages=facts["retained_messages"],
+        retained_bytes=facts["retained_gb"] * gb,
+        redis_memory_bytes=facts["redis_memory_gb"] * gb,
+        kafka_partitions=facts["kafka_partitions"],
+        kafka_replication_factor=facts["kafka_replication_factor"],
+        kafka_disk_bytes=facts["kafka_disk_gb"] * gb,
+        rabbitmq_queue_depth_at_peak=facts["peak_rate_msg_per_s"] * 600.0,
+        nodes_needed=facts["nodes_needed"],
+    )
+
+
+def _summary(assessments: list[BrokerAssessment], winner: Broker | None,
+             confidence: Confidence) -> str:
+    if winner is None:
+        return "No broker meets every hard requirement; see the knockouts."
+    first = assessments[0]
+    others = ", ".join(
+        f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
+        for a in assessments[1:])
+    top = "; ".join(r.text.rstrip(".") for r in first.pros[:2])
+    because = f" Mainly: {top}." if top else ""
+    return (f"{first.broker.title} is recommended (score {first.score:g}; {others}), "
+            f"{confidence.level.value} confidence.{because}")
+
+
+# --- what-if -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Axis:
+    """A numeric requirement the what-if varies, with its realistic range."""
+
+    field: str
+    low: float
+    high: float
+    integer: bool = False
+
+
+WHAT_IF_AXES = (
+    _Axis("peak_rate_msg_per_s", 1.0, 5_000_000.0),
+    _Axis("avg_rate_msg_per_s", 0.1, 2_000_000.0),
+    _Axis("avg_message_size_bytes", 16, 64 * 1024 * 1024, integer=True),
+    _Axis("max_message_size_bytes", 16, 512 * 1024 * 1024, integer=True),
+    _Axis("retention_hours", 0.0, 24 * 365.0),
+    _Axis("p99_latency_ms", 0.5, 60_000.0),
+    _Axis("consumer_groups", 1, 100, integer=True),
+    _Axis("tolerated_node_failures", 0, 3, integer=True),
+)
+_GRID_STEPS = 14
+_BISECT_STEPS = 16
+_LINEAR_LIMIT = 100  # integer ranges up to this size are walked value by value
+
+
+def _adjust(data: dict[str, Any], name: str, value: float) -> dict[str, Any]:
+    """Set one requirement and keep the others consistent with it."""
+    changed = dict(data)
+    changed[name] = value
+    if name == "avg_rate_msg_per_s" and data["avg_rate_msg_per_s"] > 0:
+        changed["peak_rate_msg_per_s"] = value * (data["peak_rate_msg_per_s"]
+                                                  / data["avg_rate_msg_per_s"])
+    elif name == "peak_rate_msg_per_s":
+        changed["avg_rate_msg_per_s"] = min(data["avg_rate_msg_per_s"], value)
+    elif name == "avg_message_size_bytes":
+        changed["max_message_size_bytes"] = max(data["max_message_size_bytes"], value)
+    elif name == "max_message_size_bytes":
+        changed["avg_message_size_bytes"] = min(data["avg_message_size_bytes"], value)
+    return changed
+
+
+_SIBLINGS = {
+    "avg_rate_msg_per_s": {"peak_rate_msg_per_s"},
+    "peak_rate_msg_per_s": {"avg_rate_msg_per_s"},
+    "avg_message_size_bytes": {"max_message_size_bytes"},
+    "max_message_size_bytes": {"avg_message_size_bytes"},
+}
+
+
+def _affected_facts(name: str) -> set[str]:
+    fields = {name} | _SIBLINGS.get(name, set())
+    return {fact for fact, spec in FACT_SPECS.items() if fields & set(spec.depends_on)}
+
+
+def _grid(start: float, end: float, steps: int) -> list[float]:
+    """Points from start (excluded) to end, geometric where the range allows it."""
+    if start > 0 and end > 0:
+        ratio = (end / start) ** (1.0 / steps)
+        return [start * ratio**i for i in range(1, steps + 1)]
+    return [start + (end - start) * i / steps for i in range(1, steps + 1)]
+
+
+def _nice(value: float, upwards: bool | None) -> float:
+    """Two significant digits: to the nearest (None), or rounded up or down."""
+    if value == 0:
+        return 0.0
+    magnitude = 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+    rounding = round if upwards is None else (math.ceil if upwards else math.floor)
+    return float(rounding(value / magnitude) * magnitude)
+
+
+def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
+    """For each numeric requirement, the value past which the winner changes, if realistic."""
+    base = workload_data(workload)
+    base_facts = compute_facts(base)
+    current = _tally(book.rules, base_facts).winner()
+    if current is None:
+        return []
+    results: list[WhatIf] = []
+    for axis in WHAT_IF_AXES:
+        affected = _affected_facts(axis.field)
+        moving = [r for r in book.rules if r.facts & affected]
+        constant = _tally([r for r in book.rules if not r.facts & affected], base_facts)
+        low = axis.low
+        if axis.field == "retention_hours" and base["replay"]:
+            low = 1.0
+        if axis.field == "max_message_size_bytes":
+            low = float(base["avg_message_size_bytes"])
+
+        def winner_at(value: float, axis: _Axis = axis, moving: list[rules.CompiledRule] = moving,
+                      constant: _Tally = constant) -> Broker | None:
+            facts = compute_facts(_adjust(base, axis.field, value))
+            return constant.add(_tally(moving, facts)).winner()
+
+        value = float(base[axis.field])
+        for direction, end in (("above", axis.high), ("below", low)):
+            if (direction == "above" and value >= end) or (direction == "below" and value <= end):
+                continue
+            found = _search(value, end, axis.integer, current, winner_at)
+            if found is None:
+                continue
+            threshold, new_winner = found
+            results.append(_what_if(axis, value, threshold, direction, new_winner, current))
+    return results
+
+
+def _search(start: float, end: float, integer: bool, current: Broker,
+            winner_at: Callable[[float], Broker | None]) -> tuple[float, Broker] | None:
+    """The first value from start towards end where the winner changes, and the new winner."""
+    if integer and abs(end - start) <= _LINEAR_LIMIT:
+        step = 1 if end > start else -1
+        for candidate in range(int(start) + step, int(end) + step, step):
+            winner = winner_at(candidate)
+            if winner is not None and winner != current:
+                return float(candidate), winner
+            if winner is None:
+                return None
+        return None
+    points = [*_grid(start, end, _GRID_STEPS)] if start != 0 else _grid(end / 10**6, end, _GRID_STEPS)
+    previous = start
+    for point in points:
+        winner = winner_at(point)
+        if winner is None:
+            return None
+        if winner != current:
+            same, other = previous, point
+            for _ in range(_BISECT_STEPS):
+                middle = (same + other) / 2
+                if winner_at(middle) == current:
+                    same = middle
+                else:
+                    other = middle
+            if integer:
+                other = float(math.ceil(other) if end > start else math.floor(other))
+            target = winner_at(other)
+            for candidate in (_nice(other, None), _nice(other, end > start)):
+                between = (candidate - start) * (end - start) > 0
+                if between and winner_at(candidate) == target:
+                    other = candidate
+                    break
+            final = winner_at(other)
+            return (other, final) if final is not None else None
+        previous = point
+    return None
+
+
+def _format(value: float, unit: str) -> str:
+    if unit == "bytes":
+        return text_output.human_bytes(value)
+    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.3g}"
+    return f"{text} {unit}".strip()
+
+
+def _what_if(axis: _Axis, value: float, threshold: float, direction: str, new_winner: Broker,
+             current: Broker) -> WhatIf:
+    spec = FACT_SPECS[axis.field]
+    title = _field_title(axis.field)
+    text = (f"{title} {direction} {_format(threshold, spec.unit)} (now {_format(value, spec.unit)}):"
+            f" the answer becomes {new_winner.title} instead of {current.title}.")
+    return WhatIf(field=axis.field, field_title=title, unit=spec.unit, current=value,
+                  threshold=threshold, direction=direction, new_winner=new_winner, text=text)
+
+
+def _field_title(name: str) -> str:
+    field_info = Workload.model_fields[name]
+    return field_info.title or name

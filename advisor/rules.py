@@ -1,0 +1,371 @@
+"""The rulebook: declarative rule files in rules/, validated against the facts when loaded."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import operator
+import string
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from advisor import guide, paths
+from advisor.facts import FACT_SPECS, FactSpec
+from advisor.recommendation import ReasonKind
+from advisor.workload import Broker
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+# Operators come from an allow-list; each names the fact kinds it applies to.
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "ne": operator.ne,
+    "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+}
+OPERATORS: dict[str, tuple[str, ...]] = {
+    "eq": ("bool", "number", "enum"),
+    "ne": ("bool", "number", "enum"),
+    "lt": ("number",), "lte": ("number",), "gt": ("number",), "gte": ("number",),
+    "in": ("enum", "number"),
+    "not_in": ("enum", "number"),
+    "contains": ("set",),
+    "not_contains": ("set",),
+    "empty": ("set",),
+}
+
+
+class RulebookError(Exception):
+    """A rule or pattern file that is invalid; the message names file, rule id and field."""
+
+
+class Effect(BaseModel):
+    """What a rule does to one broker."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    broker: Broker
+    kind: ReasonKind
+    weight: float = Field(0.0, ge=0, le=100, description="Score points; ignored for knockouts.")
+    because: str = Field(min_length=3, description="The reason in plain words ({fact} allowed).")
+    cite: str = Field(description="Guide section id the reason rests on.")
+
+
+class AdviceSpec(BaseModel):
+    """Configuration advice a rule gives for one broker, shown when that broker is used."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    broker: Broker
+    text: str = Field(min_length=3, description="The advice ({fact} allowed).")
+    cite: str = Field(description="Guide section id the advice rests on.")
+    setting: str = ""
+    value: str = Field("", description="Suggested value ({fact} allowed).")
+
+
+class Rule(BaseModel):
+    """A condition over facts, its effects on brokers' scores and its advice."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    title: str = ""
+    when: dict[str, Any] | None = None
+    effects: list[Effect] = Field(default_factory=list)
+    advice: list[AdviceSpec] = Field(default_factory=list)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _has_output(self) -> Rule:
+        if not self.effects and not self.advice:
+            raise ValueError("a rule needs at least one effect or one piece of advice")
+        return self
+
+
+class PatternRule(BaseModel):
+    """A way of using one broker, chosen by the first whose condition holds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    broker: Broker
+    name: str
+    summary: str
+    steps: list[str] = Field(default_factory=list)
+    cite: str
+    when: dict[str, Any] | None = None
+    source: str = ""
+
+
+class _RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+    patterns: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class CompiledRule(BaseModel):
+    """A rule with its condition compiled to a predicate and the facts it reads."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    rule: Rule
+    predicate: Callable[[Mapping[str, Any]], bool]
+    facts: frozenset[str]
+
+
+class CompiledPattern(BaseModel):
+    """A pattern with its compiled condition."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    pattern: PatternRule
+    predicate: Callable[[Mapping[str, Any]], bool]
+
+
+class Rulebook(BaseModel):
+    """Every rule and pattern, validated and compiled, with a digest of the files."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    rules: list[CompiledRule]
+    patterns: list[CompiledPattern]
+    digest: str
+    files: list[str]
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    return guide.suggest(word, choices)
+
+
+class _Checker:
+    """Validates and compiles one file's conditions, naming file, rule and field in errors."""
+
+    def __init__(self, path: Path, known_sections: set[str]) -> None:
+        self.path = path
+        self.sections = known_sections
+
+    def error(self, rule_id: str, where: str, message: str) -> RulebookError:
+        return RulebookError(f"{self.path}: rule '{rule_id}', {where}: {message}")
+
+    def compile(self, node: Any, rule_id: str, where: str, used: set[str]) -> Predicate:
+        if not isinstance(node, dict):
+            raise self.error(rule_id, where, f"a condition must be a mapping, got {node!r}")
+        keys = set(node)
+        if keys in ({"all"}, {"any"}):
+            key = next(iter(keys))
+            items = node[key]
+            if not isinstance(items, list) or not items:
+                raise self.error(rule_id, f"{where}.{key}", "expects a non-empty list")
+            parts = [self.compile(item, rule_id, f"{where}.{key}[{i}]", used)
+                     for i, item in enumerate(items)]
+            if key == "all":
+                return lambda f: all(p(f) for p in parts)
+            return lambda f: any(p(f) for p in parts)
+        if keys == {"not"}:
+            inner = self.compile(node["not"], rule_id, f"{where}.not", used)
+            return lambda f: not inner(f)
+        if "fact" in keys:
+            return self._leaf(node, rule_id, where, used)
+        raise self.error(rule_id, where, f"unknown condition keys {sorted(keys)}; use all, any, "
+                                         "not, or {fact, op, value}")
+
+    def _leaf(self, node: dict[str, Any], rule_id: str, where: str, used: set[str]) -> Predicate:
+        extra = set(node) - {"fact", "op", "value"}
+        if extra:
+            raise self.error(rule_id, where, f"unknown keys {sorted(extra)} in a condition")
+        fact = node["fact"]
+        if fact not in FACT_SPECS:
+            raise self.error(rule_id, f"{where}.fact",
+                             f"unknown fact '{fact}'{_suggest(str(fact), list(FACT_SPECS))}")
+        spec = FACT_SPECS[fact]
+        op = node.get("op", "eq")
+        if op not in OPERATORS:
+            raise self.error(rule_id, f"{where}.op",
+                             f"unknown operator '{op}'{_suggest(str(op), list(OPERATORS))}; "
+                             f"allowed: {', '.join(OPERATORS)}")
+        if spec.kind not in OPERATORS[op]:
+            raise self.error(rule_id, f"{where}.op",
+                             f"operator '{op}' does not apply to {spec.kind} fact '{fact}'")
+        used.add(fact)
+        if op == "empty":
+            if "value" in node:
+                raise self.error(rule_id, where, "operator 'empty' takes no value")
+            return lambda f: not f[fact]
+        if "value" not in node:
+            raise self.error(rule_id, where, f"missing 'value' for operator '{op}'")
+        value = self._check_value(spec, op, node["value"], rule_id, f"{where}.value")
+        if op in _COMPARE:
+            compare = _COMPARE[op]
+            return lambda f: bool(compare(f[fact], value))
+        if op == "in":
+            members = frozenset(value)
+            return lambda f: f[fact] in members
+        if op == "not_in":
+            members = frozenset(value)
+            return lambda f: f[fact] not in members
+        if op == "contains":
+            return lambda f: value in f[fact]
+        return lambda f: value not in f[fact]
+
+    def _check_value(self, spec: FactSpec, op: str, value: Any, rule_id: str, where: str) -> Any:
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                raise self.error(rule_id, where, f"operator '{op}' expects a non-empty list")
+            return [self._scalar(spec, v, rule_id, where) for v in value]
+        if spec.kind == "set":
+            if value not in spec.values:
+                raise self.error(rule_id, where, f"'{value}' is not one of {list(spec.values)}"
+                                                 f"{_suggest(str(value), list(spec.values))}")
+            return value
+        return self._scalar(spec, value, rule_id, where)
+
+    def _scalar(self, spec: FactSpec, value: Any, rule_id: str, where: str) -> Any:
+        if spec.kind == "bool":
+            if not isinstance(value, bool):
+                raise self.error(rule_id, where, f"fact '{spec.name}' is true/false, got {value!r}")
+            return value
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise self.error(rule_id, where, f"fact '{spec.name}' is a number, got {value!r}")
+            return value
+        if spec.kind == "enum":
+            if value not in spec.values:
+                raise self.error(rule_id, where,
+                                 f"'{value}' is not a value of '{spec.name}' "
+                                 f"({', '.join(spec.values)}){_suggest(str(value), list(spec.values))}")
+            return value
+        raise self.error(rule_id, where, f"fact '{spec.name}' cannot be compared")
+
+    def check_text(self, text: str, rule_id: str, where: str) -> None:
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        except ValueError as error:
+            raise self.error(rule_id, where, f"bad placeholder: {error}") from None
+        for name in fields:
+            if name not in FACT_SPECS:
+                raise self.error(rule_id, where, f"unknown fact '{{{name}}}' in text"
+                                                 f"{_suggest(name, list(FACT_SPECS))}")
+
+    def check_cite(self, cite: str, rule_id: str, where: str) -> None:
+        if cite not in self.sections:
+            raise self.error(rule_id, where, f"unknown guide section '{cite}'"
+                                             f"{_suggest(cite, sorted(self.sections))}")
+
+
+def _pydantic_problem(error: ValidationError) -> str:
+    item = error.errors()[0]
+    loc = ".".join(str(p) for p in item["loc"])
+    return f"{loc}: {item['msg']}" if loc else item["msg"]
+
+
+def _load_file(path: Path, checker: _Checker, rules: list[CompiledRule],
+               patterns: list[CompiledPattern], seen: set[str]) -> None:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise RulebookError(f"{path}: invalid YAML{where}: "
+                            f"{getattr(error, 'problem', None) or error}") from None
+    try:
+        content = _RuleFile.model_validate(raw or {})
+    except ValidationError as error:
+        raise RulebookError(f"{path}: {_pydantic_problem(error)} (a rule file holds 'rules' "
+                            "and/or 'patterns' lists)") from None
+    for index, item in enumerate(content.rules):
+        rule_id = str(item.get("id", f"#{index + 1}"))
+        try:
+            rule = Rule.model_validate({**item, "source": str(path)})
+        except ValidationError as error:
+            raise checker.error(rule_id, "definition", _pydantic_problem(error)) from None
+        if rule.id in seen:
+            raise checker.error(rule.id, "id", "this id is used by another rule or pattern")
+        seen.add(rule.id)
+        used: set[str] = set()
+        predicate = (checker.compile(rule.when, rule.id, "when", used)
+                     if rule.when is not None else (lambda f: True))
+        for n, effect in enumerate(rule.effects):
+            checker.check_cite(effect.cite, rule.id, f"effects[{n}].cite")
+            checker.check_text(effect.because, rule.id, f"effects[{n}].because")
+        for n, advice in enumerate(rule.advice):
+            checker.check_cite(advice.cite, rule.id, f"advice[{n}].cite")
+            checker.check_text(advice.text, rule.id, f"advice[{n}].text")
+            checker.check_text(advice.value, rule.id, f"advice[{n}].value")
+        rules.append(CompiledRule(rule=rule, predicate=predicate, facts=frozenset(used)))
+    for index, item in enumerate(content.patterns):
+        pattern_id = str(item.get("id", f"pattern #{index + 1}"))
+        try:
+            pattern = PatternRule.model_validate({**item, "source": str(path)})
+        except ValidationError as error:
+            raise checker.error(pattern_id, "definition", _pydantic_problem(error)) from None
+        if pattern.id in seen:
+            raise checker.error(pattern.id, "id", "this id is used by another rule or pattern")
+        seen.add(pattern.id)
+        checker.check_cite(pattern.cite, pattern.id, "cite")
+        for n, step in enumerate([pattern.summary, *pattern.steps]):
+            checker.check_text(step, pattern.id, f"steps[{n}]")
+        predicate = (checker.compile(pattern.when, pattern.id, "when", set())
+                     if pattern.when is not None else (lambda f: True))
+        patterns.append(CompiledPattern(pattern=pattern, predicate=predicate))
+
+
+def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebook:
+    """Load, validate and compile every *.yaml rule file in a folder."""
+    if sections is None:
+        sections = set(guide.load_guide().sections)
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise RulebookError(f"{folder}: no rule files (*.yaml)")
+    rules: list[CompiledRule] = []
+    patterns: list[CompiledPattern] = []
+    seen: set[str] = set()
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _load_file(path, _Checker(path, sections), rules, patterns, seen)
+    for broker in Broker:
+        if not any(p.pattern.broker == broker for p in patterns):
+            raise RulebookError(f"{folder}: no pattern for {broker.value}; every broker needs "
+                                "at least one (a last one without 'when' is the fallback)")
+    return Rulebook(rules=rules, patterns=patterns, digest=digest.hexdigest(),
+                    files=[str(p) for p in files])
+
+
+@functools.cache
+def load_rulebook() -> Rulebook:
+    """The built-in rulebook, loaded once."""
+    return load_rulebook_from(paths.rules_dir())
+
+
+class _Formatter(string.Formatter):
+    """Formats facts into reason texts; numbers get thousands separators and sensible digits."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec:
+            return super().format_field(value, format_spec)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            if value == int(value) and abs(value) < 1e15:
+                return f"{int(value):,}"
+            return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+
+_FORMATTER = _Formatter()
+
+
+def render_text(text: str, facts: Mapping[str, Any]) -> str:
+    """Fill {fact} placeholders of a rule text."""
+    if "{" not in text:
+        return text
+    return _FORMATTER.vformat(text, (), facts)
+
+
+OpName = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "not_contains",
+                 "empty"]

@@ -1,0 +1,76 @@
+"""Plain-text rendering of a recommendation for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from advisor.recommendation import Recommendation
+
+WIDTH = 100
+
+
+def human_bytes(value: float) -> str:
+    """Bytes in the largest unit that keeps the number readable (decimal units)."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1000
+    return f"{value:,.1f} TB"
+
+
+def human_count(value: float) -> str:
+    """A count with thousands separators, or with k/M/G suffixes when large."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent,
+                         subsequent_indent=indent + "  ")
+
+
+def format_recommendation(rec: Recommendation) -> str:
+    """The recommendation as readable terminal text."""
+    out: list[str] = [f"Workload: {rec.workload_name}", "", _wrap(rec.summary, ""), ""]
+    out.append("Ranking")
+    for item in rec.ranking:
+        bar = "#" * round(item.score / 5)
+        state = "RULED OUT" if item.knocked_out else f"{item.score:5.1f}"
+        out.append(f"  {item.rank}. {item.broker.title:9} {state:>9}  {bar}")
+    out.append(f"  Confidence: {rec.confidence.level.value} ({rec.confidence.explanation})")
+    for item in rec.ranking:
+        out += ["", f"{item.broker.title}"]
+        for label, reasons in (("ruled out", item.knockouts), ("+", item.pros), ("-", item.cons)):
+            for reason in reasons:
+                weight = "" if label == "ruled out" else f"{reason.weight:g} "
+                out.append(_wrap(f"{label} {weight}{reason.text} [{reason.citation}]", "  "))
+        if item.pattern is not None:
+            out.append(_wrap(f"Pattern: {item.pattern.name}. {item.pattern.summary} "
+                             f"[{item.pattern.citation}]", "  "))
+            out.extend(_wrap(f"- {step}", "    ") for step in item.pattern.steps)
+        if item.advice and not item.knocked_out:
+            out.append("  Configuration:")
+            for advice in item.advice:
+                setting = f"{advice.setting} = {advice.value}: " if advice.setting else ""
+                out.append(_wrap(f"- {setting}{advice.text} [{advice.citation}]", "    "))
+    cap = rec.capacity
+    out += ["", "Capacity estimates",
+            f"  peak bandwidth      {human_bytes(cap.peak_bandwidth_bytes_per_s)}/s "
+            f"(average {human_bytes(cap.avg_bandwidth_bytes_per_s)}/s)",
+            f"  messages per day    {human_count(cap.messages_per_day)}",
+            f"  retained            {human_count(cap.retained_messages)} messages, "
+            f"{human_bytes(cap.retained_bytes)} per copy",
+            f"  Redis memory        {human_bytes(cap.redis_memory_bytes)}",
+            f"  Kafka               {cap.kafka_partitions} partitions, replication factor "
+            f"{cap.kafka_replication_factor}, {human_bytes(cap.kafka_disk_bytes)} of disk",
+            f"  RabbitMQ backlog    {human_count(cap.rabbitmq_queue_depth_at_peak)} messages "
+            "after 10 min at peak with consumers stalled",
+            f"  nodes               {cap.nodes_needed} for the tolerated failures"]
+    if rec.what_if:
+        out += ["", "What would change the answer"]
+        out.extend(_wrap(f"- {item.text}", "  ") for item in rec.what_if)
+    out += ["", f"Rulebook {rec.rulebook_hash[:12]}, broker-advisor {rec.app_version}. "
+                "Read a cited section with: broker-advisor guide SECTION"]
+    return "\n".join(out)
