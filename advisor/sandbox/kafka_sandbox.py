@@ -299,8 +299,10 @@ def prepare(lay: layout.Layout, nodes: int, version: str = layout.KAFKA_VERSION)
     cluster = load_cluster(lay)
     if cluster is not None and (cluster.nodes != nodes or cluster.version != version):
         # A different quorum cannot reuse the old metadata log: start the cluster from scratch.
-        for node_id in range(1, cluster.nodes + 1):
-            stop_node(lay, node_id)
+        # All nodes at once: one by one, the last ones lose their quorum and stall on shutdown.
+        node_ids = range(1, cluster.nodes + 1)
+        pids = [pid for n in node_ids if (pid := running_pid(lay, n)) is not None]
+        process.terminate_many(pids, STOP_TIMEOUT_S)
         wipe(lay)
         cluster = None
     if cluster is None:
