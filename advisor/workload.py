@@ -19,7 +19,7 @@ class Broker(StrEnum):
     KAFKA = "kafka"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a display name, not str.title()
         return {"redis": "Redis", "rabbitmq": "RabbitMQ", "kafka": "Kafka"}[self.value]
 
 
