@@ -1,0 +1,341 @@
+"""The built-in guide: a section tree, a search field and the section rendered from Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette, QShowEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTextBrowser,
+    QTextEdit,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import worker
+
+if TYPE_CHECKING:
+    from advisor.guide import Guide
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _default_loader() -> Guide:
+    from advisor import guide
+
+    return guide.load_guide()
+
+
+class GuideBrowser(QWidget):
+    """Browse and search the guide; the guide is loaded on first use, not at start-up."""
+
+    section_shown = Signal(str)
+    loaded = Signal()
+
+    def __init__(self, loader: Callable[[], Guide] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("guideBrowser")
+        self.setAccessibleName("Guide")
+        self._loader = loader or _default_loader
+        self._guide: Guide | None = None
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._current: str | None = None
+        self._history: list[str] = []
+        self._future: list[str] = []
+        self._highlight: list[str] = []
+        self._visible_matches: list[str] = []
+        self._loading: worker.Worker | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.back_button = self._tool_button("go-previous", "Back", QKeySequence.StandardKey.Back,
+                                             self._on_back)
+        self.forward_button = self._tool_button("go-next", "Forward",
+                                                QKeySequence.StandardKey.Forward, self._on_forward)
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.forward_button)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("guideSearch")
+        self.search_field.setPlaceholderText("Search the guide (Ctrl+F)")
+        self.search_field.setAccessibleName("Search the guide")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(self._on_search_changed)
+        self.search_field.returnPressed.connect(self._on_search_return)
+        bar.addWidget(self.search_field, 1)
+        layout.addLayout(bar)
+        self.result_label = QLabel()
+        self.result_label.setAccessibleName("Search results")
+        self.result_label.hide()
+        layout.addWidget(self.result_label)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("guideSplitter")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("guideTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Guide sections")
+        self.tree.currentItemChanged.connect(self._on_tree_current_changed)
+        self.text = QTextBrowser()
+        self.text.setObjectName("guideText")
+        self.text.setAccessibleName("Guide section")
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._on_anchor_clicked)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.text)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        layout.addWidget(self.splitter, 1)
+        self._update_buttons()
+
+    def _tool_button(self, icon: str, text: str, key: QKeySequence.StandardKey,
+                     slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        from PySide6.QtGui import QIcon
+
+        themed = QIcon.fromTheme(icon)
+        if not themed.isNull():
+            button.setIcon(themed)
+        else:
+            button.setArrowType(Qt.ArrowType.LeftArrow if text == "Back"
+                                else Qt.ArrowType.RightArrow)
+        shortcut = QKeySequence(key)
+        button.setToolTip(f"{text} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})"
+                          if not shortcut.isEmpty() else text)
+        button.setAccessibleName(text)
+        button.clicked.connect(slot)
+        return button
+
+    # -- public ---------------------------------------------------------------------------
+    @property
+    def guide(self) -> Guide:
+        self.ensure_loaded()
+        assert self._guide is not None
+        return self._guide
+
+    @property
+    def current_section(self) -> str | None:
+        return self._current
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._guide is not None
+
+    def section_title(self, section_id: str) -> str:
+        """A section's title once the guide is loaded, else its id."""
+        section = self._guide.sections.get(section_id) if self._guide else None
+        return section.title if section else section_id
+
+    def load_in_background(self) -> None:
+        """Parse the guide on the thread pool; the first use before it arrives loads it here."""
+        if self._guide is None and self._loading is None:
+            self._loading = worker.create_worker(self._loader, on_returned=self._on_guide_loaded,
+                                                 on_errored=self._on_guide_failed)
+
+    def ensure_loaded(self) -> None:
+        if self._guide is not None:
+            return
+        try:
+            guide = self._loader()
+        except Exception as error:
+            self._on_guide_failed(error)
+            return
+        self._on_guide_loaded(guide)
+
+    def _on_guide_loaded(self, guide: Guide) -> None:
+        if self._guide is not None:
+            return
+        self._guide = guide
+        self._fill_tree()
+        if self._current is None and guide.parts:
+            self.show_section(guide.parts[0].section_ids[0], remember=False)
+        if self._highlight:
+            self._on_search_changed(self.search_field.text())
+        self.loaded.emit()
+
+    def _on_guide_failed(self, error: Exception) -> None:
+        if self._guide is not None:
+            return
+        # A bad guide file must not stop the app; say what is wrong, where.
+        from advisor.guide import Guide
+
+        self._guide = Guide(parts=[], sections={})
+        self.text.setPlainText(f"The guide could not be loaded:\n\n{error}")
+        self.loaded.emit()
+
+    def show_section(self, section_id: str, *, remember: bool = True) -> bool:
+        """Show a section (a level-2 one with its subsections); False if there is none."""
+        self.ensure_loaded()
+        guide = self.guide
+        if section_id not in guide.sections:
+            from advisor.guide import suggest
+
+            hint = suggest(section_id, list(guide.sections))
+            self.text.setPlainText(f"There is no guide section '{section_id}'{hint}.")
+            return False
+        if remember and self._current and self._current != section_id:
+            self._history.append(self._current)
+            self._future.clear()
+        self._current = section_id
+        section = guide.sections[section_id]
+        if section.level == 2:
+            markdown = guide.section_with_children(section_id)
+        else:
+            parent = guide.sections.get(section.parent or "")
+            crumb = f"*Part of [{parent.title}](#{parent.id})*\n\n" if parent else ""
+            markdown = crumb + section.markdown()
+        self.text.setMarkdown(markdown)
+        self.text.moveCursor(QTextCursor.MoveOperation.Start)
+        self._apply_highlight()
+        item = self._items.get(section_id)
+        if item is not None:
+            with QSignalBlocker(self.tree):
+                self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+        self._update_buttons()
+        self.section_shown.emit(section_id)
+        return True
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def search(self, text: str) -> list[str]:
+        """Filter the tree to the sections matching text; returns their ids."""
+        self.search_field.setText(text)
+        return self._visible_matches
+
+    # -- internals ------------------------------------------------------------------------
+    def _fill_tree(self) -> None:
+        guide = self._guide
+        assert guide is not None
+        self.tree.clear()
+        self._items.clear()
+        for part in guide.parts:
+            top = QTreeWidgetItem([part.title])
+            top.setData(0, _ID_ROLE, part.section_ids[0] if part.section_ids else "")
+            self.tree.addTopLevelItem(top)
+            parent_item = top
+            for section_id in part.section_ids:
+                section = guide.sections[section_id]
+                holder = top if section.level == 2 else parent_item
+                item = QTreeWidgetItem(holder, [section.title])
+                item.setData(0, _ID_ROLE, section_id)
+                item.setToolTip(0, section_id)
+                self._items[section_id] = item
+                if section.level == 2:
+                    parent_item = item
+            top.setExpanded(True)
+
+    def _apply_highlight(self) -> None:
+        selections = []
+        color = self.text.palette().color(QPalette.ColorRole.Highlight)
+        text_color = self.text.palette().color(QPalette.ColorRole.HighlightedText)
+        document = self.text.document()
+        for word in self._highlight:
+            cursor = document.find(word)
+            while not cursor.isNull():
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[attr-defined]
+                selection.format.setBackground(color)  # type: ignore[attr-defined]
+                selection.format.setForeground(text_color)  # type: ignore[attr-defined]
+                selections.append(selection)
+                cursor = document.find(word, cursor)
+        self.text.setExtraSelections(selections)
+        if selections:
+            self.text.setTextCursor(selections[0].cursor)  # type: ignore[attr-defined]
+            self.text.ensureCursorVisible()
+
+    def _update_buttons(self) -> None:
+        self.back_button.setEnabled(bool(self._history))
+        self.forward_button.setEnabled(bool(self._future))
+
+    # -- slots ----------------------------------------------------------------------------
+    def _on_search_changed(self, text: str) -> None:
+        self.ensure_loaded()
+        words = text.split()
+        self._highlight = words
+        if not words:
+            for index in range(self.tree.topLevelItemCount()):
+                self._show_all(self.tree.topLevelItem(index))
+            self._visible_matches = []
+            self.result_label.hide()
+            self._apply_highlight()
+            return
+        hits = [s.id for s in self.guide.search(text)]
+        self._visible_matches = hits
+        matched = set(hits)
+        for index in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(index)
+            self._filter(top, matched)
+        count = len(hits)
+        self.result_label.setText(f"{count} section{'s' if count != 1 else ''} match"
+                                  f"{'es' if count == 1 else ''} “{text.strip()}”"
+                                  + (" — press Enter to open the first" if count else ""))
+        self.result_label.show()
+        self._apply_highlight()
+
+    def _filter(self, item: QTreeWidgetItem, matched: set[str]) -> bool:
+        shown = False
+        for index in range(item.childCount()):
+            shown |= self._filter(item.child(index), matched)
+        own = item.parent() is not None and item.data(0, _ID_ROLE) in matched
+        item.setHidden(not (own or shown))
+        if shown:
+            item.setExpanded(True)
+        return own or shown
+
+    def _show_all(self, item: QTreeWidgetItem) -> None:
+        item.setHidden(False)
+        for index in range(item.childCount()):
+            self._show_all(item.child(index))
+
+    def _on_search_return(self) -> None:
+        if self._visible_matches:
+            self.show_section(self._visible_matches[0])
+
+    def _on_tree_current_changed(self, current: QTreeWidgetItem | None,
+                                 _previous: QTreeWidgetItem | None) -> None:
+        if current is not None and current.data(0, _ID_ROLE):
+            self.show_section(str(current.data(0, _ID_ROLE)))
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+            return
+        target = url.fragment() or url.path()
+        if target:
+            self.show_section(target)
+
+    def _on_back(self) -> None:
+        if self._history:
+            if self._current:
+                self._future.append(self._current)
+            self.show_section(self._history.pop(), remember=False)
+
+    def _on_forward(self) -> None:
+        if self._future:
+            if self._current:
+                self._history.append(self._current)
+            self.show_section(self._future.pop(), remember=False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # In the background, so start-up does not wait for the guide.
+        self.load_in_background()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and self._guide is not None:
+            self._apply_highlight()
+        super().changeEvent(event)

@@ -1,0 +1,507 @@
+"""The main window: workload editor, live recommendation and guide side by side, with the menus."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import platform
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, QTimer, qVersion
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+import advisor
+from advisor import paths
+from advisor import workload as wl
+from ui import settings
+from ui.autosave import Autosave, AutosaveRecord
+from ui.guide_browser import GuideBrowser
+from ui.recommendation_view import LiveRecommendation, Recommend, RecommendationView, describe
+from ui.workload_editor import WorkloadDocument, WorkloadEditor
+
+if TYPE_CHECKING:
+    from advisor.guide import Guide
+
+WORKLOAD_SUFFIXES = (".yaml", ".yml", ".json")
+FILE_FILTER = "Workloads (*.yaml *.yml *.json);;YAML (*.yaml *.yml);;JSON (*.json)"
+AUTOSAVE_DELAY_MS = 1_000
+
+
+class Prompts:
+    """Every question the window asks the user; tests replace it so nothing blocks."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+
+    def unsaved_changes(self, name: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"“{name}” has unsaved changes.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self.parent)
+        box.setObjectName("unsavedChangesPrompt")
+        box.setInformativeText("Save them before going on?")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(
+                    QMessageBox.StandardButton(answer), "cancel")
+
+    def restore_autosave(self, record: AutosaveRecord) -> bool:
+        source = f" (from {record.source})" if record.source else ""
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
+                          "Broker Advisor did not exit cleanly last time.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.parent)
+        box.setObjectName("restoreAutosavePrompt")
+        box.setInformativeText(
+            f"Restore the workload you were editing{source}, autosaved at "
+            f"{record.saved_at:%Y-%m-%d %H:%M}?")
+        box.button(QMessageBox.StandardButton.Yes).setText("Restore")
+        box.button(QMessageBox.StandardButton.No).setText("Discard")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def problems(self, title: str, text: str, problems: list[str]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self.parent)
+        box.setObjectName("problemsMessage")
+        box.setInformativeText("\n".join(f"• {p}" for p in problems))
+        box.exec()
+
+    def open_path(self, folder: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, "Open workload", folder, FILE_FILTER)
+        return Path(name) if name else None
+
+    def save_path(self, suggested: str) -> Path | None:
+        name, chosen = QFileDialog.getSaveFileName(self.parent, "Save workload as", suggested,
+                                                   FILE_FILTER)
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() not in WORKLOAD_SUFFIXES:
+            path = path.with_suffix(".json" if chosen.startswith("JSON") else ".yaml")
+        return path
+
+
+def preset_files(folder: Path | None = None) -> list[Path]:
+    folder = folder or paths.presets_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in WORKLOAD_SUFFIXES)
+
+
+def preset_title(path: Path) -> str:
+    return path.stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+class MainWindow(QMainWindow):
+    """Edit a workload on the left, see the recommendation in the middle, read the guide right."""
+
+    def __init__(self, *, recommend: Recommend | None = None, autosave: Autosave | None = None,
+                 prompts: Prompts | None = None, guide_loader: Callable[[], Guide] | None = None,
+                 presets_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.prompts = prompts or Prompts(self)
+        self.autosave = autosave or Autosave()
+        self._presets_dir = presets_dir
+        self._closing_cleanly = False
+
+        self.document = WorkloadDocument(self)
+        self.live = LiveRecommendation(self.document, recommend, parent=self)
+        self.editor = WorkloadEditor(self.document)
+        self.guide_browser = GuideBrowser(guide_loader)
+        self.recommendation_view = RecommendationView(
+            self.live, section_title=self.guide_browser.section_title)
+        self.guide_browser.loaded.connect(self.recommendation_view.refresh)
+
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.guide_browser, "&Guide")
+        self.probe_panel: QWidget | None = None
+        self._probe_placeholder: QWidget | None = None
+        if importlib.util.find_spec("ui.probe_panel") is not None:
+            self._probe_placeholder = QWidget()
+            self.side_tabs.addTab(self._probe_placeholder, "&Probe")
+        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        for index, widget in enumerate((self.editor, self.recommendation_view, self.side_tabs)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(index, (2, 3, 3)[index])
+        self.setCentralWidget(self.splitter)
+
+        self._busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self._busy_label)
+
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave_timer.timeout.connect(self._on_autosave_timeout)
+
+        self._build_menus()
+        self.document.value_changed.connect(self._on_value_changed)
+        self.document.values_changed.connect(self._on_values_replaced)
+        self.document.modified_changed.connect(self._on_modified_changed)
+        self.document.path_changed.connect(self._on_path_changed)
+        self.live.updated.connect(self._on_recommendation_updated)
+        self.live.busy_changed.connect(self._on_busy_changed)
+        self.recommendation_view.citation_activated.connect(self.show_guide_section)
+        self._update_title()
+        self._restore_layout()
+        self.live.refresh(now=True)
+
+    # -- start-up and layout --------------------------------------------------------------
+    def start(self, argv: list[str] | None = None) -> None:
+        """After the window is shown: offer to restore unsaved work, then open a file if given."""
+        record = self.autosave.pending_restore()
+        self.autosave.begin_session()
+        if record is not None:
+            if self.prompts.restore_autosave(record):
+                self.document.load(record.values, record.source, modified=True)
+                self.statusBar().showMessage("Restored the unsaved workload", 5000)
+                self._write_autosave()
+            else:
+                self.autosave.discard()
+        if argv:
+            self.open_file(Path(argv[0]))
+
+    def _restore_layout(self) -> None:
+        geometry = settings.load_bytes("main/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = settings.load_bytes("main/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = settings.load_bytes("main/splitter")
+        if splitter is None or not self.splitter.restoreState(splitter):
+            width = max(self.width(), 1000)
+            self.splitter.setSizes([int(width * 0.29), int(width * 0.37), int(width * 0.34)])
+        guide_split = settings.load_bytes("guide/splitter")
+        if guide_split is None or not self.guide_browser.splitter.restoreState(guide_split):
+            self.guide_browser.splitter.setSizes([200, 500])
+
+    def save_layout(self) -> None:
+        settings.save_bytes("main/geometry", self.saveGeometry())
+        settings.save_bytes("main/state", self.saveState())
+        settings.save_bytes("main/splitter", self.splitter.saveState())
+        settings.save_bytes("guide/splitter", self.guide_browser.splitter.saveState())
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(file_menu, "&New", self.new_workload,
+                                       QKeySequence.StandardKey.New)
+        self.open_action = self._action(file_menu, "&Open…", self.open_dialog,
+                                        QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        self.presets_menu = file_menu.addMenu("&Presets")
+        self.presets_menu.aboutToShow.connect(self._on_presets_menu_about_to_show)
+        file_menu.addSeparator()
+        self.save_action = self._action(file_menu, "&Save", self.save,
+                                        QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(file_menu, "Save &As…", self.save_as,
+                                           QKeySequence.StandardKey.SaveAs)
+        self.export_action = self._action(file_menu, "&Export Report…", self.export,
+                                          QKeySequence("Ctrl+E"))
+        self.export_action.setEnabled(importlib.util.find_spec("ui.export_dialog") is not None)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", self.close,
+                                        QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        view = bar.addMenu("&View")
+        self._action(view, "&Workload", lambda: self._focus(self.editor), QKeySequence("Alt+1"))
+        self._action(view, "&Recommendation",
+                     lambda: self._focus(self.recommendation_view.details), QKeySequence("Alt+2"))
+        self._action(view, "&Guide", lambda: self._focus(self.guide_browser.tree),
+                     QKeySequence("Alt+3"))
+        self.find_action = self._action(view, "&Search the Guide", self.focus_guide_search,
+                                        QKeySequence.StandardKey.Find)
+        view.addSeparator()
+        self._action(view, "Re&set Layout", self._reset_layout)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Broker Advisor", self.show_about).setMenuRole(
+            QAction.MenuRole.AboutRole)
+
+    def _action(self, menu: Any, text: str, slot: Callable[[], Any],
+                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) \
+                else action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _focus(self, widget: QWidget) -> None:
+        if widget is self.guide_browser.tree:
+            self.side_tabs.setCurrentWidget(self.guide_browser)
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _reset_layout(self) -> None:
+        width = self.splitter.width()
+        self.splitter.setSizes([int(width * 0.29), int(width * 0.37), int(width * 0.34)])
+
+    # -- public actions -------------------------------------------------------------------
+    def focus_guide_search(self) -> None:
+        self.side_tabs.setCurrentWidget(self.guide_browser)
+        self.guide_browser.focus_search()
+
+    def show_guide_section(self, section_id: str) -> None:
+        self.side_tabs.setCurrentWidget(self.guide_browser)
+        if not self.guide_browser.show_section(section_id):
+            self.statusBar().showMessage(f"No guide section '{section_id}'", 5000)
+
+    def new_workload(self) -> bool:
+        if not self.confirm_discard():
+            return False
+        self.document.load({}, None)
+        self.autosave.discard()
+        return True
+
+    def open_dialog(self) -> bool:
+        folder = str(self.document.path.parent) if self.document.path else str(Path.home())
+        path = self.prompts.open_path(folder)
+        return self.open_file(path) if path else False
+
+    def open_file(self, path: Path, *, as_preset: bool = False) -> bool:
+        """Open a workload file; on problems say which and keep the current workload."""
+        if not self.confirm_discard():
+            return False
+        try:
+            workload = wl.load_workload(path)
+        except wl.WorkloadFileError as error:
+            self.prompts.problems(f"Cannot open {Path(error.path).name}",
+                                  f"{error.path} is not a valid workload file:", error.problems)
+            return False
+        self.document.load(workload.model_dump(mode="json"), None if as_preset else path)
+        self.autosave.discard()
+        if not as_preset:
+            self._remember_recent(path)
+        self.statusBar().showMessage(
+            f"Loaded preset “{preset_title(path)}”" if as_preset else f"Opened {path}", 5000)
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        current = self.document.path
+        suggested = str(current) if current else str(
+            Path.home() / f"{_slug(str(self.document.values.get('name', 'workload')))}.yaml")
+        path = self.prompts.save_path(suggested)
+        return self._save_to(path) if path else False
+
+    def _save_to(self, path: Path) -> bool:
+        workload = self.document.workload
+        if workload is None:
+            problems = [m for ms in self.document.validation.problems.values() for m in ms]
+            self.prompts.problems("Cannot save", "Fix these problems first (your edits are kept "
+                                  "in the autosave meanwhile):", problems)
+            return False
+        try:
+            wl.save_workload(workload, path)
+        except OSError as error:
+            self.prompts.problems("Cannot save", f"Could not write {path}:",
+                                  [error.strerror or str(error)])
+            return False
+        self.document.mark_saved(path)
+        self.autosave.discard()
+        self._remember_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def export(self) -> None:
+        workload = self.document.workload
+        recommendation = self.live.recommendation
+        if workload is None or recommendation is None or self.live.is_stale:
+            self.prompts.problems("Cannot export yet", "Export needs a valid workload and its "
+                                  "recommendation.", ["Fix the problems shown in the editor."])
+            return
+        export_dialog = importlib.import_module("ui.export_dialog")
+        results = getattr(self.probe_panel, "results", None)
+        if callable(results):
+            results = results()
+        export_dialog.run_export(self, workload, recommendation, results)
+
+    def confirm_discard(self) -> bool:
+        """True when the current workload may be replaced: saved, discarded, or unmodified."""
+        if not self.document.is_modified:
+            return True
+        answer = self.prompts.unsaved_changes(self.document.display_name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Broker Advisor", about_text())
+
+    # -- helpers --------------------------------------------------------------------------
+    def _remember_recent(self, path: Path) -> None:
+        settings.add_recent_file(path)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.display_name}[*] — Broker Advisor")
+        self.setWindowModified(self.document.is_modified)
+
+    def _write_autosave(self) -> None:
+        if self.document.is_modified:
+            try:
+                self.autosave.write(self.document.values, self.document.path)
+            except OSError as error:
+                self.statusBar().showMessage(f"Autosave failed: {error}", 5000)
+
+    def _ensure_probe_panel(self) -> None:
+        if self.probe_panel is not None or self._probe_placeholder is None:
+            return
+        holder = self._probe_placeholder
+        try:
+            module = importlib.import_module("ui.probe_panel")
+            self.probe_panel = module.ProbePanel(self._current_workload, holder)
+        except Exception as error:  # the panel is optional; the rest of the app must work
+            message = QLabel(f"The probe panel could not start:\n{type(error).__name__}: {error}")
+            message.setWordWrap(True)
+            self.probe_panel = message
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.probe_panel)
+
+    def _current_workload(self) -> wl.Workload:
+        """The workload for the probe panel: the current one, or the last valid one."""
+        return self.document.workload or self.document.last_valid_workload
+
+    # -- slots ----------------------------------------------------------------------------
+    def _on_value_changed(self, _name: str) -> None:
+        self._autosave_timer.start()
+
+    def _on_values_replaced(self) -> None:
+        self._update_title()
+
+    def _on_modified_changed(self, modified: bool) -> None:
+        self._update_title()
+        if not modified:
+            self._autosave_timer.stop()
+
+    def _on_path_changed(self, _path: Path | None) -> None:
+        self._update_title()
+
+    def _on_autosave_timeout(self) -> None:
+        self._write_autosave()
+
+    def _on_recommendation_updated(self, recommendation: Any) -> None:
+        self._busy_label.setText(describe(recommendation))
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if busy and self.live.recommendation is None:
+            self._busy_label.setText("Working…")
+
+    def _on_side_tab_changed(self, index: int) -> None:
+        if self._probe_placeholder is not None and \
+                self.side_tabs.widget(index) is self._probe_placeholder:
+            self._ensure_probe_panel()
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        self.recent_menu.clear()
+        files = settings.recent_files()
+        for index, name in enumerate(files, start=1):
+            action = self.recent_menu.addAction(f"&{index} {Path(name).name}")
+            action.setToolTip(name)
+            action.setStatusTip(name)
+            action.triggered.connect(lambda _c=False, p=name: self.open_file(Path(p)))
+        if not files:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("&Clear Menu")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(settings.clear_recent_files)
+
+    def _on_presets_menu_about_to_show(self) -> None:
+        self.presets_menu.clear()
+        presets = preset_files(self._presets_dir)
+        for path in presets:
+            action = self.presets_menu.addAction(preset_title(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.open_file(p, as_preset=True))
+        if not presets:
+            self.presets_menu.addAction("No presets found").setEnabled(False)
+
+    # -- Qt overrides ---------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.save_layout()
+        self._autosave_timer.stop()
+        self.autosave.clean_exit()
+        event.accept()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_workload(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_workload(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Let the drag finish before any prompt appears.
+        QTimer.singleShot(0, lambda: self.open_file(path))
+
+
+def _dropped_workload(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in WORKLOAD_SUFFIXES:
+                return path
+    return None
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workload"
+
+
+def about_text() -> str:
+    return (f"<h3>Broker Advisor {advisor.__version__}</h3>"
+            "<p>Recommends Redis, RabbitMQ or Kafka for a workload, explains why with "
+            "citations into a built-in guide, probes live brokers and exports reports.</p>"
+            f"<p>Qt {qVersion()}<br>PySide6 {pyside_version}<br>"
+            f"Python {platform.python_version()} ({sys.platform})</p>")

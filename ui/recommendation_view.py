@@ -1,0 +1,401 @@
+"""The live recommendation (a model fed by the engine in the background) and its view."""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor import recommendation as rec
+from advisor import workload as wl
+from ui import theme, worker
+from ui.workload_editor import Validation, WorkloadDocument
+
+Recommend = Callable[..., rec.Recommendation]
+CITATION_SCHEME = "guide"
+DEBOUNCE_MS = 150
+
+
+def _engine_recommend(workload: wl.Workload, *, what_if: bool = True) -> rec.Recommendation:
+    from advisor import engine  # imported on first use, in the worker thread
+
+    return engine.recommend(workload, what_if=what_if)
+
+
+class LiveRecommendation(QObject):
+    """Re-evaluates the document's workload after each change, debounced, off the main thread.
+
+    The last valid recommendation is kept while the input is invalid, and marked stale.
+    """
+
+    updated = Signal(object)        # Recommendation
+    stale_changed = Signal(bool)
+    busy_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, document: WorkloadDocument, recommend: Recommend | None = None,
+                 delay_ms: int = DEBOUNCE_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._recommend = recommend or _engine_recommend
+        self._recommendation: rec.Recommendation | None = None
+        self._stale = False
+        self._sequence = 0
+        self._worker: worker.Worker | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._on_timeout)
+        document.workload_changed.connect(self._on_workload_changed)
+        document.validated.connect(self._on_validated)
+
+    @property
+    def recommendation(self) -> rec.Recommendation | None:
+        return self._recommendation
+
+    @property
+    def is_stale(self) -> bool:
+        return self._stale
+
+    @property
+    def is_busy(self) -> bool:
+        return self._timer.isActive() or self._worker is not None
+
+    def refresh(self, *, now: bool = False) -> None:
+        """Recompute for the current workload (after the debounce delay unless now=True)."""
+        if self.document.workload is None:
+            return
+        if now:
+            self._timer.stop()
+            self._on_timeout()
+        else:
+            self._timer.start()
+            self.busy_changed.emit(True)
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self._stale:
+            self._stale = stale
+            self.stale_changed.emit(stale)
+
+    def _on_workload_changed(self, _workload: wl.Workload) -> None:
+        self.refresh()
+
+    def _on_validated(self, validation: Validation) -> None:
+        if validation.workload is None:
+            self._timer.stop()
+            self._sequence += 1  # whatever is running was computed for older input
+            self._set_stale(self._recommendation is not None)
+
+    def _on_timeout(self) -> None:
+        workload = self.document.workload
+        if workload is None:
+            return
+        if self._worker is not None:
+            self._worker.cancel()
+        self._sequence += 1
+        sequence = self._sequence
+        self._worker = worker.create_worker(
+            self._recommend, workload,
+            on_returned=functools.partial(self._on_returned, sequence),
+            on_errored=functools.partial(self._on_errored, sequence),
+            on_finished=functools.partial(self._on_finished, sequence))
+        self.busy_changed.emit(True)
+
+    def _on_returned(self, sequence: int, result: rec.Recommendation) -> None:
+        if sequence != self._sequence:
+            return  # computed for input that has changed since
+        self._recommendation = result
+        self._set_stale(False)
+        self.updated.emit(result)
+
+    def _on_errored(self, sequence: int, error: Exception) -> None:
+        if sequence == self._sequence:
+            self._set_stale(self._recommendation is not None)
+            self.failed.emit(f"The engine failed: {type(error).__name__}: {error}")
+
+    def _on_finished(self, sequence: int) -> None:
+        if sequence == self._sequence:
+            self._worker = None
+            self.busy_changed.emit(self.is_busy)
+
+
+def _fmt_bytes(value: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1000
+    return f"{value:,.1f} PB"
+
+
+def _fmt_count(value: float) -> str:
+    if value >= 1e9:
+        return f"{value / 1e9:,.1f} billion"
+    if value >= 1e6:
+        return f"{value / 1e6:,.1f} million"
+    return f"{value:,.0f}"
+
+
+def render_details(recommendation: rec.Recommendation, palette: QPalette,
+                   section_title: Callable[[str], str] = str) -> str:
+    """The recommendation's details as HTML for a QTextBrowser, coloured from the palette."""
+    good, bad, warn = (c.name() for c in (theme.good_color(palette), theme.bad_color(palette),
+                                          theme.warn_color(palette)))
+    muted = theme.muted_color(palette).name()
+    esc = html.escape
+    out: list[str] = []
+
+    def cite(citation: str, title: str = "") -> str:
+        if not citation:
+            return ""
+        label = esc(title or section_title(citation))
+        return (f' <a href="{CITATION_SCHEME}:{esc(citation)}" title="Open the guide at '
+                f'{label}">[{label}]</a>')
+
+    def reasons(items: list[rec.Reason], mark: str, color: str, label: str) -> None:
+        for item in items:
+            out.append(f'<p style="margin-left:1.2em; text-indent:-1.2em; margin-top:2px; '
+                       f'margin-bottom:2px"><span style="color:{color}" title="{label}">'
+                       f'<b>{mark}</b></span>&nbsp;{esc(item.text)}'
+                       f'{cite(item.citation, item.citation_title)}</p>')
+
+    if recommendation.what_if:
+        out.append("<h3>What would change the answer</h3><ul>")
+        for item in recommendation.what_if:
+            text = item.text[:1].upper() + item.text[1:]
+            out.append(f"<li>{esc(text)}</li>")
+        out.append("</ul>")
+
+    for assessment in recommendation.ranking:
+        title = assessment.broker.title
+        verdict = " — ruled out" if assessment.knocked_out else ""
+        out.append(f'<h3><a name="broker-{assessment.broker.value}"></a>{assessment.rank}. '
+                   f'{esc(title)}{verdict}</h3>')
+        reasons(assessment.knockouts, "⛔", bad, "Rules it out")
+        reasons(assessment.pros, "✓", good, "For")
+        reasons(assessment.cons, "✗", warn if not assessment.knocked_out else bad, "Against")
+        pattern = assessment.pattern
+        if pattern is not None:
+            out.append(f"<p><b>Pattern:</b> {esc(pattern.name)} — {esc(pattern.summary)}"
+                       f"{cite(pattern.citation)}</p>")
+            if pattern.steps:
+                out.append("<ol>" + "".join(f"<li>{esc(s)}</li>" for s in pattern.steps)
+                           + "</ol>")
+        if assessment.advice:
+            out.append("<p><b>Configuration advice:</b></p><ul>")
+            for advice in assessment.advice:
+                setting = ""
+                if advice.setting:
+                    value = f" = {esc(advice.value)}" if advice.value else ""
+                    setting = f" <code>{esc(advice.setting)}{value}</code>"
+                out.append(f"<li>{esc(advice.text)}{setting}{cite(advice.citation)}</li>")
+            out.append("</ul>")
+
+    cap = recommendation.capacity
+    rows = [
+        ("Average bandwidth", f"{_fmt_bytes(cap.avg_bandwidth_bytes_per_s)}/s"),
+        ("Peak bandwidth", f"{_fmt_bytes(cap.peak_bandwidth_bytes_per_s)}/s"),
+        ("Messages per day", _fmt_count(cap.messages_per_day)),
+        ("Messages retained", _fmt_count(cap.retained_messages)),
+        ("Bytes retained (one copy)", _fmt_bytes(cap.retained_bytes)),
+        ("Redis memory", _fmt_bytes(cap.redis_memory_bytes)),
+        ("Kafka partitions", f"{cap.kafka_partitions:,}"),
+        ("Kafka replication factor", f"{cap.kafka_replication_factor}"),
+        ("Kafka disk (all replicas)", _fmt_bytes(cap.kafka_disk_bytes)),
+        ("RabbitMQ backlog after 10 min at peak, consumers stalled",
+         f"{_fmt_count(cap.rabbitmq_queue_depth_at_peak)} messages"),
+        ("Broker nodes", f"{cap.nodes_needed}"),
+    ]
+    out.append('<h3>Capacity estimates</h3><table cellspacing="0" cellpadding="2">')
+    out += [f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td><td>{esc(v)}</td></tr>'
+            for k, v in rows]
+    out.append("</table>")
+    out.append(f'<p style="color:{muted}">Rulebook {esc(recommendation.rulebook_hash[:12])}, '
+               f"Broker Advisor {esc(recommendation.app_version)}</p>")
+    return "\n".join(out)
+
+
+class _ScoreRow:
+    """One broker's line in the ranking: name, score bar, one-word verdict."""
+
+    def __init__(self, grid: QGridLayout, row: int) -> None:
+        self.name = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setTextVisible(True)
+        self.bar.setFormat("%v")
+        self.note = QLabel()
+        grid.addWidget(self.name, row, 0)
+        grid.addWidget(self.bar, row, 1)
+        grid.addWidget(self.note, row, 2)
+
+    def show(self, assessment: rec.BrokerAssessment, winner: bool) -> None:
+        title = assessment.broker.title
+        self.name.setText(f"<b>{assessment.rank}. {title}</b>" if winner
+                          else f"{assessment.rank}. {title}")
+        score = round(assessment.score)
+        self.bar.setValue(score)
+        self.bar.setFormat("ruled out" if assessment.knocked_out else f"{score} / 100")
+        self.bar.setAccessibleName(f"{title} score")
+        self.bar.setAccessibleDescription("ruled out" if assessment.knocked_out
+                                          else f"{score} out of 100")
+        self.note.setText("ruled out" if assessment.knocked_out
+                          else ("recommended" if winner else ""))
+
+
+class RecommendationView(QWidget):
+    """Shows a LiveRecommendation: the winner, score bars, then reasons, pattern, sizing, advice."""
+
+    citation_activated = Signal(str)
+
+    def __init__(self, model: LiveRecommendation, parent: QWidget | None = None, *,
+                 section_title: Callable[[str], str] = str) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._section_title = section_title
+        self.setObjectName("recommendationView")
+        self.setAccessibleName("Recommendation")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        self.stale_banner = QLabel()
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.stale_banner.setMargin(6)
+        self.stale_banner.setAutoFillBackground(True)
+        self.stale_banner.hide()
+        layout.addWidget(self.stale_banner)
+
+        self.headline = QLabel("Working out the recommendation…")
+        self.headline.setObjectName("headline")
+        font = QFont(self.headline.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+        self.headline.setAccessibleName("Recommended broker")
+        layout.addWidget(self.headline)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName("Summary")
+        layout.addWidget(self.summary)
+
+        self.confidence = QLabel()
+        self.confidence.setWordWrap(True)
+        self.confidence.setAccessibleName("Confidence")
+        layout.addWidget(self.confidence)
+
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        self._rows = [_ScoreRow(grid, i) for i in range(len(wl.Broker))]
+        layout.addLayout(grid)
+
+        self.details = QTextBrowser()
+        self.details.setObjectName("recommendationDetails")
+        self.details.setAccessibleName("Recommendation details")
+        self.details.setOpenLinks(False)
+        self.details.anchorClicked.connect(self._on_anchor_clicked)
+        layout.addWidget(self.details, 1)
+
+        model.updated.connect(self._on_updated)
+        model.stale_changed.connect(self._on_stale_changed)
+        model.failed.connect(self._on_failed)
+        if model.recommendation is not None:
+            self._on_updated(model.recommendation)
+
+    def _on_updated(self, recommendation: rec.Recommendation) -> None:
+        winner = recommendation.winner
+        self.headline.setText(f"Use {winner.title}" if winner
+                              else "No broker fits every requirement")
+        self.summary.setText(recommendation.summary)
+        level = recommendation.confidence.level.value
+        self.confidence.setText(f"<b>Confidence: {level}</b> — "
+                                f"{html.escape(recommendation.confidence.explanation)}")
+        for row, assessment in zip(self._rows, recommendation.ranking, strict=False):
+            row.show(assessment, assessment.broker == winner)
+        self._render_details()
+        self._on_stale_changed(self.model.is_stale)
+
+    def refresh(self) -> None:
+        """Render again (e.g. once guide titles are known)."""
+        self._render_details()
+
+    def _render_details(self) -> None:
+        recommendation = self.model.recommendation
+        if recommendation is None:
+            return
+        bar = self.details.verticalScrollBar()
+        position = bar.value()
+        self.details.setHtml(render_details(recommendation, self.details.palette(),
+                                            self._section_title))
+        bar.setValue(position)
+
+    def _on_stale_changed(self, stale: bool) -> None:
+        self.stale_banner.setText("The workload has problems (see the editor): this is the last "
+                                  "valid recommendation, and it may be out of date.")
+        self._color_banner()
+        self.stale_banner.setVisible(stale)
+        self.setProperty("stale", stale)
+        # Greyed out, but the details stay readable and their citations clickable.
+        for widget in (self.headline, self.summary, self.confidence,
+                       *(w for r in self._rows for w in (r.name, r.bar, r.note))):
+            widget.setEnabled(not stale)
+
+    def _on_failed(self, message: str) -> None:
+        self.stale_banner.setText(message)
+        self._color_banner()
+        self.stale_banner.show()
+
+    def _color_banner(self) -> None:
+        palette = self.stale_banner.palette()
+        base = self.palette()
+        tint = theme.warn_color(base)
+        background = base.color(QPalette.ColorRole.Window)
+        mixed = background.toRgb()
+        alpha = 0.25
+        mixed.setRgbF(mixed.redF() * (1 - alpha) + tint.redF() * alpha,
+                      mixed.greenF() * (1 - alpha) + tint.greenF() * alpha,
+                      mixed.blueF() * (1 - alpha) + tint.blueF() * alpha)
+        palette.setColor(QPalette.ColorRole.Window, mixed)
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         base.color(QPalette.ColorRole.WindowText))
+        self.stale_banner.setPalette(palette)
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == CITATION_SCHEME:
+            self.citation_activated.emit(url.path())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render_details()
+            self._color_banner()
+        super().changeEvent(event)
+
+    def citation_links(self) -> list[str]:
+        """Every guide section cited in the details (for tests and accessibility checks)."""
+        import re
+
+        return re.findall(rf'href="{CITATION_SCHEME}:([^"]+)"', self.details.toHtml())
+
+
+def describe(recommendation: Any) -> str:
+    """A one-line description for the status bar."""
+    if recommendation is None:
+        return ""
+    winner = recommendation.winner
+    return f"Recommended: {winner.title}" if winner else "No broker fits"

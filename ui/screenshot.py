@@ -1,0 +1,116 @@
+"""Render the main window offscreen with a workload and its recommendation, to a PNG.
+
+    python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _resolve(spec: str) -> Path:
+    path = Path(spec)
+    if path.is_file():
+        return path
+    from ui.main_window import preset_files
+
+    for preset in preset_files():
+        if spec in (preset.stem, preset.name):
+            return preset
+    names = ", ".join(p.stem for p in preset_files()) or "none found"
+    raise SystemExit(f"error: '{spec}' is neither a workload file nor a preset (presets: {names})")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected WIDTHxHEIGHT, e.g. 1280x800") from None
+    return width, height
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshot", description=__doc__.split(
+        "\n")[0])
+    parser.add_argument("workload", help="workload file, or the name of a preset")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="PNG file to write")
+    parser.add_argument("--size", type=_size, default=(1280, 800), help="window size, WxH")
+    parser.add_argument("--dark", action="store_true", help="force a dark palette (Fusion)")
+    parser.add_argument("--section", help="guide section to show (default: the winner's first "
+                                          "citation)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    path = _resolve(args.workload)
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as ui_app
+    from ui import settings
+    from ui.autosave import Autosave
+    from ui.main_window import MainWindow
+
+    qt_app = ui_app.create_application([sys.argv[0]], dark=args.dark)
+    with tempfile.TemporaryDirectory(prefix="broker-advisor-shot-") as scratch:
+        # A screenshot must neither use nor change the user's settings and autosave.
+        settings.use_settings_folder(Path(scratch))
+        window = MainWindow(autosave=Autosave(Path(scratch)))
+        window.resize(*args.size)
+        window.show()
+        window.splitter.setSizes(_default_sizes(args.size[0]))
+        loop = QEventLoop()
+        window.live.updated.connect(lambda _r: loop.quit())
+        window.live.failed.connect(lambda _m: loop.quit())
+        if not window.open_file(path, as_preset=path.parent == _presets_folder()):
+            return 2
+        window.live.refresh(now=True)
+        QTimer.singleShot(30_000, loop.quit)  # a hung engine must not hang the command
+        loop.exec()
+        recommendation = window.live.recommendation
+        if recommendation is None:
+            print("error: the recommendation did not arrive", file=sys.stderr)
+            return 1
+        section = args.section or _first_citation(recommendation)
+        if section:
+            window.show_guide_section(section)
+        window.recommendation_view.details.verticalScrollBar().setValue(0)
+        qt_app.processEvents()
+        image = window.grab()
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(args.output), "PNG"):
+            print(f"error: could not write {args.output}", file=sys.stderr)
+            return 1
+        window.document.load(window.document.values, window.document.path)  # nothing to ask
+        window.close()
+        QApplication.processEvents()
+    print(f"wrote {args.output} ({image.width()}x{image.height()})")
+    return 0
+
+
+def _presets_folder() -> Path:
+    from advisor import paths
+
+    return paths.presets_dir()
+
+
+def _default_sizes(width: int) -> list[int]:
+    return [int(width * 0.29), int(width * 0.37), int(width * 0.34)]
+
+
+def _first_citation(recommendation: object) -> str | None:
+    ranking = getattr(recommendation, "ranking", [])
+    for assessment in ranking[:1]:
+        for reason in [*assessment.pros, *assessment.knockouts, *assessment.cons]:
+            if reason.citation:
+                return str(reason.citation)
+        if assessment.pattern is not None and assessment.pattern.citation:
+            return str(assessment.pattern.citation)
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Persistent preferences through QSettings: window geometry, splitter state, recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+ORGANISATION = "BrokerAdvisor"
+APPLICATION = "Broker Advisor"
+MAX_RECENT_FILES = 8
+
+
+def configure_application(app: QCoreApplication) -> None:
+    """Name the application so QSettings and the state folder are found in the usual places."""
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    from advisor import __version__
+
+    app.setApplicationVersion(__version__)
+
+
+def use_settings_folder(folder: Path) -> None:
+    """Keep every setting as an INI file under folder (tests, portable installs)."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+
+
+def _settings() -> QSettings:
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANISATION,
+                     APPLICATION)
+
+
+def load_bytes(key: str) -> QByteArray | None:
+    value = _settings().value(key)
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def save_bytes(key: str, value: QByteArray) -> None:
+    _settings().setValue(key, value)
+
+
+def recent_files() -> list[str]:
+    """Recently opened or saved workload files, most recent first, existing ones only."""
+    value = _settings().value("recent_files", [])
+    if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+        value = [value]
+    return [str(p) for p in (value or []) if Path(str(p)).is_file()][:MAX_RECENT_FILES]
+
+
+def add_recent_file(path: Path | str) -> list[str]:
+    path = str(Path(path).resolve())
+    files = [path, *(p for p in recent_files() if p != path)][:MAX_RECENT_FILES]
+    _settings().setValue("recent_files", files)
+    return files
+
+
+def clear_recent_files() -> None:
+    _settings().setValue("recent_files", [])

@@ -1,0 +1,72 @@
+"""Palette-derived colours and the forced dark palette; nothing here hard-codes a light theme."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def good_color(palette: QPalette | None = None) -> QColor:
+    """Green with enough contrast on the window background, light or dark."""
+    return QColor("#3fb950") if is_dark(palette) else QColor("#1a7f37")
+
+
+def bad_color(palette: QPalette | None = None) -> QColor:
+    return QColor("#ff7b72") if is_dark(palette) else QColor("#cf222e")
+
+
+def warn_color(palette: QPalette | None = None) -> QColor:
+    return QColor("#e3b341") if is_dark(palette) else QColor("#9a6700")
+
+
+def muted_color(palette: QPalette | None = None) -> QColor:
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for the Fusion style (screenshots with --dark, or on request)."""
+    p = QPalette()
+    window, base, text = QColor(37, 37, 38), QColor(27, 27, 28), QColor(225, 225, 225)
+    disabled = QColor(130, 130, 130)
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor(45, 45, 48),
+        QPalette.ColorRole.ToolTipBase: QColor(50, 50, 52),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: disabled,
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor(50, 50, 52),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor(255, 80, 80),
+        QPalette.ColorRole.Light: QColor(70, 70, 72),
+        QPalette.ColorRole.Midlight: QColor(60, 60, 62),
+        QPalette.ColorRole.Mid: QColor(45, 45, 47),
+        QPalette.ColorRole.Dark: QColor(20, 20, 21),
+        QPalette.ColorRole.Shadow: QColor(0, 0, 0),
+        QPalette.ColorRole.Highlight: QColor(38, 110, 200),
+        QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),
+        QPalette.ColorRole.Link: QColor(110, 170, 255),
+        QPalette.ColorRole.LinkVisited: QColor(180, 140, 255),
+    }
+    for role, color in roles.items():
+        p.setColor(role, color)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return p
+
+
+def apply_dark(app: QGuiApplication) -> None:
+    """Fusion with a dark palette, whatever the platform theme says."""
+    from PySide6.QtWidgets import QApplication
+
+    if isinstance(app, QApplication):
+        app.setStyle("Fusion")
+    app.setPalette(dark_palette())

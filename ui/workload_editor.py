@@ -1,0 +1,474 @@
+"""The workload being edited (a document model) and its form, generated from the Workload schema."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor import workload as wl
+from ui import theme
+
+# The form's sections, in order; a field the model gains later lands in "Other" automatically.
+GROUPS: list[tuple[str, list[str]]] = [
+    ("Workload", ["name", "notes"]),
+    ("Volume", ["avg_rate_msg_per_s", "peak_rate_msg_per_s", "avg_message_size_bytes",
+                "max_message_size_bytes"]),
+    ("Retention & ordering", ["retention_hours", "replay", "ordering"]),
+    ("Delivery", ["delivery", "p99_latency_ms", "crash_may_lose_messages"]),
+    ("Consumers & routing", ["consumption", "consumer_groups", "routing"]),
+    ("Features", ["needs_priorities", "needs_delayed_delivery", "needs_message_ttl",
+                  "needs_dead_lettering", "needs_transactions", "cache_or_sessions",
+                  "stream_processing"]),
+    ("Availability", ["tolerated_node_failures", "multi_region"]),
+    ("Team & operations", ["team_familiar_with", "hosting", "ops_capacity", "uses_django",
+                           "uses_celery"]),
+]
+
+# Enum values whose generated label would read badly.
+_LABELS = {"self_hosted": "Self-hosted", "per_key": "Per key", "fan_out": "Fan-out (pub/sub)",
+           "request_reply": "Request / reply", "by_headers": "By headers / content",
+           "by_pattern": "By pattern (wildcards)", "competing_workers": "Competing workers",
+           "consumer_groups": "Independent consumer groups"}
+_DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
+_SPINBOX_MAX = 2**31 - 1
+
+
+def field_titles() -> dict[str, str]:
+    return {name: info.title or name for name, info in wl.Workload.model_fields.items()}
+
+
+def default_values() -> dict[str, Any]:
+    """The values of a new workload, as plain JSON-like data."""
+    return wl.Workload().model_dump(mode="json")
+
+
+@dataclass
+class Validation:
+    """The outcome of validating the typed values: a workload, or problems by field."""
+
+    workload: wl.Workload | None
+    problems: dict[str, list[str]] = field(default_factory=dict)  # "" holds general problems
+
+
+def validate(values: dict[str, Any]) -> Validation:
+    """Validate values; cross-field problems are filed under the first field they name."""
+    try:
+        return Validation(wl.Workload.model_validate(values))
+    except ValidationError as error:
+        titles = field_titles()
+        problems: dict[str, list[str]] = {}
+        for item in error.errors():
+            name = str(item["loc"][0]) if item["loc"] else ""
+            messages = [str(item["msg"]).removeprefix("Value error, ")]
+            if not name:
+                messages = messages[0].split("; ")
+            for message in messages:
+                target = name or _first_field_named(message, titles) or ""
+                problems.setdefault(target, []).append(_humanise(message, titles))
+        return Validation(None, problems)
+
+
+def _first_field_named(message: str, titles: dict[str, str]) -> str | None:
+    found = [(m.start(), name) for name in titles
+             if (m := re.search(rf"\b{re.escape(name)}\b", message))]
+    return min(found)[1] if found else None
+
+
+def _humanise(message: str, titles: dict[str, str]) -> str:
+    for name in sorted(titles, key=len, reverse=True):
+        message = re.sub(rf"\b{re.escape(name)}\b", titles[name], message)
+    return message[:1].upper() + message[1:]
+
+
+class WorkloadDocument(QObject):
+    """The workload being edited: values as typed, where it lives, and whether it is saved."""
+
+    values_changed = Signal()          # values replaced (load, new, restore)
+    value_changed = Signal(str)        # one field changed by the user
+    validated = Signal(object)         # Validation, after every change
+    workload_changed = Signal(object)  # a new valid Workload
+    modified_changed = Signal(bool)
+    path_changed = Signal(object)      # Path | None
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._values: dict[str, Any] = default_values()
+        self._saved: dict[str, Any] = dict(self._values)
+        self._path: Path | None = None
+        self._validation = validate(self._values)
+        self._last_valid = self._validation.workload or wl.Workload()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def workload(self) -> wl.Workload | None:
+        """The current workload, or None while the values are invalid."""
+        return self._validation.workload
+
+    @property
+    def last_valid_workload(self) -> wl.Workload:
+        """The most recent valid workload (the defaults if there never was one)."""
+        return self._last_valid
+
+    @property
+    def validation(self) -> Validation:
+        return self._validation
+
+    @property
+    def is_modified(self) -> bool:
+        return self._values != self._saved
+
+    @property
+    def display_name(self) -> str:
+        return self._path.name if self._path else str(self._values.get("name") or "Untitled")
+
+    def set_value(self, name: str, value: Any) -> None:
+        if self._values.get(name) == value:
+            return
+        was_modified = self.is_modified
+        self._values[name] = value
+        self.value_changed.emit(name)
+        self._revalidate()
+        if self.is_modified != was_modified:
+            self.modified_changed.emit(self.is_modified)
+
+    def load(self, values: dict[str, Any], path: Path | None = None, *,
+             modified: bool = False) -> None:
+        """Replace every value (new, open, preset, restore); modified=True keeps it unsaved."""
+        merged = default_values()
+        merged.update(values)
+        self._values = merged
+        self._saved = {} if modified else dict(merged)
+        if path != self._path:
+            self._path = path
+            self.path_changed.emit(path)
+        self.values_changed.emit()
+        self._revalidate()
+        self.modified_changed.emit(self.is_modified)
+
+    def mark_saved(self, path: Path) -> None:
+        self._saved = dict(self._values)
+        if path != self._path:
+            self._path = path
+            self.path_changed.emit(path)
+        self.modified_changed.emit(False)
+
+    def _revalidate(self) -> None:
+        self._validation = validate(self._values)
+        self.validated.emit(self._validation)
+        if self._validation.workload is not None:
+            self._last_valid = self._validation.workload
+            self.workload_changed.emit(self._validation.workload)
+
+
+class _NoWheelUnlessFocused(QObject):
+    """Scrolling the form must not change a spin box or combo the pointer passes over."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+@dataclass
+class _Field:
+    name: str
+    widget: QWidget
+    get: Callable[[], Any]
+    set: Callable[[Any], None]
+    error: QLabel
+    inputs: list[QWidget]
+
+
+class WorkloadEditor(QScrollArea):
+    """A form over a WorkloadDocument: edits go to the document, problems come back inline."""
+
+    def __init__(self, document: WorkloadDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("workloadEditor")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setAccessibleName("Workload editor")
+        self._wheel_guard = _NoWheelUnlessFocused(self)
+        self._fields: dict[str, _Field] = {}
+        self._updating = False
+
+        body = QWidget()
+        body.setObjectName("workloadEditorBody")
+        layout = QVBoxLayout(body)
+        self._general_error = self._make_error_label()
+        layout.addWidget(self._general_error)
+        schema = wl.Workload.model_json_schema()
+        for title, names in self._groups():
+            layout.addWidget(self._build_group(title, names, schema))
+        layout.addStretch(1)
+        self.setWidget(body)
+
+        document.values_changed.connect(self._on_values_changed)
+        document.validated.connect(self._on_validated)
+        self._on_values_changed()
+        self._on_validated(document.validation)
+
+    # -- public ---------------------------------------------------------------------------
+    def field_widget(self, name: str) -> QWidget:
+        """The input widget of a field (for focus, tests and accessibility)."""
+        return self._fields[name].inputs[0]
+
+    def error_text(self, name: str) -> str:
+        label = self._fields[name].error if name else self._general_error
+        return label.text() if not label.isHidden() else ""
+
+    # -- building -------------------------------------------------------------------------
+    @staticmethod
+    def _groups() -> list[tuple[str, list[str]]]:
+        placed = {name for _, names in GROUPS for name in names}
+        other = [name for name in wl.Workload.model_fields if name not in placed]
+        return GROUPS + ([("Other", other)] if other else [])
+
+    def _build_group(self, title: str, names: list[str], schema: dict[str, Any]) -> QGroupBox:
+        box = QGroupBox(title.replace("&", "&&"))  # "&" would become a mnemonic
+        box.setAccessibleName(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for name in names:
+            spec = _resolve(schema["properties"][name], schema)
+            made = self._build_field(name, spec)
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(made.widget)
+            column.addWidget(made.error)
+            tip = self._tooltip(spec)
+            for widget in made.inputs:
+                widget.setToolTip(tip)
+                widget.installEventFilter(self._wheel_guard)
+            if isinstance(made.widget, QCheckBox):
+                form.addRow("", holder)
+            else:
+                label = QLabel(f"{spec.get('title', name)}:")
+                label.setBuddy(made.inputs[0])
+                label.setToolTip(tip)
+                form.addRow(label, holder)
+            self._fields[name] = made
+        return box
+
+    @staticmethod
+    def _tooltip(spec: dict[str, Any]) -> str:
+        tip = spec.get("description", "")
+        low = spec.get("minimum", spec.get("exclusiveMinimum"))
+        high = spec.get("maximum")
+        if low is not None and high is not None:
+            unit = spec.get("unit", "")
+            tip += f"\nRange: {low:,g} to {high:,g} {unit}".rstrip()
+        return tip
+
+    def _make_error_label(self) -> QLabel:
+        label = QLabel()
+        label.setObjectName("fieldError")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        label.hide()
+        self._color_error(label)
+        return label
+
+    @staticmethod
+    def _color_error(label: QLabel) -> None:
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, theme.bad_color(palette))
+        label.setPalette(palette)
+
+    def _build_field(self, name: str, spec: dict[str, Any]) -> _Field:
+        title = spec.get("title", name)
+        error = self._make_error_label()
+        kind = spec.get("type")
+        if "enum" in spec:
+            return self._build_enum(name, title, spec, error)
+        if kind == "boolean":
+            box = QCheckBox(title)
+            box.setAccessibleName(title)
+            box.toggled.connect(lambda checked, n=name: self._on_edited(n, bool(checked)))
+            return _Field(name, box, box.isChecked, lambda v: box.setChecked(bool(v)), error, [box])
+        if kind in ("number", "integer"):
+            return self._build_number(name, title, spec, error)
+        if kind == "array":
+            return self._build_brokers(name, title, spec, error)
+        if name == "notes":
+            notes = QPlainTextEdit()
+            notes.setAccessibleName(title)
+            notes.setTabChangesFocus(True)
+            notes.setPlaceholderText("What the system does, who consumes it…")
+            notes.setFixedHeight(notes.fontMetrics().lineSpacing() * 4 + 12)
+            notes.textChanged.connect(lambda: self._on_edited(name, notes.toPlainText()))
+            return _Field(name, notes, notes.toPlainText,
+                          lambda v: _set_plain_text(notes, str(v or "")), error, [notes])
+        line = QLineEdit()
+        line.setAccessibleName(title)
+        if "maxLength" in spec:
+            line.setMaxLength(int(spec["maxLength"]))
+        line.textChanged.connect(lambda text: self._on_edited(name, text))
+        return _Field(name, line, line.text, lambda v: _set_line_text(line, str(v or "")), error,
+                      [line])
+
+    def _build_enum(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
+        combo = QComboBox()
+        combo.setAccessibleName(title)
+        for value in spec["enum"]:
+            combo.addItem(_LABELS.get(value, value.replace("_", " ").capitalize()), value)
+        combo.currentIndexChanged.connect(
+            lambda _i: self._on_edited(name, combo.currentData()))
+
+        def set_value(value: Any) -> None:
+            index = combo.findData(str(value))
+            combo.setCurrentIndex(max(index, 0))
+
+        return _Field(name, combo, combo.currentData, set_value, error, [combo])
+
+    def _build_number(self, name: str, title: str, spec: dict[str, Any],
+                      error: QLabel) -> _Field:
+        unit = spec.get("unit", "")
+        box: QSpinBox | QDoubleSpinBox
+        if spec.get("type") == "integer":
+            box = QSpinBox()
+            box.setRange(int(spec.get("minimum", 0)),
+                         min(int(spec.get("maximum", _SPINBOX_MAX)), _SPINBOX_MAX))
+            box.valueChanged.connect(lambda v: self._on_edited(name, int(v)))
+        else:
+            box = QDoubleSpinBox()
+            decimals = _DECIMALS.get(unit, 2)
+            box.setDecimals(decimals)
+            low = spec.get("minimum")
+            if low is None:
+                low = float(spec.get("exclusiveMinimum", 0)) + 10**-decimals
+            box.setRange(float(low), float(spec.get("maximum", 1e12)))
+            box.valueChanged.connect(lambda v: self._on_edited(name, float(v)))
+        box.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        box.setGroupSeparatorShown(True)
+        box.setAccelerated(True)
+        box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.setKeyboardTracking(True)
+        if unit:
+            box.setSuffix(f" {unit}")
+        box.setAccessibleName(title)
+        box.setAccessibleDescription(spec.get("description", ""))
+        return _Field(name, box, box.value, lambda v: box.setValue(v), error, [box])
+
+    def _build_brokers(self, name: str, title: str, spec: dict[str, Any],
+                       error: QLabel) -> _Field:
+        row = QWidget()
+        row.setAccessibleName(title)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        boxes: dict[str, QCheckBox] = {}
+        for broker in wl.Broker:
+            box = QCheckBox(broker.title)
+            box.setAccessibleName(f"{title}: {broker.title}")
+            box.toggled.connect(lambda _c: self._on_edited(name, get()))
+            layout.addWidget(box)
+            boxes[broker.value] = box
+        layout.addStretch(1)
+
+        def get() -> list[str]:
+            return [value for value, box in boxes.items() if box.isChecked()]
+
+        def set_value(values: Any) -> None:
+            chosen = {str(v) for v in (values or [])}
+            for value, box in boxes.items():
+                box.setChecked(value in chosen)
+
+        return _Field(name, row, get, set_value, error, list(boxes.values()))
+
+    # -- slots ----------------------------------------------------------------------------
+    def _on_edited(self, name: str, value: Any) -> None:
+        if not self._updating:
+            self.document.set_value(name, value)
+
+    def _on_values_changed(self) -> None:
+        self._updating = True
+        try:
+            values = self.document.values
+            for name, made in self._fields.items():
+                if name in values:
+                    for widget in made.inputs:
+                        widget.blockSignals(True)
+                    try:
+                        made.set(values[name])
+                    finally:
+                        for widget in made.inputs:
+                            widget.blockSignals(False)
+        finally:
+            self._updating = False
+
+    def _on_validated(self, validation: Validation) -> None:
+        for name, made in [("", None), *self._fields.items()]:
+            label = made.error if made else self._general_error
+            messages = validation.problems.get(name, [])
+            if not made and not messages:
+                # Problems about fields the form does not show still need a home.
+                messages = [m for key, ms in validation.problems.items()
+                            if key and key not in self._fields for m in ms]
+            text = "\n".join(f"⚠ {m}" for m in messages)
+            label.setText(text)
+            label.setVisible(bool(text))
+            if made:
+                for widget in made.inputs:
+                    widget.setAccessibleDescription(text or widget.toolTip())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            for label in [self._general_error, *(f.error for f in self._fields.values())]:
+                self._color_error(label)
+        super().changeEvent(event)
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Inline a $ref (enums live in $defs) while keeping the field's own title and description."""
+    ref = spec.get("$ref") or next((s.get("$ref") for s in spec.get("allOf", [])), None)
+    if not ref:
+        return spec
+    target = schema["$defs"][ref.rsplit("/", 1)[-1]]
+    return {**target, **{k: v for k, v in spec.items() if k not in ("$ref", "allOf")}}
+
+
+def _set_plain_text(edit: QPlainTextEdit, text: str) -> None:
+    if edit.toPlainText() != text:
+        edit.setPlainText(text)
+
+
+def _set_line_text(edit: QLineEdit, text: str) -> None:
+    if edit.text() != text:
+        edit.setText(text)
