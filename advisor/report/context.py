@@ -1,0 +1,441 @@
+"""The template context of a report: every value already worded, formatted and credential-free."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor import guide as guide_mod
+from advisor.probe import models as probe_models
+from advisor.probe import targets
+from advisor.recommendation import Advice, Reason, Recommendation
+from advisor.report import units
+from advisor.report.schema import REPORT_SCHEMA_VERSION, Snippet
+from advisor.workload import Broker, Workload
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Row(_Model):
+    """A titled value, already formatted with its unit."""
+
+    title: str
+    value: str
+    description: str = ""
+
+
+class ReasonView(_Model):
+    """One reason with its citation resolved against the guide."""
+
+    kind: str
+    text: str
+    weight: float
+    rule_id: str
+    citation: str
+    citation_title: str
+    cited: bool = Field(description="Whether the cited section exists in the guide.")
+
+
+class BrokerCard(_Model):
+    """One broker's place in the ranking and the reasons behind it."""
+
+    broker: str
+    title: str
+    rank: int
+    score: float
+    score_text: str
+    bar_percent: float = Field(description="Score as a bar length, 0-100.")
+    knocked_out: bool
+    is_winner: bool
+    pattern_name: str
+    knockouts: list[ReasonView]
+    pros: list[ReasonView]
+    cons: list[ReasonView]
+
+
+class PatternView(_Model):
+    """How to use the chosen broker."""
+
+    broker_title: str
+    name: str
+    summary: str
+    steps: list[str]
+    citation: str
+    citation_title: str
+
+
+class AdviceView(_Model):
+    """One configuration or design recommendation."""
+
+    broker_title: str
+    text: str
+    setting: str
+    value: str
+    rule_id: str
+    citation: str
+    citation_title: str
+
+
+class WhatIfView(_Model):
+    """A requirement change that would change the winner."""
+
+    requirement: str
+    current: str
+    threshold: str
+    direction: str
+    new_winner: str
+    text: str
+
+
+class GuideExcerpt(_Model):
+    """A guide section cited by the report, for the appendix."""
+
+    id: str
+    title: str
+    part_title: str
+    markdown_body: str
+    found: bool
+    command: str = Field(description="The CLI command that prints the section.")
+
+
+class CheckView(_Model):
+    """One probe check, worded for a report."""
+
+    id: str
+    title: str
+    stage: str
+    status: str
+    duration: str
+    details: str
+    hint: str
+    figures: list[Row]
+
+
+class VerdictView(_Model):
+    """One requirement judged against the probe's checks."""
+
+    requirement: str
+    status: str
+    evidence: str
+    message: str
+    advice: str
+
+
+class ProbeView(_Model):
+    """One probe run, its target shown without credentials."""
+
+    target: str
+    broker_title: str
+    started_at: str
+    duration: str
+    status: str
+    summary: list[Row]
+    checks: list[CheckView]
+    verdicts: list[VerdictView]
+    status_counts: list[Row]
+
+
+class ReportContext(_Model):
+    """Everything a report template shows; built once, rendered in every format."""
+
+    title: str
+    workload_name: str
+    notes: str
+    generated_at: str
+    generated_date: str
+    generated_at_iso: str
+    app_version: str
+    rulebook_hash: str
+    recommendation_schema_version: str
+    report_schema_version: str
+    winner: str | None
+    winner_title: str | None
+    summary: str
+    confidence_level: str
+    confidence_margin: str
+    confidence_explanation: str
+    workload_rows: list[Row]
+    cards: list[BrokerCard]
+    pattern: PatternView | None
+    advice: list[AdviceView]
+    capacity: list[Row]
+    what_if: list[WhatIfView]
+    snippet: Snippet | None
+    probes: list[ProbeView]
+    appendix: list[GuideExcerpt]
+
+
+def redact_text(text: str) -> str:
+    """Replace passwords in any URL inside free text with ***."""
+    return _URL_IN_TEXT.sub(lambda m: targets.redact(m.group(0)), text)
+
+
+def sanitize_probe_result(result: probe_models.ProbeResult) -> probe_models.ProbeResult:
+    """A copy of a probe result with credentials removed from every free-text field."""
+    checks = [
+        check.model_copy(update={
+            "details": redact_text(check.details),
+            "hint": redact_text(check.hint),
+            "skipped_reason": redact_text(check.skipped_reason),
+            "figures": {k: redact_text(v) if isinstance(v, str) else v
+                        for k, v in check.figures.items()},
+        })
+        for check in result.checks
+    ]
+    verdicts = None if result.verdicts is None else [
+        v.model_copy(update={"message": redact_text(v.message), "advice": redact_text(v.advice)})
+        for v in result.verdicts
+    ]
+    facts = {k: redact_text(v) if isinstance(v, str) else v
+             for k, v in result.summary.facts.items()}
+    return result.model_copy(update={
+        "target": redact_text(result.target),
+        "checks": checks,
+        "verdicts": verdicts,
+        "summary": result.summary.model_copy(update={"facts": facts}),
+    })
+
+
+def words(value: object) -> str:
+    """An enum or identifier in plain words: 'at_least_once' -> 'at least once'."""
+    if isinstance(value, Broker):
+        return value.title
+    if isinstance(value, Enum):
+        value = value.value
+    return str(value).replace("_", " ")
+
+
+def _field_unit(extra: Any) -> str:
+    if isinstance(extra, dict):
+        unit = extra.get("unit", "")
+        return str(unit)
+    return ""
+
+
+def workload_rows(workload: Workload) -> list[Row]:
+    """Every workload field but name and notes, by title, with units and in model order."""
+    rows: list[Row] = []
+    for name, field in Workload.model_fields.items():
+        if name in ("name", "notes"):
+            continue
+        value = getattr(workload, name)
+        unit = _field_unit(field.json_schema_extra)
+        if isinstance(value, list):
+            text = ", ".join(words(v) for v in value) or "none"
+        elif isinstance(value, Enum):
+            text = words(value).capitalize()
+        elif name == "retention_hours" and value == 0:
+            text = "Until consumed"
+        else:
+            text = units.format_value(value, unit)
+        rows.append(Row(title=field.title or words(name), value=text,
+                        description=field.description or ""))
+    return rows
+
+
+class _Citations:
+    """Resolves guide section ids and remembers which were cited, for the appendix."""
+
+    def __init__(self, guide: guide_mod.Guide) -> None:
+        self.guide = guide
+        self.cited: list[str] = []
+
+    def title(self, section_id: str, given: str = "") -> tuple[str, bool]:
+        if not section_id:
+            return given, False
+        if section_id not in self.cited:
+            self.cited.append(section_id)
+        section = self.guide.sections.get(section_id)
+        if section is None:
+            return given or section_id, False
+        return given or section.title, True
+
+    def reason(self, reason: Reason) -> ReasonView:
+        title, found = self.title(reason.citation, reason.citation_title)
+        return ReasonView(kind=reason.kind.value, text=reason.text, weight=reason.weight,
+                          rule_id=reason.rule_id, citation=reason.citation,
+                          citation_title=title, cited=found)
+
+    def advice(self, advice: Advice) -> AdviceView:
+        title, _found = self.title(advice.citation)
+        return AdviceView(broker_title=advice.broker.title, text=advice.text,
+                          setting=advice.setting, value=advice.value, rule_id=advice.rule_id,
+                          citation=advice.citation, citation_title=title)
+
+    def appendix(self) -> list[GuideExcerpt]:
+        order = {section_id: n for n, section_id in enumerate(self.guide.sections)}
+        excerpts = []
+        for section_id in sorted(self.cited, key=lambda s: (order.get(s, len(order)), s)):
+            section = self.guide.sections.get(section_id)
+            command = f"broker-advisor guide {section_id}"
+            if section is None:
+                excerpts.append(GuideExcerpt(id=section_id, title=section_id, part_title="",
+                                             markdown_body="", found=False, command=command))
+            else:
+                excerpts.append(GuideExcerpt(id=section_id, title=section.title,
+                                             part_title=section.part_title,
+                                             markdown_body=section.body.strip(), found=True,
+                                             command=command))
+        return excerpts
+
+
+def _capacity_rows(recommendation: Recommendation) -> list[Row]:
+    cap = recommendation.capacity
+    return [
+        Row(title="Average bandwidth", value=units.human_bandwidth(cap.avg_bandwidth_bytes_per_s)),
+        Row(title="Peak bandwidth", value=units.human_bandwidth(cap.peak_bandwidth_bytes_per_s)),
+        Row(title="Messages per day", value=units.human_number(cap.messages_per_day)),
+        Row(title="Messages retained", value=units.human_number(cap.retained_messages)),
+        Row(title="Data retained (one copy)", value=units.human_bytes(cap.retained_bytes)),
+        Row(title="Redis memory for the retained data",
+            value=units.human_bytes(cap.redis_memory_bytes)),
+        Row(title="Kafka partitions (estimate)", value=units.human_number(cap.kafka_partitions)),
+        Row(title="Kafka replication factor",
+            value=units.human_number(cap.kafka_replication_factor)),
+        Row(title="Kafka disk, all replicas", value=units.human_bytes(cap.kafka_disk_bytes)),
+        Row(title="RabbitMQ backlog after 10 min at peak with consumers stalled",
+            value=f"{units.human_number(cap.rabbitmq_queue_depth_at_peak)} messages"),
+        Row(title="Broker nodes for the tolerated failures",
+            value=units.human_number(cap.nodes_needed)),
+    ]
+
+
+def _what_if_value(value: float, unit: str) -> str:
+    return units.format_value(value, unit)
+
+
+def _probe_view(result: probe_models.ProbeResult) -> ProbeView:
+    result = sanitize_probe_result(result)
+    summary: list[Row] = []
+    for name, field in probe_models.ProbeSummary.model_fields.items():
+        if name == "facts":
+            continue
+        value = getattr(result.summary, name)
+        if value is None:
+            continue
+        text = (units.human_bytes(value) if name == "max_message_bytes"
+                else units.format_value(value, ""))
+        summary.append(Row(title=field.title or words(name), value=text))
+    for key, fact in sorted(result.summary.facts.items()):
+        if fact is not None:
+            summary.append(Row(title=words(key).capitalize(), value=units.format_value(fact, "")))
+    checks = [
+        CheckView(id=c.id, title=c.title, stage=c.stage.value, status=c.status.value,
+                  duration=units.human_ms(c.duration_ms),
+                  details=c.details or c.skipped_reason, hint=c.hint,
+                  figures=[Row(title=words(k), value=units.format_value(v, ""))
+                           for k, v in sorted(c.figures.items())])
+        for c in result.checks
+    ]
+    verdicts = [
+        VerdictView(requirement=words(v.requirement), status=v.status.value,
+                    evidence=v.evidence or "", message=v.message, advice=v.advice)
+        for v in result.verdicts or []
+    ]
+    counts: dict[str, int] = {}
+    for check in result.checks:
+        counts[check.status.value] = counts.get(check.status.value, 0) + 1
+    status_counts = [Row(title=s.value, value=str(counts[s.value]))
+                     for s in probe_models.CheckStatus if s.value in counts]
+    return ProbeView(target=result.target, broker_title=result.broker.title,
+                     started_at=_format_time(result.started_at),
+                     duration=units.human_ms(result.duration_ms), status=result.status.value,
+                     summary=summary, checks=checks, verdicts=verdicts,
+                     status_counts=status_counts)
+
+
+def _format_time(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def normalise_time(generated_at: datetime | None) -> datetime:
+    """The report's timestamp: now when not given, always timezone-aware, whole seconds."""
+    moment = generated_at or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.replace(microsecond=0)
+
+
+def build_context(workload: Workload, recommendation: Recommendation,
+                  probe_results: Sequence[probe_models.ProbeResult] | None = None,
+                  generated_at: datetime | None = None,
+                  guide: guide_mod.Guide | None = None,
+                  snippet: Snippet | None = None) -> ReportContext:
+    """Word and format everything a report shows, resolving citations against the guide."""
+    from advisor.report import snippets
+
+    moment = normalise_time(generated_at)
+    citations = _Citations(guide or guide_mod.load_guide())
+    winner = recommendation.winner
+    cards: list[BrokerCard] = []
+    for item in recommendation.ranking:
+        cards.append(BrokerCard(
+            broker=item.broker.value, title=item.broker.title, rank=item.rank,
+            score=item.score, score_text=f"{item.score:.1f}",
+            bar_percent=max(0.0, min(100.0, item.score)), knocked_out=item.knocked_out,
+            is_winner=item.broker == winner,
+            pattern_name=item.pattern.name if item.pattern else "",
+            knockouts=[citations.reason(r) for r in item.knockouts],
+            pros=[citations.reason(r) for r in item.pros],
+            cons=[citations.reason(r) for r in item.cons]))
+    pattern: PatternView | None = None
+    advice: list[AdviceView] = []
+    if winner is not None:
+        chosen = recommendation.assessment(winner)
+        if chosen.pattern is not None:
+            title, _found = citations.title(chosen.pattern.citation)
+            pattern = PatternView(broker_title=winner.title, name=chosen.pattern.name,
+                                  summary=chosen.pattern.summary, steps=list(chosen.pattern.steps),
+                                  citation=chosen.pattern.citation, citation_title=title)
+        advice = [citations.advice(a) for a in chosen.advice]
+    what_if = [
+        WhatIfView(requirement=w.field_title, current=_what_if_value(w.current, w.unit),
+                   threshold=_what_if_value(w.threshold, w.unit), direction=w.direction,
+                   new_winner=w.new_winner.title, text=w.text)
+        for w in recommendation.what_if
+    ]
+    if snippet is None and winner is not None:
+        snippet = snippets.settings_snippet(workload, recommendation)
+    return ReportContext(
+        title=f"Broker decision: {_one_line(workload.name)}",
+        workload_name=_one_line(workload.name),
+        notes=workload.notes.strip(),
+        generated_at=_format_time(moment),
+        generated_date=moment.date().isoformat(),
+        generated_at_iso=moment.isoformat(),
+        app_version=recommendation.app_version,
+        rulebook_hash=recommendation.rulebook_hash,
+        recommendation_schema_version=recommendation.schema_version,
+        report_schema_version=REPORT_SCHEMA_VERSION,
+        winner=winner.value if winner else None,
+        winner_title=winner.title if winner else None,
+        summary=recommendation.summary,
+        confidence_level=recommendation.confidence.level.value,
+        confidence_margin=f"{recommendation.confidence.margin:.1f}",
+        confidence_explanation=recommendation.confidence.explanation,
+        workload_rows=workload_rows(workload),
+        cards=cards, pattern=pattern, advice=advice,
+        capacity=_capacity_rows(recommendation), what_if=what_if, snippet=snippet,
+        probes=[_probe_view(r) for r in probe_results or []],
+        appendix=citations.appendix(),
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "Untitled workload"
+
+
+def cited_sections(context: ReportContext) -> Iterable[GuideExcerpt]:
+    """The appendix entries whose text was found in the guide."""
+    return (e for e in context.appendix if e.found)

@@ -1,0 +1,171 @@
+"""Render a report as HTML, PDF (through the Qt renderer plug-in), Markdown (MADR) or JSON."""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Literal, cast
+
+from markupsafe import Markup
+
+from advisor import files
+from advisor.probe.models import ProbeResult
+from advisor.recommendation import Recommendation
+from advisor.report import context as ctx_mod
+from advisor.report import env
+from advisor.report.schema import CitedSection, ReportDocument
+from advisor.workload import Workload
+
+Format = Literal["html", "pdf", "md", "json"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "md", "json")
+SUFFIXES: dict[Format, str] = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json"}
+FORMAT_TITLES: dict[Format, str] = {"html": "HTML", "pdf": "PDF", "md": "Markdown",
+                                    "json": "JSON"}
+
+HTML_TEMPLATE = "report.html.j2"
+PRINT_TEMPLATE = "report-print.html.j2"
+MARKDOWN_TEMPLATE = "decision-record.md.j2"
+
+RENDERER_GROUP = "broker_advisor.renderers"
+
+PdfRenderer = Callable[[str, Path], None]
+
+
+class ReportError(Exception):
+    """A report that cannot be made: unknown format, missing renderer, unwritable path."""
+
+
+def format_for_path(path: Path | str) -> Format | None:
+    """The format a file name asks for by its suffix, if any."""
+    suffix = Path(path).suffix.lower()
+    aliases: dict[str, Format] = {".htm": "html", ".markdown": "md"}
+    for fmt, known in SUFFIXES.items():
+        if suffix == known:
+            return fmt
+    return aliases.get(suffix)
+
+
+def _check_format(fmt: str) -> Format:
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return cast(Format, fmt)
+
+
+_LOCAL_LINK = re.compile(r'<a href="#([a-z0-9][a-z0-9.\-]*)">(.*?)</a>', re.DOTALL)
+
+
+def guide_markdown_to_html(markdown: str, anchors: set[str]) -> Markup:
+    """Guide Markdown as safe HTML (raw HTML disabled); links to cited sections stay links."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:  # pragma: no cover - markdown-it-py comes with the dev tools
+        return Markup("<pre>{}</pre>").format(markdown)
+    rendered = MarkdownIt("js-default").render(markdown)
+
+    def relink(match: re.Match[str]) -> str:
+        target, text = match.group(1), match.group(2)
+        if target in anchors:
+            return f'<a href="#guide-{target}">{text}</a>'
+        return f'{text} <span class="cite-id">({html.escape(target)})</span>'
+
+    # The guide links sections as (#part.slug); the report's anchors are guide-part.slug.
+    return Markup(_LOCAL_LINK.sub(relink, rendered))  # noqa: S704 - html disabled in markdown-it
+
+
+def _guide_html(context: ctx_mod.ReportContext) -> dict[str, Markup]:
+    anchors = {e.id for e in context.appendix}
+    return {e.id: guide_markdown_to_html(e.markdown_body, anchors)
+            for e in context.appendix if e.found}
+
+
+def render_html(context: ctx_mod.ReportContext, *, for_print: bool = False) -> str:
+    """The report as one self-contained HTML page (the print variant suits Qt's rich text)."""
+    template = env.environment().get_template(PRINT_TEMPLATE if for_print else HTML_TEMPLATE)
+    return template.render(ctx=context, guide_html=_guide_html(context))
+
+
+def render_markdown(context: ctx_mod.ReportContext) -> str:
+    """The report as a MADR decision record."""
+    text = env.environment().get_template(MARKDOWN_TEMPLATE).render(ctx=context)
+    # Blank lines pile up where optional blocks are skipped; Markdown needs at most one.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def report_document(workload: Workload, recommendation: Recommendation,
+                    probe_results: Sequence[ProbeResult],
+                    context: ctx_mod.ReportContext, generated_at: datetime) -> ReportDocument:
+    """The machine-readable report, credentials removed from the probe results."""
+    citations = [CitedSection(id=e.id, title=e.title, found=e.found, markdown=e.markdown_body)
+                 for e in context.appendix]
+    return ReportDocument(
+        generated_at=generated_at, app_version=recommendation.app_version,
+        rulebook_hash=recommendation.rulebook_hash, workload=workload,
+        recommendation=recommendation,
+        probe_results=[ctx_mod.sanitize_probe_result(r) for r in probe_results],
+        citations=citations, settings_snippet=context.snippet)
+
+
+def render_json(document: ReportDocument) -> str:
+    """The JSON text of a report document; <, > and & escaped so it is safe to embed."""
+    text = document.model_dump_json(indent=2)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            + "\n")
+
+
+def pdf_renderer() -> PdfRenderer:
+    """The PDF renderer plug-in (the Qt layer's ui.pdf:render_pdf), found by entry point."""
+    for entry in metadata.entry_points(group=RENDERER_GROUP):
+        if entry.name == "pdf":
+            try:
+                return cast(PdfRenderer, entry.load())
+            except ImportError as error:
+                raise ReportError(f"PDF export needs the desktop package (PySide6): {error}") \
+                    from None
+    raise ReportError("PDF export needs the desktop package: no 'pdf' renderer is installed "
+                      f"in the '{RENDERER_GROUP}' entry point group")
+
+
+def render_pdf_bytes(print_html: str) -> bytes:
+    """Render print-variant HTML to PDF bytes through the renderer plug-in."""
+    renderer = pdf_renderer()
+    with tempfile.TemporaryDirectory(prefix="broker-advisor-pdf-") as folder:
+        target = Path(folder) / "report.pdf"
+        renderer(print_html, target)
+        return target.read_bytes()
+
+
+def render(fmt: str, workload: Workload, recommendation: Recommendation,
+           probe_results: Sequence[ProbeResult] | None = None,
+           generated_at: datetime | None = None) -> bytes | str:
+    """The report in a format: str for html, md and json; bytes for pdf."""
+    checked = _check_format(fmt)
+    moment = ctx_mod.normalise_time(generated_at)
+    results = list(probe_results or [])
+    context = ctx_mod.build_context(workload, recommendation, results, moment)
+    if checked == "html":
+        return render_html(context)
+    if checked == "md":
+        return render_markdown(context)
+    if checked == "json":
+        return render_json(report_document(workload, recommendation, results, context, moment))
+    return render_pdf_bytes(render_html(context, for_print=True))
+
+
+def export(fmt: str, workload: Workload, recommendation: Recommendation, path: Path | str,
+           probe_results: Sequence[ProbeResult] | None = None,
+           generated_at: datetime | None = None) -> Path:
+    """Render and write a report atomically (never a half-written file); returns the path."""
+    target = Path(path)
+    data = render(fmt, workload, recommendation, probe_results, generated_at)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        files.atomic_write_bytes(target, payload)
+    except OSError as error:
+        raise ReportError(f"{target}: cannot write the report: "
+                          f"{error.strerror or error}") from None
+    return target

@@ -1,0 +1,65 @@
+"""The machine-readable report: its pydantic model, version and published JSON Schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.probe.models import ProbeResult
+from advisor.recommendation import Recommendation
+from advisor.workload import Workload
+
+REPORT_SCHEMA_VERSION = "1.0"
+SCHEMA_ID = "https://broker-advisor.invalid/schemas/report-1.0.json"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Snippet(_Model):
+    """A ready-to-paste settings file for the chosen broker."""
+
+    broker: str = Field(title="Broker", description="The broker the snippet configures.")
+    title: str = Field(title="Title")
+    filename: str = Field(title="File name", description="Where the snippet is meant to go.")
+    language: str = Field(title="Language", description="e.g. python.")
+    code: str = Field(title="Code")
+
+
+class CitedSection(_Model):
+    """A guide section cited by a reason, advice or pattern, with its text."""
+
+    id: str = Field(title="Section id")
+    title: str = Field(title="Title")
+    found: bool = Field(title="Found", description="False when the guide has no such section.")
+    markdown: str = Field("", title="Text (Markdown)")
+
+
+class ReportDocument(_Model):
+    """A broker decision report for machines: inputs, the recommendation and the evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Broker Advisor report")
+
+    report_schema_version: Literal["1.0"] = Field(REPORT_SCHEMA_VERSION,
+                                                  title="Report schema version")
+    generated_at: datetime = Field(title="Generated at",
+                                   description="When the report was made (the only part that "
+                                               "changes between runs on the same input).")
+    app_version: str = Field(title="App version")
+    rulebook_hash: str = Field(title="Rulebook hash", description="SHA-256 of the rule files.")
+    workload: Workload = Field(title="Workload")
+    recommendation: Recommendation = Field(title="Recommendation")
+    probe_results: list[ProbeResult] = Field(default_factory=list, title="Probe results",
+                                             description="Live checks, credentials removed.")
+    citations: list[CitedSection] = Field(default_factory=list, title="Cited guide sections")
+    settings_snippet: Snippet | None = Field(None, title="Settings snippet",
+                                             description="Django/Celery settings for the winner.")
+
+
+def report_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the JSON report."""
+    schema = ReportDocument.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}

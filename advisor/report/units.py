@@ -1,0 +1,88 @@
+"""Human-readable numbers for reports: sizes in KB/MB/GB, rates in msg/s, durations in h/days."""
+
+from __future__ import annotations
+
+import math
+
+_SIZE_UNITS = ("bytes", "KB", "MB", "GB", "TB", "PB")
+
+
+def human_bytes(value: float) -> str:
+    """A byte count in binary multiples labelled KB, MB, GB (1 KB = 1024 bytes)."""
+    if not math.isfinite(value):
+        return "unbounded"
+    size = float(value)
+    for unit in _SIZE_UNITS:
+        if abs(size) < 1024 or unit == _SIZE_UNITS[-1]:
+            if unit == "bytes":
+                return f"{size:,.0f} bytes"
+            return f"{_trim(size)} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def human_bandwidth(value: float) -> str:
+    """Bytes per second as e.g. '1.5 MB/s'."""
+    text = human_bytes(value)
+    return text.replace(" bytes", " B") + "/s"
+
+
+def human_number(value: float) -> str:
+    """A count with thousands separators, or in millions/billions when large."""
+    if not math.isfinite(value):
+        return "unbounded"
+    if abs(value) >= 1e9:
+        return f"{_trim(value / 1e9)} billion"
+    if abs(value) >= 1e6:
+        return f"{_trim(value / 1e6)} million"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def human_rate(value: float) -> str:
+    """A message rate, e.g. '12,000 msg/s'."""
+    return f"{human_number(value)} msg/s"
+
+
+def human_hours(value: float) -> str:
+    """Hours, with days or years alongside when it helps."""
+    if value == 0:
+        return "0 h"
+    text = f"{_trim(value)} h"
+    if value >= 24 * 365:
+        return f"{text} ({_trim(value / (24 * 365))} years)"
+    if value >= 48:
+        return f"{text} ({_trim(value / 24)} days)"
+    return text
+
+
+def human_ms(value: float) -> str:
+    """Milliseconds, switching to seconds from 10 s on."""
+    if value >= 10_000:
+        return f"{_trim(value / 1000)} s"
+    return f"{_trim(value)} ms"
+
+
+def _trim(value: float) -> str:
+    """At most one decimal for values >= 10, two below; no trailing zeros."""
+    text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_value(value: object, unit: str) -> str:
+    """A workload value in words, using its unit from the model's json_schema_extra."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        if unit == "bytes":
+            return human_bytes(value)
+        if unit == "msg/s":
+            return human_rate(value)
+        if unit == "h":
+            return human_hours(value)
+        if unit == "ms":
+            return human_ms(value)
+        number = human_number(value)
+        return f"{number} {unit}" if unit else number
+    return str(value)
