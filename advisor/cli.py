@@ -77,8 +77,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     book = rules.load_rulebook()
     print(f"{len(book.rules)} rules, {len(book.patterns)} patterns, hash {book.digest[:16]}")
     for rule in book.rules:
-        brokers = ", ".join(f"{e.broker.value}:{e.kind.value}" for e in rule.effects)
-        print(f"  {rule.id:40} {brokers}")
+        brokers = ", ".join(f"{e.broker.value}:{e.kind.value}" for e in rule.rule.effects)
+        print(f"  {rule.rule.id:40} {brokers}")
     return EXIT_OK
 
 
@@ -100,17 +100,23 @@ def has_display() -> bool:
 
 def _open_app(file: str | None) -> int:
     if not has_display():
-        print("No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app "
-              "cannot open.\nUse the command line instead, for example:\n"
-              "  broker-advisor recommend assets/presets/celery-background-jobs.yaml\n"
-              "  broker-advisor probe redis://localhost:6379/0\n"
-              "or run the app offscreen: QT_QPA_PLATFORM=offscreen broker-advisor screenshot ...\n"
-              "See 'broker-advisor --help' for every command.", file=sys.stderr)
+        print(
+            "No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app "
+            "cannot open.\nUse the command line instead, for example:\n"
+            "  broker-advisor recommend assets/presets/celery-background-jobs.yaml\n"
+            "  broker-advisor probe redis://localhost:6379/0\n"
+            "or run the app offscreen: QT_QPA_PLATFORM=offscreen broker-advisor screenshot ...\n"
+            "See 'broker-advisor --help' for every command.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     launch = _plugin("broker_advisor.gui", "desktop")
     if launch is None:
-        print("error: the desktop app is not installed (the 'ui' package is missing); "
-              "use the command line: broker-advisor --help", file=sys.stderr)
+        print(
+            "error: the desktop app is not installed (the 'ui' package is missing); "
+            "use the command line: broker-advisor --help",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return int(launch([file] if file else []))
 
@@ -130,8 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broker-advisor",
         description="Choose between Redis, RabbitMQ and Kafka for a workload, probe live brokers "
-                    "and export reports. With no command (or a workload FILE) the desktop app "
-                    "opens.")
+        "and export reports. With no command (or a workload FILE) the desktop app "
+        "opens.",
+    )
     parser.add_argument("--version", action="version", version=f"broker-advisor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -142,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec.set_defaults(func=_cmd_recommend)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of workload files")
-    schema.add_argument("what", nargs="?", choices=("workload", "recommendation"),
-                        default="workload")
+    schema.add_argument(
+        "what", nargs="?", choices=("workload", "recommendation"), default="workload"
+    )
     schema.set_defaults(func=_cmd_schema)
 
     guide = sub.add_parser("guide", help="print a section of the built-in guide")
@@ -166,7 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    known = {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
     if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
         if len(args_list) > 1:
             parser.error(f"unknown command '{args_list[0]}'")

@@ -37,8 +37,10 @@ class _Tally:
     out: dict[Broker, bool] = field(default_factory=lambda: dict.fromkeys(BROKERS, False))
 
     def add(self, other: _Tally) -> _Tally:
-        return _Tally(raw={b: self.raw[b] + other.raw[b] for b in BROKERS},
-                      out={b: self.out[b] or other.out[b] for b in BROKERS})
+        return _Tally(
+            raw={b: self.raw[b] + other.raw[b] for b in BROKERS},
+            out={b: self.out[b] or other.out[b] for b in BROKERS},
+        )
 
     def winner(self) -> Broker | None:
         ranked = _rank(self)
@@ -71,8 +73,9 @@ def _tally(compiled: Iterable[rules.CompiledRule], facts: Mapping[str, Any]) -> 
     return tally
 
 
-def recommend(workload: Workload, *, what_if: bool = True,
-              rulebook: rules.Rulebook | None = None) -> Recommendation:
+def recommend(
+    workload: Workload, *, what_if: bool = True, rulebook: rules.Rulebook | None = None
+) -> Recommendation:
     """Rank the three brokers for a workload, with reasons, pattern, sizing, advice, what-if."""
     book = rulebook or rules.load_rulebook()
     data = workload_data(workload)
@@ -90,52 +93,88 @@ def recommend(workload: Workload, *, what_if: bool = True,
             for effect in item.rule.effects:
                 if effect.broker != broker:
                     continue
-                reasons[effect.kind].append(Reason(
-                    rule_id=item.rule.id, broker=broker, kind=effect.kind,
-                    weight=0.0 if effect.kind is ReasonKind.KNOCKOUT else effect.weight,
-                    text=rules.render_text(effect.because, facts), citation=effect.cite,
-                    citation_title=sections[effect.cite].title if effect.cite in sections else ""))
+                reasons[effect.kind].append(
+                    Reason(
+                        rule_id=item.rule.id,
+                        broker=broker,
+                        kind=effect.kind,
+                        weight=0.0 if effect.kind is ReasonKind.KNOCKOUT else effect.weight,
+                        text=rules.render_text(effect.because, facts),
+                        citation=effect.cite,
+                        citation_title=sections[effect.cite].title
+                        if effect.cite in sections
+                        else "",
+                    )
+                )
             for spec in item.rule.advice:
                 if spec.broker == broker:
-                    advice.append(Advice(broker=broker, text=rules.render_text(spec.text, facts),
-                                         rule_id=item.rule.id, citation=spec.cite,
-                                         setting=spec.setting,
-                                         value=rules.render_text(spec.value, facts)))
+                    advice.append(
+                        Advice(
+                            broker=broker,
+                            text=rules.render_text(spec.text, facts),
+                            rule_id=item.rule.id,
+                            citation=spec.cite,
+                            setting=spec.setting,
+                            value=rules.render_text(spec.value, facts),
+                        )
+                    )
         for kind in (ReasonKind.PRO, ReasonKind.CON):
             reasons[kind].sort(key=lambda r: (-r.weight, r.rule_id))
         knocked = tally.out[broker]
-        assessments.append(BrokerAssessment(
-            broker=broker, rank=rank, score=0.0 if knocked else round(scale(tally.raw[broker]), 1),
-            raw_score=tally.raw[broker], knocked_out=knocked,
-            knockouts=reasons[ReasonKind.KNOCKOUT], pros=reasons[ReasonKind.PRO],
-            cons=reasons[ReasonKind.CON], pattern=_pattern(book, broker, facts), advice=advice))
+        assessments.append(
+            BrokerAssessment(
+                broker=broker,
+                rank=rank,
+                score=0.0 if knocked else round(scale(tally.raw[broker]), 1),
+                raw_score=tally.raw[broker],
+                knocked_out=knocked,
+                knockouts=reasons[ReasonKind.KNOCKOUT],
+                pros=reasons[ReasonKind.PRO],
+                cons=reasons[ReasonKind.CON],
+                pattern=_pattern(book, broker, facts),
+                advice=advice,
+            )
+        )
 
     winner = None if tally.out[order[0]] else order[0]
     confidence = _confidence(assessments)
     return Recommendation(
-        app_version=__version__, rulebook_hash=book.digest, workload_name=workload.name,
-        winner=winner, ranking=assessments, confidence=confidence, capacity=_capacity(facts),
+        app_version=__version__,
+        rulebook_hash=book.digest,
+        workload_name=workload.name,
+        winner=winner,
+        ranking=assessments,
+        confidence=confidence,
+        capacity=_capacity(facts),
         what_if=what_if_analysis(workload, book) if what_if and winner else [],
-        summary=_summary(assessments, winner, confidence))
+        summary=_summary(assessments, winner, confidence),
+    )
 
 
 def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> Pattern | None:
     for item in book.patterns:
         spec = item.pattern
         if spec.broker == broker and item.predicate(facts):
-            return Pattern(broker=broker, pattern_id=spec.id, name=spec.name,
-                           summary=rules.render_text(spec.summary, facts),
-                           steps=[rules.render_text(s, facts) for s in spec.steps],
-                           citation=spec.cite)
+            return Pattern(
+                broker=broker,
+                pattern_id=spec.id,
+                name=spec.name,
+                summary=rules.render_text(spec.summary, facts),
+                steps=[rules.render_text(s, facts) for s in spec.steps],
+                citation=spec.cite,
+            )
     return None
 
 
 def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
     first, second = assessments[0], assessments[1]
     if first.knocked_out:
-        return Confidence(level=ConfidenceLevel.LOW, margin=0.0,
-                          explanation="Every broker is ruled out by a hard requirement; "
-                                      "relax the requirements named in the knockouts.")
+        return Confidence(
+            level=ConfidenceLevel.LOW,
+            margin=0.0,
+            explanation="Every broker is ruled out by a hard requirement; "
+            "relax the requirements named in the knockouts.",
+        )
     margin = round(first.score - second.score, 1)
     if second.knocked_out:
         margin = round(first.score, 1)
@@ -144,12 +183,16 @@ def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
         text = f"{first.broker.title} leads by {margin:g} points."
     elif margin >= MEDIUM_MARGIN:
         level = ConfidenceLevel.MEDIUM
-        text = (f"{first.broker.title} leads {second.broker.title} by {margin:g} points; "
-                "check the what-if and the cons before deciding.")
+        text = (
+            f"{first.broker.title} leads {second.broker.title} by {margin:g} points; "
+            "check the what-if and the cons before deciding."
+        )
     else:
         level = ConfidenceLevel.LOW
-        text = (f"{first.broker.title} and {second.broker.title} are within {margin:g} points: "
-                "either can work; let team experience and operations decide.")
+        text = (
+            f"{first.broker.title} and {second.broker.title} are within {margin:g} points: "
+            "either can work; let team experience and operations decide."
+        )
     return Confidence(level=level, margin=margin, explanation=text)
 
 
@@ -170,21 +213,26 @@ def _capacity(facts: Mapping[str, Any]) -> Capacity:
     )
 
 
-def _summary(assessments: list[BrokerAssessment], winner: Broker | None,
-             confidence: Confidence) -> str:
+def _summary(
+    assessments: list[BrokerAssessment], winner: Broker | None, confidence: Confidence
+) -> str:
     if winner is None:
         return "No broker meets every hard requirement; see the knockouts."
     first = assessments[0]
     others = ", ".join(
         f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
-        for a in assessments[1:])
+        for a in assessments[1:]
+    )
     top = "; ".join(r.text.rstrip(".") for r in first.pros[:2])
     because = f" Mainly: {top}." if top else ""
-    return (f"{first.broker.title} is recommended (score {first.score:g}; {others}), "
-            f"{confidence.level.value} confidence.{because}")
+    return (
+        f"{first.broker.title} is recommended (score {first.score:g}; {others}), "
+        f"{confidence.level.value} confidence.{because}"
+    )
 
 
 # --- what-if -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Axis:
@@ -216,8 +264,9 @@ def _adjust(data: dict[str, Any], name: str, value: float) -> dict[str, Any]:
     changed = dict(data)
     changed[name] = value
     if name == "avg_rate_msg_per_s" and data["avg_rate_msg_per_s"] > 0:
-        changed["peak_rate_msg_per_s"] = value * (data["peak_rate_msg_per_s"]
-                                                  / data["avg_rate_msg_per_s"])
+        changed["peak_rate_msg_per_s"] = value * (
+            data["peak_rate_msg_per_s"] / data["avg_rate_msg_per_s"]
+        )
     elif name == "peak_rate_msg_per_s":
         changed["avg_rate_msg_per_s"] = min(data["avg_rate_msg_per_s"], value)
     elif name == "avg_message_size_bytes":
@@ -275,8 +324,12 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
         if axis.field == "max_message_size_bytes":
             low = float(base["avg_message_size_bytes"])
 
-        def winner_at(value: float, axis: _Axis = axis, moving: list[rules.CompiledRule] = moving,
-                      constant: _Tally = constant) -> Broker | None:
+        def winner_at(
+            value: float,
+            axis: _Axis = axis,
+            moving: list[rules.CompiledRule] = moving,
+            constant: _Tally = constant,
+        ) -> Broker | None:
             facts = compute_facts(_adjust(base, axis.field, value))
             return constant.add(_tally(moving, facts)).winner()
 
@@ -292,19 +345,27 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
     return results
 
 
-def _search(start: float, end: float, integer: bool, current: Broker,
-            winner_at: Callable[[float], Broker | None]) -> tuple[float, Broker] | None:
+def _search(
+    start: float,
+    end: float,
+    integer: bool,
+    current: Broker,
+    winner_at: Callable[[float], Broker | None],
+) -> tuple[float, Broker] | None:
     """The first value from start towards end where the winner changes, and the new winner."""
     if integer and abs(end - start) <= _LINEAR_LIMIT:
         step = 1 if end > start else -1
-        for candidate in range(int(start) + step, int(end) + step, step):
+        for whole in range(int(start) + step, int(end) + step, step):
+            candidate = float(whole)
             winner = winner_at(candidate)
             if winner is not None and winner != current:
                 return float(candidate), winner
             if winner is None:
                 return None
         return None
-    points = [*_grid(start, end, _GRID_STEPS)] if start != 0 else _grid(end / 10**6, end, _GRID_STEPS)
+    points = (
+        [*_grid(start, end, _GRID_STEPS)] if start != 0 else _grid(end / 10**6, end, _GRID_STEPS)
+    )
     previous = start
     for point in points:
         winner = winner_at(point)
@@ -339,14 +400,25 @@ def _format(value: float, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def _what_if(axis: _Axis, value: float, threshold: float, direction: str, new_winner: Broker,
-             current: Broker) -> WhatIf:
+def _what_if(
+    axis: _Axis, value: float, threshold: float, direction: str, new_winner: Broker, current: Broker
+) -> WhatIf:
     spec = FACT_SPECS[axis.field]
     title = _field_title(axis.field)
-    text = (f"{title} {direction} {_format(threshold, spec.unit)} (now {_format(value, spec.unit)}):"
-            f" the answer becomes {new_winner.title} instead of {current.title}.")
-    return WhatIf(field=axis.field, field_title=title, unit=spec.unit, current=value,
-                  threshold=threshold, direction=direction, new_winner=new_winner, text=text)
+    text = (
+        f"{title} {direction} {_format(threshold, spec.unit)} (now {_format(value, spec.unit)}):"
+        f" the answer becomes {new_winner.title} instead of {current.title}."
+    )
+    return WhatIf(
+        field=axis.field,
+        field_title=title,
+        unit=spec.unit,
+        current=value,
+        threshold=threshold,
+        direction=direction,
+        new_winner=new_winner,
+        text=text,
+    )
 
 
 def _field_title(name: str) -> str:

@@ -56,56 +56,130 @@ def _workload_specs() -> dict[str, FactSpec]:
             values = tuple(b.value for b in Broker)
         else:
             kind = "text"
-        specs[name] = FactSpec(name=name, kind=kind, values=values, unit=unit,
-                               description=field.description or "", depends_on=(name,))
+        specs[name] = FactSpec(
+            name=name,
+            kind=kind,
+            values=values,
+            unit=unit,
+            description=field.description or "",
+            depends_on=(name,),
+        )
     return specs
 
 
-def _derived(name: str, unit: str, description: str, *depends_on: str,
-             kind: FactKind = "number") -> FactSpec:
-    return FactSpec(name=name, kind=kind, unit=unit, description=description,
-                    depends_on=depends_on)
+def _derived(
+    name: str, unit: str, description: str, *depends_on: str, kind: FactKind = "number"
+) -> FactSpec:
+    return FactSpec(name=name, kind=kind, unit=unit, description=description, depends_on=depends_on)
 
 
 _RATE = ("avg_rate_msg_per_s",)
 _SIZE = ("avg_message_size_bytes",)
 _RETAIN = ("avg_rate_msg_per_s", "avg_message_size_bytes", "retention_hours")
 
-DERIVED_SPECS: dict[str, FactSpec] = {s.name: s for s in (
-    _derived("avg_bandwidth_mb_per_s", "MB/s", "Average rate x average size.", *_RATE, *_SIZE),
-    _derived("peak_bandwidth_mb_per_s", "MB/s", "Peak rate x average size.",
-             "peak_rate_msg_per_s", *_SIZE),
-    _derived("messages_per_day", "msg", "Average rate over a day.", *_RATE),
-    _derived("max_message_mb", "MB", "Largest message in MiB.", "max_message_size_bytes"),
-    _derived("retained_messages", "msg", "Messages held over the retention period.",
-             *_RATE, "retention_hours"),
-    _derived("retained_gb", "GB", "Bytes held over the retention period, one copy.", *_RETAIN),
-    _derived("redis_memory_gb", "GB", "RAM Redis would need to hold the retained data.", *_RETAIN),
-    _derived("kafka_partitions", "", "Partitions for the peak rate and consumer parallelism.",
-             "peak_rate_msg_per_s", *_SIZE),
-    _derived("kafka_replication_factor", "", "Replicas to survive the tolerated failures.",
-             "tolerated_node_failures"),
-    _derived("kafka_min_insync_replicas", "", "min.insync.replicas to pair with it.",
-             "tolerated_node_failures"),
-    _derived("kafka_disk_gb", "GB", "Disk over all replicas for the retention period.",
-             *_RETAIN, "tolerated_node_failures"),
-    _derived("rabbitmq_backlog_gb", "GB", "Backlog after ten minutes at peak with consumers "
-             "stalled.", "peak_rate_msg_per_s", *_SIZE),
-    _derived("nodes_needed", "", "Nodes for a quorum that survives the tolerated failures.",
-             "tolerated_node_failures"),
-    _derived("peak_to_avg_ratio", "", "How bursty the traffic is.",
-             "peak_rate_msg_per_s", "avg_rate_msg_per_s"),
-    _derived("retention_ms", "ms", "Retention in milliseconds (for retention.ms).",
-             "retention_hours"),
-    _derived("team_knows_redis", "", "The team runs Redis in production.", "team_familiar_with",
-             kind="bool"),
-    _derived("team_knows_rabbitmq", "", "The team runs RabbitMQ in production.",
-             "team_familiar_with", kind="bool"),
-    _derived("team_knows_kafka", "", "The team runs Kafka in production.", "team_familiar_with",
-             kind="bool"),
-    _derived("team_knows_none", "", "The team runs none of the three.", "team_familiar_with",
-             kind="bool"),
-)}
+DERIVED_SPECS: dict[str, FactSpec] = {
+    s.name: s
+    for s in (
+        _derived("avg_bandwidth_mb_per_s", "MB/s", "Average rate x average size.", *_RATE, *_SIZE),
+        _derived(
+            "peak_bandwidth_mb_per_s",
+            "MB/s",
+            "Peak rate x average size.",
+            "peak_rate_msg_per_s",
+            *_SIZE,
+        ),
+        _derived("messages_per_day", "msg", "Average rate over a day.", *_RATE),
+        _derived("max_message_mb", "MB", "Largest message in MiB.", "max_message_size_bytes"),
+        _derived(
+            "retained_messages",
+            "msg",
+            "Messages held over the retention period.",
+            *_RATE,
+            "retention_hours",
+        ),
+        _derived("retained_gb", "GB", "Bytes held over the retention period, one copy.", *_RETAIN),
+        _derived(
+            "redis_memory_gb", "GB", "RAM Redis would need to hold the retained data.", *_RETAIN
+        ),
+        _derived(
+            "kafka_partitions",
+            "",
+            "Partitions for the peak rate and consumer parallelism.",
+            "peak_rate_msg_per_s",
+            *_SIZE,
+        ),
+        _derived(
+            "kafka_replication_factor",
+            "",
+            "Replicas to survive the tolerated failures.",
+            "tolerated_node_failures",
+        ),
+        _derived(
+            "kafka_min_insync_replicas",
+            "",
+            "min.insync.replicas to pair with it.",
+            "tolerated_node_failures",
+        ),
+        _derived(
+            "kafka_disk_gb",
+            "GB",
+            "Disk over all replicas for the retention period.",
+            *_RETAIN,
+            "tolerated_node_failures",
+        ),
+        _derived(
+            "rabbitmq_backlog_gb",
+            "GB",
+            "Backlog after ten minutes at peak with consumers stalled.",
+            "peak_rate_msg_per_s",
+            *_SIZE,
+        ),
+        _derived(
+            "nodes_needed",
+            "",
+            "Nodes for a quorum that survives the tolerated failures.",
+            "tolerated_node_failures",
+        ),
+        _derived(
+            "peak_to_avg_ratio",
+            "",
+            "How bursty the traffic is.",
+            "peak_rate_msg_per_s",
+            "avg_rate_msg_per_s",
+        ),
+        _derived(
+            "retention_ms", "ms", "Retention in milliseconds (for retention.ms).", "retention_hours"
+        ),
+        _derived(
+            "team_knows_redis",
+            "",
+            "The team runs Redis in production.",
+            "team_familiar_with",
+            kind="bool",
+        ),
+        _derived(
+            "team_knows_rabbitmq",
+            "",
+            "The team runs RabbitMQ in production.",
+            "team_familiar_with",
+            kind="bool",
+        ),
+        _derived(
+            "team_knows_kafka",
+            "",
+            "The team runs Kafka in production.",
+            "team_familiar_with",
+            kind="bool",
+        ),
+        _derived(
+            "team_knows_none",
+            "",
+            "The team runs none of the three.",
+            "team_familiar_with",
+            kind="bool",
+        ),
+    )
+}
 
 FACT_SPECS: dict[str, FactSpec] = {**_workload_specs(), **DERIVED_SPECS}
 
@@ -119,7 +193,8 @@ def workload_data(workload: Workload) -> dict[str, Any]:
         if isinstance(value, Enum):
             data[key] = value.value
     data["team_familiar_with"] = frozenset(
-        b.value if isinstance(b, Enum) else b for b in workload.team_familiar_with)
+        b.value if isinstance(b, Enum) else b for b in workload.team_familiar_with
+    )
     return data
 
 
@@ -151,8 +226,9 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["max_message_mb"] = float(data["max_message_size_bytes"]) / mb
     facts["retained_messages"] = retained
     facts["retained_gb"] = retained_bytes / gb
-    facts["redis_memory_gb"] = (retained * (avg_size + REDIS_ENTRY_OVERHEAD_BYTES)
-                                * REDIS_FRAGMENTATION / gb)
+    facts["redis_memory_gb"] = (
+        retained * (avg_size + REDIS_ENTRY_OVERHEAD_BYTES) * REDIS_FRAGMENTATION / gb
+    )
     facts["kafka_partitions"] = min(partitions, KAFKA_MAX_PARTITIONS)
     facts["kafka_replication_factor"] = replication
     facts["kafka_min_insync_replicas"] = failures + 1

@@ -122,7 +122,9 @@ def _parse_file(path: Path, sections: dict[str, GuideSection]) -> GuidePart:
 
     def flush() -> None:
         if current is not None:
-            section = GuideSection(body="\n".join(body).strip() + "\n", **current)  # type: ignore[arg-type]
+            section = GuideSection.model_validate(
+                {**current, "body": "\n".join(body).strip() + "\n"}
+            )
             sections[section.id] = section
 
     for number, line in enumerate(lines[start:], start=start + 1):
@@ -130,8 +132,10 @@ def _parse_file(path: Path, sections: dict[str, GuideSection]) -> GuidePart:
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
         if match is None and not in_fence and _ANY_HEADING.match(line):
-            raise GuideError(f"{path}:{number}: heading without an id: {line.strip()!r} "
-                             "(write it as '## Title {#part.slug}')")
+            raise GuideError(
+                f"{path}:{number}: heading without an id: {line.strip()!r} "
+                "(write it as '## Title {#part.slug}')"
+            )
         if match is None:
             (body if current is not None else intro).append(line)
             continue
@@ -140,16 +144,25 @@ def _parse_file(path: Path, sections: dict[str, GuideSection]) -> GuidePart:
         if section_id in sections or section_id in ids:
             raise GuideError(f"{path}:{number}: section id '{section_id}' is used twice")
         if not section_id.startswith(part_id + "."):
-            raise GuideError(f"{path}:{number}: section id '{section_id}' must start with "
-                             f"'{part_id}.'")
+            raise GuideError(
+                f"{path}:{number}: section id '{section_id}' must start with '{part_id}.'"
+            )
         level = len(hashes)
         parent = None
         if level == 2:
             last_level2 = section_id
         else:
             parent = last_level2
-        current = {"id": section_id, "part": part_id, "part_title": part_title, "title": title,
-                   "level": level, "parent": parent, "path": str(path), "line": number}
+        current = {
+            "id": section_id,
+            "part": part_id,
+            "part_title": part_title,
+            "title": title,
+            "level": level,
+            "parent": parent,
+            "path": str(path),
+            "line": number,
+        }
         body = []
         ids.append(section_id)
     flush()
@@ -163,8 +176,10 @@ PART_ORDER = ("redis", "rabbitmq", "kafka", "comparison")
 
 def load_guide_from(folder: Path) -> Guide:
     """Load and validate every guide file in a folder."""
-    files = sorted(folder.glob("*.md"),
-                   key=lambda p: (PART_ORDER.index(p.stem) if p.stem in PART_ORDER else 99, p.stem))
+    files = sorted(
+        folder.glob("*.md"),
+        key=lambda p: (PART_ORDER.index(p.stem) if p.stem in PART_ORDER else 99, p.stem),
+    )
     if not files:
         raise GuideError(f"{folder}: no guide files (*.md)")
     sections: dict[str, GuideSection] = {}

@@ -100,8 +100,9 @@ class Capacity(_Model):
     kafka_partitions: int = Field(title="Kafka partitions (estimate)")
     kafka_replication_factor: int = Field(title="Kafka replication factor")
     kafka_disk_bytes: float = Field(title="Kafka disk, all replicas (B)")
-    rabbitmq_queue_depth_at_peak: float = Field(title="RabbitMQ backlog after 10 min at peak "
-                                                      "with consumers stalled (messages)")
+    rabbitmq_queue_depth_at_peak: float = Field(
+        title="RabbitMQ backlog after 10 min at peak with consumers stalled (messages)"
+    )
     nodes_needed: int = Field(title="Broker nodes for the tolerated failures")
 
 
@@ -125,8 +126,9 @@ class Recommendation(_Model):
     app_version: str = Field(title="App version")
     rulebook_hash: str = Field(title="Rulebook hash", description="SHA-256 of the rule files.")
     workload_name: str = Field(title="Workload")
-    winner: Broker | None = Field(title="Recommended broker",
-                                  description="None when every broker is knocked out.")
+    winner: Broker | None = Field(
+        title="Recommended broker", description="None when every broker is knocked out."
+    )
     ranking: list[BrokerAssessment] = Field(title="Ranking", description="Best first.")
     confidence: Confidence = Field(title="Confidence")
     capacity: Capacity = Field(title="Capacity estimates")

@@ -22,13 +22,20 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 
 # Operators come from an allow-list; each names the fact kinds it applies to.
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq, "ne": operator.ne,
-    "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
 }
 OPERATORS: dict[str, tuple[str, ...]] = {
     "eq": ("bool", "number", "enum"),
     "ne": ("bool", "number", "enum"),
-    "lt": ("number",), "lte": ("number",), "gt": ("number",), "gte": ("number",),
+    "lt": ("number",),
+    "lte": ("number",),
+    "gt": ("number",),
+    "gte": ("number",),
     "in": ("enum", "number"),
     "not_in": ("enum", "number"),
     "contains": ("set",),
@@ -159,8 +166,10 @@ class _Checker:
             items = node[key]
             if not isinstance(items, list) or not items:
                 raise self.error(rule_id, f"{where}.{key}", "expects a non-empty list")
-            parts = [self.compile(item, rule_id, f"{where}.{key}[{i}]", used)
-                     for i, item in enumerate(items)]
+            parts = [
+                self.compile(item, rule_id, f"{where}.{key}[{i}]", used)
+                for i, item in enumerate(items)
+            ]
             if key == "all":
                 return lambda f: all(p(f) for p in parts)
             return lambda f: any(p(f) for p in parts)
@@ -169,8 +178,11 @@ class _Checker:
             return lambda f: not inner(f)
         if "fact" in keys:
             return self._leaf(node, rule_id, where, used)
-        raise self.error(rule_id, where, f"unknown condition keys {sorted(keys)}; use all, any, "
-                                         "not, or {fact, op, value}")
+        raise self.error(
+            rule_id,
+            where,
+            f"unknown condition keys {sorted(keys)}; use all, any, not, or {{fact, op, value}}",
+        )
 
     def _leaf(self, node: dict[str, Any], rule_id: str, where: str, used: set[str]) -> Predicate:
         extra = set(node) - {"fact", "op", "value"}
@@ -178,17 +190,26 @@ class _Checker:
             raise self.error(rule_id, where, f"unknown keys {sorted(extra)} in a condition")
         fact = node["fact"]
         if fact not in FACT_SPECS:
-            raise self.error(rule_id, f"{where}.fact",
-                             f"unknown fact '{fact}'{_suggest(str(fact), list(FACT_SPECS))}")
+            raise self.error(
+                rule_id,
+                f"{where}.fact",
+                f"unknown fact '{fact}'{_suggest(str(fact), list(FACT_SPECS))}",
+            )
         spec = FACT_SPECS[fact]
         op = node.get("op", "eq")
         if op not in OPERATORS:
-            raise self.error(rule_id, f"{where}.op",
-                             f"unknown operator '{op}'{_suggest(str(op), list(OPERATORS))}; "
-                             f"allowed: {', '.join(OPERATORS)}")
+            raise self.error(
+                rule_id,
+                f"{where}.op",
+                f"unknown operator '{op}'{_suggest(str(op), list(OPERATORS))}; "
+                f"allowed: {', '.join(OPERATORS)}",
+            )
         if spec.kind not in OPERATORS[op]:
-            raise self.error(rule_id, f"{where}.op",
-                             f"operator '{op}' does not apply to {spec.kind} fact '{fact}'")
+            raise self.error(
+                rule_id,
+                f"{where}.op",
+                f"operator '{op}' does not apply to {spec.kind} fact '{fact}'",
+            )
         used.add(fact)
         if op == "empty":
             if "value" in node:
@@ -217,8 +238,12 @@ class _Checker:
             return [self._scalar(spec, v, rule_id, where) for v in value]
         if spec.kind == "set":
             if value not in spec.values:
-                raise self.error(rule_id, where, f"'{value}' is not one of {list(spec.values)}"
-                                                 f"{_suggest(str(value), list(spec.values))}")
+                raise self.error(
+                    rule_id,
+                    where,
+                    f"'{value}' is not one of {list(spec.values)}"
+                    f"{_suggest(str(value), list(spec.values))}",
+                )
             return value
         return self._scalar(spec, value, rule_id, where)
 
@@ -233,9 +258,12 @@ class _Checker:
             return value
         if spec.kind == "enum":
             if value not in spec.values:
-                raise self.error(rule_id, where,
-                                 f"'{value}' is not a value of '{spec.name}' "
-                                 f"({', '.join(spec.values)}){_suggest(str(value), list(spec.values))}")
+                raise self.error(
+                    rule_id,
+                    where,
+                    f"'{value}' is not a value of '{spec.name}' "
+                    f"({', '.join(spec.values)}){_suggest(str(value), list(spec.values))}",
+                )
             return value
         raise self.error(rule_id, where, f"fact '{spec.name}' cannot be compared")
 
@@ -246,13 +274,19 @@ class _Checker:
             raise self.error(rule_id, where, f"bad placeholder: {error}") from None
         for name in fields:
             if name not in FACT_SPECS:
-                raise self.error(rule_id, where, f"unknown fact '{{{name}}}' in text"
-                                                 f"{_suggest(name, list(FACT_SPECS))}")
+                raise self.error(
+                    rule_id,
+                    where,
+                    f"unknown fact '{{{name}}}' in text{_suggest(name, list(FACT_SPECS))}",
+                )
 
     def check_cite(self, cite: str, rule_id: str, where: str) -> None:
         if cite not in self.sections:
-            raise self.error(rule_id, where, f"unknown guide section '{cite}'"
-                                             f"{_suggest(cite, sorted(self.sections))}")
+            raise self.error(
+                rule_id,
+                where,
+                f"unknown guide section '{cite}'{_suggest(cite, sorted(self.sections))}",
+            )
 
 
 def _pydantic_problem(error: ValidationError) -> str:
@@ -261,20 +295,28 @@ def _pydantic_problem(error: ValidationError) -> str:
     return f"{loc}: {item['msg']}" if loc else item["msg"]
 
 
-def _load_file(path: Path, checker: _Checker, rules: list[CompiledRule],
-               patterns: list[CompiledPattern], seen: set[str]) -> None:
+def _load_file(
+    path: Path,
+    checker: _Checker,
+    rules: list[CompiledRule],
+    patterns: list[CompiledPattern],
+    seen: set[str],
+) -> None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise RulebookError(f"{path}: invalid YAML{where}: "
-                            f"{getattr(error, 'problem', None) or error}") from None
+        raise RulebookError(
+            f"{path}: invalid YAML{where}: {getattr(error, 'problem', None) or error}"
+        ) from None
     try:
         content = _RuleFile.model_validate(raw or {})
     except ValidationError as error:
-        raise RulebookError(f"{path}: {_pydantic_problem(error)} (a rule file holds 'rules' "
-                            "and/or 'patterns' lists)") from None
+        raise RulebookError(
+            f"{path}: {_pydantic_problem(error)} (a rule file holds 'rules' "
+            "and/or 'patterns' lists)"
+        ) from None
     for index, item in enumerate(content.rules):
         rule_id = str(item.get("id", f"#{index + 1}"))
         try:
@@ -285,8 +327,11 @@ def _load_file(path: Path, checker: _Checker, rules: list[CompiledRule],
             raise checker.error(rule.id, "id", "this id is used by another rule or pattern")
         seen.add(rule.id)
         used: set[str] = set()
-        predicate = (checker.compile(rule.when, rule.id, "when", used)
-                     if rule.when is not None else (lambda f: True))
+        predicate = (
+            checker.compile(rule.when, rule.id, "when", used)
+            if rule.when is not None
+            else (lambda f: True)
+        )
         for n, effect in enumerate(rule.effects):
             checker.check_cite(effect.cite, rule.id, f"effects[{n}].cite")
             checker.check_text(effect.because, rule.id, f"effects[{n}].because")
@@ -307,8 +352,11 @@ def _load_file(path: Path, checker: _Checker, rules: list[CompiledRule],
         checker.check_cite(pattern.cite, pattern.id, "cite")
         for n, step in enumerate([pattern.summary, *pattern.steps]):
             checker.check_text(step, pattern.id, f"steps[{n}]")
-        predicate = (checker.compile(pattern.when, pattern.id, "when", set())
-                     if pattern.when is not None else (lambda f: True))
+        predicate = (
+            checker.compile(pattern.when, pattern.id, "when", set())
+            if pattern.when is not None
+            else (lambda f: True)
+        )
         patterns.append(CompiledPattern(pattern=pattern, predicate=predicate))
 
 
@@ -328,10 +376,13 @@ def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebo
         _load_file(path, _Checker(path, sections), rules, patterns, seen)
     for broker in Broker:
         if not any(p.pattern.broker == broker for p in patterns):
-            raise RulebookError(f"{folder}: no pattern for {broker.value}; every broker needs "
-                                "at least one (a last one without 'when' is the fallback)")
-    return Rulebook(rules=rules, patterns=patterns, digest=digest.hexdigest(),
-                    files=[str(p) for p in files])
+            raise RulebookError(
+                f"{folder}: no pattern for {broker.value}; every broker needs "
+                "at least one (a last one without 'when' is the fallback)"
+            )
+    return Rulebook(
+        rules=rules, patterns=patterns, digest=digest.hexdigest(), files=[str(p) for p in files]
+    )
 
 
 @functools.cache
@@ -345,7 +396,7 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec:
-            return super().format_field(value, format_spec)
+            return str(super().format_field(value, format_spec))
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, float):
@@ -367,5 +418,6 @@ def render_text(text: str, facts: Mapping[str, Any]) -> str:
     return _FORMATTER.vformat(text, (), facts)
 
 
-OpName = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "not_contains",
-                 "empty"]
+OpName = Literal[
+    "eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "not_contains", "empty"
+]

@@ -27,8 +27,7 @@ def human_count(value: float) -> str:
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent,
-                         subsequent_indent=indent + "  ")
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
 def format_recommendation(rec: Recommendation) -> str:
@@ -47,8 +46,13 @@ def format_recommendation(rec: Recommendation) -> str:
                 weight = "" if label == "ruled out" else f"{reason.weight:g} "
                 out.append(_wrap(f"{label} {weight}{reason.text} [{reason.citation}]", "  "))
         if item.pattern is not None:
-            out.append(_wrap(f"Pattern: {item.pattern.name}. {item.pattern.summary} "
-                             f"[{item.pattern.citation}]", "  "))
+            out.append(
+                _wrap(
+                    f"Pattern: {item.pattern.name}. {item.pattern.summary} "
+                    f"[{item.pattern.citation}]",
+                    "  ",
+                )
+            )
             out.extend(_wrap(f"- {step}", "    ") for step in item.pattern.steps)
         if item.advice and not item.knocked_out:
             out.append("  Configuration:")
@@ -56,21 +60,27 @@ def format_recommendation(rec: Recommendation) -> str:
                 setting = f"{advice.setting} = {advice.value}: " if advice.setting else ""
                 out.append(_wrap(f"- {setting}{advice.text} [{advice.citation}]", "    "))
     cap = rec.capacity
-    out += ["", "Capacity estimates",
-            f"  peak bandwidth      {human_bytes(cap.peak_bandwidth_bytes_per_s)}/s "
-            f"(average {human_bytes(cap.avg_bandwidth_bytes_per_s)}/s)",
-            f"  messages per day    {human_count(cap.messages_per_day)}",
-            f"  retained            {human_count(cap.retained_messages)} messages, "
-            f"{human_bytes(cap.retained_bytes)} per copy",
-            f"  Redis memory        {human_bytes(cap.redis_memory_bytes)}",
-            f"  Kafka               {cap.kafka_partitions} partitions, replication factor "
-            f"{cap.kafka_replication_factor}, {human_bytes(cap.kafka_disk_bytes)} of disk",
-            f"  RabbitMQ backlog    {human_count(cap.rabbitmq_queue_depth_at_peak)} messages "
-            "after 10 min at peak with consumers stalled",
-            f"  nodes               {cap.nodes_needed} for the tolerated failures"]
+    out += [
+        "",
+        "Capacity estimates",
+        f"  peak bandwidth      {human_bytes(cap.peak_bandwidth_bytes_per_s)}/s "
+        f"(average {human_bytes(cap.avg_bandwidth_bytes_per_s)}/s)",
+        f"  messages per day    {human_count(cap.messages_per_day)}",
+        f"  retained            {human_count(cap.retained_messages)} messages, "
+        f"{human_bytes(cap.retained_bytes)} per copy",
+        f"  Redis memory        {human_bytes(cap.redis_memory_bytes)}",
+        f"  Kafka               {cap.kafka_partitions} partitions, replication factor "
+        f"{cap.kafka_replication_factor}, {human_bytes(cap.kafka_disk_bytes)} of disk",
+        f"  RabbitMQ backlog    {human_count(cap.rabbitmq_queue_depth_at_peak)} messages "
+        "after 10 min at peak with consumers stalled",
+        f"  nodes               {cap.nodes_needed} for the tolerated failures",
+    ]
     if rec.what_if:
         out += ["", "What would change the answer"]
         out.extend(_wrap(f"- {item.text}", "  ") for item in rec.what_if)
-    out += ["", f"Rulebook {rec.rulebook_hash[:12]}, broker-advisor {rec.app_version}. "
-                "Read a cited section with: broker-advisor guide SECTION"]
+    out += [
+        "",
+        f"Rulebook {rec.rulebook_hash[:12]}, broker-advisor {rec.app_version}. "
+        "Read a cited section with: broker-advisor guide SECTION",
+    ]
     return "\n".join(out)

@@ -84,78 +84,155 @@ class Workload(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False, title="Workload")
 
-    name: str = Field("Untitled workload", title="Name", max_length=200,
-                      description="A short name for this workload, shown in reports.")
-    notes: str = Field("", title="Notes", max_length=20_000,
-                       description="Free-form context: what the system does, who consumes it.")
+    name: str = Field(
+        "Untitled workload",
+        title="Name",
+        max_length=200,
+        description="A short name for this workload, shown in reports.",
+    )
+    notes: str = Field(
+        "",
+        title="Notes",
+        max_length=20_000,
+        description="Free-form context: what the system does, who consumes it.",
+    )
 
-    avg_rate_msg_per_s: Rate = Field(100.0, title="Average rate", json_schema_extra={"unit": "msg/s"},
-                                     description="Messages produced per second on average.")
-    peak_rate_msg_per_s: Rate = Field(500.0, title="Peak rate", json_schema_extra={"unit": "msg/s"},
-                                      description="Messages per second at the busiest minute.")
-    avg_message_size_bytes: Bytes = Field(1_024, title="Average message size",
-                                          json_schema_extra={"unit": "bytes"},
-                                          description="Typical payload size in bytes.")
-    max_message_size_bytes: Bytes = Field(16_384, title="Largest message size",
-                                          json_schema_extra={"unit": "bytes"},
-                                          description="The largest payload that must go through.")
+    avg_rate_msg_per_s: Rate = Field(
+        100.0,
+        title="Average rate",
+        json_schema_extra={"unit": "msg/s"},
+        description="Messages produced per second on average.",
+    )
+    peak_rate_msg_per_s: Rate = Field(
+        500.0,
+        title="Peak rate",
+        json_schema_extra={"unit": "msg/s"},
+        description="Messages per second at the busiest minute.",
+    )
+    avg_message_size_bytes: Bytes = Field(
+        1_024,
+        title="Average message size",
+        json_schema_extra={"unit": "bytes"},
+        description="Typical payload size in bytes.",
+    )
+    max_message_size_bytes: Bytes = Field(
+        16_384,
+        title="Largest message size",
+        json_schema_extra={"unit": "bytes"},
+        description="The largest payload that must go through.",
+    )
 
-    retention_hours: float = Field(0.0, ge=0, le=MAX_RETENTION_HOURS, title="Retention",
-                                   json_schema_extra={"unit": "h"},
-                                   description="How long messages must be kept after they are "
-                                               "produced, even once consumed (0: until consumed).")
-    replay: bool = Field(False, title="Consumers replay history",
-                         description="Consumers must be able to re-read past messages.")
-    ordering: Ordering = Field(Ordering.NONE, title="Ordering",
-                               description="none, per key (e.g. per order id) or global.")
-    delivery: DeliveryGuarantee = Field(DeliveryGuarantee.AT_LEAST_ONCE, title="Delivery guarantee",
-                                        description="At most once, at least once or exactly once.")
-    p99_latency_ms: float = Field(100.0, gt=0, le=3_600_000, title="p99 latency target",
-                                  json_schema_extra={"unit": "ms"},
-                                  description="End-to-end latency that 99% of messages must beat.")
-    crash_may_lose_messages: bool = Field(False, title="A crash may lose messages",
-                                          description="Losing recent messages on a broker crash is "
-                                                      "acceptable (e.g. cache, live updates).")
+    retention_hours: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_RETENTION_HOURS,
+        title="Retention",
+        json_schema_extra={"unit": "h"},
+        description="How long messages must be kept after they are "
+        "produced, even once consumed (0: until consumed).",
+    )
+    replay: bool = Field(
+        False,
+        title="Consumers replay history",
+        description="Consumers must be able to re-read past messages.",
+    )
+    ordering: Ordering = Field(
+        Ordering.NONE, title="Ordering", description="none, per key (e.g. per order id) or global."
+    )
+    delivery: DeliveryGuarantee = Field(
+        DeliveryGuarantee.AT_LEAST_ONCE,
+        title="Delivery guarantee",
+        description="At most once, at least once or exactly once.",
+    )
+    p99_latency_ms: float = Field(
+        100.0,
+        gt=0,
+        le=3_600_000,
+        title="p99 latency target",
+        json_schema_extra={"unit": "ms"},
+        description="End-to-end latency that 99% of messages must beat.",
+    )
+    crash_may_lose_messages: bool = Field(
+        False,
+        title="A crash may lose messages",
+        description="Losing recent messages on a broker crash is "
+        "acceptable (e.g. cache, live updates).",
+    )
 
-    consumption: Consumption = Field(Consumption.COMPETING_WORKERS, title="Consumption pattern",
-                                     description="Competing workers, fan-out pub/sub, independent "
-                                                 "consumer groups or request/reply.")
-    consumer_groups: int = Field(1, ge=1, le=1_000, title="Independent consumers",
-                                 description="How many independent applications read every message.")
-    routing: Routing = Field(Routing.NONE, title="Routing",
-                             description="none, by key, by pattern (wildcards) or by headers/content.")
+    consumption: Consumption = Field(
+        Consumption.COMPETING_WORKERS,
+        title="Consumption pattern",
+        description="Competing workers, fan-out pub/sub, independent "
+        "consumer groups or request/reply.",
+    )
+    consumer_groups: int = Field(
+        1,
+        ge=1,
+        le=1_000,
+        title="Independent consumers",
+        description="How many independent applications read every message.",
+    )
+    routing: Routing = Field(
+        Routing.NONE,
+        title="Routing",
+        description="none, by key, by pattern (wildcards) or by headers/content.",
+    )
 
-    needs_priorities: bool = Field(False, title="Priorities",
-                                   description="Some messages must overtake others.")
-    needs_delayed_delivery: bool = Field(False, title="Delayed / scheduled delivery",
-                                         description="Messages must be delivered at a later time.")
-    needs_message_ttl: bool = Field(False, title="Message TTL",
-                                    description="Messages expire if not consumed in time.")
-    needs_dead_lettering: bool = Field(False, title="Dead-lettering and retries",
-                                       description="Failed messages are retried, then parked "
-                                                   "for inspection.")
-    needs_transactions: bool = Field(False, title="Transactions",
-                                     description="Several messages must be published atomically.")
-    cache_or_sessions: bool = Field(False, title="Cache / session store",
-                                    description="The same system also serves as a cache or a "
-                                                "session store.")
-    stream_processing: bool = Field(False, title="Stream processing",
-                                    description="Windowed aggregation, joins or stateful stream "
-                                                "processing over the messages.")
-    multi_region: bool = Field(False, title="Multi-region",
-                               description="Messages must flow between regions or data centres.")
-    tolerated_node_failures: int = Field(0, ge=0, le=3, title="Tolerated node failures",
-                                         description="How many broker nodes may fail with no loss "
-                                                     "of service or data.")
+    needs_priorities: bool = Field(
+        False, title="Priorities", description="Some messages must overtake others."
+    )
+    needs_delayed_delivery: bool = Field(
+        False,
+        title="Delayed / scheduled delivery",
+        description="Messages must be delivered at a later time.",
+    )
+    needs_message_ttl: bool = Field(
+        False, title="Message TTL", description="Messages expire if not consumed in time."
+    )
+    needs_dead_lettering: bool = Field(
+        False,
+        title="Dead-lettering and retries",
+        description="Failed messages are retried, then parked for inspection.",
+    )
+    needs_transactions: bool = Field(
+        False, title="Transactions", description="Several messages must be published atomically."
+    )
+    cache_or_sessions: bool = Field(
+        False,
+        title="Cache / session store",
+        description="The same system also serves as a cache or a session store.",
+    )
+    stream_processing: bool = Field(
+        False,
+        title="Stream processing",
+        description="Windowed aggregation, joins or stateful stream processing over the messages.",
+    )
+    multi_region: bool = Field(
+        False,
+        title="Multi-region",
+        description="Messages must flow between regions or data centres.",
+    )
+    tolerated_node_failures: int = Field(
+        0,
+        ge=0,
+        le=3,
+        title="Tolerated node failures",
+        description="How many broker nodes may fail with no loss of service or data.",
+    )
 
-    team_familiar_with: list[Broker] = Field(default_factory=list, title="Team knows",
-                                             description="Brokers the team already runs "
-                                                         "in production.")
-    hosting: Hosting = Field(Hosting.SELF_HOSTED, title="Hosting",
-                             description="Self-hosted, or a managed cloud service.")
-    ops_capacity: OpsCapacity = Field(OpsCapacity.MODERATE, title="Operations capacity",
-                                      description="Minimal (developers only), moderate, or a "
-                                                  "dedicated platform team.")
+    team_familiar_with: list[Broker] = Field(
+        default_factory=list,
+        title="Team knows",
+        description="Brokers the team already runs in production.",
+    )
+    hosting: Hosting = Field(
+        Hosting.SELF_HOSTED, title="Hosting", description="Self-hosted, or a managed cloud service."
+    )
+    ops_capacity: OpsCapacity = Field(
+        OpsCapacity.MODERATE,
+        title="Operations capacity",
+        description="Minimal (developers only), moderate, or a dedicated platform team.",
+    )
     uses_django: bool = Field(True, title="Django", description="The producers are Django apps.")
     uses_celery: bool = Field(False, title="Celery", description="Tasks run through Celery.")
 
@@ -166,14 +243,17 @@ class Workload(BaseModel):
             problems.append(
                 f"peak_rate_msg_per_s ({self.peak_rate_msg_per_s:g}) is below "
                 f"avg_rate_msg_per_s ({self.avg_rate_msg_per_s:g}): the peak cannot be lower "
-                "than the average")
+                "than the average"
+            )
         if self.max_message_size_bytes < self.avg_message_size_bytes:
             problems.append(
                 f"max_message_size_bytes ({self.max_message_size_bytes}) is below "
-                f"avg_message_size_bytes ({self.avg_message_size_bytes})")
+                f"avg_message_size_bytes ({self.avg_message_size_bytes})"
+            )
         if self.replay and self.retention_hours == 0:
-            problems.append("replay is required but retention_hours is 0: set how long "
-                            "history must be kept")
+            problems.append(
+                "replay is required but retention_hours is 0: set how long history must be kept"
+            )
         if len(set(self.team_familiar_with)) != len(self.team_familiar_with):
             problems.append("team_familiar_with lists a broker twice")
         if problems:
@@ -219,7 +299,9 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
 def parse_workload(data: Any, source: Path | str = "<input>") -> Workload:
     """Validate already-parsed data as a workload, raising WorkloadFileError on problems."""
     if not isinstance(data, dict):
-        raise WorkloadFileError(source, [f"expected a mapping of fields, got {type(data).__name__}"])
+        raise WorkloadFileError(
+            source, [f"expected a mapping of fields, got {type(data).__name__}"]
+        )
     try:
         return Workload.model_validate(data)
     except ValidationError as error:
@@ -241,8 +323,9 @@ def load_workload(path: Path | str) -> Workload:
         else:
             data = yaml.safe_load(text)
     except json.JSONDecodeError as error:
-        raise WorkloadFileError(path, [f"invalid JSON at line {error.lineno}, column {error.colno}: "
-                                       f"{error.msg}"]) from None
+        raise WorkloadFileError(
+            path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

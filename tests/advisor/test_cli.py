@@ -39,8 +39,9 @@ def test_recommend_json_is_a_stable_interface(capsys: pytest.CaptureFixture[str]
         ("name: [\n", "invalid YAML"),
     ],
 )
-def test_bad_workload_exits_2_with_the_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               content: str, expected: str) -> None:
+def test_bad_workload_exits_2_with_the_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: str
+) -> None:
     path = tmp_path / "w.yaml"
     path.write_text(content)
     assert cli.main(["recommend", str(path)]) == 2
@@ -72,19 +73,27 @@ def test_schema_prints_the_workload_schema(capsys: pytest.CaptureFixture[str]) -
 def test_bad_rule_file_is_reported_without_traceback(tmp_path: Path) -> None:
     rules_dir = tmp_path / "rules"
     rules_dir.mkdir()
-    (rules_dir / "bad.yaml").write_text("rules:\n  - id: x\n    when: {fact: nope}\n"
-                                        "    effects: [{broker: redis, kind: pro, because: abc, "
-                                        "cite: redis.overview}]\n")
-    run = subprocess.run([sys.executable, "-m", "advisor", "recommend", str(PRESET)],
-                         capture_output=True, text=True, timeout=60, check=False,
-                         env={"BROKER_ADVISOR_RULES": str(rules_dir), "PATH": "/usr/bin:/bin"})
+    (rules_dir / "bad.yaml").write_text(
+        "rules:\n  - id: x\n    when: {fact: nope}\n"
+        "    effects: [{broker: redis, kind: pro, because: abc, "
+        "cite: redis.overview}]\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "advisor", "recommend", str(PRESET)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"BROKER_ADVISOR_RULES": str(rules_dir), "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 2
     assert "bad.yaml: rule 'x', when.fact: unknown fact 'nope'" in run.stderr
     assert "Traceback" not in run.stderr
 
 
-def test_no_display_points_to_the_cli(monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_display_points_to_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
     assert cli.main([]) == 2

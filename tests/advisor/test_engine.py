@@ -11,24 +11,51 @@ from tests.advisor import cases
 
 # preset -> (winner, rule ids that must be among the deciding reasons, pattern of the winner)
 GOLDEN = {
-    "django-cache-sessions": (Broker.REDIS, {"cache-and-sessions", "loss-acceptable"},
-                              "redis-pubsub"),
-    "celery-background-jobs": (Broker.RABBITMQ, {"celery", "priorities", "dead-lettering"},
-                               "rabbitmq-priority-queue"),
-    "clickstream-analytics": (Broker.KAFKA, {"high-rate", "replay-needed", "stream-processing"},
-                              "kafka-keyed-topic"),
-    "iot-telemetry": (Broker.KAFKA, {"high-rate", "per-key-ordering", "replay-needed"},
-                      "kafka-keyed-topic"),
-    "order-processing": (Broker.RABBITMQ, {"dead-lettering", "competing-workers",
-                                           "route-by-pattern"}, "rabbitmq-pubsub"),
-    "live-notifications": (Broker.REDIS, {"tight-latency", "loss-acceptable", "at-most-once"},
-                           "redis-pubsub"),
-    "audit-log": (Broker.KAFKA, {"replay-needed", "exactly-once", "long-retention"},
-                  "kafka-transactions"),
-    "log-aggregation": (Broker.KAFKA, {"high-rate", "replay-needed", "many-independent-consumers"},
-                        "kafka-keyed-topic"),
-    "rpc-pricing-service": (Broker.RABBITMQ, {"request-reply", "route-by-headers", "message-ttl"},
-                            "rabbitmq-rpc"),
+    "django-cache-sessions": (
+        Broker.REDIS,
+        {"cache-and-sessions", "loss-acceptable"},
+        "redis-pubsub",
+    ),
+    "celery-background-jobs": (
+        Broker.RABBITMQ,
+        {"celery", "priorities", "dead-lettering"},
+        "rabbitmq-priority-queue",
+    ),
+    "clickstream-analytics": (
+        Broker.KAFKA,
+        {"high-rate", "replay-needed", "stream-processing"},
+        "kafka-keyed-topic",
+    ),
+    "iot-telemetry": (
+        Broker.KAFKA,
+        {"high-rate", "per-key-ordering", "replay-needed"},
+        "kafka-keyed-topic",
+    ),
+    "order-processing": (
+        Broker.RABBITMQ,
+        {"dead-lettering", "competing-workers", "route-by-pattern"},
+        "rabbitmq-pubsub",
+    ),
+    "live-notifications": (
+        Broker.REDIS,
+        {"tight-latency", "loss-acceptable", "at-most-once"},
+        "redis-pubsub",
+    ),
+    "audit-log": (
+        Broker.KAFKA,
+        {"replay-needed", "exactly-once", "long-retention"},
+        "kafka-transactions",
+    ),
+    "log-aggregation": (
+        Broker.KAFKA,
+        {"high-rate", "replay-needed", "many-independent-consumers"},
+        "kafka-keyed-topic",
+    ),
+    "rpc-pricing-service": (
+        Broker.RABBITMQ,
+        {"request-reply", "route-by-headers", "message-ttl"},
+        "rabbitmq-rpc",
+    ),
 }
 
 
@@ -112,8 +139,10 @@ def test_what_if_thresholds_really_change_the_winner() -> None:
 def test_what_if_sentence_reads_naturally() -> None:
     rec = engine.recommend(cases.preset("order-processing"))
     texts = [w.text for w in rec.what_if]
-    assert "Peak rate above 500,000 msg/s (now 2,500 msg/s): the answer becomes Kafka instead of " \
-           "RabbitMQ." in texts
+    assert (
+        "Peak rate above 500,000 msg/s (now 2,500 msg/s): the answer becomes Kafka instead of "
+        "RabbitMQ." in texts
+    )
 
 
 def test_sizing_figures() -> None:
@@ -136,9 +165,18 @@ def test_no_broker_left_gives_no_winner_and_low_confidence(tmp_path: object) -> 
 
 
 def _knock_all(book: rules.Rulebook) -> rules.CompiledRule:
-    rule = rules.Rule(id="all-out", effects=[
-        rules.Effect(broker=b, kind=ReasonKind.KNOCKOUT, because="Ruled out for the test.",
-                     cite="comparison.overview") for b in Broker])
+    rule = rules.Rule(
+        id="all-out",
+        effects=[
+            rules.Effect(
+                broker=b,
+                kind=ReasonKind.KNOCKOUT,
+                because="Ruled out for the test.",
+                cite="comparison.overview",
+            )
+            for b in Broker
+        ],
+    )
     return rules.CompiledRule(rule=rule, predicate=lambda f: True, facts=frozenset())
 
 

@@ -32,9 +32,12 @@ def workloads(draw: st.DrawFn) -> Workload:
     replay = draw(st.booleans())
     retention = draw(st.floats(1 if replay else 0, 24 * 365 * 3, allow_nan=False))
     data: dict[str, Any] = {
-        "avg_rate_msg_per_s": avg, "peak_rate_msg_per_s": peak,
-        "avg_message_size_bytes": avg_size, "max_message_size_bytes": max_size,
-        "retention_hours": retention, "replay": replay,
+        "avg_rate_msg_per_s": avg,
+        "peak_rate_msg_per_s": peak,
+        "avg_message_size_bytes": avg_size,
+        "max_message_size_bytes": max_size,
+        "retention_hours": retention,
+        "replay": replay,
         "ordering": draw(st.sampled_from(Ordering)),
         "delivery": draw(st.sampled_from(DeliveryGuarantee)),
         "p99_latency_ms": draw(st.floats(0.1, 600_000, allow_nan=False)),
@@ -47,9 +50,18 @@ def workloads(draw: st.DrawFn) -> Workload:
         "hosting": draw(st.sampled_from(Hosting)),
         "ops_capacity": draw(st.sampled_from(OpsCapacity)),
     }
-    for flag in ("needs_priorities", "needs_delayed_delivery", "needs_message_ttl",
-                 "needs_dead_lettering", "needs_transactions", "cache_or_sessions",
-                 "stream_processing", "multi_region", "uses_django", "uses_celery"):
+    for flag in (
+        "needs_priorities",
+        "needs_delayed_delivery",
+        "needs_message_ttl",
+        "needs_dead_lettering",
+        "needs_transactions",
+        "cache_or_sessions",
+        "stream_processing",
+        "multi_region",
+        "uses_django",
+        "uses_celery",
+    ):
         data[flag] = draw(st.booleans())
     return Workload.model_validate(data)
 

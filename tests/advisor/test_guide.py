@@ -8,9 +8,24 @@ import pytest
 
 from advisor import guide
 
-OUTLINE = ("overview", "architecture", "internals", "protocol", "enqueue-dequeue", "delivery",
-           "produce-consume", "ordering", "best-uses", "ha-durability", "django", "tools",
-           "strengths", "weaknesses", "limits", "sizing")
+OUTLINE = (
+    "overview",
+    "architecture",
+    "internals",
+    "protocol",
+    "enqueue-dequeue",
+    "delivery",
+    "produce-consume",
+    "ordering",
+    "best-uses",
+    "ha-durability",
+    "django",
+    "tools",
+    "strengths",
+    "weaknesses",
+    "limits",
+    "sizing",
+)
 IDS_DOC = Path(__file__).parents[2] / "docs" / "GUIDE-IDS.md"
 
 
@@ -35,7 +50,7 @@ def test_search_finds_text_titles_first() -> None:
 
 
 def test_unknown_section_suggests_a_close_one() -> None:
-    with pytest.raises(KeyError, match="did you mean 'kafka.retention'"):
+    with pytest.raises(KeyError, match=r"did you mean 'kafka\.retention'"):
         guide.load_guide().section("kafka.retension")
 
 

@@ -43,30 +43,52 @@ def test_a_good_file_loads_and_compiles(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("broken", "expected"),
     [
-        (GOOD_RULE.replace("fact: replay", "fact: replya"),
-         "rule 'replay', when.all[0].fact: unknown fact 'replya' (did you mean 'replay'?)"),
-        (GOOD_RULE.replace("op: eq, value: true", "op: equals, value: true"),
-         "rule 'replay', when.all[0].op: unknown operator 'equals'"),
-        (GOOD_RULE.replace("op: eq, value: true", "op: gt, value: true"),
-         "rule 'replay', when.all[0].op: operator 'gt' does not apply to bool fact 'replay'"),
-        (GOOD_RULE.replace("value: global", "value: globl"),
-         "rule 'replay', when.all[1].not.value: 'globl' is not a value of 'ordering' "
-         "(none, per_key, global) (did you mean 'global'?)"),
-        (GOOD_RULE.replace("cite: kafka.retention", "cite: kafka.retentoin"),
-         "rule 'replay', effects[0].cite: unknown guide section 'kafka.retentoin' "
-         "(did you mean 'kafka.retention'?)"),
-        (GOOD_RULE.replace("{retention_hours}", "{retention_hour}"),
-         "rule 'replay', effects[0].because: unknown fact '{retention_hour}' in text"),
-        (GOOD_RULE.replace("{all:", "{every:").replace("]}\n", "]}\n", 1),
-         "rule 'replay', when: unknown condition keys ['every']"),
-        (GOOD_RULE.replace("kind: pro", "kind: maybe"),
-         "rule 'replay', definition: effects.0.kind: Input should be 'pro', 'con' or 'knockout'"),
-        (GOOD_RULE.replace("broker: kafka", "broker: nats"),
-         "rule 'replay', definition: effects.0.broker"),
-        (GOOD_RULE + GOOD_RULE.replace("rules:\n", ""),
-         "rule 'replay', id: this id is used by another rule or pattern"),
-        ("rules:\n  - id: x\n    when: {fact: replay, value: true}\n",
-         "rule 'x', definition: Value error, a rule needs at least one effect or one piece of advice"),
+        (
+            GOOD_RULE.replace("fact: replay", "fact: replya"),
+            "rule 'replay', when.all[0].fact: unknown fact 'replya' (did you mean 'replay'?)",
+        ),
+        (
+            GOOD_RULE.replace("op: eq, value: true", "op: equals, value: true"),
+            "rule 'replay', when.all[0].op: unknown operator 'equals'",
+        ),
+        (
+            GOOD_RULE.replace("op: eq, value: true", "op: gt, value: true"),
+            "rule 'replay', when.all[0].op: operator 'gt' does not apply to bool fact 'replay'",
+        ),
+        (
+            GOOD_RULE.replace("value: global", "value: globl"),
+            "rule 'replay', when.all[1].not.value: 'globl' is not a value of 'ordering' "
+            "(none, per_key, global) (did you mean 'global'?)",
+        ),
+        (
+            GOOD_RULE.replace("cite: kafka.retention", "cite: kafka.retentoin"),
+            "rule 'replay', effects[0].cite: unknown guide section 'kafka.retentoin' "
+            "(did you mean 'kafka.retention'?)",
+        ),
+        (
+            GOOD_RULE.replace("{retention_hours}", "{retention_hour}"),
+            "rule 'replay', effects[0].because: unknown fact '{retention_hour}' in text",
+        ),
+        (
+            GOOD_RULE.replace("{all:", "{every:").replace("]}\n", "]}\n", 1),
+            "rule 'replay', when: unknown condition keys ['every']",
+        ),
+        (
+            GOOD_RULE.replace("kind: pro", "kind: maybe"),
+            "rule 'replay', definition: effects.0.kind: Input should be 'pro', 'con' or 'knockout'",
+        ),
+        (
+            GOOD_RULE.replace("broker: kafka", "broker: nats"),
+            "rule 'replay', definition: effects.0.broker",
+        ),
+        (
+            GOOD_RULE + GOOD_RULE.replace("rules:\n", ""),
+            "rule 'replay', id: this id is used by another rule or pattern",
+        ),
+        (
+            "rules:\n  - id: x\n    when: {fact: replay, value: true}\n",
+            "rule 'x', definition: Value error, a rule needs at least one effect or one piece of advice",
+        ),
         ("rules: [\n", "invalid YAML at line 2"),
         ("rulez: []\n", "rulez: Extra inputs are not permitted"),
     ],
@@ -80,8 +102,10 @@ def test_broken_rule_files_are_named_precisely(tmp_path: Path, broken: str, expe
 
 
 def test_no_eval_anywhere_in_conditions(tmp_path: Path) -> None:
-    text = GOOD_RULE.replace("{fact: replay, op: eq, value: true}",
-                             "{fact: __import__('os').system('true'), op: eq, value: true}")
+    text = GOOD_RULE.replace(
+        "{fact: replay, op: eq, value: true}",
+        "{fact: __import__('os').system('true'), op: eq, value: true}",
+    )
     with pytest.raises(rules.RulebookError, match="unknown fact"):
         _load(tmp_path, text)
 
@@ -108,5 +132,7 @@ def test_a_changed_rule_changes_the_digest(tmp_path: Path) -> None:
 
 
 def test_render_text_formats_numbers() -> None:
-    text = rules.render_text("{a} {b} {c:.1f} {d}", {"a": 1500.0, "b": 2.5, "c": 3.14159, "d": True})
+    text = rules.render_text(
+        "{a} {b} {c:.1f} {d}", {"a": 1500.0, "b": 2.5, "c": 3.14159, "d": True}
+    )
     assert text == "1,500 2.50 3.1 yes"

@@ -39,8 +39,10 @@ def test_replay_without_retention_is_an_error() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({"ordering": "sideways"}, "ordering: Input should be 'none', 'per_key' or 'global' "
-                                   "(got 'sideways')"),
+        (
+            {"ordering": "sideways"},
+            "ordering: Input should be 'none', 'per_key' or 'global' (got 'sideways')",
+        ),
         ({"avg_rate_msg_per_s": -1}, "avg_rate_msg_per_s: Input should be greater than or equal"),
         ({"consumer_grups": 2}, "consumer_grups: unknown field; did you mean 'consumer_groups'?"),
         ({"team_familiar_with": ["redis", "nats"]}, "team_familiar_with.1: Input should be"),
@@ -63,8 +65,9 @@ def test_invalid_fields_are_named_with_their_value(data: dict[str, object], expe
         ("binary.yaml", None, "not a text file"),
     ],
 )
-def test_malformed_files_give_a_located_message(tmp_path: Path, name: str, text: str | None,
-                                                expected: str) -> None:
+def test_malformed_files_give_a_located_message(
+    tmp_path: Path, name: str, text: str | None, expected: str
+) -> None:
     path = tmp_path / name
     if text is None:
         path.write_bytes(b"\xff\xfe\x00bad")

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up, lint and types, real brokers started on loopback, then pytest.
+# Extra arguments go to pytest (for example: bash scripts/test.sh -k engine).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+WITH_BROKERS=1 WITH_TEST_TOOLS=1 bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+export QT_QPA_PLATFORM=offscreen
+# Tests must not touch the user's real settings, autosave or sandbox.
+export BROKER_ADVISOR_HOME="${BROKER_ADVISOR_HOME:-$HOME/.cache/broker-advisor-test}"
+export PYTHONDONTWRITEBYTECODE=1
+
+echo "== lint and types"
+ruff check .
+ruff format --check advisor
+mypy advisor
+lint-imports
+
+echo "== starting the broker sandbox (Redis + Sentinel, RabbitMQ, Kafka x3)"
+started=0
+cleanup() {
+    if ((started)); then
+        echo "== stopping the broker sandbox"
+        broker-advisor sandbox down || true
+    fi
+}
+trap cleanup EXIT
+broker-advisor sandbox up --kafka-nodes 3
+started=1
+export BROKER_ADVISOR_SANDBOX_EXTERNAL=1
+
+echo "== tests"
+python -m pytest -p no:cacheprovider "$@"
