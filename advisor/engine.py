@@ -25,6 +25,8 @@ from advisor.workload import Broker, Workload
 
 BROKERS = tuple(Broker)
 SCORE_SCALE = 30.0  # raw points at which a broker's score reaches about 73 of 100
+MIN_RATE = 0.001  # msg/s below which rates are treated as zero in ratios
+MAX_RATE = 10_000_000.0  # the workload model's upper bound for rates
 HIGH_MARGIN = 20.0
 MEDIUM_MARGIN = 8.0
 
@@ -263,10 +265,11 @@ def _adjust(data: dict[str, Any], name: str, value: float) -> dict[str, Any]:
     """Set one requirement and keep the others consistent with it."""
     changed = dict(data)
     changed[name] = value
-    if name == "avg_rate_msg_per_s" and data["avg_rate_msg_per_s"] > 0:
-        changed["peak_rate_msg_per_s"] = value * (
-            data["peak_rate_msg_per_s"] / data["avg_rate_msg_per_s"]
-        )
+    if name == "avg_rate_msg_per_s":
+        # Keep the burstiness; a near-zero average has none worth keeping.
+        avg, peak = data["avg_rate_msg_per_s"], data["peak_rate_msg_per_s"]
+        ratio = peak / avg if avg >= MIN_RATE else 1.0
+        changed["peak_rate_msg_per_s"] = max(value, min(value * ratio, MAX_RATE))
     elif name == "peak_rate_msg_per_s":
         changed["avg_rate_msg_per_s"] = min(data["avg_rate_msg_per_s"], value)
     elif name == "avg_message_size_bytes":
@@ -292,8 +295,9 @@ def _affected_facts(name: str) -> set[str]:
 def _grid(start: float, end: float, steps: int) -> list[float]:
     """Points from start (excluded) to end, geometric where the range allows it."""
     if start > 0 and end > 0:
-        ratio = (end / start) ** (1.0 / steps)
-        return [start * ratio**i for i in range(1, steps + 1)]
+        # In log space, so tiny or huge ratios never overflow.
+        low, delta = math.log(start), (math.log(end) - math.log(start)) / steps
+        return [math.exp(low + delta * i) for i in range(1, steps + 1)]
     return [start + (end - start) * i / steps for i in range(1, steps + 1)]
 
 

@@ -235,7 +235,7 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["kafka_disk_gb"] = retained_bytes * replication / gb
     facts["rabbitmq_backlog_gb"] = peak_rate * RABBITMQ_STALL_SECONDS * avg_size / gb
     facts["nodes_needed"] = replication
-    facts["peak_to_avg_ratio"] = peak_rate / avg_rate if avg_rate > 0 else 1.0
+    facts["peak_to_avg_ratio"] = peak_rate / avg_rate if avg_rate >= 0.001 else 1.0
     facts["team_knows_redis"] = "redis" in team
     facts["team_knows_rabbitmq"] = "rabbitmq" in team
     facts["team_knows_kafka"] = "kafka" in team
