@@ -158,8 +158,8 @@ class GuideBrowser(QWidget):
             return
         self._guide = guide
         self._fill_tree()
-        if self._current is None and guide.parts:
-            self.show_section(guide.parts[0].section_ids[0], remember=False)
+        if self._current is None and guide.parts and guide.parts[0].section_ids:
+            self._display(guide.parts[0].section_ids[0])
         if self._highlight:
             self._on_search_changed(self.search_field.text())
         self.loaded.emit()
@@ -187,6 +187,12 @@ class GuideBrowser(QWidget):
         if remember and self._current and self._current != section_id:
             self._history.append(self._current)
             self._future.clear()
+        self._display(section_id)
+        self.section_shown.emit(section_id)
+        return True
+
+    def _display(self, section_id: str) -> None:
+        guide = self.guide
         self._current = section_id
         section = guide.sections[section_id]
         if section.level == 2:
@@ -204,8 +210,6 @@ class GuideBrowser(QWidget):
                 self.tree.setCurrentItem(item)
             self.tree.scrollToItem(item)
         self._update_buttons()
-        self.section_shown.emit(section_id)
-        return True
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,100 @@
+"""The workload form: generated from the model, grouped, with problems shown at the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QSpinBox
+
+from advisor import workload as wl
+from ui import workload_editor
+from ui.workload_editor import WorkloadDocument, WorkloadEditor
+
+
+@pytest.fixture
+def editor(qtbot: Any) -> WorkloadEditor:
+    widget = WorkloadEditor(WorkloadDocument())
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_every_model_field_is_in_exactly_one_group() -> None:
+    placed = [name for _, names in workload_editor.GROUPS for name in names]
+    assert sorted(placed) == sorted(wl.Workload.model_fields)
+    assert [title for title, _ in workload_editor.GROUPS][1:] == [
+        "Volume", "Retention & ordering", "Delivery", "Consumers & routing", "Features",
+        "Availability", "Team & operations"]
+
+
+def test_group_titles_show_their_ampersand(editor: WorkloadEditor) -> None:
+    titles = [box.title() for box in editor.findChildren(QGroupBox)]
+    assert "Retention && ordering" in titles  # "&&" displays as "&"
+
+
+def test_widgets_follow_the_model(editor: WorkloadEditor) -> None:
+    fields = wl.Workload.model_fields
+    peak = editor.field_widget("peak_rate_msg_per_s")
+    assert isinstance(peak, QDoubleSpinBox)
+    assert peak.suffix() == " msg/s"
+    assert peak.minimum() == 0 and peak.maximum() == 10_000_000
+    assert fields["peak_rate_msg_per_s"].description in peak.toolTip()
+    assert peak.accessibleName() == "Peak rate"
+    failures = editor.field_widget("tolerated_node_failures")
+    assert isinstance(failures, QSpinBox)
+    assert (failures.minimum(), failures.maximum()) == (0, 3)
+    latency = editor.field_widget("p99_latency_ms")
+    assert isinstance(latency, QDoubleSpinBox) and latency.minimum() > 0  # gt=0
+    ordering = editor.field_widget("ordering")
+    assert isinstance(ordering, QComboBox)
+    assert [ordering.itemData(i) for i in range(ordering.count())] == [o.value for o in wl.Ordering]
+    assert isinstance(editor.field_widget("replay"), QCheckBox)
+
+
+def test_team_familiar_with_is_three_checkboxes(editor: WorkloadEditor) -> None:
+    boxes = [b for b in editor.findChildren(QCheckBox) if b.accessibleName().startswith("Team knows")]
+    assert [b.text() for b in boxes] == ["Redis", "RabbitMQ", "Kafka"]
+    boxes[2].setChecked(True)
+    boxes[0].setChecked(True)
+    assert editor.document.values["team_familiar_with"] == ["redis", "kafka"]
+    assert editor.document.workload is not None
+    assert editor.document.workload.team_familiar_with == [wl.Broker.REDIS, wl.Broker.KAFKA]
+
+
+def test_cross_field_problem_is_shown_at_the_relevant_field(editor: WorkloadEditor) -> None:
+    editor.field_widget("avg_rate_msg_per_s").setValue(2_000)  # type: ignore[attr-defined]
+    assert editor.document.workload is None
+    message = editor.error_text("peak_rate_msg_per_s")
+    assert "Peak rate (500) is below Average rate (2000)" in message
+    assert editor.error_text("avg_rate_msg_per_s") == ""
+    editor.field_widget("peak_rate_msg_per_s").setValue(3_000)  # type: ignore[attr-defined]
+    assert editor.error_text("peak_rate_msg_per_s") == ""
+    assert editor.document.workload is not None
+
+
+def test_replay_without_retention_is_shown_at_replay(editor: WorkloadEditor) -> None:
+    editor.field_widget("replay").setChecked(True)  # type: ignore[attr-defined]
+    assert "Retention is 0" in editor.error_text("replay")
+
+
+def test_loading_values_does_not_lose_precision(editor: WorkloadEditor) -> None:
+    values = {**workload_editor.default_values(), "avg_rate_msg_per_s": 123.456,
+              "peak_rate_msg_per_s": 1234.5678}
+    editor.document.load(values)
+    assert editor.document.values["avg_rate_msg_per_s"] == 123.456
+    assert not editor.document.is_modified
+
+
+def test_modified_follows_the_values(editor: WorkloadEditor) -> None:
+    box = editor.field_widget("consumer_groups")
+    box.setValue(4)  # type: ignore[attr-defined]
+    assert editor.document.is_modified
+    box.setValue(1)  # type: ignore[attr-defined]
+    assert not editor.document.is_modified
+
+
+def test_name_edits_reach_the_document(editor: WorkloadEditor, qtbot: Any) -> None:
+    name = editor.field_widget("name")
+    name.clear()  # type: ignore[attr-defined]
+    qtbot.keyClicks(name, "Orders")
+    assert editor.document.values["name"] == "Orders"
