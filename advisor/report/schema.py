@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,7 +11,7 @@ from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
 from advisor.workload import Workload
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION: Final = "1.0"
 SCHEMA_ID = "https://broker-advisor.invalid/schemas/report-1.0.json"
 
 

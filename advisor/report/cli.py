@@ -1,0 +1,77 @@
+"""The `broker-advisor report` command: a recommendation as HTML, PDF, Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the `report` subcommand to the main parser."""
+    parser = subparsers.add_parser(
+        "report", help="export a recommendation report (HTML, PDF, Markdown or JSON)",
+        description="Recommend a broker for a workload file and write the report. "
+                    "The format follows -f, else the suffix of -o.")
+    parser.add_argument("workload", nargs="?", metavar="WORKLOAD",
+                        help="workload file (.yaml, .yml or .json)")
+    parser.add_argument("-f", "--format", choices=("html", "pdf", "md", "json"),
+                        help="report format (default: from the -o suffix, else html)")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="file to write ('-' or none: standard output, not for pdf)")
+    parser.add_argument("--probe-results", metavar="FILE",
+                        help="JSON from 'broker-advisor probe ... --json' to include")
+    parser.add_argument("--schema", action="store_true",
+                        help="print the JSON Schema of JSON reports and exit")
+    parser.set_defaults(func=run)
+
+
+def _error(head: str, lines: list[str] | None = None) -> int:
+    print(f"error: {head}", file=sys.stderr)
+    for line in lines or []:
+        print(f"  - {line}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the report command; bad input gives a message naming the file and exit 2."""
+    from advisor import engine
+    from advisor import report as report_mod
+    from advisor import workload as workload_mod
+
+    if args.schema:
+        print(json.dumps(report_mod.report_json_schema(), indent=2))
+        return EXIT_OK
+    if not args.workload:
+        return _error("a WORKLOAD file is required (or --schema)")
+    to_stdout = args.output in (None, "-")
+    fmt = args.format or (None if to_stdout else report_mod.format_for_path(args.output))
+    fmt = fmt or "html"
+    if fmt == "pdf" and to_stdout:
+        return _error("PDF reports need an output file: add -o report.pdf")
+    try:
+        workload = workload_mod.load_workload(args.workload)
+    except workload_mod.WorkloadFileError as error:
+        return _error(f"cannot use workload file {error.path}:", error.problems)
+    probe_results = None
+    if args.probe_results:
+        try:
+            probe_results = report_mod.load_probe_results(args.probe_results)
+        except report_mod.ProbeResultsError as error:
+            return _error(f"cannot use probe results file {error.path}:", error.problems)
+    recommendation = engine.recommend(workload)
+    try:
+        if to_stdout:
+            text = report_mod.render(fmt, workload, recommendation, probe_results)
+            assert isinstance(text, str)
+            sys.stdout.write(text)
+        else:
+            path = report_mod.export(fmt, workload, recommendation, args.output, probe_results)
+            print(f"wrote {report_mod.FORMAT_TITLES[fmt]} report to {path}", file=sys.stderr)
+    except report_mod.ReportError as error:
+        return _error(str(error))
+    return EXIT_OK
