@@ -149,7 +149,9 @@ def recommend(
         confidence=confidence,
         capacity=_capacity(facts),
         what_if=what_if_analysis(workload, book) if what_if and winner else [],
-        summary=_summary(assessments, winner, confidence),
+        summary=_summary(
+            assessments, winner, confidence, {item.rule.id: item.rule.title for item in fired}
+        ),
     )
 
 
@@ -216,7 +218,10 @@ def _capacity(facts: Mapping[str, Any]) -> Capacity:
 
 
 def _summary(
-    assessments: list[BrokerAssessment], winner: Broker | None, confidence: Confidence
+    assessments: list[BrokerAssessment],
+    winner: Broker | None,
+    confidence: Confidence,
+    titles: Mapping[str, str],
 ) -> str:
     if winner is None:
         return "No broker meets every hard requirement; see the knockouts."
@@ -225,8 +230,8 @@ def _summary(
         f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
         for a in assessments[1:]
     )
-    top = "; ".join(r.text.rstrip(".") for r in first.pros[:2])
-    because = f" Mainly: {top}." if top else ""
+    top = "; ".join(titles.get(r.rule_id) or r.rule_id for r in first.pros[:3])
+    because = f" Deciding factors: {top}." if top else ""
     return (
         f"{first.broker.title} is recommended (score {first.score:g}; {others}), "
         f"{confidence.level.value} confidence.{because}"
