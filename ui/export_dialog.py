@@ -1,0 +1,78 @@
+"""File > Export: choose a file and format, write the report, offer to open it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from advisor import report
+from advisor.probe.models import ProbeResult
+from advisor.recommendation import Recommendation
+from advisor.workload import Workload
+
+# Filter text -> format, in the order the dialog lists them.
+FILTERS: dict[str, report.Format] = {
+    "HTML report (*.html *.htm)": "html",
+    "PDF document (*.pdf)": "pdf",
+    "Markdown decision record (*.md)": "md",
+    "JSON data (*.json)": "json",
+}
+
+
+def default_file_name(workload: Workload, fmt: report.Format = "html") -> str:
+    """A file name from the workload's name, e.g. 'order-processing-report.html'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", workload.name.lower()).strip("-")[:60] or "workload"
+    return f"{slug}-report{report.SUFFIXES[fmt]}"
+
+
+def ask_path(parent: QWidget | None, workload: Workload) -> tuple[Path, report.Format] | None:
+    """Ask where to save and in which format; None when cancelled."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    start = str(Path(folder or Path.home()) / default_file_name(workload))
+    chosen, selected = QFileDialog.getSaveFileName(
+        parent, "Export report", start, ";;".join(FILTERS), next(iter(FILTERS)))
+    if not chosen:
+        return None
+    return resolve_choice(chosen, selected)
+
+
+def resolve_choice(chosen: str, selected_filter: str) -> tuple[Path, report.Format]:
+    """The format from the file's suffix, else the selected filter (whose suffix is added)."""
+    path = Path(chosen)
+    by_suffix = report.format_for_path(path)
+    if by_suffix is not None:
+        return path, by_suffix
+    fmt = FILTERS.get(selected_filter, "html")
+    return path.with_name(path.name + report.SUFFIXES[fmt]), fmt
+
+
+def offer_open(parent: QWidget | None, path: Path, fmt: report.Format) -> None:
+    """Say where the report went and open it when the user wants to."""
+    answer = QMessageBox.question(
+        parent, "Report exported",
+        f"The {report.FORMAT_TITLES[fmt]} report was saved to\n{path}\n\nOpen it now?",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+        QMessageBox.StandardButton.Open)
+    if answer == QMessageBox.StandardButton.Open:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def run_export(parent: QWidget | None, workload: Workload, recommendation: Recommendation,
+               probe_results: Sequence[ProbeResult] | None = None) -> None:
+    """Ask for a file, write the report in the chosen format, then offer to open it."""
+    choice = ask_path(parent, workload)
+    if choice is None:
+        return
+    path, fmt = choice
+    try:
+        report.export(fmt, workload, recommendation, path, probe_results)
+    except (report.ReportError, OSError) as error:
+        QMessageBox.critical(parent, "Export failed",
+                             f"The report could not be written to {path}:\n{error}")
+        return
+    offer_open(parent, path, fmt)
