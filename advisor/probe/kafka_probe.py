@@ -1,0 +1,1181 @@
+"""Kafka probe: pre-flight, ApiVersions, cluster and quorum, advertised listeners, produce/consume.
+
+Checks (ids), in order:
+
+- `kafka.resolve`, `kafka.connect`, `kafka.tls` for the first bootstrap address and
+  `kafka.bootstrap<N>.*` for the N-th (N >= 2): the shared staged pre-flight, every address.
+- `kafka.api_versions` (and `kafka.bootstrap<N>.api_versions`): a raw ApiVersions v0 exchange,
+  so a listener that is not Kafka (Redis, HTTP, AMQP, a TLS port, a KRaft controller port) or
+  that never answers is named as such instead of ending in kafka-python's bootstrap timeout.
+- `kafka.bootstrap`: KafkaAdminClient bootstrap (SASL login happens here); the cause of a
+  failure is taken from the client's own log records, which kafka-python 3 does not raise.
+- `kafka.advertised`: a TCP connect to every broker address the metadata advertises; clients
+  dial those after bootstrap, so an unreachable one fails here with its address.
+- `kafka.cluster`: cluster id, brokers (id, host, port, rack, fenced) and the active controller
+  from DescribeQuorum (KRaft). The `controller_id` of metadata is a random broker in KRaft and is
+  only reported as such.
+- `kafka.config`: effective broker configs, defaults included (config_filter=all).
+- `kafka.replication`: leader, replicas and ISR of every partition: under-replicated (warn),
+  under min.insync.replicas and offline (fail).
+- `kafka.topic`: temporary topic `broker-advisor.probe.<run-id>`, 3 partitions, replication
+  factor min(3, live brokers), min.insync.replicas min(2, RF) when RF > 1.
+- `kafka.produce_latency`: N keyed messages, acks=all, idempotent producer, one at a time;
+  p50/p99 are what this Python client reached, not the broker's capacity.
+- `kafka.consume_order`: consume in consumer group `broker-advisor.probe.<run-id>`, check
+  every message arrived on its key's partition with per-key sequence numbers in order.
+- `kafka.topic_config`: effective configs of the temporary topic.
+
+The topic and the group are deleted in a `finally` by a fresh admin client bounded by
+`ctx.cleanup_timeout_s`, also when the probe fails or is cancelled. Every client timeout
+(bootstrap, request, max block, delivery, metadata age, reconnect backoff) comes from
+`ctx.timeout()`: none of kafka-python's 30-120 s defaults applies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import kafka.errors as kerr
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient
+from kafka.admin._configs import ConfigResource, ConfigResourceType
+from kafka.partitioner.default import murmur2
+from kafka.protocol.broker_version_data import (
+    BROKER_API_VERSIONS,
+    infer_broker_version_from_api_versions,
+)
+
+from advisor.probe import preflight
+from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
+from advisor.probe.runner import (
+    Failure,
+    ProbeContext,
+    classify_os_error,
+    describe,
+    latency_figures,
+)
+
+PARTITIONS = 3
+MAX_REPLICATION = 3
+PRODUCE_COUNT = 30
+KEYS_PER_PARTITION = 2
+SNIFF_CAP_S = 1.0
+# A correlation id whose bytes are "\n?\r\n": harmless to Kafka, which echoes it back.
+CORRELATION_ID = struct.unpack(">i", b"\n?\r\n")[0]
+API_VERSIONS_KEY = 18
+METADATA_KEY = 3
+PRODUCE_KEY = 0
+MAX_FRAME_BYTES = 1 << 20
+LOG_LIMIT = 40
+
+BROKER_CONFIGS = (
+    "min.insync.replicas",
+    "default.replication.factor",
+    "unclean.leader.election.enable",
+    "message.max.bytes",
+    "log.retention.ms",
+    "log.retention.minutes",
+    "log.retention.hours",
+    "num.partitions",
+    "auto.create.topics.enable",
+    "replica.fetch.max.bytes",
+)
+TOPIC_CONFIGS = (
+    "min.insync.replicas",
+    "retention.ms",
+    "max.message.bytes",
+    "unclean.leader.election.enable",
+    "cleanup.policy",
+)
+
+_AFTER_BOOTSTRAP: tuple[tuple[str, str, Stage], ...] = (
+    ("kafka.advertised", "Advertised broker addresses reachable", Stage.CONNECT),
+    ("kafka.cluster", "Cluster, brokers and active controller", Stage.INSPECT),
+    ("kafka.config", "Effective broker configuration", Stage.INSPECT),
+    ("kafka.replication", "Partition leaders, replicas and ISR", Stage.INSPECT),
+    ("kafka.topic", "Create a temporary topic", Stage.BEHAVE),
+    ("kafka.produce_latency", "Produce with acks=all (idempotent)", Stage.BEHAVE),
+    ("kafka.consume_order", "Consume in a group, per-key order", Stage.BEHAVE),
+    ("kafka.topic_config", "Effective topic configuration", Stage.INSPECT),
+)
+_BOOTSTRAP_SPEC = ("kafka.bootstrap", "Bootstrap and log in (kafka-python admin)", Stage.HANDSHAKE)
+
+
+def probe_name(run_id: str) -> str:
+    """The temporary topic and consumer group of one probe run."""
+    return f"broker-advisor.probe.{run_id}"
+
+
+# --- classification -----------------------------------------------------------------------------
+
+
+def classify(exc: BaseException) -> Failure | None:
+    """Name kafka-python errors; socket-level causes are left to the runner's classifier."""
+    text = describe(exc)
+    if isinstance(exc, kerr.SaslAuthenticationFailedError):
+        return Failure(
+            FailureClass.AUTH,
+            f"SASL login refused: {text}",
+            "Wrong user name or password, or a mechanism the listener does not enable "
+            "(sasl.enabled.mechanisms).",
+        )
+    if isinstance(exc, kerr.AuthorizationError):
+        return Failure(
+            FailureClass.AUTHORISATION,
+            f"not permitted: {text}",
+            "The principal lacks ACLs for this operation: it needs Create/Delete/Write/Read on "
+            "topics and Read on groups named broker-advisor.probe.*, and Describe/"
+            "DescribeConfigs on the cluster.",
+        )
+    if isinstance(exc, (kerr.NotEnoughReplicasError, kerr.NotEnoughReplicasAfterAppendError)):
+        return Failure(
+            FailureClass.DEGRADED,
+            f"acks=all was refused: {text}",
+            "Fewer replicas are in sync than min.insync.replicas: a broker is down or "
+            "lagging; see kafka.replication.",
+        )
+    if isinstance(exc, kerr.InvalidReplicationFactorError):
+        return Failure(
+            FailureClass.DEGRADED,
+            f"replication factor refused: {text}",
+            "Fewer live brokers than the replication factor asked for.",
+        )
+    if isinstance(exc, (kerr.PolicyViolationError, kerr.TopicAuthorizationFailedError)):
+        return Failure(
+            FailureClass.AUTHORISATION,
+            f"topic creation refused: {text}",
+            "A create-topic policy or ACL forbids broker-advisor.probe.* topics.",
+        )
+    if isinstance(exc, (kerr.UnsupportedVersionError, kerr.IncompatibleBrokerVersion)):
+        return Failure(
+            FailureClass.OTHER,
+            f"the broker does not support this request: {text}",
+            "The broker is too old for this check (Kafka 2.4+ is assumed).",
+        )
+    if isinstance(exc, (kerr.KafkaTimeoutError, kerr.RequestTimedOutError)):
+        return Failure(
+            FailureClass.TIMEOUT,
+            f"no answer in time: {text}",
+            "A broker is paused, overloaded or unreachable at its advertised address; "
+            "see the earlier checks.",
+        )
+    if isinstance(exc, kerr.KafkaConnectionError):
+        return classify_os_error(exc) or Failure(
+            FailureClass.OTHER,
+            f"connection lost: {text}",
+            "A broker closed the connection: it may be restarting, or expect TLS/SASL.",
+        )
+    if isinstance(exc, kerr.NodeNotReadyError):
+        return Failure(
+            FailureClass.TIMEOUT,
+            f"broker not ready: {text}",
+            "A broker could not be connected to in time.",
+        )
+    return None
+
+
+class _ClientLog(logging.Handler):
+    """Collects warnings and errors of this probe's kafka-python I/O threads (their only trace
+    of a failed bootstrap: kafka-python 3 raises one KafkaTimeoutError for every cause)."""
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.thread_name = f"kafka-io-{client_id}"
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING or not record.threadName:
+            return
+        if not record.threadName.startswith(self.thread_name) or len(self.lines) >= LOG_LIMIT:
+            return
+        with contextlib.suppress(Exception):
+            line = record.getMessage()
+            if line not in self.lines:
+                self.lines.append(line)
+
+
+@contextlib.contextmanager
+def _client_log(client_id: str) -> Iterator[_ClientLog]:
+    handler = _ClientLog(client_id)
+    logger = logging.getLogger("kafka")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def bootstrap_failure(lines: list[str], where: str, timeout_s: float) -> Failure:
+    """Name why the bootstrap failed from kafka-python's log lines."""
+    joined = " | ".join(lines[-4:])
+    lowered = " ".join(lines).lower()
+    if "sasl" in lowered and ("authentication" in lowered or "auth" in lowered):
+        return Failure(
+            FailureClass.AUTH,
+            f"SASL login to {where} refused: {joined}",
+            "Wrong user name or password, or a mechanism the listener does not enable "
+            "(sasl.enabled.mechanisms).",
+        )
+    if "illegal sasl state" in lowered or "unexpected kafka request of type sasl" in lowered:
+        return Failure(
+            FailureClass.AUTH,
+            f"{where} expects SASL: {joined}",
+            "The listener requires SASL: give credentials in the URL (kafka://user:pass@...).",
+        )
+    if "certificate" in lowered or "ssl" in lowered:
+        return Failure(
+            FailureClass.TLS,
+            f"TLS with {where} failed during bootstrap: {joined}",
+            "Check the CA (?ssl_ca_certs=...) and that the certificate matches the host name.",
+        )
+    if "connection refused" in lowered:
+        return Failure(
+            FailureClass.REFUSED,
+            f"{where} refused the client: {joined}",
+            "Check the port and that the broker is running.",
+        )
+    if "closed" in lowered or "reset" in lowered or "disconnected" in lowered:
+        return Failure(
+            FailureClass.WRONG_PROTOCOL,
+            f"{where} closed the connection during bootstrap: {joined}",
+            "The listener may require SASL (give credentials) or TLS (kafka+ssl://).",
+        )
+    return Failure(
+        FailureClass.TIMEOUT,
+        f"kafka-python could not bootstrap from {where} within {timeout_s:g} s"
+        + (f": {joined}" if joined else " (no cause logged)"),
+        "The broker answered ApiVersions but not the client's requests in time: it may be "
+        "overloaded, or require SASL/TLS settings the URL does not give.",
+    )
+
+
+# --- client configuration -----------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> int:
+    return max(50, int(seconds * 1000))
+
+
+def security_protocol(ctx: ProbeContext) -> str:
+    sasl = ctx.target.sasl_mechanism is not None or "sasl" in ctx.target.scheme
+    if ctx.target.tls:
+        return "SASL_SSL" if sasl else "SSL"
+    return "SASL_PLAINTEXT" if sasl else "PLAINTEXT"
+
+
+def client_config(
+    ctx: ProbeContext, servers: list[str], timeout_s: float, client_id: str
+) -> dict[str, Any]:
+    """Settings common to admin, producer and consumer; every timeout is `timeout_s`."""
+    target = ctx.target
+    config: dict[str, Any] = {
+        "bootstrap_servers": servers,
+        "client_id": client_id,
+        "request_timeout_ms": _ms(timeout_s),
+        "bootstrap_timeout_ms": _ms(timeout_s),
+        "metadata_max_age_ms": _ms(timeout_s),
+        "reconnect_backoff_ms": 50,
+        "reconnect_backoff_max_ms": max(50, min(1000, _ms(timeout_s) // 2)),
+        "retry_backoff_ms": 50,
+        "security_protocol": security_protocol(ctx),
+    }
+    if target.tls:
+        context = preflight.tls_context(target)
+        config["ssl_context"] = context
+        config["ssl_check_hostname"] = context.check_hostname
+    if config["security_protocol"].startswith("SASL"):
+        config["sasl_mechanism"] = target.sasl_mechanism or "PLAIN"
+        config["sasl_plain_username"] = target.username
+        config["sasl_plain_password"] = target.password
+    return config
+
+
+# --- raw ApiVersions ----------------------------------------------------------------------------
+
+
+def api_versions_frame(client_id: bytes = b"broker-advisor") -> bytes:
+    """ApiVersions v0 request frame; answered before SASL, by every Kafka since 0.10."""
+    body = struct.pack(">hhih", API_VERSIONS_KEY, 0, CORRELATION_ID, len(client_id)) + client_id
+    return struct.pack(">i", len(body)) + body
+
+
+def parse_api_versions(payload: bytes) -> tuple[int, dict[int, tuple[int, int]]]:
+    """Error code and {api_key: (min, max)} of an ApiVersions v0 response (after the size)."""
+    correlation, error_code, count = struct.unpack(">ihi", payload[:10])
+    if correlation != CORRELATION_ID:
+        raise ValueError(f"correlation id {correlation} does not match the request")
+    if count < 0 or 10 + 6 * count > len(payload):
+        raise ValueError(f"malformed ApiVersions response ({count} api keys)")
+    versions: dict[int, tuple[int, int]] = {}
+    for i in range(count):
+        key, low, high = struct.unpack(">hhh", payload[10 + 6 * i : 16 + 6 * i])
+        versions[key] = (low, high)
+    return error_code, versions
+
+
+def what_speaks(reply: bytes) -> str:
+    """Guess the protocol of a non-Kafka reply."""
+    if reply[:1] in (b"+", b"-", b"$", b"*", b":") and b"\r\n" in reply:
+        return f"it speaks Redis (RESP): {reply[:40]!r}"
+    if reply.startswith(b"HTTP/"):
+        return "it speaks HTTP"
+    if reply.startswith(b"AMQP"):
+        return "it speaks AMQP (RabbitMQ)"
+    if reply[:1] == b"\x15" and reply[1:2] == b"\x03":
+        return "it answered with a TLS alert: the port expects TLS (use kafka+ssl://)"
+    if reply.startswith(b"SSH-"):
+        return "it speaks SSH"
+    return f"unexpected reply {reply[:24]!r}"
+
+
+def broker_version_text(versions: dict[int, tuple[int, int]]) -> str:
+    """The broker version the ApiVersions imply (kafka-python's table; newest is a floor)."""
+    inferred: tuple[int, ...] = tuple(infer_broker_version_from_api_versions(versions))
+    text = ".".join(str(p) for p in inferred)
+    newest = max(BROKER_API_VERSIONS)
+    return f"{text} or later" if inferred >= tuple(newest) else text
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _open(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> socket.socket:
+    sock = socket.create_connection((endpoint.host, endpoint.port), timeout=timeout_s)
+    if ctx.target.tls:
+        try:
+            sock = preflight.tls_context(ctx.target).wrap_socket(
+                sock, server_hostname=endpoint.host
+            )
+        except BaseException:
+            sock.close()
+            raise
+    sock.settimeout(timeout_s)
+    return sock
+
+
+def _sniff(ctx: ProbeContext, endpoint: Endpoint) -> bytes | None:
+    """After a silent ApiVersions: does the port answer a text PING (Redis, HTTP...)?"""
+    with contextlib.suppress(OSError), _open(ctx, endpoint, ctx.timeout(SNIFF_CAP_S)) as sock:
+        sock.sendall(b"PING\r\n")
+        return sock.recv(64) or None
+    return None
+
+
+def _api_versions(
+    ctx: ProbeContext, endpoint: Endpoint, prefix: str
+) -> Generator[ProbeCheck, None, str | None]:
+    """ApiVersions v0 over a raw socket; returns the implied broker version, or None."""
+    version: str | None = None
+    with ctx.check(
+        f"{prefix}.api_versions", f"ApiVersions from {endpoint}", Stage.HANDSHAKE
+    ) as check:
+        timeout_s = ctx.timeout()
+        started = time.monotonic()
+        silent = False
+        with _open(ctx, endpoint, timeout_s) as sock:
+            sock.sendall(api_versions_frame())
+            try:
+                head = _recv_exact(sock, 4)
+            except TimeoutError:
+                head, silent = b"", True
+            payload = b""
+            size = struct.unpack(">i", head)[0] if len(head) == 4 else -1
+            if 10 <= size <= MAX_FRAME_BYTES:
+                payload = _recv_exact(sock, size)
+            elif head and not silent:
+                with contextlib.suppress(OSError):
+                    head += sock.recv(60)
+        check.figures["reply_ms"] = round((time.monotonic() - started) * 1000, 3)
+        if silent:
+            answer = _sniff(ctx, endpoint)
+            if answer:
+                check.fail(
+                    FailureClass.WRONG_PROTOCOL,
+                    f"{endpoint} is not Kafka: no answer to ApiVersions, and to a text PING "
+                    f"{what_speaks(answer)}",
+                    "Check the port: Kafka listens on 9092 by default; this is another service.",
+                )
+            else:
+                check.fail(
+                    FailureClass.TIMEOUT,
+                    f"{endpoint} accepted the connection but did not answer ApiVersions "
+                    f"within {timeout_s:g} s",
+                    "The broker is paused or overloaded, or something that is not Kafka holds "
+                    "the port (a TLS listener waits for a TLS hello: try kafka+ssl://).",
+                )
+        elif not head:
+            check.fail(
+                FailureClass.WRONG_PROTOCOL,
+                f"{endpoint} closed the connection without answering ApiVersions",
+                "The listener probably expects TLS (use kafka+ssl://), or it is not Kafka.",
+            )
+        elif not payload or len(payload) < 10:
+            check.fail(
+                FailureClass.WRONG_PROTOCOL,
+                f"{endpoint} is not Kafka: {what_speaks(head)}",
+                "Check the port: this is another service, not a Kafka broker listener.",
+            )
+        else:
+            try:
+                error_code, versions = parse_api_versions(payload)
+            except (ValueError, struct.error) as error:
+                check.fail(
+                    FailureClass.WRONG_PROTOCOL,
+                    f"{endpoint} sent a reply that is not a Kafka ApiVersions response: {error}",
+                    "Check the port: this is another service, not a Kafka broker listener.",
+                )
+            else:
+                check.figures["api_keys"] = len(versions)
+                if error_code not in (0, 35):  # 35: UNSUPPORTED_VERSION still lists versions
+                    check.fail(
+                        FailureClass.OTHER, f"ApiVersions answered with error code {error_code}"
+                    )
+                elif METADATA_KEY not in versions or PRODUCE_KEY not in versions:
+                    check.fail(
+                        FailureClass.WRONG_PROTOCOL,
+                        f"{endpoint} is a KRaft controller listener, not a broker listener "
+                        "(it supports neither Metadata nor Produce)",
+                        "Point the client at the brokers' listeners (listeners=PLAINTEXT://...), "
+                        "not at controller.listener.names.",
+                    )
+                else:
+                    version = broker_version_text(versions)
+                    check.figures["broker_version"] = version
+                    check.note(f"Kafka broker; the supported API versions imply Kafka {version}")
+    yield check.result
+    return version
+
+
+# --- state shared by the checks and the cleanup -------------------------------------------------
+
+
+@dataclass
+class _Run:
+    topic: str
+    group: str
+    servers: list[str]
+    admin: Any = None
+    topic_requested: bool = False
+    group_used: bool = False
+    live_brokers: list[int] = field(default_factory=list)
+    replication: int = 1
+    min_isr: int = 1
+    broker_min_isr: int | None = None
+    keys: dict[str, int] = field(default_factory=dict)
+    produced: int = 0
+
+
+def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
+    """All Kafka checks for ctx.target, in order (see the module docstring)."""
+    target = ctx.target
+    reachable: list[Endpoint] = []
+    version: str | None = None
+    for index, endpoint in enumerate(target.endpoints, start=1):
+        prefix = "kafka" if index == 1 else f"kafka.bootstrap{index}"
+        ok = yield from preflight.run(ctx, endpoint, tls=target.tls, prefix=prefix)
+        if ok:
+            found = yield from _api_versions(ctx, endpoint, prefix)
+            if found is not None:
+                reachable.append(endpoint)
+                version = version or found
+    if not reachable:
+        for spec in (_BOOTSTRAP_SPEC, *_AFTER_BOOTSTRAP):
+            yield ctx.skipped(*spec, "no bootstrap address answered as a Kafka broker")
+        return
+    ctx.summary.product = "Apache Kafka (or compatible)"
+    ctx.summary.version = version
+    name = probe_name(ctx.run_id)
+    run = _Run(topic=name, group=name, servers=[str(e) for e in reachable])
+    try:
+        yield _bootstrap(ctx, run)
+        if run.admin is None:
+            for spec in _AFTER_BOOTSTRAP:
+                yield ctx.skipped(*spec, "the client could not bootstrap")
+            return
+        advertised = _advertised(ctx, run)
+        yield advertised
+        if advertised.status.value == "fail":
+            for spec in _AFTER_BOOTSTRAP[1:]:
+                yield ctx.skipped(
+                    *spec, "clients cannot reach every broker at its advertised address"
+                )
+            return
+        yield _cluster(ctx, run)
+        yield _broker_config(ctx, run)
+        yield _replication(ctx, run)
+        topic = _create_topic(ctx, run)
+        yield topic
+        if topic.status.value == "fail":
+            for spec in _AFTER_BOOTSTRAP[5:]:
+                yield ctx.skipped(*spec, "the temporary topic could not be created")
+            return
+        produce = _produce(ctx, run)
+        yield produce
+        if run.produced == 0:
+            yield ctx.skipped(*_AFTER_BOOTSTRAP[6], "nothing was produced")
+        else:
+            yield _consume(ctx, run)
+        yield _topic_config(ctx, run)
+    finally:
+        _cleanup(ctx, run)
+
+
+def _admin(ctx: ProbeContext, run: _Run, timeout_s: float, suffix: str = "") -> Any:
+    config = client_config(ctx, run.servers, timeout_s, f"broker-advisor-probe-{ctx.run_id}")
+    config["client_id"] += suffix
+    return KafkaAdminClient(**config)
+
+
+def _bootstrap(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    stage = Stage.AUTHENTICATE if security_protocol(ctx).startswith("SASL") else Stage.HANDSHAKE
+    with ctx.check("kafka.bootstrap", _BOOTSTRAP_SPEC[1], stage) as check:
+        timeout_s = ctx.timeout()
+        client_id = f"broker-advisor-probe-{ctx.run_id}"
+        started = time.monotonic()
+        with _client_log(client_id) as log:
+            try:
+                run.admin = _admin(ctx, run, timeout_s)
+            except kerr.KafkaTimeoutError:
+                failure = bootstrap_failure(log.lines, ", ".join(run.servers), timeout_s)
+                check.fail(failure.failure_class, failure.details, failure.hint)
+        check.figures["bootstrap_ms"] = round((time.monotonic() - started) * 1000, 3)
+        if run.admin is not None:
+            data = run.admin._manager.broker_version_data
+            check.figures["client_api_version"] = data.broker_version_str if data else "?"
+            check.figures["security_protocol"] = security_protocol(ctx)
+            if security_protocol(ctx).startswith("SASL"):
+                check.note(
+                    f"logged in with SASL {ctx.target.sasl_mechanism or 'PLAIN'} "
+                    f"as {ctx.target.username}"
+                )
+            check.note(f"kafka-python bootstrapped from {', '.join(run.servers)}")
+    return check.result
+
+
+def _metadata_brokers(run: _Run) -> list[tuple[int, str, int, str | None]]:
+    """Brokers of the bootstrap's metadata response: what clients dial next."""
+    cluster = run.admin._manager.cluster
+    return sorted((int(b.node_id), str(b.host), int(b.port), b.rack) for b in cluster.brokers())
+
+
+def _advertised(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.advertised", _AFTER_BOOTSTRAP[0][1], Stage.CONNECT) as check:
+        brokers = _metadata_brokers(run)
+        check.figures["brokers_advertised"] = len(brokers)
+        bad: list[tuple[str, Failure]] = []
+        for node_id, host, port, _rack in brokers:
+            where = Endpoint(host=host, port=port)
+            started = time.monotonic()
+            try:
+                addresses = preflight.resolve(host, port, ctx.timeout())
+                family, sockaddr = addresses[0]
+                with socket.socket(family, socket.SOCK_STREAM) as sock:
+                    sock.settimeout(ctx.timeout())
+                    sock.connect(sockaddr)
+            except OSError as error:
+                failure = classify_os_error(error, f"broker {node_id} at {where}") or Failure(
+                    FailureClass.OTHER, f"broker {node_id} at {where}: {describe(error)}"
+                )
+                bad.append((f"{node_id}@{where}", failure))
+                check.figures[f"broker_{node_id}"] = f"{where} {failure.failure_class.value}"
+                continue
+            ms = round((time.monotonic() - started) * 1000, 1)
+            check.figures[f"broker_{node_id}"] = f"{where} ok {ms} ms"
+        if bad:
+            details = "; ".join(f.details for _, f in bad)
+            check.fail(
+                bad[0][1].failure_class,
+                f"{len(bad)} of {len(brokers)} advertised broker address(es) unreachable from "
+                f"this client: {details}",
+                "Bootstrap worked, but clients then dial the addresses the brokers advertise: "
+                "set advertised.listeners to a host name/IP and port this client can reach "
+                "(not localhost or a container name), e.g. a listener per network "
+                "(INTERNAL for brokers, EXTERNAL for clients).",
+            )
+        else:
+            check.note(f"all {len(brokers)} advertised address(es) accept TCP connections")
+    return check.result
+
+
+def _cluster(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.cluster", _AFTER_BOOTSTRAP[1][1], Stage.INSPECT) as check:
+        ctx.checkpoint()
+        info = run.admin.describe_cluster()
+        brokers = info.get("brokers", [])
+        live = [b for b in brokers if not b.get("is_fenced")]
+        fenced = [b for b in brokers if b.get("is_fenced")]
+        run.live_brokers = sorted(int(b["broker_id"]) for b in live)
+        cluster_id = str(info.get("cluster_id") or "?")
+        check.figures.update(
+            cluster_id=cluster_id,
+            brokers=len(brokers),
+            brokers_live=len(live),
+            brokers_fenced=len(fenced),
+            broker_list=", ".join(
+                f"{b['broker_id']}@{b['host']}:{b['port']}"
+                + (f" rack {b['rack']}" if b.get("rack") else "")
+                + (" FENCED" if b.get("is_fenced") else "")
+                for b in sorted(brokers, key=lambda b: int(b["broker_id"]))
+            ),
+        )
+        racks = sorted({str(b["rack"]) for b in brokers if b.get("rack")})
+        check.figures["racks"] = ", ".join(racks) or "-"
+        metadata_controller = info.get("controller_id")
+        check.figures["metadata_controller_id"] = (
+            int(metadata_controller) if metadata_controller is not None else -1
+        )
+        summary = ctx.summary
+        summary.nodes = len(live)
+        summary.facts.update(
+            cluster_id=cluster_id,
+            brokers_live=len(live),
+            brokers_fenced=len(fenced),
+            racks=len(racks),
+            metadata_controller_id=check.figures["metadata_controller_id"],
+        )
+        try:
+            ctx.checkpoint()
+            quorum = run.admin.describe_metadata_quorum()
+        except (kerr.KafkaError, KeyError, IndexError) as error:
+            summary.mode = "unknown (no DescribeQuorum)"
+            check.warn(
+                f"the metadata quorum could not be described ({describe(error)}); metadata "
+                f"reports controller_id {metadata_controller}: in KRaft that is a random "
+                "broker, not the active controller (in ZooKeeper mode it is the controller)",
+                "Use kafka-metadata-quorum.sh describe --status to see the active controller.",
+            )
+        else:
+            partition = quorum["topics"][0]["partitions"][0]
+            leader = int(partition.get("leader_id", -1))
+            voters = partition.get("current_voters") or []
+            observers = partition.get("observers") or []
+            high_watermark = int(partition.get("high_watermark", -1))
+            lagging = [
+                int(v["replica_id"])
+                for v in voters
+                if high_watermark >= 0 and int(v.get("log_end_offset", -1)) < high_watermark
+            ]
+            check.figures.update(
+                active_controller_id=leader,
+                quorum_voters=", ".join(str(v["replica_id"]) for v in voters),
+                quorum_observers=len(observers),
+                quorum_leader_epoch=int(partition.get("leader_epoch", -1)),
+                quorum_lagging_voters=len(lagging),
+            )
+            summary.mode = "kraft"
+            summary.facts.update(active_controller_id=leader, quorum_voters=len(voters))
+            check.note(
+                f"KRaft: active controller {leader} (DescribeQuorum leader) of "
+                f"{len(voters)} voter(s); metadata's controller_id "
+                f"{metadata_controller} is a random broker in KRaft, not the controller"
+            )
+            if leader < 0:
+                check.fail(
+                    FailureClass.DEGRADED,
+                    "the metadata quorum has no leader",
+                    "A majority of the controller voters is down: metadata changes are blocked.",
+                )
+            if lagging:
+                check.warn(f"controller voter(s) {lagging} lag behind the quorum high watermark")
+            if len(voters) % 2 == 0:
+                check.warn(
+                    f"{len(voters)} controller voters: an even quorum tolerates no more "
+                    "failures than one voter fewer",
+                    "Run an odd number of controllers (3 or 5).",
+                )
+        summary.replication = f"{len(live)} live broker(s)" + (
+            f", {len(fenced)} fenced" if fenced else ""
+        )
+        if fenced:
+            check.warn(
+                f"broker(s) {[b['broker_id'] for b in fenced]} are fenced (down or not caught up)"
+            )
+    return check.result
+
+
+def _config_value(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return None
+    value = entry.get("value")
+    return None if value is None else str(value)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _describe_configs(
+    run: _Run, kind: ConfigResourceType, name: str, keys: tuple[str, ...]
+) -> dict[str, Any]:
+    resource = ConfigResource(kind, name, list(keys))
+    # config_filter="all": the default, "modified", hides every value left at its default.
+    found = run.admin.describe_configs([resource], config_filter="all")
+    section = found.get(kind.name.lower(), {})
+    result: dict[str, Any] = section.get(name, {})
+    return result
+
+
+def _broker_config(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.config", _AFTER_BOOTSTRAP[2][1], Stage.INSPECT) as check:
+        broker_ids = run.live_brokers or [b[0] for b in _metadata_brokers(run)]
+        per_broker: dict[int, dict[str, str | None]] = {}
+        for broker_id in broker_ids:
+            ctx.checkpoint()
+            configs = _describe_configs(
+                run, ConfigResourceType.BROKER, str(broker_id), BROKER_CONFIGS
+            )
+            per_broker[broker_id] = {k: _config_value(configs.get(k)) for k in BROKER_CONFIGS}
+            if broker_id == broker_ids[0]:
+                for key in BROKER_CONFIGS:
+                    source = configs.get(key, {}).get("config_source") if key in configs else None
+                    if source is not None:
+                        check.figures[f"{key}.source"] = str(source)
+        first = per_broker[broker_ids[0]]
+        for key, value in first.items():
+            check.figures[key] = value if value is not None else "-"
+        differing = sorted(
+            key for key in BROKER_CONFIGS if len({c.get(key) for c in per_broker.values()}) > 1
+        )
+        min_isr = _int(first.get("min.insync.replicas"))
+        default_rf = _int(first.get("default.replication.factor"))
+        max_bytes = _int(first.get("message.max.bytes"))
+        unclean = (first.get("unclean.leader.election.enable") or "").lower() == "true"
+        retention_ms = _effective_retention_ms(first)
+        run.broker_min_isr = min_isr
+        facts = ctx.summary.facts
+        facts.update(
+            min_insync_replicas=min_isr,
+            default_replication_factor=default_rf,
+            unclean_leader_election=unclean,
+            retention_ms=retention_ms,
+            message_max_bytes=max_bytes,
+            max_message_bytes_source="broker message.max.bytes, "
+            + str(check.figures.get("message.max.bytes.source", "?")),
+            configs_from_broker=broker_ids[0],
+        )
+        if max_bytes is not None:
+            ctx.summary.max_message_bytes = max_bytes
+        if retention_ms is not None:
+            check.figures["effective_retention_ms"] = retention_ms
+        ctx.summary.persistence = (
+            "log segments on disk, replicated; fsync left to the OS (flush.ms unset) "
+            f"with min.insync.replicas={min_isr}"
+        )
+        check.note(f"from broker {broker_ids[0]} with defaults included (config_filter=all)")
+        if differing:
+            check.warn(
+                f"brokers disagree on {', '.join(differing)}",
+                "Keep broker configs identical, or set these per topic.",
+            )
+        if unclean:
+            check.warn(
+                "unclean.leader.election.enable=true: an out-of-sync replica may become leader "
+                "and acknowledged messages can be lost",
+                "Set unclean.leader.election.enable=false.",
+            )
+    return check.result
+
+
+def _effective_retention_ms(configs: dict[str, str | None]) -> int | None:
+    """log.retention.ms, else .minutes, else .hours (the broker's precedence); -1: forever."""
+    for key, factor in (
+        ("log.retention.ms", 1),
+        ("log.retention.minutes", 60_000),
+        ("log.retention.hours", 3_600_000),
+    ):
+        value = _int(configs.get(key))
+        if value is not None:
+            return -1 if value < 0 else value * factor
+    return None
+
+
+def _replication(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.replication", _AFTER_BOOTSTRAP[3][1], Stage.INSPECT) as check:
+        ctx.checkpoint()
+        topics = run.admin.describe_topics()
+        partitions = 0
+        under: list[str] = []
+        offline: list[str] = []
+        under_min: list[str] = []
+        missing_replicas: set[int] = set()
+        live = set(run.live_brokers)
+        by_topic: dict[str, list[tuple[int, int]]] = {}  # topic -> (partition, isr size)
+        for topic in topics:
+            name = str(topic.get("name"))
+            for part in topic.get("partitions") or []:
+                partitions += 1
+                index = int(part.get("partition_index", -1))
+                replicas = [int(r) for r in part.get("replica_nodes") or []]
+                isr = [int(r) for r in part.get("isr_nodes") or []]
+                label = f"{name}-{index}"
+                if int(part.get("leader_id", -1)) < 0:
+                    offline.append(label)
+                if len(isr) < len(replicas):
+                    under.append(label)
+                    by_topic.setdefault(name, []).append((index, len(isr)))
+                if live:
+                    missing_replicas.update(r for r in replicas if r not in live)
+        for name, parts in by_topic.items():
+            ctx.checkpoint()
+            topic_min = _topic_min_isr(run, name)
+            for index, isr_size in parts:
+                if isr_size < topic_min:
+                    under_min.append(f"{name}-{index}")
+        check.figures.update(
+            topics=len(topics),
+            partitions=partitions,
+            under_replicated=len(under),
+            under_min_isr=len(under_min),
+            offline=len(offline),
+        )
+        ctx.summary.facts.update(
+            under_replicated_partitions=len(under),
+            under_min_isr_partitions=len(under_min),
+            offline_partitions=len(offline),
+        )
+        if missing_replicas:
+            check.figures["replicas_on_absent_brokers"] = ", ".join(
+                str(r) for r in sorted(missing_replicas)
+            )
+        if under:
+            check.warn(
+                f"{len(under)} under-replicated partition(s) (ISR smaller than the replica set), "
+                f"e.g. {', '.join(under[:5])}"
+                + (
+                    f"; replicas assigned to broker(s) {sorted(missing_replicas)} that are not live"
+                    if missing_replicas
+                    else ""
+                ),
+                "A broker is down or lagging: restart it or check its disk and network; "
+                "a further failure may make these partitions unavailable.",
+            )
+        if under_min:
+            check.fail(
+                FailureClass.DEGRADED,
+                f"{len(under_min)} partition(s) have fewer in-sync replicas than "
+                f"min.insync.replicas, e.g. {', '.join(under_min[:5])}: acks=all writes to them "
+                "fail with NotEnoughReplicas",
+                "Bring the missing brokers back before producing with acks=all.",
+            )
+        if offline:
+            check.fail(
+                FailureClass.DEGRADED,
+                f"{len(offline)} offline partition(s) (leader -1), e.g. {', '.join(offline[:5])}",
+                "No replica of these partitions is available: bring their brokers back.",
+            )
+        if not (under or offline):
+            check.note(f"all {partitions} partition(s) of {len(topics)} topic(s) fully in sync")
+    return check.result
+
+
+def _topic_min_isr(run: _Run, topic: str) -> int:
+    configs = _describe_configs(run, ConfigResourceType.TOPIC, topic, ("min.insync.replicas",))
+    value = _int(_config_value(configs.get("min.insync.replicas")))
+    return value if value is not None else (run.broker_min_isr or 1)
+
+
+def _create_topic(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.topic", _AFTER_BOOTSTRAP[4][1], Stage.BEHAVE) as check:
+        live = len(run.live_brokers) or len(_metadata_brokers(run))
+        run.replication = max(1, min(MAX_REPLICATION, live))
+        run.min_isr = min(2, run.replication)
+        configs = {"retention.ms": "600000"}  # a leftover (cleanup failed) expires on its own
+        if run.replication > 1:
+            configs["min.insync.replicas"] = str(run.min_isr)
+        timeout_s = ctx.timeout()
+        started = time.monotonic()
+        run.topic_requested = True
+        run.admin.create_topics(
+            {
+                run.topic: {
+                    "num_partitions": PARTITIONS,
+                    "replication_factor": run.replication,
+                    "configs": configs,
+                }
+            },
+            timeout_ms=_ms(timeout_s),
+        )
+        check.figures["create_ms"] = round((time.monotonic() - started) * 1000, 3)
+        run.admin.wait_for_topics([run.topic], timeout_ms=_ms(ctx.timeout()))
+        check.figures.update(
+            topic=run.topic,
+            partitions=PARTITIONS,
+            replication_factor=run.replication,
+            min_insync_replicas=run.min_isr if run.replication > 1 else "-",
+            ready_ms=round((time.monotonic() - started) * 1000, 3),
+        )
+        check.note(
+            f"created {run.topic} with {PARTITIONS} partitions, replication factor "
+            f"{run.replication}"
+            + (f", min.insync.replicas {run.min_isr}" if run.replication > 1 else "")
+        )
+        if run.replication < MAX_REPLICATION:
+            check.warn(
+                f"only {live} live broker(s): replication factor {run.replication}",
+                "Run at least 3 brokers so topics can have replication factor 3.",
+            )
+    return check.result
+
+
+def keys_for_partitions(partitions: int, per_partition: int) -> dict[str, int]:
+    """Keys that the default (murmur2) partitioner spreads over every partition."""
+    keys: dict[str, int] = {}
+    counts = [0] * partitions
+    candidate = 0
+    while min(counts) < per_partition:
+        key = f"key-{candidate}"
+        candidate += 1
+        partition = (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+        if counts[partition] < per_partition:
+            counts[partition] += 1
+            keys[key] = partition
+    return keys
+
+
+def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.produce_latency", _AFTER_BOOTSTRAP[5][1], Stage.BEHAVE) as check:
+        run.keys = keys_for_partitions(PARTITIONS, KEYS_PER_PARTITION)
+        timeout_s = ctx.timeout()
+        config = client_config(ctx, run.servers, timeout_s, f"broker-advisor-probe-{ctx.run_id}-p")
+        config.update(
+            acks="all",
+            enable_idempotence=True,
+            max_block_ms=_ms(timeout_s),
+            delivery_timeout_ms=_ms(timeout_s) + 50,
+            linger_ms=0,
+        )
+        producer = KafkaProducer(**config)
+        try:
+            samples: list[float] = []
+            wrong_partition: list[str] = []
+            keys = list(run.keys)
+            for i in range(PRODUCE_COUNT):
+                ctx.checkpoint()
+                key = keys[i % len(keys)]
+                sequence = i // len(keys)
+                started = time.perf_counter()
+                future = producer.send(
+                    run.topic, value=f"{key}:{sequence}".encode(), key=key.encode()
+                )
+                metadata = future.get(timeout=ctx.timeout())
+                samples.append((time.perf_counter() - started) * 1000)
+                run.produced += 1
+                if int(metadata.partition) != run.keys[key]:
+                    wrong_partition.append(f"{key}->{metadata.partition}")
+            check.figures.update(latency_figures(samples))
+            check.figures.update(
+                messages=run.produced,
+                acks="all",
+                idempotent=str(bool(producer.config.get("enable_idempotence"))).lower(),
+            )
+            check.note(
+                f"{run.produced} keyed messages, one at a time, acks=all, idempotent, through "
+                "kafka-python from this machine: this client's latency, not the broker's "
+                "capacity"
+            )
+            if wrong_partition:
+                check.warn(f"keys landed off their murmur2 partition: {wrong_partition[:5]}")
+        finally:
+            with contextlib.suppress(Exception):
+                producer.close(timeout=min(ctx.cleanup_timeout_s, 1.0))
+    return check.result
+
+
+def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.consume_order", _AFTER_BOOTSTRAP[6][1], Stage.BEHAVE) as check:
+        timeout_s = ctx.timeout()
+        config = client_config(ctx, run.servers, timeout_s, f"broker-advisor-probe-{ctx.run_id}-c")
+        config.update(
+            group_id=run.group,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            # The broker's lowest allowed session timeout (group.min.session.timeout.ms).
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=1000,
+            max_poll_interval_ms=6000,
+            fetch_max_wait_ms=min(100, _ms(timeout_s) // 2),
+        )
+        run.group_used = True
+        consumer = KafkaConsumer(**config)
+        try:
+            started = time.monotonic()
+            consumer.subscribe([run.topic])
+            # Joining a group can take the broker's group.initial.rebalance.delay.ms (3 s by
+            # default) on top of the round trips: allow two stage timeouts, within the budget.
+            deadline = started + 2 * ctx.timeout()
+            first_ms: float | None = None
+            seen: dict[str, list[int]] = {}
+            partition_of: dict[str, set[int]] = {}
+            offsets: dict[int, list[int]] = {}
+            total = 0
+            while total < run.produced and time.monotonic() < deadline:
+                ctx.checkpoint()
+                wait_ms = _ms(min(0.5, max(0.05, deadline - time.monotonic())))
+                batches = consumer.poll(timeout_ms=wait_ms)
+                for tp, records in batches.items():
+                    for record in records:
+                        if first_ms is None:
+                            first_ms = (time.monotonic() - started) * 1000
+                        key = bytes(record.key or b"").decode()
+                        _key, _, sequence = bytes(record.value or b"").decode().partition(":")
+                        seen.setdefault(key, []).append(int(sequence or -1))
+                        partition_of.setdefault(key, set()).add(int(tp.partition))
+                        offsets.setdefault(int(tp.partition), []).append(int(record.offset))
+                        total += 1
+            if total:
+                consumer.commit()
+            check.figures.update(
+                consumed=total,
+                produced=run.produced,
+                partitions_seen=len(offsets),
+                keys=len(seen),
+                first_record_ms=round(first_ms, 1) if first_ms is not None else -1,
+                consume_ms=round((time.monotonic() - started) * 1000, 1),
+            )
+            out_of_order = sorted(k for k, s in seen.items() if s != sorted(s))
+            split_keys = sorted(k for k, p in partition_of.items() if len(p) > 1)
+            offset_gaps = sorted(p for p, o in offsets.items() if o != sorted(o))
+            duplicates = sorted(k for k, s in seen.items() if len(s) != len(set(s)))
+            check.figures["keys_out_of_order"] = len(out_of_order)
+            if total < run.produced:
+                check.fail(
+                    FailureClass.TIMEOUT if total == 0 else FailureClass.OTHER,
+                    f"consumed {total} of {run.produced} messages in group {run.group} "
+                    f"within {deadline - started:.1f} s",
+                    "The group coordinator may be slow to form the group "
+                    "(group.initial.rebalance.delay.ms) or a partition leader is unavailable.",
+                )
+            if out_of_order or split_keys or offset_gaps:
+                check.fail(
+                    FailureClass.OTHER,
+                    f"order broken: keys out of order {out_of_order[:5]}, keys on several "
+                    f"partitions {split_keys[:5]}, partitions out of offset order "
+                    f"{offset_gaps[:5]}",
+                )
+            if duplicates:
+                check.warn(f"duplicates for keys {duplicates[:5]} (at-least-once redelivery)")
+            if check.ok:
+                check.note(
+                    f"{total} messages over {len(offsets)} partitions in group {run.group}; "
+                    "each key stayed on one partition with its sequence numbers in order"
+                )
+        finally:
+            with contextlib.suppress(Exception):
+                consumer.close(autocommit=False, timeout_ms=_ms(min(ctx.cleanup_timeout_s, 1.0)))
+    return check.result
+
+
+def _topic_config(ctx: ProbeContext, run: _Run) -> ProbeCheck:
+    with ctx.check("kafka.topic_config", _AFTER_BOOTSTRAP[7][1], Stage.INSPECT) as check:
+        ctx.checkpoint()
+        configs = _describe_configs(run, ConfigResourceType.TOPIC, run.topic, TOPIC_CONFIGS)
+        values = {key: _config_value(configs.get(key)) for key in TOPIC_CONFIGS}
+        for key, value in values.items():
+            check.figures[key] = value if value is not None else "-"
+            source = configs.get(key, {}).get("config_source") if key in configs else None
+            if source is not None:
+                check.figures[f"{key}.source"] = str(source)
+        max_bytes = _int(values.get("max.message.bytes"))
+        facts = ctx.summary.facts
+        facts.update(
+            topic_min_insync_replicas=_int(values.get("min.insync.replicas")),
+            topic_max_message_bytes=max_bytes,
+        )
+        check.note(
+            "the probe topic's own settings (min.insync.replicas and retention.ms set by the "
+            "probe); others inherit the broker defaults"
+        )
+    return check.result
+
+
+# --- cleanup ------------------------------------------------------------------------------------
+
+
+def _bounded(call: Callable[[], object], timeout_s: float) -> BaseException | None:
+    """Run a client call in a helper thread and wait at most timeout_s for it."""
+    box: dict[str, BaseException] = {}
+
+    def work() -> None:
+        try:
+            call()
+        except BaseException as error:  # reported to the caller
+            box["error"] = error
+
+    thread = threading.Thread(target=work, daemon=True, name="kafka-probe-cleanup")
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        return TimeoutError(f"did not finish within {timeout_s:g} s")
+    return box.get("error")
+
+
+def _cleanup(ctx: ProbeContext, run: _Run) -> None:
+    """Delete the temporary topic and consumer group with a fresh, time-bounded admin client."""
+    budget = ctx.cleanup_timeout_s
+    ends = time.monotonic() + budget
+    if run.topic_requested or run.group_used:
+        holder: dict[str, Any] = {}
+
+        def connect() -> None:
+            holder["admin"] = _admin(ctx, run, budget, "-cleanup")
+
+        error = _bounded(connect, budget)
+        cleaner = holder.get("admin")
+        if cleaner is None:
+            ctx.cleanup_problem(
+                f"could not connect to delete topic {run.topic}"
+                + (f" and group {run.group}" if run.group_used else "")
+                + f": {describe(error) if error else 'no admin client'}"
+            )
+        else:
+            try:
+                if run.topic_requested:
+                    error = _bounded(
+                        lambda: cleaner.delete_topics([run.topic], timeout_ms=_ms(budget)),
+                        max(0.05, ends - time.monotonic()),
+                    )
+                    if error is not None and not isinstance(
+                        error, kerr.UnknownTopicOrPartitionError
+                    ):
+                        ctx.cleanup_problem(
+                            f"could not delete topic {run.topic}: {describe(error)}"
+                        )
+                if run.group_used:
+                    error = _bounded(
+                        lambda: _delete_group(cleaner, run.group),
+                        max(0.05, ends - time.monotonic()),
+                    )
+                    if error is not None:
+                        ctx.cleanup_problem(
+                            f"could not delete group {run.group}: {describe(error)}"
+                        )
+            finally:
+                _bounded(cleaner.close, max(0.05, ends - time.monotonic()))
+    if run.admin is not None:
+        _bounded(run.admin.close, max(0.05, min(1.0, ends - time.monotonic())))
+
+
+def _delete_group(admin: Any, group: str) -> None:
+    """Delete the probe's consumer group; a group that never formed is not an error."""
+    result = admin.delete_groups([group])
+    outcome = str(result.get(group, "OK")) if isinstance(result, dict) else "OK"
+    if outcome not in ("OK", "GroupIdNotFoundError"):
+        raise RuntimeError(f"the broker answered {outcome}")
