@@ -1,0 +1,1091 @@
+"""The probe panel: connection forms, live per-check progress and workload verdicts per broker."""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor.probe import cli as probe_cli
+from advisor.probe import runner, targets
+from advisor.probe.models import (
+    CheckStatus,
+    ProbeCheck,
+    ProbeEvent,
+    ProbeResult,
+    ProbeTarget,
+    Verdict,
+)
+from advisor.workload import Broker, Workload
+from ui import settings as ui_settings
+from ui import theme, worker
+
+SETTINGS_GROUP = "probe"
+DEFAULT_BUDGET_S = runner.DEFAULT_BUDGET_S
+MAX_BUDGET_S = 120.0
+_TICK_MS = 100
+_PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+_SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+_URL_RE = re.compile(
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", re.DOTALL
+)
+_ROLE_CHECK = Qt.ItemDataRole.UserRole
+_ROLE_VERDICT = Qt.ItemDataRole.UserRole + 1
+_ROLE_STATUS = Qt.ItemDataRole.UserRole + 2
+
+
+# -- pure helpers (no widgets) ----------------------------------------------------------------
+def split_password(url: str) -> tuple[str, str]:
+    """Move the userinfo password out of a URL: ('redis://u@h', 'pw'); ('url', '') if none."""
+    text = url.strip()
+    match = _URL_RE.match(text)
+    if not match:
+        return text, ""
+    userinfo, at, hosts = match["netloc"].rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not at or not colon:
+        return text, ""
+    netloc = f"{user}@{hosts}" if user else hosts
+    return f"{match['scheme']}{netloc}{match['rest']}", unquote(password)
+
+
+def split_userinfo(url: str) -> tuple[str, str, str]:
+    """Move user and password out of a URL: ('kafka://h:9092', 'user', 'pw')."""
+    text = url.strip()
+    match = _URL_RE.match(text)
+    if not match:
+        return text, "", ""
+    userinfo, at, hosts = match["netloc"].rpartition("@")
+    if not at:
+        return text, "", ""
+    user, _colon, password = userinfo.partition(":")
+    return f"{match['scheme']}{hosts}{match['rest']}", unquote(user), unquote(password)
+
+
+def join_password(url: str, password: str) -> str:
+    """Put a password into a URL's userinfo (percent-encoded), replacing any there."""
+    text = url.strip()
+    match = _URL_RE.match(text)
+    if not password or not match:
+        return text
+    userinfo, at, hosts = match["netloc"].rpartition("@")
+    user = userinfo.partition(":")[0] if at else ""
+    return f"{match['scheme']}{user}:{quote(password, safe='')}@{hosts}{match['rest']}"
+
+
+def kafka_url(bootstrap: str, user: str, password: str, mechanism: str) -> str:
+    """A kafka:// URL from a bootstrap list (or URL) and optional SASL credentials."""
+    url = targets.kafka_url_from_bootstrap(bootstrap.strip())
+    if not (user or password):
+        return url
+    match = _URL_RE.match(url)
+    if not match:
+        return url
+    hosts = match["netloc"].rpartition("@")[2]
+    rest = match["rest"]
+    if "sasl_mechanism=" not in rest:
+        rest += ("&" if "?" in rest else "?") + f"sasl_mechanism={mechanism}"
+    return f"{match['scheme']}{targets.userinfo(user or None, password or None)}{hosts}{rest}"
+
+
+def results_as_text(results: Iterable[ProbeResult], secrets: Iterable[str] = ()) -> str:
+    """The CLI's table for these results, with any of the given secrets blanked for good measure."""
+    buffer = io.StringIO()
+    probe_cli.render_table(list(results), buffer)
+    text = buffer.getvalue().lstrip("\n")
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, targets.REDACTED)
+        text = text.replace(quote(secret, safe=""), targets.REDACTED)
+    return text
+
+
+def _format_ms(ms: float) -> str:
+    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms"
+
+
+def _figures_text(figures: Mapping[str, object]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in figures.items())
+
+
+def _worst(statuses: Iterable[CheckStatus]) -> CheckStatus | None:
+    """The worst status, skipped only when nothing else is there; None for no statuses."""
+    found = list(statuses)
+    ran = [s for s in found if s is not CheckStatus.SKIPPED]
+    if ran:
+        return max(ran, key=lambda s: s.severity)
+    return CheckStatus.SKIPPED if found else None
+
+
+def _cancel_all(events: set[threading.Event]) -> None:
+    for event in list(events):
+        event.set()
+
+
+# -- palette-aware status colours and icons ---------------------------------------------------
+def status_color(status: CheckStatus | None, palette: QPalette | None = None) -> QColor:
+    """A status colour with contrast on the current window background (light or dark)."""
+    if status is CheckStatus.PASS:
+        return theme.good_color(palette)
+    if status is CheckStatus.WARN:
+        return theme.warn_color(palette)
+    if status is CheckStatus.FAIL:
+        return theme.bad_color(palette)
+    return theme.muted_color(palette)
+
+
+_GLYPHS = {
+    CheckStatus.PASS: "✓",
+    CheckStatus.WARN: "!",
+    CheckStatus.FAIL: "✕",
+    CheckStatus.SKIPPED: "–",
+    None: "…",
+}
+_ICON_CACHE: dict[tuple[str, str], QIcon] = {}
+
+
+def status_icon(status: CheckStatus | None, palette: QPalette | None = None) -> QIcon:
+    """A filled disc in the status colour with a glyph, so the status is not told by colour alone.
+
+    `None` is the "running" icon.
+    """
+    color = status_color(status, palette)
+    key = (str(status), color.name())
+    icon = _ICON_CACHE.get(key)
+    if icon is None:
+        icon = QIcon()
+        for size in (16, 32):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawEllipse(1, 1, size - 2, size - 2)
+            glyph_color = QColor("#ffffff") if color.lightnessF() < 0.6 else QColor("#111111")
+            painter.setPen(glyph_color)
+            font = QFont()
+            font.setPixelSize(int(size * 0.7))
+            font.setBold(True)
+            painter.setFont(font)
+            painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, _GLYPHS[status])
+            painter.end()
+            icon.addPixmap(pixmap)
+        _ICON_CACHE[key] = icon
+    return icon
+
+
+# -- one broker's connection form -------------------------------------------------------------
+class _ConnectionForm(QWidget):
+    """The fields of one broker's connection; builds its ProbeTarget or names what is wrong."""
+
+    edited = Signal()
+
+    def __init__(self, broker: Broker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.broker = broker
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.mechanism: QComboBox | None = None
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        name = broker.title
+        if broker is Broker.REDIS:
+            self._add(
+                layout,
+                "url",
+                "&URL",
+                f"{name} URL",
+                "redis://host:6379/0, rediss://…, redis+sentinel://host:26379/master",
+            )
+            self._add(layout, "password", "Pass&word", f"{name} password", "optional", secret=True)
+        elif broker is Broker.RABBITMQ:
+            self._add(layout, "url", "&URL", f"{name} AMQP URL", "amqp://user@host:5672/vhost")
+            self._add(layout, "password", "Pass&word", f"{name} password", "optional", secret=True)
+            self._add(
+                layout,
+                "management",
+                "&Management",
+                f"{name} management URL",
+                "optional: http://user@host:15672",
+                error=True,
+            )
+            self._add(
+                layout,
+                "management_password",
+                "Mana&gement password",
+                f"{name} management password",
+                "optional",
+                secret=True,
+            )
+        else:
+            self._add(
+                layout,
+                "url",
+                "&Bootstrap",
+                "Kafka bootstrap servers",
+                "host:9092,host2:9092 or kafka+ssl://host:9093",
+            )
+            self._add(layout, "user", "SASL &user", "Kafka SASL user", "optional")
+            self._add(
+                layout, "password", "SASL pass&word", "Kafka SASL password", "optional", secret=True
+            )
+            self.mechanism = QComboBox()
+            self.mechanism.addItems(_SASL_MECHANISMS)
+            self.mechanism.setAccessibleName("Kafka SASL mechanism")
+            self.mechanism.currentIndexChanged.connect(self._on_field_edited)
+            label = QLabel("SASL &mechanism")
+            label.setBuddy(self.mechanism)
+            layout.addRow(label, self.mechanism)
+
+    def _add(
+        self,
+        layout: QFormLayout,
+        key: str,
+        label_text: str,
+        accessible: str,
+        placeholder: str,
+        *,
+        secret: bool = False,
+        error: bool | None = None,
+    ) -> None:
+        edit = QLineEdit()
+        edit.setObjectName(f"{self.broker.value}_{key}")
+        edit.setAccessibleName(accessible)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setToolTip("Never shown, copied or saved unless you choose to remember passwords")
+        edit.editingFinished.connect(self._on_field_edited)
+        label = QLabel(label_text)
+        label.setBuddy(edit)
+        layout.addRow(label, edit)
+        self.fields[key] = edit
+        if error or (error is None and key == "url"):
+            message = QLabel()
+            message.setObjectName(f"{self.broker.value}_{key}_error")
+            message.setWordWrap(True)
+            message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            message.setAccessibleName(f"{accessible} problem")
+            message.hide()
+            layout.addRow("", message)
+            self.errors[key] = message
+
+    # -- values -----------------------------------------------------------------------------
+    @property
+    def url_edit(self) -> QLineEdit:
+        return self.fields["url"]
+
+    def is_empty(self) -> bool:
+        return not self.url_edit.text().strip()
+
+    def secrets(self) -> list[str]:
+        return [
+            self.fields[k].text()
+            for k in self.fields
+            if self._is_secret(k)
+            if self.fields[k].text()
+        ]
+
+    def _is_secret(self, key: str) -> bool:
+        return self.fields[key].echoMode() is QLineEdit.EchoMode.Password
+
+    def set_url(self, url: str) -> None:
+        """Fill the form from a URL; any password in it goes to the password field."""
+        if self.broker is Broker.KAFKA:
+            bare, user, password = split_userinfo(url)
+            self.fields["url"].setText(bare)
+            if user:
+                self.fields["user"].setText(user)
+            if password:
+                self.fields["password"].setText(password)
+            return
+        bare, password = split_password(url)
+        self.fields["url"].setText(bare)
+        if password:
+            self.fields["password"].setText(password)
+
+    def set_management_url(self, url: str) -> None:
+        bare, password = split_password(url)
+        self.fields["management"].setText(bare)
+        if password:
+            self.fields["management_password"].setText(password)
+
+    def move_secrets_out(self) -> None:
+        """A password typed or pasted into a URL field moves to its own, masked field."""
+        url = self.url_edit.text()
+        if self.broker is Broker.KAFKA:
+            if split_userinfo(url)[0] != url.strip():
+                self.set_url(url)
+            return
+        if split_password(url)[1]:
+            self.set_url(url)
+        management = self.fields.get("management")
+        if management is not None and split_password(management.text())[1]:
+            self.set_management_url(management.text())
+
+    def target(self) -> ProbeTarget:
+        """The target these fields describe; raises TargetError (message has no passwords)."""
+        self.move_secrets_out()
+        text = self.url_edit.text().strip()
+        if not text:
+            raise targets.TargetError(f"enter the {self.url_edit.accessibleName()}")
+        if self.broker is Broker.KAFKA:
+            assert self.mechanism is not None
+            url = kafka_url(
+                text,
+                self.fields["user"].text().strip(),
+                self.fields["password"].text(),
+                self.mechanism.currentText(),
+            )
+        else:
+            url = join_password(text, self.fields["password"].text())
+        management: str | None = None
+        if "management" in self.fields and self.fields["management"].text().strip():
+            management = join_password(
+                self.fields["management"].text(), self.fields["management_password"].text()
+            )
+        target = targets.parse_target(url, management_url=management)
+        if target.broker is not self.broker:
+            raise targets.TargetError(
+                f"{target.display_url!r} is a {target.broker.title} address; "
+                f"use the {target.broker.title} tab, or a {self.broker.title} URL here"
+            )
+        return target
+
+    def validate(self) -> ProbeTarget | None:
+        """Parse the fields and show the problem next to the field; None when invalid."""
+        self.show_error("")
+        try:
+            return self.target()
+        except targets.TargetError as error:
+            self.show_error(str(error))
+            return None
+
+    def show_error(self, message: str) -> None:
+        key = (
+            "management"
+            if "management url" in message.lower() and "management" in self.errors
+            else "url"
+        )
+        for name, label in self.errors.items():
+            text = message if name == key else ""
+            label.setText(text)
+            label.setVisible(bool(text))
+            self.fields[name].setAccessibleDescription(text)
+        self.restyle()
+
+    def error_text(self) -> str:
+        return " ".join(label.text() for label in self.errors.values() if label.text())
+
+    def restyle(self) -> None:
+        color = theme.bad_color(self.palette()).name()
+        for label in self.errors.values():
+            label.setStyleSheet(f"color: {color};")
+
+    # -- settings ---------------------------------------------------------------------------
+    def save(self, store: QSettings, *, passwords: bool) -> None:
+        for key, edit in self.fields.items():
+            name = f"{self.broker.value}/{key}"
+            if self._is_secret(key) and not passwords:
+                store.remove(name)
+            else:
+                store.setValue(name, edit.text())
+        if self.mechanism is not None:
+            store.setValue(f"{self.broker.value}/mechanism", self.mechanism.currentText())
+
+    def load(self, store: QSettings) -> None:
+        for key, edit in self.fields.items():
+            value = store.value(f"{self.broker.value}/{key}")
+            if isinstance(value, str) and value:
+                edit.setText(value)
+        if self.mechanism is not None:
+            value = store.value(f"{self.broker.value}/mechanism")
+            if isinstance(value, str) and value in _SASL_MECHANISMS:
+                self.mechanism.setCurrentText(value)
+
+    def _on_field_edited(self) -> None:
+        self.move_secrets_out()
+        if self.error_text() or self.is_empty():
+            # Re-check a field that showed a problem; say nothing new while a field is blank.
+            if self.is_empty():
+                self.show_error("")
+            else:
+                self.validate()
+        self.edited.emit()
+
+
+# -- one broker's page: form, run, results ----------------------------------------------------
+class _BrokerPage(QWidget):
+    """A broker's form, its Probe button, and the live tree of checks and verdicts."""
+
+    run_started = Signal()
+    run_finished = Signal()
+    result_arrived = Signal(object)
+
+    def __init__(
+        self,
+        broker: Broker,
+        pool: QThreadPool,
+        cancels: set[threading.Event],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.broker = broker
+        self.result: ProbeResult | None = None
+        self._pool = pool
+        self._cancels = cancels
+        self._cancel: threading.Event | None = None
+        self._worker: worker.Worker | None = None
+        self._started = 0.0
+        self._budget_s = DEFAULT_BUDGET_S
+        self._workload_name = ""
+        self._last_status: CheckStatus | None = None
+
+        self.form = _ConnectionForm(broker)
+        self.probe_button = QPushButton(f"Probe {broker.title}")
+        self.probe_button.setAccessibleName(f"Probe {broker.title}")
+        self.probe_button.setToolTip(f"Probe only the {broker.title} connection")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(f"{broker.title} probe progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("idle")
+        self.summary = QLabel("Not probed yet.")
+        self.summary.setObjectName(f"{broker.value}_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName(f"{broker.title} probe summary")
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName(f"{broker.value}_checks")
+        self.tree.setAccessibleName(f"{broker.title} checks and verdicts")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Check", "Stage", "Time", "Figures"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setIconSize(QSize(16, 16))
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 250)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.currentItemChanged.connect(self._on_current_item_changed)
+
+        self.details = QTextBrowser()
+        self.details.setObjectName(f"{broker.value}_details")
+        self.details.setAccessibleName(f"{broker.title} check details")
+        self.details.setOpenLinks(False)
+        self.details.setPlaceholderText("Select a check to see what happened and what to do.")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.probe_button)
+        run_row.addWidget(self.progress, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.form)
+        layout.addLayout(run_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+
+    # -- running ----------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        return self._worker is not None
+
+    def start(self, target: ProbeTarget, budget_s: float, workload: Workload | None) -> None:
+        """Run the probe on the pool; events and the result come back as signals."""
+        self._cancel = threading.Event()
+        self._cancels.add(self._cancel)
+        self._budget_s = budget_s
+        self._workload_name = workload.name if workload is not None else ""
+        self._started = time.monotonic()
+        self.tree.clear()
+        self.details.clear()
+        self._last_status = None
+        self.summary.setText(f"Probing {html.escape(target.display_url)}…")
+        probe = worker.Worker(
+            runner.run_probe,
+            target,
+            budget_s=budget_s,
+            stage_timeout_s=min(runner.DEFAULT_STAGE_TIMEOUT_S, budget_s),
+            cancel=self._cancel,
+            workload=workload,
+        )
+        probe.signals.progress.connect(self._on_probe_event)
+        probe.signals.returned.connect(self._on_probe_returned)
+        probe.signals.errored.connect(self._on_probe_errored)
+        probe.signals.finished.connect(self._on_probe_finished)
+        self._worker = probe
+        self.probe_button.setEnabled(False)
+        self.tick()
+        self.run_started.emit()
+        probe.start(self._pool)
+
+    def cancel(self) -> None:
+        """Ask the running probe to stop; its result (marked cancelled) still arrives."""
+        if self._cancel is not None and not self._cancel.is_set():
+            self._cancel.set()
+            self.progress.setFormat("cancelling…")
+
+    def tick(self) -> None:
+        """Move the progress bar along the budget while a probe runs."""
+        if not self.is_running:
+            return
+        elapsed = time.monotonic() - self._started
+        self.progress.setValue(min(1000, int(1000 * elapsed / self._budget_s)))
+        if self._cancel is None or not self._cancel.is_set():
+            self.progress.setFormat(f"{elapsed:.1f} s of {self._budget_s:g} s")
+
+    # -- rendering --------------------------------------------------------------------------
+    def _add_check(self, check: ProbeCheck) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(
+            [
+                check.title,
+                check.stage.value,
+                _format_ms(check.duration_ms),
+                _figures_text(check.figures),
+            ]
+        )
+        item.setData(0, _ROLE_CHECK, check)
+        cause = f", {check.failure_class.value}" if check.failure_class else ""
+        item.setToolTip(0, f"{check.status.value}{cause} — {check.id}")
+        if check.figures:
+            item.setToolTip(3, "\n".join(f"{k} = {v}" for k, v in check.figures.items()))
+        self._paint_status(item, check.status)
+        self.tree.addTopLevelItem(item)
+        return item
+
+    def _add_verdicts(self, verdicts: list[Verdict], workload_name: str) -> None:
+        group = QTreeWidgetItem([f"Verdicts for “{workload_name}”", "", "", ""])
+        font = group.font(0)
+        font.setBold(True)
+        group.setFont(0, font)
+        for verdict in verdicts:
+            child = QTreeWidgetItem(
+                [
+                    verdict.requirement.replace("_", " ").capitalize(),
+                    "verdict",
+                    "",
+                    verdict.message,
+                ]
+            )
+            child.setData(0, _ROLE_VERDICT, verdict)
+            child.setToolTip(0, f"{verdict.status.value} — {verdict.requirement}")
+            child.setToolTip(3, verdict.message)
+            self._paint_status(child, verdict.status)
+            group.addChild(child)
+        if not verdicts:
+            group.addChild(QTreeWidgetItem(["No requirement of the workload applies", "", "", ""]))
+        self._paint_status(group, _worst(v.status for v in verdicts))
+        self.tree.addTopLevelItem(group)
+        group.setExpanded(True)
+
+    def _paint_status(self, item: QTreeWidgetItem, status: CheckStatus | None) -> None:
+        """Icon (colour and glyph) in the first column; skipped rows greyed; status spoken."""
+        palette = self.palette()
+        item.setData(0, _ROLE_STATUS, status.value if status is not None else "")
+        item.setIcon(0, status_icon(status, palette) if status is not None else QIcon())
+        muted = status is CheckStatus.SKIPPED
+        for column in range(self.tree.columnCount()):
+            if muted:
+                item.setForeground(column, theme.muted_color(palette))
+            else:
+                item.setData(column, Qt.ItemDataRole.ForegroundRole, None)
+        if status is not None:
+            item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{status.value}: {item.text(0)}")
+
+    def restyle(self) -> None:
+        """Recolour after a palette change (light <-> dark)."""
+        self.form.restyle()
+        stack = self._top_items()
+        while stack:
+            item = stack.pop()
+            stack.extend(c for c in (item.child(i) for i in range(item.childCount())) if c)
+            value = item.data(0, _ROLE_STATUS)  # a StrEnum comes back from Qt as a str
+            self._paint_status(item, CheckStatus(value) if value else None)
+        self._on_current_item_changed(self.tree.currentItem(), None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _PALETTE_EVENTS:
+            self.restyle()
+        super().changeEvent(event)
+
+    def _render_result(self, result: ProbeResult, workload_name: str) -> None:
+        shown = [item.data(0, _ROLE_CHECK) for item in self._top_items()]
+        if [getattr(c, "id", None) for c in shown] != [c.id for c in result.checks]:
+            # Events and the result travel in order, so this only happens if progress was lost.
+            self.tree.clear()
+            for check in result.checks:
+                self._add_check(check)
+        if result.verdicts is not None:
+            self._add_verdicts(result.verdicts, workload_name)
+        self.summary.setText(self._summary_text(result))
+        self._last_status = result.status
+        first_problem = next(
+            (
+                self.tree.topLevelItem(i)
+                for i, c in enumerate(result.checks)
+                if c.status is CheckStatus.FAIL
+            ),
+            None,
+        )
+        if first_problem is not None and self.tree.currentItem() is None:
+            self.tree.setCurrentItem(first_problem)
+
+    def _top_items(self) -> list[QTreeWidgetItem]:
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    def _summary_text(self, result: ProbeResult) -> str:
+        summary = result.summary
+        facts = [f"{summary.product or ''} {summary.version or ''}".strip()]
+        facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
+        color = status_color(result.status, self.palette()).name()
+        counts = {s: sum(1 for c in result.checks if c.status is s) for s in CheckStatus}
+        tally = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        head = (
+            f"<b style='color:{color}'>{result.status.value.upper()}</b> "
+            f"{html.escape(result.target)} — {tally}; "
+            f"{_format_ms(result.duration_ms)} of {result.budget_ms / 1000:g} s"
+        )
+        facts_text = " · ".join(html.escape(f) for f in facts if f)
+        return head + (f"<br>{facts_text}" if facts_text else "")
+
+    def _detail_html(self, item: QTreeWidgetItem | None) -> str:
+        if item is None:
+            return ""
+        palette = self.palette()
+        check = item.data(0, _ROLE_CHECK)
+        verdict = item.data(0, _ROLE_VERDICT)
+        if isinstance(check, ProbeCheck):
+            color = status_color(check.status, palette).name()
+            cause = f" — {check.failure_class.value}" if check.failure_class else ""
+            parts = [
+                f"<p><b>{html.escape(check.title)}</b> "
+                f"<span style='color:{color}'><b>{check.status.value.upper()}{cause}</b></span>"
+                f"<br><code>{html.escape(check.id)}</code> · stage {check.stage.value} · "
+                f"{_format_ms(check.duration_ms)}</p>"
+            ]
+            if check.skipped_reason:
+                parts.append(f"<p>Skipped: {html.escape(check.skipped_reason)}</p>")
+            if check.details:
+                parts.append(f"<p>{html.escape(check.details)}</p>")
+            if check.hint:
+                parts.append(f"<p><b>Hint:</b> {html.escape(check.hint)}</p>")
+            if check.figures:
+                rows = "".join(
+                    f"<tr><td>{html.escape(k)}</td><td>&nbsp;{html.escape(str(v))}</td></tr>"
+                    for k, v in check.figures.items()
+                )
+                parts.append(f"<table>{rows}</table>")
+            return "".join(parts)
+        if isinstance(verdict, Verdict):
+            color = status_color(verdict.status, palette).name()
+            parts = [
+                f"<p><b>{html.escape(verdict.requirement.replace('_', ' ').capitalize())}"
+                f"</b> <span style='color:{color}'><b>{verdict.status.value.upper()}"
+                f"</b></span></p>",
+                f"<p>{html.escape(verdict.message)}</p>",
+            ]
+            if verdict.advice:
+                parts.append(f"<p><b>Advice:</b> {html.escape(verdict.advice)}</p>")
+            if verdict.evidence:
+                parts.append(f"<p>Evidence: check <code>{html.escape(verdict.evidence)}</code></p>")
+            return "".join(parts)
+        return ""
+
+    # -- slots ------------------------------------------------------------------------------
+    def _on_probe_event(self, event: ProbeEvent) -> None:
+        if event.kind == "check" and event.check is not None:
+            self._add_check(event.check)
+            self.tree.scrollToBottom()
+        self.tick()
+
+    def _on_probe_returned(self, result: ProbeResult) -> None:
+        self.result = result
+        self._render_result(result, self._workload_name)
+        self.result_arrived.emit(result)
+
+    def _on_probe_errored(self, error: Exception) -> None:
+        # Never a traceback: the runner turns broker errors into checks, so this is a bug.
+        self.summary.setText(
+            f"The probe stopped unexpectedly: {html.escape(runner.describe(error))}"
+        )
+        self._last_status = CheckStatus.FAIL
+
+    def _on_probe_finished(self) -> None:
+        if self._cancel is not None:
+            self._cancels.discard(self._cancel)
+        cancelled = self._cancel is not None and self._cancel.is_set()
+        self._worker = None
+        self._cancel = None
+        self.probe_button.setEnabled(True)
+        self.progress.setValue(1000 if not cancelled else self.progress.value())
+        self.progress.setFormat("cancelled" if cancelled else "done")
+        self.run_finished.emit()
+
+    def _on_current_item_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
+        self.details.setHtml(self._detail_html(current))
+
+    @property
+    def last_status(self) -> CheckStatus | None:
+        return self._last_status
+
+
+# -- the panel --------------------------------------------------------------------------------
+class ProbePanel(QWidget):
+    """Probe live brokers: a form and a live tree of checks per broker, verdicts for a workload.
+
+    Probes run through `ui.worker.Worker` on a thread pool of the panel's own (a probe holds a
+    thread for up to its budget; three at once must not starve the app's other workers).
+    `results()` gives the latest finished result per broker; `results_changed` says when it
+    changed. Nothing is saved unless "Remember connection details" is ticked, and passwords only
+    when "Remember passwords" is ticked too.
+    """
+
+    results_changed = Signal(list)
+
+    def __init__(
+        self,
+        workload_provider: Callable[[], Workload],
+        parent: QWidget | None = None,
+        *,
+        settings: QSettings | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("probePanel")
+        self._workload_provider = workload_provider
+        self._settings = settings
+        self._loading = True
+        self._cancels: set[threading.Event] = set()
+        # Threads cannot be killed: whatever runs when the panel goes away is told to stop.
+        self.destroyed.connect(functools.partial(_cancel_all, self._cancels))
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(len(Broker) * 2)
+
+        self.budget = QDoubleSpinBox()
+        self.budget.setAccessibleName("Probe timeout in seconds")
+        self.budget.setToolTip("Whole-probe budget per broker; each probe ends within it")
+        self.budget.setRange(1.0, MAX_BUDGET_S)
+        self.budget.setDecimals(1)
+        self.budget.setSingleStep(1.0)
+        self.budget.setSuffix(" s")
+        self.budget.setValue(DEFAULT_BUDGET_S)
+        budget_label = QLabel("&Timeout")
+        budget_label.setBuddy(self.budget)
+        self.probe_all_button = QPushButton("Probe &all")
+        self.probe_all_button.setAccessibleName("Probe all brokers")
+        self.probe_all_button.setToolTip("Probe every broker whose address is filled in")
+        self.probe_all_button.setDefault(True)
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setAccessibleName("Cancel probes")
+        self.cancel_button.setToolTip("Stop all running probes (Esc)")
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_button.setEnabled(False)
+        self.copy_button = QPushButton("Co&py as text")
+        self.copy_button.setAccessibleName("Copy results as text")
+        self.copy_button.setToolTip("Copy the results to the clipboard (never any password)")
+        self.copy_button.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(budget_label)
+        top.addWidget(self.budget)
+        top.addStretch(1)
+        top.addWidget(self.probe_all_button)
+        top.addWidget(self.cancel_button)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("probeTabs")
+        self.tabs.setAccessibleName("Brokers to probe")
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[Broker, _BrokerPage] = {}
+        for broker in Broker:
+            page = _BrokerPage(broker, self._pool, self._cancels)
+            page.probe_button.clicked.connect(functools.partial(self._on_probe_one, broker))
+            page.form.edited.connect(self._on_form_edited)
+            page.run_started.connect(self._on_run_state_changed)
+            page.run_finished.connect(self._on_run_state_changed)
+            page.result_arrived.connect(self._on_result_arrived)
+            self.pages[broker] = page
+            self.tabs.addTab(page, broker.title)
+
+        self.remember = QCheckBox("&Remember connection details")
+        self.remember.setAccessibleName("Remember connection details")
+        self.remember.setToolTip("Save the addresses (not the passwords) for next time")
+        self.remember_passwords = QCheckBox("Remember pass&words")
+        self.remember_passwords.setAccessibleName("Remember passwords")
+        self.remember_passwords.setToolTip("Also save passwords, in plain text, in the settings")
+        self.remember_passwords.setEnabled(False)
+        self.status = QLabel()
+        self.status.setObjectName("probeStatus")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Probe status")
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.remember)
+        bottom.addWidget(self.remember_passwords)
+        bottom.addStretch(1)
+        bottom.addWidget(self.copy_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(_TICK_MS)
+        self._ticker.timeout.connect(self._on_tick)
+        self.probe_all_button.clicked.connect(self._on_probe_all)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.copy_button.clicked.connect(self.copy_as_text)
+        self.remember.toggled.connect(self._on_remember_toggled)
+        self.remember_passwords.toggled.connect(self._on_remember_toggled)
+        self.budget.valueChanged.connect(self._on_form_edited)
+
+        self._prefill(environ)
+        self._loading = False
+        self.restyle()
+
+    # -- public -----------------------------------------------------------------------------
+    def results(self) -> list[ProbeResult]:
+        """The latest finished result of each broker (a re-probe replaces it when it ends)."""
+        return [page.result for page in self.pages.values() if page.result is not None]
+
+    def is_running(self) -> bool:
+        return any(page.is_running for page in self.pages.values())
+
+    def probe(self, brokers: Iterable[Broker] | None = None) -> bool:
+        """Probe the given brokers (default: every one filled in); False if none could start.
+
+        Every chosen form is checked first: one bad address shows its problem and starts
+        nothing, so "Probe all" never probes only half of what was asked.
+        """
+        chosen = [b for b in (brokers or Broker) if not self.pages[b].is_running]
+        if brokers is None:
+            chosen = [b for b in chosen if not self.pages[b].form.is_empty()]
+            if not chosen:
+                self.status.setText("Fill in at least one broker address to probe.")
+                return False
+        found: dict[Broker, ProbeTarget] = {}
+        for broker in chosen:
+            target = self.pages[broker].form.validate()
+            if target is not None:
+                found[broker] = target
+        bad = [b for b in chosen if b not in found]
+        if bad:
+            self.tabs.setCurrentWidget(self.pages[bad[0]])
+            self.pages[bad[0]].form.url_edit.setFocus()
+            self.status.setText(f"Fix the {', '.join(b.title for b in bad)} address first.")
+            return False
+        workload = self._workload()
+        self._save_settings()
+        for broker, target in found.items():
+            page = self.pages[broker]
+            page.start(target, self.budget.value(), workload)
+        self.status.setText(f"Probing {', '.join(b.title for b in found)}…")
+        return bool(found)
+
+    def cancel(self) -> None:
+        """Stop every running probe; each still reports what it found, marked cancelled."""
+        for page in self.pages.values():
+            page.cancel()
+        if self.is_running():
+            self.status.setText("Cancelling…")
+
+    def results_text(self) -> str:
+        """The results as plain text without credentials (what "Copy as text" copies)."""
+        secrets = [s for page in self.pages.values() for s in page.form.secrets()]
+        return results_as_text(self.results(), secrets)
+
+    def copy_as_text(self) -> None:
+        QGuiApplication.clipboard().setText(self.results_text())
+        self.status.setText("Results copied to the clipboard (passwords left out).")
+
+    def restyle(self) -> None:
+        for page in self.pages.values():
+            page.restyle()
+        self._update_tabs()
+
+    # -- Qt overrides -----------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        # Children get the new palette after this widget; each page recolours in its own event.
+        if event.type() in _PALETTE_EVENTS:
+            self._update_tabs()
+        super().changeEvent(event)
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _store(self) -> QSettings:
+        if self._settings is not None:
+            return self._settings
+        return QSettings(
+            QSettings.defaultFormat(),
+            QSettings.Scope.UserScope,
+            ui_settings.ORGANISATION,
+            ui_settings.APPLICATION,
+        )
+
+    def _prefill(self, environ: Mapping[str, str] | None) -> None:
+        """Remembered details first (the user chose them), else the environment."""
+        store = self._store()
+        store.beginGroup(SETTINGS_GROUP)
+        try:
+            remembered = store.value("remember", False, type=bool)
+            if remembered:
+                self.remember.setChecked(True)
+                self.remember_passwords.setChecked(
+                    bool(store.value("remember_passwords", False, type=bool))
+                )
+                budget = store.value("budget_s", DEFAULT_BUDGET_S, type=float)
+                self.budget.setValue(budget if isinstance(budget, float) else DEFAULT_BUDGET_S)
+                for page in self.pages.values():
+                    page.form.load(store)
+        finally:
+            store.endGroup()
+        try:
+            found = targets.targets_from_env(environ)
+        except targets.TargetError as error:
+            self.status.setText(f"Ignored the environment: {error}")
+            found = []
+        for target in found:
+            form = self.pages[target.broker].form
+            if not form.is_empty():
+                continue
+            form.set_url(target.url)
+            if target.management_url:
+                form.set_management_url(target.management_url)
+        if found:
+            names = ", ".join(t.broker.title for t in found)
+            self.status.setText(f"{names} filled in from the environment.")
+
+    def _save_settings(self) -> None:
+        if self._loading:
+            return
+        store = self._store()
+        store.beginGroup(SETTINGS_GROUP)
+        try:
+            if not self.remember.isChecked():
+                store.remove("")  # the whole group: nothing is kept unless asked for
+                return
+            passwords = self.remember_passwords.isChecked()
+            store.setValue("remember", True)
+            store.setValue("remember_passwords", passwords)
+            store.setValue("budget_s", self.budget.value())
+            for page in self.pages.values():
+                page.form.save(store, passwords=passwords)
+        finally:
+            store.endGroup()
+            store.sync()
+
+    def _workload(self) -> Workload | None:
+        try:
+            return self._workload_provider()
+        except Exception as error:  # the probe still runs, just without verdicts
+            self.status.setText(f"No verdicts: the workload is not available ({error}).")
+            return None
+
+    def _update_tabs(self) -> None:
+        palette = self.palette()
+        for index, page in enumerate(self.pages.values()):
+            if page.is_running:
+                icon = status_icon(None, palette)
+            elif page.last_status is not None:
+                icon = status_icon(page.last_status, palette)
+            else:
+                icon = QIcon()
+            self.tabs.setTabIcon(index, icon)
+            state = (
+                "running"
+                if page.is_running
+                else (page.last_status.value if page.last_status else "not probed")
+            )
+            self.tabs.setTabToolTip(index, f"{page.broker.title}: {state}")
+
+    # -- slots ------------------------------------------------------------------------------
+    def _on_probe_all(self) -> None:
+        self.probe()
+
+    def _on_probe_one(self, broker: Broker) -> None:
+        self.probe([broker])
+
+    def _on_run_state_changed(self) -> None:
+        running = self.is_running()
+        self.cancel_button.setEnabled(running)
+        self.probe_all_button.setEnabled(not all(p.is_running for p in self.pages.values()))
+        if running and not self._ticker.isActive():
+            self._ticker.start()
+        elif not running:
+            self._ticker.stop()
+            if self.status.text().startswith(("Probing", "Cancelling")):
+                self.status.setText("Finished.")
+        self._update_tabs()
+
+    def _on_result_arrived(self, _result: ProbeResult) -> None:
+        self.copy_button.setEnabled(True)
+        self._update_tabs()
+        self.results_changed.emit(self.results())
+
+    def _on_tick(self) -> None:
+        for page in self.pages.values():
+            page.tick()
+
+    def _on_form_edited(self) -> None:
+        if self.remember.isChecked():
+            self._save_settings()
+
+    def _on_remember_toggled(self, _checked: bool) -> None:
+        self.remember_passwords.setEnabled(self.remember.isChecked())
+        self._save_settings()
