@@ -121,6 +121,14 @@ def _open_app(file: str | None) -> int:
     return int(launch([file] if file else []))
 
 
+def _cmd_screenshot(args: argparse.Namespace) -> int:
+    render = _plugin("broker_advisor.gui", "screenshot")
+    if render is None:
+        print("error: screenshots need the desktop app (the 'ui' package)", file=sys.stderr)
+        return EXIT_USAGE
+    return int(render(args.rest))
+
+
 def _plugin(group: str, name: str) -> Callable[..., int] | None:
     for entry in metadata.entry_points(group=group):
         if entry.name == name:
@@ -158,6 +166,16 @@ def build_parser() -> argparse.ArgumentParser:
     guide.add_argument("section", nargs="?", help="section id, e.g. redis.streams (none: list)")
     guide.add_argument("--search", nargs="+", metavar="WORD", help="find sections by words")
     guide.set_defaults(func=_cmd_guide)
+
+    shot = sub.add_parser(
+        "screenshot",
+        help="render the main window offscreen to a PNG",
+        description="Render the main window offscreen with a workload to a PNG: "
+        "WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]",
+        add_help=False,
+    )
+    shot.add_argument("rest", nargs=argparse.REMAINDER)
+    shot.set_defaults(func=_cmd_screenshot)
 
     rules_cmd = sub.add_parser("rules", help="list the loaded rules")
     rules_cmd.set_defaults(func=_cmd_rules)
