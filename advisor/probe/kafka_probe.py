@@ -15,14 +15,14 @@ Checks (ids), in order:
   from DescribeQuorum (KRaft). The `controller_id` of metadata is a random broker in KRaft and is
   only reported as such.
 - `kafka.config`: effective broker configs, defaults included (config_filter=all).
-- `kafka.replication`: leader, replicas and ISR of every partition: under-replicated (warn),
-  under min.insync.replicas and offline (fail).
 - `kafka.topic`: temporary topic `broker-advisor.probe.<run-id>`, 3 partitions, replication
   factor min(3, live brokers), min.insync.replicas min(2, RF) when RF > 1.
 - `kafka.produce_latency`: N keyed messages, acks=all, idempotent producer, one at a time;
   p50/p99 are what this Python client reached, not the broker's capacity.
 - `kafka.consume_order`: consume in consumer group `broker-advisor.probe.<run-id>`, check
   every message arrived on its key's partition with per-key sequence numbers in order.
+- `kafka.replication`: leader, replicas and ISR of every partition: under-replicated (warn),
+  under min.insync.replicas and offline (fail).
 - `kafka.topic_config`: effective configs of the temporary topic.
 
 The topic and the group are deleted in a `finally` by a fresh admin client bounded by
@@ -54,7 +54,7 @@ from kafka.protocol.broker_version_data import (
 )
 
 from advisor.probe import preflight
-from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
+from advisor.probe.models import CheckStatus, Endpoint, FailureClass, ProbeCheck, Stage
 from advisor.probe.runner import (
     Failure,
     ProbeContext,
@@ -100,10 +100,10 @@ _AFTER_BOOTSTRAP: tuple[tuple[str, str, Stage], ...] = (
     ("kafka.advertised", "Advertised broker addresses reachable", Stage.CONNECT),
     ("kafka.cluster", "Cluster, brokers and active controller", Stage.INSPECT),
     ("kafka.config", "Effective broker configuration", Stage.INSPECT),
-    ("kafka.replication", "Partition leaders, replicas and ISR", Stage.INSPECT),
     ("kafka.topic", "Create a temporary topic", Stage.BEHAVE),
     ("kafka.produce_latency", "Produce with acks=all (idempotent)", Stage.BEHAVE),
     ("kafka.consume_order", "Consume in a group, per-key order", Stage.BEHAVE),
+    ("kafka.replication", "Partition leaders, replicas and ISR", Stage.INSPECT),
     ("kafka.topic_config", "Effective topic configuration", Stage.INSPECT),
 )
 _BOOTSTRAP_SPEC = ("kafka.bootstrap", "Bootstrap and log in (kafka-python admin)", Stage.HANDSHAKE)
@@ -509,7 +509,7 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
             return
         advertised = _advertised(ctx, run)
         yield advertised
-        if advertised.status.value == "fail":
+        if advertised.status is CheckStatus.FAIL:
             for spec in _AFTER_BOOTSTRAP[1:]:
                 yield ctx.skipped(
                     *spec, "clients cannot reach every broker at its advertised address"
@@ -517,20 +517,23 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
             return
         yield _cluster(ctx, run)
         yield _broker_config(ctx, run)
-        yield _replication(ctx, run)
         topic = _create_topic(ctx, run)
         yield topic
-        if topic.status.value == "fail":
-            for spec in _AFTER_BOOTSTRAP[5:]:
+        if topic.status is CheckStatus.FAIL:
+            for spec in _AFTER_BOOTSTRAP[4:6]:
                 yield ctx.skipped(*spec, "the temporary topic could not be created")
-            return
-        produce = _produce(ctx, run)
-        yield produce
-        if run.produced == 0:
-            yield ctx.skipped(*_AFTER_BOOTSTRAP[6], "nothing was produced")
         else:
-            yield _consume(ctx, run)
-        yield _topic_config(ctx, run)
+            yield _produce(ctx, run)
+            if run.produced == 0:
+                yield ctx.skipped(*_AFTER_BOOTSTRAP[5], "nothing was produced")
+            else:
+                yield _consume(ctx, run)
+        # After produce/consume, so the probe topic and __consumer_offsets are included.
+        yield _replication(ctx, run)
+        if topic.status is CheckStatus.FAIL:
+            yield ctx.skipped(*_AFTER_BOOTSTRAP[7], "the temporary topic could not be created")
+        else:
+            yield _topic_config(ctx, run)
     finally:
         _cleanup(ctx, run)
 
@@ -808,7 +811,7 @@ def _effective_retention_ms(configs: dict[str, str | None]) -> int | None:
 
 
 def _replication(ctx: ProbeContext, run: _Run) -> ProbeCheck:
-    with ctx.check("kafka.replication", _AFTER_BOOTSTRAP[3][1], Stage.INSPECT) as check:
+    with ctx.check("kafka.replication", _AFTER_BOOTSTRAP[6][1], Stage.INSPECT) as check:
         ctx.checkpoint()
         topics = run.admin.describe_topics()
         partitions = 0
@@ -893,7 +896,7 @@ def _topic_min_isr(run: _Run, topic: str) -> int:
 
 
 def _create_topic(ctx: ProbeContext, run: _Run) -> ProbeCheck:
-    with ctx.check("kafka.topic", _AFTER_BOOTSTRAP[4][1], Stage.BEHAVE) as check:
+    with ctx.check("kafka.topic", _AFTER_BOOTSTRAP[3][1], Stage.BEHAVE) as check:
         live = len(run.live_brokers) or len(_metadata_brokers(run))
         run.replication = max(1, min(MAX_REPLICATION, live))
         run.min_isr = min(2, run.replication)
@@ -951,7 +954,7 @@ def keys_for_partitions(partitions: int, per_partition: int) -> dict[str, int]:
 
 
 def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
-    with ctx.check("kafka.produce_latency", _AFTER_BOOTSTRAP[5][1], Stage.BEHAVE) as check:
+    with ctx.check("kafka.produce_latency", _AFTER_BOOTSTRAP[4][1], Stage.BEHAVE) as check:
         run.keys = keys_for_partitions(PARTITIONS, KEYS_PER_PARTITION)
         timeout_s = ctx.timeout()
         config = client_config(ctx, run.servers, timeout_s, f"broker-advisor-probe-{ctx.run_id}-p")
@@ -1000,7 +1003,7 @@ def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
 
 
 def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
-    with ctx.check("kafka.consume_order", _AFTER_BOOTSTRAP[6][1], Stage.BEHAVE) as check:
+    with ctx.check("kafka.consume_order", _AFTER_BOOTSTRAP[5][1], Stage.BEHAVE) as check:
         timeout_s = ctx.timeout()
         config = client_config(ctx, run.servers, timeout_s, f"broker-advisor-probe-{ctx.run_id}-c")
         config.update(

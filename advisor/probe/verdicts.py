@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from advisor.probe import kafka_verdicts
 from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult, Verdict
 from advisor.workload import Broker
 
@@ -311,7 +312,7 @@ RULES: dict[Broker, list[Rule]] = {
             _rabbit_dead_letter,
         ),
     ],
-    Broker.KAFKA: [],
+    Broker.KAFKA: [Rule(*spec) for spec in kafka_verdicts.RULES],
 }
 
 

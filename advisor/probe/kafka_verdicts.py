@@ -1,0 +1,150 @@
+"""Kafka workload verdicts: replication vs brokers, min.insync.replicas, retention.
+
+`RULES` lists `(requirement, applies, evidence, judge)` tuples in the shape of
+`advisor.probe.verdicts.Rule`, which builds them (this module does not import `verdicts`, so either
+can be imported first). Facts come from `workload.model_dump()`; evidence is a check of
+`advisor.probe.kafka_probe`, and the figures the judges read are the probe's `summary.facts`.
+Latency (`kafka.produce_latency` p99, warn only, the Python client's figure) and message size
+(`kafka.config`, summary.max_message_bytes from message.max.bytes) are judged by the common rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult
+
+Facts = Mapping[str, Any]
+Judgement = tuple[CheckStatus, str, str]  # status, message, advice
+Judge = Callable[[Facts, ProbeResult, ProbeCheck], Judgement]
+RuleSpec = tuple[str, Callable[[Facts], bool], str, Judge]
+
+
+def _fact(result: ProbeResult, name: str) -> Any:
+    return result.summary.facts.get(name)
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def replicas_needed(tolerated_failures: int) -> int:
+    """Replicas (and brokers) so that f failures leave a majority: 2f + 1."""
+    return 2 * tolerated_failures + 1
+
+
+def _node_failures(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    wanted = int(w.get("tolerated_node_failures", 0))
+    needed = replicas_needed(wanted)
+    brokers = r.summary.nodes or _as_int(_fact(r, "brokers_live")) or 0
+    default_rf = _as_int(_fact(r, "default_replication_factor"))
+    if brokers < needed:
+        return (
+            CheckStatus.FAIL,
+            f"surviving {wanted} broker failure(s) needs replication factor {needed} (2f+1) on "
+            f"{needed}+ brokers; this cluster has {brokers} live broker(s)",
+            f"Run at least {needed} brokers (and controllers) and create topics with "
+            f"replication.factor={needed}, min.insync.replicas={wanted + 1}.",
+        )
+    if default_rf is not None and default_rf < needed:
+        return (
+            CheckStatus.WARN,
+            f"{brokers} live brokers are enough for replication factor {needed}, but "
+            f"default.replication.factor is {default_rf}: topics created without an explicit "
+            "factor (auto-created ones included) cannot survive the failures",
+            f"Set default.replication.factor={needed} or always create topics with "
+            f"--replication-factor {needed}.",
+        )
+    return (
+        CheckStatus.PASS,
+        f"{brokers} live brokers: topics with replication factor {needed} survive {wanted} "
+        "broker failure(s)",
+        f"Create topics with replication.factor={needed} and min.insync.replicas={wanted + 1}.",
+    )
+
+
+def _durability(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    if c.status is CheckStatus.FAIL:
+        return (
+            CheckStatus.FAIL,
+            f"the broker configuration could not be read: {c.details}",
+            c.hint or "Fix the failing check, then probe again.",
+        )
+    min_isr = _as_int(_fact(r, "min_insync_replicas"))
+    unclean = _fact(r, "unclean_leader_election") is True
+    wanted = int(w.get("tolerated_node_failures", 0))
+    if unclean:
+        return (
+            CheckStatus.FAIL,
+            "unclean.leader.election.enable=true: after a failure an out-of-sync replica can "
+            "become leader and acknowledged messages are silently dropped",
+            "Set unclean.leader.election.enable=false (the default).",
+        )
+    if min_isr is None:
+        return CheckStatus.SKIPPED, "min.insync.replicas was not reported", ""
+    if min_isr < 2:
+        status = CheckStatus.FAIL if wanted >= 1 else CheckStatus.WARN
+        return (
+            status,
+            f"messages must survive a crash, but the broker default min.insync.replicas is "
+            f"{min_isr}: acks=all is then acknowledged by the leader alone, and losing that "
+            "broker (Kafka does not fsync before acknowledging) loses the messages",
+            "Set min.insync.replicas=2 (broker default or per topic) with replication factor 3, "
+            "and produce with acks=all and enable.idempotence=true.",
+        )
+    return (
+        CheckStatus.PASS,
+        f"min.insync.replicas={min_isr}: an acks=all write is on {min_isr} brokers before it is "
+        "acknowledged",
+        "Produce with acks=all and enable.idempotence=true.",
+    )
+
+
+def _wants_retention(w: Facts) -> bool:
+    return float(w.get("retention_hours", 0) or 0) > 0 or bool(w.get("replay"))
+
+
+def _retention(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    retention_ms = _as_int(_fact(r, "retention_ms"))
+    hours = float(w.get("retention_hours", 0) or 0)
+    if retention_ms is None:
+        return CheckStatus.SKIPPED, "the broker's retention was not reported", ""
+    if retention_ms < 0:
+        return CheckStatus.PASS, "retention is unlimited (retention.ms -1)", ""
+    have_h = retention_ms / 3_600_000
+    if hours and have_h < hours:
+        return (
+            CheckStatus.WARN,
+            f"the broker keeps messages {have_h:g} h (log.retention.*), shorter than the "
+            f"{hours:g} h asked: older messages are deleted even if unread",
+            f"Set retention.ms={int(hours * 3_600_000)} on the workload's topics (or "
+            "log.retention.hours on the brokers), and size the disks for it.",
+        )
+    if not hours:
+        return (
+            CheckStatus.PASS,
+            f"replay works within the broker's retention of {have_h:g} h",
+            "Set retention.ms per topic to the replay window you need.",
+        )
+    return CheckStatus.PASS, f"retention {have_h:g} h covers the {hours:g} h asked", ""
+
+
+def _needs_durability(w: Facts) -> bool:
+    return not w.get("crash_may_lose_messages", False)
+
+
+def _needs_failover(w: Facts) -> bool:
+    return int(w.get("tolerated_node_failures", 0)) >= 1
+
+
+RULES: list[RuleSpec] = [
+    ("durability", _needs_durability, "kafka.config", _durability),
+    ("node_failures", _needs_failover, "kafka.cluster", _node_failures),
+    ("retention", _wants_retention, "kafka.config", _retention),
+]
