@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPixmap,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor.probe import cli as probe_cli
-from advisor.probe import runner, targets
+from advisor.probe import runner, targets, verdicts
 from advisor.probe.models import (
     CheckStatus,
     ProbeCheck,
@@ -152,6 +153,16 @@ def _worst(statuses: Iterable[CheckStatus]) -> CheckStatus | None:
     return CheckStatus.SKIPPED if found else None
 
 
+def _tally(statuses: Iterable[CheckStatus]) -> str:
+    found = list(statuses)
+    counts = [(s, sum(1 for f in found if f is s)) for s in CheckStatus]
+    return ", ".join(f"{n} {s.value}" for s, n in counts if n) or "none"
+
+
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [c for c in (item.child(i) for i in range(item.childCount())) if c is not None]
+
+
 def _cancel_all(events: set[threading.Event]) -> None:
     for event in list(events):
         event.set()
@@ -228,64 +239,43 @@ class _ConnectionForm(QWidget):
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         name = broker.title
         if broker is Broker.REDIS:
-            self._add(
-                layout,
+            url = self._edit(
                 "url",
-                "&URL",
                 f"{name} URL",
-                "redis://host:6379/0, rediss://…, redis+sentinel://host:26379/master",
+                "redis://host:6379/0, rediss://…, redis+sentinel://host/master",
             )
-            self._add(layout, "password", "Pass&word", f"{name} password", "optional", secret=True)
+            self._row(layout, "&URL", url, error=True)
+            self._row(layout, "Pass&word", self._edit("password", f"{name} password", secret=True))
         elif broker is Broker.RABBITMQ:
-            self._add(layout, "url", "&URL", f"{name} AMQP URL", "amqp://user@host:5672/vhost")
-            self._add(layout, "password", "Pass&word", f"{name} password", "optional", secret=True)
-            self._add(
-                layout,
-                "management",
-                "&Management",
-                f"{name} management URL",
-                "optional: http://user@host:15672",
-                error=True,
+            url = self._edit("url", f"{name} AMQP URL", "amqp://user@host:5672/vhost")
+            self._row(layout, "&URL", url, error=True)
+            self._row(layout, "Pass&word", self._edit("password", f"{name} password", secret=True))
+            management = self._edit(
+                "management", f"{name} management URL", "optional: http://user@host:15672"
             )
-            self._add(
-                layout,
-                "management_password",
-                "Mana&gement password",
-                f"{name} management password",
-                "optional",
-                secret=True,
+            management_password = self._edit(
+                "management_password", f"{name} management password", "its password", secret=True
             )
+            self._row(layout, "&Management", management, management_password, error=True)
         else:
-            self._add(
-                layout,
-                "url",
-                "&Bootstrap",
-                "Kafka bootstrap servers",
-                "host:9092,host2:9092 or kafka+ssl://host:9093",
+            url = self._edit(
+                "url", "Kafka bootstrap servers", "host:9092,host2:9092 or kafka+ssl://host:9093"
             )
-            self._add(layout, "user", "SASL &user", "Kafka SASL user", "optional")
-            self._add(
-                layout, "password", "SASL pass&word", "Kafka SASL password", "optional", secret=True
-            )
+            self._row(layout, "&Bootstrap", url, error=True)
             self.mechanism = QComboBox()
             self.mechanism.addItems(_SASL_MECHANISMS)
             self.mechanism.setAccessibleName("Kafka SASL mechanism")
+            self.mechanism.setToolTip("SASL mechanism, used when a SASL user is given")
             self.mechanism.currentIndexChanged.connect(self._on_field_edited)
-            label = QLabel("SASL &mechanism")
-            label.setBuddy(self.mechanism)
-            layout.addRow(label, self.mechanism)
+            user = self._edit("user", "Kafka SASL user", "optional")
+            self._row(layout, "SASL &user", user, self.mechanism)
+            self._row(
+                layout, "SASL pass&word", self._edit("password", "Kafka SASL password", secret=True)
+            )
 
-    def _add(
-        self,
-        layout: QFormLayout,
-        key: str,
-        label_text: str,
-        accessible: str,
-        placeholder: str,
-        *,
-        secret: bool = False,
-        error: bool | None = None,
-    ) -> None:
+    def _edit(
+        self, key: str, accessible: str, placeholder: str = "optional", *, secret: bool = False
+    ) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(f"{self.broker.value}_{key}")
         edit.setAccessibleName(accessible)
@@ -293,18 +283,37 @@ class _ConnectionForm(QWidget):
         edit.setClearButtonEnabled(True)
         if secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setToolTip("Never shown, copied or saved unless you choose to remember passwords")
+            edit.setToolTip("Masked; never copied, and saved only if you remember passwords")
         edit.editingFinished.connect(self._on_field_edited)
+        self.fields[key] = edit
+        return edit
+
+    def _row(
+        self,
+        layout: QFormLayout,
+        label_text: str,
+        edit: QLineEdit,
+        *beside: QWidget,
+        error: bool = False,
+    ) -> None:
+        """A labelled row (with widgets beside the field), and room for its problem below."""
         label = QLabel(label_text)
         label.setBuddy(edit)
-        layout.addRow(label, edit)
-        self.fields[key] = edit
-        if error or (error is None and key == "url"):
+        if beside:
+            row = QHBoxLayout()
+            row.addWidget(edit, 3)
+            for widget in beside:
+                row.addWidget(widget, 2)
+            layout.addRow(label, row)
+        else:
+            layout.addRow(label, edit)
+        if error:
+            key = edit.objectName().removeprefix(f"{self.broker.value}_")
             message = QLabel()
-            message.setObjectName(f"{self.broker.value}_{key}_error")
+            message.setObjectName(f"{edit.objectName()}_error")
             message.setWordWrap(True)
             message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            message.setAccessibleName(f"{accessible} problem")
+            message.setAccessibleName(f"{edit.accessibleName()} problem")
             message.hide()
             layout.addRow("", message)
             self.errors[key] = message
@@ -604,12 +613,12 @@ class _BrokerPage(QWidget):
         self.tree.addTopLevelItem(item)
         return item
 
-    def _add_verdicts(self, verdicts: list[Verdict], workload_name: str) -> None:
+    def _add_verdicts(self, judged: list[Verdict], workload_name: str) -> None:
         group = QTreeWidgetItem([f"Verdicts for “{workload_name}”", "", "", ""])
         font = group.font(0)
         font.setBold(True)
         group.setFont(0, font)
-        for verdict in verdicts:
+        for verdict in judged:
             child = QTreeWidgetItem(
                 [
                     verdict.requirement.replace("_", " ").capitalize(),
@@ -623,9 +632,9 @@ class _BrokerPage(QWidget):
             child.setToolTip(3, verdict.message)
             self._paint_status(child, verdict.status)
             group.addChild(child)
-        if not verdicts:
+        if not judged:
             group.addChild(QTreeWidgetItem(["No requirement of the workload applies", "", "", ""]))
-        self._paint_status(group, _worst(v.status for v in verdicts))
+        self._paint_status(group, _worst(v.status for v in judged))
         self.tree.addTopLevelItem(group)
         group.setExpanded(True)
 
@@ -670,16 +679,42 @@ class _BrokerPage(QWidget):
             self._add_verdicts(result.verdicts, workload_name)
         self.summary.setText(self._summary_text(result))
         self._last_status = result.status
-        first_problem = next(
-            (
-                self.tree.topLevelItem(i)
-                for i, c in enumerate(result.checks)
-                if c.status is CheckStatus.FAIL
-            ),
-            None,
-        )
-        if first_problem is not None and self.tree.currentItem() is None:
-            self.tree.setCurrentItem(first_problem)
+        if self.tree.currentItem() is None:
+            self._select_worst()
+
+    def rejudge(self, workload: Workload) -> bool:
+        """Judge the last result against this workload again; True when the verdicts changed."""
+        if self.result is None or self.is_running:
+            return False
+        try:
+            found = verdicts.judge(self.result, workload)
+        except Exception as error:  # a verdict bug must not lose the shown result
+            found = [
+                Verdict(
+                    requirement="verdicts",
+                    status=CheckStatus.WARN,
+                    message=f"could not judge the workload: {runner.describe(error)}",
+                )
+            ]
+        if found == self.result.verdicts and workload.name == self._workload_name:
+            return False
+        self.result = self.result.model_copy(update={"verdicts": found})
+        self._workload_name = workload.name
+        for item in self._top_items():
+            if item.data(0, _ROLE_CHECK) is None:
+                self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+        self._render_result(self.result, workload.name)
+        return True
+
+    def _select_worst(self) -> None:
+        """Select the first failure (else warning), so its details and hint show at once."""
+        rows = [item for top in self._top_items() for item in (top, *_children(top))]
+        for wanted in (CheckStatus.FAIL, CheckStatus.WARN):
+            for item in rows:
+                if item.data(0, _ROLE_STATUS) == wanted.value and item.childCount() == 0:
+                    self.tree.setCurrentItem(item)
+                    self.tree.scrollToItem(item)
+                    return
 
     def _top_items(self) -> list[QTreeWidgetItem]:
         items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
@@ -690,12 +725,13 @@ class _BrokerPage(QWidget):
         facts = [f"{summary.product or ''} {summary.version or ''}".strip()]
         facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
         color = status_color(result.status, self.palette()).name()
-        counts = {s: sum(1 for c in result.checks if c.status is s) for s in CheckStatus}
-        tally = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        tally = f"checks: {_tally(c.status for c in result.checks)}"
+        if result.verdicts:
+            tally += f"; verdicts: {_tally(v.status for v in result.verdicts)}"
         head = (
             f"<b style='color:{color}'>{result.status.value.upper()}</b> "
-            f"{html.escape(result.target)} — {tally}; "
-            f"{_format_ms(result.duration_ms)} of {result.budget_ms / 1000:g} s"
+            f"{html.escape(result.target)} in {_format_ms(result.duration_ms)} "
+            f"(budget {result.budget_ms / 1000:g} s)<br>{tally}"
         )
         facts_text = " · ".join(html.escape(f) for f in facts if f)
         return head + (f"<br>{facts_text}" if facts_text else "")
@@ -955,12 +991,27 @@ class ProbePanel(QWidget):
         QGuiApplication.clipboard().setText(self.results_text())
         self.status.setText("Results copied to the clipboard (passwords left out).")
 
+    def refresh_verdicts(self) -> None:
+        """Judge the shown results against the current workload again (it may have changed)."""
+        workload = self._workload()
+        if workload is None:
+            return
+        changed = [page.rejudge(workload) for page in self.pages.values()]
+        if any(changed):
+            self._update_tabs()
+            self.results_changed.emit(self.results())
+
     def restyle(self) -> None:
         for page in self.pages.values():
             page.restyle()
         self._update_tabs()
 
     # -- Qt overrides -----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        # The workload may have been edited while the panel was hidden.
+        self.refresh_verdicts()
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         # Children get the new palette after this widget; each page recolours in its own event.
         if event.type() in _PALETTE_EVENTS:

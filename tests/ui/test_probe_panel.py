@@ -45,10 +45,10 @@ def make_panel(qtbot, store: QSettings) -> Iterator[PanelFactory]:
     def make(
         environ: dict[str, str] | None = None,
         workload: Workload | None = None,
-        settings: QSettings | None = None,
+        provider: Callable[[], Workload] | None = None,
     ) -> ProbePanel:
         chosen = workload or Workload(name="Orders", needs_dead_lettering=True)
-        panel = ProbePanel(lambda: chosen, settings=settings or store, environ=environ or {})
+        panel = ProbePanel(provider or (lambda: chosen), settings=store, environ=environ or {})
         qtbot.addWidget(panel)
         panel.resize(1000, 760)
         made.append(panel)
@@ -207,6 +207,22 @@ def test_verdicts_for_the_workload_are_listed_and_explained(
     tree.setCurrentItem(group.child(0))
     verdict = result.verdicts[0]
     assert verdict.message in panel.pages[Broker.REDIS].details.toPlainText()
+
+
+def test_verdicts_follow_a_changed_workload(qtbot, make_panel: PanelFactory) -> None:
+    current = {"workload": Workload(name="Before", needs_dead_lettering=True)}
+    panel = make_panel(provider=lambda: current["workload"])
+    panel.pages[Broker.REDIS].form.url_edit.setText("redis://127.0.0.1:1/0")
+    first = probe_and_wait(qtbot, panel, Broker.REDIS, timeout_ms=7_000)
+    current["workload"] = Workload(name="After", cache_or_sessions=True, retention_hours=24)
+    with qtbot.waitSignal(panel.results_changed, timeout=1_000) as blocker:
+        panel.refresh_verdicts()
+    again = blocker.args[0][0]
+    assert again.checks == first.checks and again.verdicts != first.verdicts
+    titles = [i.text(0) for i in items(panel.pages[Broker.REDIS].tree)]
+    assert "Verdicts for “After”" in titles and "Verdicts for “Before”" not in titles
+    with qtbot.assertNotEmitted(panel.results_changed):
+        panel.refresh_verdicts()  # nothing changed
 
 
 def test_invalid_url_is_shown_inline_and_nothing_starts(qtbot, make_panel: PanelFactory) -> None:
