@@ -27,6 +27,7 @@ MARGINS_MM = QMarginsF(16, 14, 16, 10)
 FOOTER_MM = 8.0
 MAX_TABLE_MOVES = 200
 RESOLUTION_DPI = 300
+CAPTION_CHARS = 160  # a block this short between a heading and its table moves with them
 
 
 def _has_display() -> bool:
@@ -142,15 +143,22 @@ def keep_tables_together(document: QTextDocument, page_height: float) -> None:
 
 
 def _heading_before(document: QTextDocument, position: int) -> QTextBlock | None:
-    """The heading among the two blocks before a position, if any (e.g. h3 then a caption)."""
+    """The first heading of the run of headings and captions just before a position.
+
+    So that "4. Reasons", "1. RabbitMQ" and a one-line caption all move with the table they
+    introduce, instead of staying behind at the bottom of a page.
+    """
     block = document.findBlock(position - 1)
-    for _ in range(2):
-        if not block.isValid():
-            return None
+    found = None
+    for _ in range(4):
+        if not block.isValid() or QTextCursor(block).currentTable() is not None:
+            break
         if block.blockFormat().headingLevel() > 0:
-            return block
+            found = block
+        elif len(block.text()) > CAPTION_CHARS:
+            break
         block = block.previous()
-    return None
+    return found
 
 
 def _title(html: str) -> str:
