@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPixmap,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -61,6 +62,7 @@ SETTINGS_GROUP = "probe"
 DEFAULT_BUDGET_S = runner.DEFAULT_BUDGET_S
 MAX_BUDGET_S = 120.0
 _TICK_MS = 100
+_WIDE_PX = 900
 _PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 _SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 _URL_RE = re.compile(
@@ -527,12 +529,13 @@ class _BrokerPage(QWidget):
         self.details.setOpenLinks(False)
         self.details.setPlaceholderText("Select a check to see what happened and what to do.")
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName(f"{broker.value}_splitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
 
         run_row = QHBoxLayout()
         run_row.addWidget(self.probe_button)
@@ -544,6 +547,15 @@ class _BrokerPage(QWidget):
         layout.addLayout(run_row)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # In a side tab the details go below the checks; given the room, beside them.
+        wide = event.size().width() >= _WIDE_PX
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() is not orientation:
+            self.splitter.setOrientation(orientation)
+            self.tree.header().resizeSection(0, 300 if wide else 250)
+        super().resizeEvent(event)
 
     # -- running ----------------------------------------------------------------------------
     @property
@@ -864,7 +876,6 @@ class ProbePanel(QWidget):
         self.probe_all_button = QPushButton("Probe &all")
         self.probe_all_button.setAccessibleName("Probe all brokers")
         self.probe_all_button.setToolTip("Probe every broker whose address is filled in")
-        self.probe_all_button.setDefault(True)
         self.cancel_button = QPushButton("&Cancel")
         self.cancel_button.setAccessibleName("Cancel probes")
         self.cancel_button.setToolTip("Stop all running probes (Esc)")
@@ -891,6 +902,7 @@ class ProbePanel(QWidget):
             page = _BrokerPage(broker, self._pool, self._cancels)
             page.probe_button.clicked.connect(functools.partial(self._on_probe_one, broker))
             page.form.edited.connect(self._on_form_edited)
+            page.form.url_edit.returnPressed.connect(functools.partial(self._on_probe_one, broker))
             page.run_started.connect(self._on_run_state_changed)
             page.run_finished.connect(self._on_run_state_changed)
             page.result_arrived.connect(self._on_result_arrived)
