@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -208,7 +209,7 @@ class GuideBrowser(QWidget):
         if item is not None:
             with QSignalBlocker(self.tree):
                 self.tree.setCurrentItem(item)
-            self.tree.scrollToItem(item)
+            self.tree.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
         self._update_buttons()
 
     def focus_search(self) -> None:

@@ -395,6 +395,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.probe_panel)
+        refresh = getattr(self.probe_panel, "refresh_verdicts", None)
+        if callable(refresh):
+            # Verdicts depend on the workload: judge the results again when it changes.
+            self.document.workload_changed.connect(lambda _w: refresh())
 
     def _current_workload(self) -> wl.Workload:
         """The workload for the probe panel: the current one, or the last valid one."""

@@ -251,8 +251,7 @@ class _ScoreRow:
         self.bar.setAccessibleName(f"{title} score")
         self.bar.setAccessibleDescription("ruled out" if assessment.knocked_out
                                           else f"{score} out of 100")
-        self.note.setText("ruled out" if assessment.knocked_out
-                          else ("recommended" if winner else ""))
+        self.note.setText("recommended" if winner and not assessment.knocked_out else "")
 
 
 class RecommendationView(QWidget):

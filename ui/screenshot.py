@@ -46,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = _resolve(args.workload)
 
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    qInstallMessageHandler(_quiet_offscreen)
 
     from ui import app as ui_app
     from ui import settings
@@ -89,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         QApplication.processEvents()
     print(f"wrote {args.output} ({image.width()}x{image.height()})")
     return 0
+
+
+def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
+    # The offscreen plugin warns about size hints for every window with a layout; noise here.
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
 
 
 def _presets_folder() -> Path:

@@ -31,24 +31,24 @@ def muted_color(palette: QPalette | None = None) -> QColor:
 def dark_palette() -> QPalette:
     """A dark palette for the Fusion style (screenshots with --dark, or on request)."""
     p = QPalette()
-    window, base, text = QColor(37, 37, 38), QColor(27, 27, 28), QColor(225, 225, 225)
+    window, base, text = QColor(48, 48, 50), QColor(32, 32, 34), QColor(228, 228, 228)
     disabled = QColor(130, 130, 130)
     roles = {
         QPalette.ColorRole.Window: window,
         QPalette.ColorRole.WindowText: text,
         QPalette.ColorRole.Base: base,
-        QPalette.ColorRole.AlternateBase: QColor(45, 45, 48),
+        QPalette.ColorRole.AlternateBase: QColor(42, 42, 45),
         QPalette.ColorRole.ToolTipBase: QColor(50, 50, 52),
         QPalette.ColorRole.ToolTipText: text,
         QPalette.ColorRole.PlaceholderText: disabled,
         QPalette.ColorRole.Text: text,
-        QPalette.ColorRole.Button: QColor(50, 50, 52),
+        QPalette.ColorRole.Button: QColor(58, 58, 61),
         QPalette.ColorRole.ButtonText: text,
         QPalette.ColorRole.BrightText: QColor(255, 80, 80),
-        QPalette.ColorRole.Light: QColor(70, 70, 72),
-        QPalette.ColorRole.Midlight: QColor(60, 60, 62),
-        QPalette.ColorRole.Mid: QColor(45, 45, 47),
-        QPalette.ColorRole.Dark: QColor(20, 20, 21),
+        QPalette.ColorRole.Light: QColor(90, 90, 94),
+        QPalette.ColorRole.Midlight: QColor(72, 72, 76),
+        QPalette.ColorRole.Mid: QColor(40, 40, 42),
+        QPalette.ColorRole.Dark: QColor(24, 24, 25),
         QPalette.ColorRole.Shadow: QColor(0, 0, 0),
         QPalette.ColorRole.Highlight: QColor(38, 110, 200),
         QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),

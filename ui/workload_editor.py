@@ -50,9 +50,9 @@ GROUPS: list[tuple[str, list[str]]] = [
 
 # Enum values whose generated label would read badly.
 _LABELS = {"self_hosted": "Self-hosted", "per_key": "Per key", "fan_out": "Fan-out (pub/sub)",
-           "request_reply": "Request / reply", "by_headers": "By headers / content",
-           "by_pattern": "By pattern (wildcards)", "competing_workers": "Competing workers",
-           "consumer_groups": "Independent consumer groups"}
+           "request_reply": "Request / reply", "by_headers": "By headers",
+           "by_pattern": "By pattern", "competing_workers": "Competing workers",
+           "consumer_groups": "Consumer groups"}
 _DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
 _SPINBOX_MAX = 2**31 - 1
 
@@ -472,3 +472,4 @@ def _set_plain_text(edit: QPlainTextEdit, text: str) -> None:
 def _set_line_text(edit: QLineEdit, text: str) -> None:
     if edit.text() != text:
         edit.setText(text)
+        edit.setCursorPosition(0)  # show the start of a long name, not its end
