@@ -7,8 +7,11 @@ Checks (ids), in order:
 - `kafka.api_versions` (and `kafka.bootstrap<N>.api_versions`): a raw ApiVersions v0 exchange,
   so a listener that is not Kafka (Redis, HTTP, AMQP, a TLS port, a KRaft controller port) or
   that never answers is named as such instead of ending in kafka-python's bootstrap timeout.
-- `kafka.bootstrap`: KafkaAdminClient bootstrap (SASL login happens here); the cause of a
-  failure is taken from the client's own log records, which kafka-python 3 does not raise.
+- `kafka.auth` (SASL targets): SaslHandshake + SaslAuthenticate (PLAIN) over a raw socket, so
+  wrong credentials or a mechanism the listener does not enable are named (kafka-python only
+  sees a dropped connection).
+- `kafka.bootstrap`: KafkaAdminClient bootstrap; the cause of a failure is taken from the
+  client's own log records, which kafka-python 3 does not raise.
 - `kafka.advertised`: a TCP connect to every broker address the metadata advertises; clients
   dial those after bootstrap, so an unreachable one fails here with its address.
 - `kafka.cluster`: cluster id, brokers (id, host, port, rack, fenced) and the active controller
@@ -71,6 +74,8 @@ SNIFF_CAP_S = 1.0
 # A correlation id whose bytes are "\n?\r\n": harmless to Kafka, which echoes it back.
 CORRELATION_ID = struct.unpack(">i", b"\n?\r\n")[0]
 API_VERSIONS_KEY = 18
+SASL_HANDSHAKE_KEY = 17
+SASL_AUTHENTICATE_KEY = 36
 METADATA_KEY = 3
 PRODUCE_KEY = 0
 MAX_FRAME_BYTES = 1 << 20
@@ -461,6 +466,89 @@ def _api_versions(
     return version
 
 
+def _frame(api_key: int, version: int, body: bytes, client_id: bytes = b"broker-advisor") -> bytes:
+    header = struct.pack(">hhih", api_key, version, CORRELATION_ID, len(client_id)) + client_id
+    return struct.pack(">i", len(header) + len(body)) + header + body
+
+
+def _exchange(sock: socket.socket, frame: bytes) -> bytes:
+    """Send one request, return the response after the size and correlation id ("" if closed)."""
+    sock.sendall(frame)
+    head = _recv_exact(sock, 4)
+    if len(head) < 4:
+        return b""
+    size = struct.unpack(">i", head)[0]
+    if not 4 <= size <= MAX_FRAME_BYTES:
+        raise ValueError(f"implausible response size {size}")
+    payload = _recv_exact(sock, size)
+    if struct.unpack(">i", payload[:4])[0] != CORRELATION_ID:
+        raise ValueError("correlation id does not match the request")
+    return payload[4:]
+
+
+def _string(data: bytes, offset: int) -> tuple[str | None, int]:
+    (length,) = struct.unpack(">h", data[offset : offset + 2])
+    if length < 0:
+        return None, offset + 2
+    return data[offset + 2 : offset + 2 + length].decode("utf-8", "replace"), offset + 2 + length
+
+
+def sasl_plain_login(sock: socket.socket, username: str, password: str) -> tuple[bool, str]:
+    """SaslHandshake v1 (PLAIN) then SaslAuthenticate v1; (ok, what the broker said)."""
+    mechanism = b"PLAIN"
+    reply = _exchange(
+        sock, _frame(SASL_HANDSHAKE_KEY, 1, struct.pack(">h", len(mechanism)) + mechanism)
+    )
+    if not reply:
+        return False, "the listener closed the connection on SaslHandshake (no SASL here?)"
+    error_code, count = struct.unpack(">hi", reply[:6])
+    offered: list[str] = []
+    offset = 6
+    for _ in range(max(0, count)):
+        name, offset = _string(reply, offset)
+        offered.append(name or "?")
+    if error_code == 33:  # UNSUPPORTED_SASL_MECHANISM
+        return False, f"the listener does not enable PLAIN; it offers {offered or 'nothing'}"
+    if error_code == 34:  # ILLEGAL_SASL_STATE
+        return False, "the listener does not expect SASL (ILLEGAL_SASL_STATE)"
+    if error_code != 0:
+        return False, f"SaslHandshake failed with error code {error_code}"
+    token = b"\0" + username.encode() + b"\0" + password.encode()
+    reply = _exchange(sock, _frame(SASL_AUTHENTICATE_KEY, 1, struct.pack(">i", len(token)) + token))
+    if not reply:
+        return False, "the broker closed the connection during SaslAuthenticate"
+    (error_code,) = struct.unpack(">h", reply[:2])
+    message, _ = _string(reply, 2)
+    if error_code != 0:
+        return False, message or f"SaslAuthenticate failed with error code {error_code}"
+    return True, "PLAIN login accepted"
+
+
+def _sasl(ctx: ProbeContext, endpoint: Endpoint) -> ProbeCheck:
+    """Log in with SASL PLAIN over a raw connection, so a refusal is named as one."""
+    title = f"SASL login at {endpoint}"
+    mechanism = ctx.target.sasl_mechanism or "PLAIN"
+    if mechanism != "PLAIN":
+        return ctx.skipped(
+            "kafka.auth", title, Stage.AUTHENTICATE, f"{mechanism} is checked by kafka.bootstrap"
+        )
+    with ctx.check("kafka.auth", title, Stage.AUTHENTICATE) as check:
+        started = time.monotonic()
+        with _open(ctx, endpoint, ctx.timeout()) as sock:
+            ok, said = sasl_plain_login(sock, ctx.target.username or "", ctx.target.password or "")
+        check.figures["login_ms"] = round((time.monotonic() - started) * 1000, 3)
+        if ok:
+            check.note(f"SASL PLAIN as {ctx.target.username}: {said}")
+        else:
+            check.fail(
+                FailureClass.AUTH,
+                f"SASL PLAIN login as {ctx.target.username!r} refused by {endpoint}: {said}",
+                "Check the user name and password (the broker's JAAS config or SCRAM "
+                "credentials) and sasl.enabled.mechanisms on this listener.",
+            )
+    return check.result
+
+
 # --- state shared by the checks and the cleanup -------------------------------------------------
 
 
@@ -502,6 +590,13 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
     name = probe_name(ctx.run_id)
     run = _Run(topic=name, group=name, servers=[str(e) for e in reachable])
     try:
+        if security_protocol(ctx).startswith("SASL"):
+            auth = _sasl(ctx, reachable[0])
+            yield auth
+            if auth.status is CheckStatus.FAIL:
+                for spec in (_BOOTSTRAP_SPEC, *_AFTER_BOOTSTRAP):
+                    yield ctx.skipped(*spec, "the SASL login was refused")
+                return
         yield _bootstrap(ctx, run)
         if run.admin is None:
             for spec in _AFTER_BOOTSTRAP:
