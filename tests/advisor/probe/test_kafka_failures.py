@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import socket
 import subprocess
+import threading
 import time
 import uuid
 import warnings
@@ -42,11 +43,11 @@ SASL_PASSWORD = "probe-secret"
 PROBE_PREFIX = "broker-advisor.probe."
 
 
-def _probe(url: str, **kwargs: object) -> tuple[ProbeResult, float]:
+def _probe(url: str, cancel: threading.Event | None = None) -> tuple[ProbeResult, float]:
     started = time.monotonic()
     result = runner.probe(
-        parse_target(url), budget_s=BUDGET_S, stage_timeout_s=STAGE_S, **kwargs
-    )  # type: ignore[arg-type]
+        parse_target(url), budget_s=BUDGET_S, stage_timeout_s=STAGE_S, cancel=cancel
+    )
     return result, time.monotonic() - started
 
 
