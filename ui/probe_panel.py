@@ -11,7 +11,16 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -61,6 +70,7 @@ from ui import theme, worker
 SETTINGS_GROUP = "probe"
 DEFAULT_BUDGET_S = runner.DEFAULT_BUDGET_S
 MAX_BUDGET_S = 120.0
+STAGE_TIMEOUT_S = runner.DEFAULT_STAGE_TIMEOUT_S
 _TICK_MS = 100
 _WIDE_PX = 900
 _PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
@@ -168,6 +178,27 @@ def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
 def _cancel_all(events: set[threading.Event]) -> None:
     for event in list(events):
         event.set()
+
+
+_POOL: QThreadPool | None = None
+_ALL_CANCELS: set[threading.Event] = set()
+
+
+def probe_pool() -> QThreadPool:
+    """The thread pool probes run on, owned by the application.
+
+    A probe holds a thread for up to its budget, so probes get a pool of their own rather than
+    starving the global one; it is not a panel's child, because a pool's destructor waits for
+    its work. Every running probe is told to stop when the application is about to quit.
+    """
+    global _POOL  # noqa: PLW0603 -- one pool per application, made on first use
+    if _POOL is None:
+        app = QCoreApplication.instance()
+        _POOL = QThreadPool(app)
+        _POOL.setMaxThreadCount(len(Broker) * 2)
+        if app is not None:
+            app.aboutToQuit.connect(functools.partial(_cancel_all, _ALL_CANCELS))
+    return _POOL
 
 
 # -- palette-aware status colours and icons ---------------------------------------------------
@@ -566,6 +597,7 @@ class _BrokerPage(QWidget):
         """Run the probe on the pool; events and the result come back as signals."""
         self._cancel = threading.Event()
         self._cancels.add(self._cancel)
+        _ALL_CANCELS.add(self._cancel)
         self._budget_s = budget_s
         self._workload_name = workload.name if workload is not None else ""
         self._started = time.monotonic()
@@ -577,7 +609,7 @@ class _BrokerPage(QWidget):
             runner.run_probe,
             target,
             budget_s=budget_s,
-            stage_timeout_s=min(runner.DEFAULT_STAGE_TIMEOUT_S, budget_s),
+            stage_timeout_s=min(STAGE_TIMEOUT_S, budget_s),
             cancel=self._cancel,
             workload=workload,
         )
@@ -813,6 +845,7 @@ class _BrokerPage(QWidget):
     def _on_probe_finished(self) -> None:
         if self._cancel is not None:
             self._cancels.discard(self._cancel)
+            _ALL_CANCELS.discard(self._cancel)
         cancelled = self._cancel is not None and self._cancel.is_set()
         self._worker = None
         self._cancel = None
@@ -835,8 +868,8 @@ class _BrokerPage(QWidget):
 class ProbePanel(QWidget):
     """Probe live brokers: a form and a live tree of checks per broker, verdicts for a workload.
 
-    Probes run through `ui.worker.Worker` on a thread pool of the panel's own (a probe holds a
-    thread for up to its budget; three at once must not starve the app's other workers).
+    Probes run through `ui.worker.Worker` on `probe_pool()` (a probe holds a thread for up to
+    its budget; three at once must not starve the app's other workers).
     `results()` gives the latest finished result per broker; `results_changed` says when it
     changed. Nothing is saved unless "Remember connection details" is ticked, and passwords only
     when "Remember passwords" is ticked too.
@@ -860,8 +893,7 @@ class ProbePanel(QWidget):
         self._cancels: set[threading.Event] = set()
         # Threads cannot be killed: whatever runs when the panel goes away is told to stop.
         self.destroyed.connect(functools.partial(_cancel_all, self._cancels))
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(len(Broker) * 2)
+        self._pool = probe_pool()
 
         self.budget = QDoubleSpinBox()
         self.budget.setAccessibleName("Probe timeout in seconds")

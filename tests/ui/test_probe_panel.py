@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from advisor.probe.models import CheckStatus, FailureClass, ProbeCheck, ProbeResult
 from advisor.workload import Broker, Workload
-from ui import probe_panel, theme
+from ui import probe_panel, theme, worker
 from ui.probe_panel import ProbePanel
 
 SECRET = "s3cret-Pw/42"  # the slash checks percent-encoding on the way into the URL
@@ -61,8 +61,12 @@ def make_panel(qtbot, store: QSettings) -> Iterator[PanelFactory]:
 
 
 @pytest.fixture
-def silent_listener() -> Iterator[int]:
-    """A local TCP server that accepts connections and never says a word; yields its port."""
+def silent_listener(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A local TCP server that accepts connections and never says a word; yields its port.
+
+    Each network step may wait 30 s here, so only cancellation can end a probe in seconds.
+    """
+    monkeypatch.setattr(probe_panel, "STAGE_TIMEOUT_S", 30.0)
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen()
@@ -286,6 +290,28 @@ def test_cancel_stops_a_probe_of_a_silent_listener_promptly(
     qtbot.waitUntil(lambda: not panel.is_running(), timeout=2_000)
     assert not panel.cancel_button.isEnabled()
     assert page.progress.format() == "cancelled"
+
+
+def test_deleting_the_panel_mid_probe_stops_the_probe_without_blocking(
+    qtbot, store: QSettings, silent_listener: int
+) -> None:
+    panel = ProbePanel(Workload, settings=store, environ={})
+    panel.budget.setValue(60.0)
+    panel.pages[Broker.REDIS].form.url_edit.setText(f"redis://127.0.0.1:{silent_listener}/0")
+    running_before = worker.active_workers()
+    assert panel.probe()
+    qtbot.waitUntil(
+        lambda: any(c.id == "redis.connect" for c in shown_checks(panel, Broker.REDIS)),
+        timeout=5_000,
+    )
+    gone: list[bool] = []
+    panel.destroyed.connect(lambda: gone.append(True))
+    started = time.monotonic()
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone), timeout=1_000)
+    assert time.monotonic() - started < 0.5
+    # Told to stop when the panel went: done in about the runner's cleanup time, not 60 s.
+    qtbot.waitUntil(lambda: worker.active_workers() == running_before, timeout=4_000)
 
 
 # -- secrets and settings -------------------------------------------------------------------
