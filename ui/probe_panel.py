@@ -332,14 +332,13 @@ class _ConnectionForm(QWidget):
         """A labelled row (with widgets beside the field), and room for its problem below."""
         label = QLabel(label_text)
         label.setBuddy(edit)
-        if beside:
-            row = QHBoxLayout()
-            row.addWidget(edit, 3)
-            for widget in beside:
-                row.addWidget(widget, 2)
-            layout.addRow(label, row)
-        else:
-            layout.addRow(label, edit)
+        field = QVBoxLayout()
+        field.setSpacing(2)
+        row = QHBoxLayout()
+        row.addWidget(edit, 3)
+        for widget in beside:
+            row.addWidget(widget, 2)
+        field.addLayout(row)
         if error:
             key = edit.objectName().removeprefix(f"{self.broker.value}_")
             message = QLabel()
@@ -348,8 +347,9 @@ class _ConnectionForm(QWidget):
             message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             message.setAccessibleName(f"{edit.accessibleName()} problem")
             message.hide()
-            layout.addRow("", message)
+            field.addWidget(message)
             self.errors[key] = message
+        layout.addRow(label, field)
 
     # -- values -----------------------------------------------------------------------------
     @property
