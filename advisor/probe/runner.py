@@ -243,6 +243,9 @@ def latency_figures(samples_ms: Sequence[float], prefix: str = "") -> dict[str, 
     }
 
 
+_AFTER_HANDSHAKE = frozenset({Stage.AUTHENTICATE, Stage.INSPECT, Stage.BEHAVE})
+
+
 class CheckRecorder:
     """Context manager that times one check and turns any exception into a classified failure."""
 
@@ -277,6 +280,17 @@ class CheckRecorder:
         if not isinstance(exc, Exception):
             return False  # KeyboardInterrupt, GeneratorExit, SystemExit pass through
         failure = self.ctx.classify(exc)
+        if (
+            failure.failure_class is FailureClass.WRONG_PROTOCOL
+            and self.stage in _AFTER_HANDSHAKE
+        ):
+            # The handshake already proved the protocol: a hang-up now means the broker went away.
+            failure = Failure(
+                FailureClass.OTHER,
+                f"the connection was lost mid-probe: {failure.details}",
+                "The broker was stopped, restarted or crashed during the probe, or a proxy "
+                "dropped the connection; probe again and check the broker's log.",
+            )
         self.fail(failure.failure_class, failure.details, failure.hint)
         return True
 
