@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui import settings, theme
+from ui import settings
 
 
 def create_application(argv: list[str] | None = None, *, dark: bool = False) -> QApplication:
@@ -18,13 +17,14 @@ def create_application(argv: list[str] | None = None, *, dark: bool = False) -> 
     if isinstance(existing, QApplication):
         app = existing
     else:
-        # Fractional scale factors (125 %, 150 %) as the system asks, not rounded.
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # High-DPI: Qt 6 scales by the screen's factor, fractional ones (125 %, 150 %) passed
+        # through unrounded by default; sizes here come from fonts and layouts, never pixels.
         app = QApplication(argv if argv is not None else sys.argv[:1])
     settings.configure_application(app)
     app.setDesktopFileName("broker-advisor")
     if dark or os.environ.get("BROKER_ADVISOR_DARK") == "1":
+        from ui import theme
+
         theme.apply_dark(app)
     return app
 
@@ -38,9 +38,9 @@ def launch(argv: list[str]) -> int:
 
     from ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(defer_content=True)
     window.show()
-    # Questions (restore unsaved work?) come once the window is on screen.
+    # Questions (restore unsaved work?) come once the window is on screen and built.
     QTimer.singleShot(0, lambda: window.start(files[:1]))
     return app.exec()
 

@@ -72,11 +72,9 @@ class Autosave:
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     """Enums and other str subclasses as plain values, so safe_dump accepts them."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
+    def plain(value: Any) -> Any:
         if isinstance(value, list):
-            value = [str(v) if isinstance(v, str) else v for v in value]
-        elif isinstance(value, str):
-            value = str(value)
-        out[key] = value
-    return out
+            return [plain(v) for v in value]
+        return str(value) if isinstance(value, str) else value
+
+    return {key: plain(value) for key, value in values.items()}

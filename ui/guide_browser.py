@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette, QShowEvent, QTextCursor
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -334,11 +334,6 @@ class GuideBrowser(QWidget):
             if self._current:
                 self._history.append(self._current)
             self.show_section(self._future.pop(), remember=False)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # In the background, so start-up does not wait for the guide.
-        self.load_in_background()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and self._guide is not None:

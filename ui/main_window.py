@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, QTimer, qVersion
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -20,10 +19,8 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -31,16 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 import advisor
-from advisor import paths
-from advisor import workload as wl
 from ui import settings
-from ui.autosave import Autosave, AutosaveRecord
-from ui.guide_browser import GuideBrowser
-from ui.recommendation_view import LiveRecommendation, Recommend, RecommendationView, describe
-from ui.workload_editor import WorkloadDocument, WorkloadEditor
 
+# Only Qt is imported up front: the window paints first, then the model-backed panes are built
+# (pydantic and the core cost more than the bare window does).
 if TYPE_CHECKING:
+    from advisor import workload as wl
     from advisor.guide import Guide
+    from ui.autosave import Autosave, AutosaveRecord
+    from ui.recommendation_view import Recommend
 
 WORKLOAD_SUFFIXES = (".yaml", ".yml", ".json")
 FILE_FILTER = "Workloads (*.yaml *.yml *.json);;YAML (*.yaml *.yml);;JSON (*.json)"
@@ -55,6 +51,8 @@ class Prompts:
 
     def unsaved_changes(self, name: str) -> str:
         """'save', 'discard' or 'cancel'."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
                           f"“{name}” has unsaved changes.",
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -68,6 +66,8 @@ class Prompts:
                     QMessageBox.StandardButton(answer), "cancel")
 
     def restore_autosave(self, record: AutosaveRecord) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         source = f" (from {record.source})" if record.source else ""
         box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
                           "Broker Advisor did not exit cleanly last time.",
@@ -83,6 +83,8 @@ class Prompts:
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def problems(self, title: str, text: str, problems: list[str]) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                           self.parent)
         box.setObjectName("problemsMessage")
@@ -90,10 +92,14 @@ class Prompts:
         box.exec()
 
     def open_path(self, folder: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open workload", folder, FILE_FILTER)
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, chosen = QFileDialog.getSaveFileName(self.parent, "Save workload as", suggested,
                                                    FILE_FILTER)
         if not name:
@@ -105,6 +111,8 @@ class Prompts:
 
 
 def preset_files(folder: Path | None = None) -> list[Path]:
+    from advisor import paths
+
     folder = folder or paths.presets_dir()
     if not folder.is_dir():
         return []
@@ -118,53 +126,90 @@ def preset_title(path: Path) -> str:
 class MainWindow(QMainWindow):
     """Edit a workload on the left, see the recommendation in the middle, read the guide right."""
 
+    content_ready = Signal()
+
     def __init__(self, *, recommend: Recommend | None = None, autosave: Autosave | None = None,
                  prompts: Prompts | None = None, guide_loader: Callable[[], Guide] | None = None,
-                 presets_dir: Path | None = None, parent: QWidget | None = None) -> None:
+                 presets_dir: Path | None = None, defer_content: bool = False,
+                 parent: QWidget | None = None) -> None:
+        """defer_content=True paints the frame first and builds the panes right after (launch)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.prompts = prompts or Prompts(self)
-        self.autosave = autosave or Autosave()
+        self._autosave = autosave
+        self._recommend = recommend
         self._presets_dir = presets_dir
-        self._closing_cleanly = False
+        self._is_ready = False
 
-        self.document = WorkloadDocument(self)
-        self.live = LiveRecommendation(self.document, recommend, parent=self)
-        self.editor = WorkloadEditor(self.document)
-        self.guide_browser = GuideBrowser(guide_loader)
-        self.recommendation_view = RecommendationView(
-            self.live, section_title=self.guide_browser.section_title)
-        self.guide_browser.loaded.connect(self.recommendation_view.refresh)
-
-        self.side_tabs = QTabWidget()
-        self.side_tabs.setObjectName("sideTabs")
-        self.side_tabs.setDocumentMode(True)
-        self.side_tabs.addTab(self.guide_browser, "&Guide")
+        self._guide_loader = guide_loader
         self.probe_panel: QWidget | None = None
         self._probe_placeholder: QWidget | None = None
-        if importlib.util.find_spec("ui.probe_panel") is not None:
-            self._probe_placeholder = QWidget()
-            self.side_tabs.addTab(self._probe_placeholder, "&Probe")
-        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The frame: three empty panes that the content fills once built. Nothing here touches
+        # the Qt namespace or pydantic, which cost more than a bare window's whole start-up.
+        self.splitter = QSplitter()  # horizontal
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for index, widget in enumerate((self.editor, self.recommendation_view, self.side_tabs)):
+        self._holders = [QWidget(), QWidget(), QWidget()]
+        for index, widget in enumerate(self._holders):
+            layout = QVBoxLayout(widget)
+            layout.setContentsMargins(0, 0, 0, 0)
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(index, (2, 3, 3)[index])
         self.setCentralWidget(self.splitter)
 
         self._busy_label = QLabel()
         self.statusBar().addPermanentWidget(self._busy_label)
-
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
         self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self._on_autosave_timeout)
 
         self._build_menus()
+        self.setWindowTitle("Broker Advisor")
+        self._restore_layout()
+        if defer_content:
+            self.menuBar().setEnabled(False)
+            self.statusBar().showMessage("Starting…")
+            self._first_paint = _FirstPaint(self, self._build_content)
+        else:
+            self._build_content()
+
+    @property
+    def is_ready(self) -> bool:
+        return self._is_ready
+
+    def _build_content(self) -> None:
+        from ui.autosave import Autosave
+        from ui.guide_browser import GuideBrowser
+        from ui.recommendation_view import LiveRecommendation, RecommendationView
+        from ui.workload_editor import WorkloadDocument, WorkloadEditor
+
+        self.guide_browser = GuideBrowser(self._guide_loader)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.guide_browser, "&Guide")
+        if importlib.util.find_spec("ui.probe_panel") is not None:
+            self._probe_placeholder = QWidget()
+            self.side_tabs.addTab(self._probe_placeholder, "&Probe")
+        self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
+        self._holders[2].layout().addWidget(self.side_tabs)
+        guide_split = settings.load_bytes("guide/splitter")
+        if guide_split is None or not self.guide_browser.splitter.restoreState(guide_split):
+            self.guide_browser.splitter.setSizes([200, 500])
+
+        self.autosave = self._autosave or Autosave()
+        self.document = WorkloadDocument(self)
+        self.live = LiveRecommendation(self.document, self._recommend, parent=self)
+        self.editor = WorkloadEditor(self.document)
+        self.recommendation_view = RecommendationView(
+            self.live, section_title=self.guide_browser.section_title)
+        self.guide_browser.loaded.connect(self.recommendation_view.refresh)
+        self._holders[0].layout().addWidget(self.editor)
+        self._holders[1].layout().addWidget(self.recommendation_view)
+
         self.document.value_changed.connect(self._on_value_changed)
         self.document.values_changed.connect(self._on_values_replaced)
         self.document.modified_changed.connect(self._on_modified_changed)
@@ -173,12 +218,23 @@ class MainWindow(QMainWindow):
         self.live.busy_changed.connect(self._on_busy_changed)
         self.recommendation_view.citation_activated.connect(self.show_guide_section)
         self._update_title()
-        self._restore_layout()
+        self.menuBar().setEnabled(True)
+        self.statusBar().clearMessage()
+        splitter = settings.load_bytes("main/splitter")
+        if splitter is not None:  # again, now that the panes have their minimum sizes
+            self.splitter.restoreState(splitter)
+        self._is_ready = True
         self.live.refresh(now=True)
+        # In the background, so neither start-up nor the first recommendation waits for it.
+        self.guide_browser.load_in_background()
+        self.content_ready.emit()
 
     # -- start-up and layout --------------------------------------------------------------
     def start(self, argv: list[str] | None = None) -> None:
         """After the window is shown: offer to restore unsaved work, then open a file if given."""
+        if not self._is_ready:
+            self.content_ready.connect(lambda: self.start(argv))
+            return
         record = self.autosave.pending_restore()
         self.autosave.begin_session()
         if record is not None:
@@ -202,15 +258,13 @@ class MainWindow(QMainWindow):
         if splitter is None or not self.splitter.restoreState(splitter):
             width = max(self.width(), 1000)
             self.splitter.setSizes([int(width * 0.29), int(width * 0.37), int(width * 0.34)])
-        guide_split = settings.load_bytes("guide/splitter")
-        if guide_split is None or not self.guide_browser.splitter.restoreState(guide_split):
-            self.guide_browser.splitter.setSizes([200, 500])
 
     def save_layout(self) -> None:
         settings.save_bytes("main/geometry", self.saveGeometry())
         settings.save_bytes("main/state", self.saveState())
         settings.save_bytes("main/splitter", self.splitter.saveState())
-        settings.save_bytes("guide/splitter", self.guide_browser.splitter.saveState())
+        if self._is_ready:
+            settings.save_bytes("guide/splitter", self.guide_browser.splitter.saveState())
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -254,9 +308,11 @@ class MainWindow(QMainWindow):
     def _action(self, menu: Any, text: str, slot: Callable[[], Any],
                 shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) \
-                else action.setShortcut(shortcut)
+        if isinstance(shortcut, QKeySequence):
+            # The list overload: setShortcut()'s overload check builds every Qt enum (~12 ms).
+            action.setShortcuts([shortcut])
+        elif shortcut is not None:
+            action.setShortcuts(shortcut)
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
@@ -264,6 +320,8 @@ class MainWindow(QMainWindow):
     def _focus(self, widget: QWidget) -> None:
         if widget is self.guide_browser.tree:
             self.side_tabs.setCurrentWidget(self.guide_browser)
+        from PySide6.QtCore import Qt  # not at import: the Qt namespace is slow to set up
+
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _reset_layout(self) -> None:
@@ -294,6 +352,8 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path, *, as_preset: bool = False) -> bool:
         """Open a workload file; on problems say which and keep the current workload."""
+        from advisor import workload as wl
+
         if not self.confirm_discard():
             return False
         try:
@@ -323,6 +383,8 @@ class MainWindow(QMainWindow):
         return self._save_to(path) if path else False
 
     def _save_to(self, path: Path) -> bool:
+        from advisor import workload as wl
+
         workload = self.document.workload
         if workload is None:
             problems = [m for ms in self.document.validation.problems.values() for m in ms]
@@ -364,6 +426,8 @@ class MainWindow(QMainWindow):
         return answer == "discard"
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, "About Broker Advisor", about_text())
 
     # -- helpers --------------------------------------------------------------------------
@@ -423,7 +487,8 @@ class MainWindow(QMainWindow):
         self._write_autosave()
 
     def _on_recommendation_updated(self, recommendation: Any) -> None:
-        self._busy_label.setText(describe(recommendation))
+        winner = recommendation.winner
+        self._busy_label.setText(f"Recommended: {winner.title}" if winner else "No broker fits")
 
     def _on_busy_changed(self, busy: bool) -> None:
         if busy and self.live.recommendation is None:
@@ -461,6 +526,10 @@ class MainWindow(QMainWindow):
 
     # -- Qt overrides ---------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._is_ready:
+            self.save_layout()
+            event.accept()
+            return
         if not self.confirm_discard():
             event.ignore()
             return
@@ -485,6 +554,22 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.open_file(path))
 
 
+class _FirstPaint(QObject):
+    """Calls back once the window has painted its first frame."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._callback = callback
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
 def _dropped_workload(event: QDragEnterEvent | QDropEvent) -> Path | None:
     mime = event.mimeData()
     if not mime.hasUrls():
@@ -504,6 +589,8 @@ def _slug(text: str) -> str:
 
 
 def about_text() -> str:
+    import platform
+
     return (f"<h3>Broker Advisor {advisor.__version__}</h3>"
             "<p>Recommends Redis, RabbitMQ or Kafka for a workload, explains why with "
             "citations into a built-in guide, probes live brokers and exports reports.</p>"

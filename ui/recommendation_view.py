@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QPalette
@@ -390,11 +389,3 @@ class RecommendationView(QWidget):
         import re
 
         return re.findall(rf'href="{CITATION_SCHEME}:([^"]+)"', self.details.toHtml())
-
-
-def describe(recommendation: Any) -> str:
-    """A one-line description for the status bar."""
-    if recommendation is None:
-        return ""
-    winner = recommendation.winner
-    return f"Recommended: {winner.title}" if winner else "No broker fits"

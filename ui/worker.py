@@ -20,7 +20,7 @@ class WorkerSignals(QObject):
     finished = Signal()
 
 
-class Cancelled(Exception):
+class CancelledError(Exception):
     """Raised inside a generator's thread when the worker was cancelled between yields."""
 
 
@@ -74,7 +74,7 @@ class Worker(QRunnable):
                 result = self._drive(result)
             if not self.is_cancelled:
                 signals.returned.emit(result)
-        except Cancelled:
+        except CancelledError:
             pass
         except Exception as error:  # delivered to the main thread, where it is reported
             if not self.is_cancelled:
@@ -87,7 +87,7 @@ class Worker(QRunnable):
             while True:
                 if self.is_cancelled:
                     gen.close()
-                    raise Cancelled
+                    raise CancelledError
                 value = next(gen)
                 if not self.is_cancelled:
                     self.signals.progress.emit(value)

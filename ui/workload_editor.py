@@ -385,7 +385,7 @@ class WorkloadEditor(QScrollArea):
             box.setSuffix(f" {unit}")
         box.setAccessibleName(title)
         box.setAccessibleDescription(spec.get("description", ""))
-        return _Field(name, box, box.value, lambda v: box.setValue(v), error, [box])
+        return _Field(name, box, box.value, box.setValue, error, [box])
 
     def _build_brokers(self, name: str, title: str, spec: dict[str, Any],
                        error: QLabel) -> _Field:

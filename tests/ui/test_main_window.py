@@ -332,13 +332,18 @@ def test_dropping_a_workload_file_opens_it(window: MainWindow, qtbot: Any) -> No
     assert event.isAccepted()
 
 
-def test_splitter_sizes_are_remembered(make_window: Any) -> None:
+def test_splitter_sizes_are_remembered(make_window: Any, qtbot: Any) -> None:
     first = make_window()
-    first.resize(1280, 800)
-    first.splitter.setSizes([300, 500, 480])
+    first.resize(760, 560)  # fits the offscreen screen, so restoring does not clamp it
+    first.show()
+    qtbot.waitExposed(first)
+    first.splitter.setSizes([200, 260, 300])
     sizes = first.splitter.sizes()
     first.close()
     second = make_window()
+    second.show()
+    qtbot.waitExposed(second)
+    assert second.size() == first.size()
     assert second.splitter.sizes() == sizes
 
 
