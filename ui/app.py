@@ -42,7 +42,11 @@ def launch(argv: list[str]) -> int:
     window.show()
     # Questions (restore unsaved work?) come once the window is on screen and built.
     QTimer.singleShot(0, lambda: window.start(files[:1]))
-    return app.exec()
+    code = app.exec()
+    from ui import worker
+
+    worker.cancel_all()  # threads cannot be killed; let running work end before Qt goes away
+    return code
 
 
 if __name__ == "__main__":

@@ -94,14 +94,19 @@ class LiveRecommendation(QObject):
 
     def _on_validated(self, validation: Validation) -> None:
         if validation.workload is None:
-            self._timer.stop()
-            self._sequence += 1  # whatever is running was computed for older input
-            self._set_stale(self._recommendation is not None)
+            if self._timer.isActive():
+                # The last valid workload has no recommendation yet: compute it now, so the
+                # one kept while the input is invalid belongs to the last valid input.
+                self._timer.stop()
+                self._start(self.document.last_valid_workload)
+            self._set_stale(self._recommendation is not None or self._worker is not None)
 
     def _on_timeout(self) -> None:
         workload = self.document.workload
-        if workload is None:
-            return
+        if workload is not None:
+            self._start(workload)
+
+    def _start(self, workload: wl.Workload) -> None:
         if self._worker is not None:
             self._worker.cancel()
         self._sequence += 1
@@ -117,7 +122,7 @@ class LiveRecommendation(QObject):
         if sequence != self._sequence:
             return  # computed for input that has changed since
         self._recommendation = result
-        self._set_stale(False)
+        self._set_stale(self.document.workload is None)
         self.updated.emit(result)
 
     def _on_errored(self, sequence: int, error: Exception) -> None:
@@ -339,7 +344,7 @@ class RecommendationView(QWidget):
             return
         bar = self.details.verticalScrollBar()
         position = bar.value()
-        self.details.setHtml(render_details(recommendation, self.details.palette(),
+        self.details.setHtml(render_details(recommendation, self.palette(),
                                             self._section_title))
         bar.setValue(position)
 

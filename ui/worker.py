@@ -66,21 +66,27 @@ class Worker(QRunnable):
         return self
 
     def run(self) -> None:
-        signals = self.signals
         try:
-            signals.started.emit()
+            self._emit("started")
             result = self._func(*self._args, **self._kwargs)
             if inspect.isgenerator(result):
                 result = self._drive(result)
             if not self.is_cancelled:
-                signals.returned.emit(result)
+                self._emit("returned", result)
         except CancelledError:
             pass
         except Exception as error:  # delivered to the main thread, where it is reported
             if not self.is_cancelled:
-                signals.errored.emit(error)
+                self._emit("errored", error)
         finally:
-            signals.finished.emit()
+            self._emit("finished")
+
+    def _emit(self, name: str, *args: Any) -> None:
+        try:
+            getattr(self.signals, name).emit(*args)
+        except RuntimeError:
+            # The app is shutting down and the signals object is gone: nobody is listening.
+            self._cancel.set()
 
     def _drive(self, gen: Generator[Any, None, Any]) -> Any:
         try:
@@ -90,7 +96,7 @@ class Worker(QRunnable):
                     raise CancelledError
                 value = next(gen)
                 if not self.is_cancelled:
-                    self.signals.progress.emit(value)
+                    self._emit("progress", value)
         except StopIteration as stop:
             return stop.value
 
@@ -117,6 +123,13 @@ def create_worker(func: Callable[..., Any], *args: Any,
     if start:
         worker.start()
     return worker
+
+
+def cancel_all(wait_ms: int = 2_000) -> bool:
+    """At shutdown: ask every running worker to stop, then wait a little for the pool."""
+    for running in list(_RUNNING):
+        running.cancel()
+    return QThreadPool.globalInstance().waitForDone(wait_ms)
 
 
 def active_workers() -> int:

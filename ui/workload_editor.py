@@ -99,9 +99,16 @@ def _first_field_named(message: str, titles: dict[str, str]) -> str | None:
 
 
 def _humanise(message: str, titles: dict[str, str]) -> str:
+    """Field names become titles and numbers get separators: 'Peak rate (200,000) is below…'."""
     for name in sorted(titles, key=len, reverse=True):
         message = re.sub(rf"\b{re.escape(name)}\b", titles[name], message)
+    message = re.sub(r"\((\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)",
+                     lambda m: f"({_format_number(float(m.group(1)))})", message)
     return message[:1].upper() + message[1:]
+
+
+def _format_number(value: float) -> str:
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
 
 
 class WorkloadDocument(QObject):
@@ -209,6 +216,7 @@ class _Field:
     set: Callable[[Any], None]
     error: QLabel
     inputs: list[QWidget]
+    form: QFormLayout | None = None
 
 
 class WorkloadEditor(QScrollArea):
@@ -248,7 +256,7 @@ class WorkloadEditor(QScrollArea):
 
     def error_text(self, name: str) -> str:
         label = self._fields[name].error if name else self._general_error
-        return label.text() if not label.isHidden() else ""
+        return label.text()
 
     # -- building -------------------------------------------------------------------------
     @staticmethod
@@ -266,23 +274,21 @@ class WorkloadEditor(QScrollArea):
         for name in names:
             spec = _resolve(schema["properties"][name], schema)
             made = self._build_field(name, spec)
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(made.widget)
-            column.addWidget(made.error)
             tip = self._tooltip(spec)
             for widget in made.inputs:
                 widget.setToolTip(tip)
                 widget.installEventFilter(self._wheel_guard)
             if isinstance(made.widget, QCheckBox):
-                form.addRow("", holder)
+                form.addRow("", made.widget)
             else:
                 label = QLabel(f"{spec.get('title', name)}:")
                 label.setBuddy(made.inputs[0])
                 label.setToolTip(tip)
-                form.addRow(label, holder)
+                form.addRow(label, made.widget)
+            # The message gets a row of its own, the form's full width, shown only when needed.
+            form.addRow(made.error)
+            form.setRowVisible(made.error, False)
+            made.form = form
             self._fields[name] = made
         return box
 
@@ -443,7 +449,10 @@ class WorkloadEditor(QScrollArea):
                             if key and key not in self._fields for m in ms]
             text = "\n".join(f"⚠ {m}" for m in messages)
             label.setText(text)
-            label.setVisible(bool(text))
+            if made and made.form is not None:
+                made.form.setRowVisible(label, bool(text))
+            else:
+                label.setVisible(bool(text))
             if made:
                 for widget in made.inputs:
                     widget.setAccessibleDescription(text or widget.toolTip())

@@ -59,6 +59,18 @@ def test_invalid_input_shows_the_message_and_keeps_the_last_recommendation(
     assert window.recommendation_view.stale_banner.isHidden()
 
 
+def test_the_kept_recommendation_is_for_the_last_valid_input(window: MainWindow,
+                                                             qtbot: Any) -> None:
+    preset = next(p for p in PRESETS if p.stem == "clickstream-analytics")
+    window.open_file(preset, as_preset=True)
+    _set(window, "avg_rate_msg_per_s", 9_000_000)  # invalid before its recommendation ran
+    with qtbot.waitSignal(window.live.updated, timeout=5_000) as blocker:
+        pass
+    assert blocker.args[0].workload_name == wl.load_workload(preset).name
+    assert window.live.is_stale
+    assert not window.recommendation_view.stale_banner.isHidden()
+
+
 def test_results_for_older_input_are_discarded(qtbot: Any) -> None:
     release = threading.Event()
     calls: list[float] = []
@@ -367,3 +379,18 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
     assert unnamed == []
     buttons = [b for b in window.editor.findChildren(QAbstractButton) if not b.accessibleName()]
     assert buttons == []
+
+
+def test_colours_follow_the_palette(window: MainWindow, qapp: Any) -> None:
+    from ui import theme
+
+    light = window.recommendation_view.details.toHtml()
+    original = qapp.palette()
+    try:
+        qapp.setPalette(theme.dark_palette())
+        QApplication.processEvents()
+        dark = window.recommendation_view.details.toHtml()
+        assert theme.good_color(theme.dark_palette()).name() in dark
+        assert theme.good_color(theme.dark_palette()).name() not in light
+    finally:
+        qapp.setPalette(original)

@@ -65,7 +65,7 @@ def test_cross_field_problem_is_shown_at_the_relevant_field(editor: WorkloadEdit
     editor.field_widget("avg_rate_msg_per_s").setValue(2_000)  # type: ignore[attr-defined]
     assert editor.document.workload is None
     message = editor.error_text("peak_rate_msg_per_s")
-    assert "Peak rate (500) is below Average rate (2000)" in message
+    assert "Peak rate (500) is below Average rate (2,000)" in message
     assert editor.error_text("avg_rate_msg_per_s") == ""
     editor.field_widget("peak_rate_msg_per_s").setValue(3_000)  # type: ignore[attr-defined]
     assert editor.error_text("peak_rate_msg_per_s") == ""
