@@ -182,7 +182,8 @@ def test_closed_port_shows_refused_within_budget_and_gui_stays_responsive(
     assert time.monotonic() - started < 5.0 * 1.1
     refused = [c for c in result.checks if c.failure_class is FailureClass.REFUSED]
     assert refused and refused[0].status is CheckStatus.FAIL
-    assert heartbeat.ticks and heartbeat.longest_gap_s < 0.25
+    # No tick at all is fine when the probe ends within one interval: the gap covers it.
+    assert heartbeat.longest_gap_s < 0.25
 
     page = panel.pages[Broker.REDIS]
     shown = shown_checks(panel, Broker.REDIS)
