@@ -55,10 +55,12 @@ def main() -> int:
                 times.append((time.perf_counter() - t0) * 1e3)
             median = statistics.median(times)
             verdict = "ok" if median < TARGETS_MS[fmt] else "SLOW"
-            print(f"{fmt:5} median {median:7.1f} ms  min {min(times):7.1f}  max {max(times):7.1f}"
-                  f"  size {target.stat().st_size / 1024:7.1f} KB"
-                  f"  target < {TARGETS_MS[fmt]:.0f} ms"
-                  f"  {verdict}")
+            print(
+                f"{fmt:5} median {median:7.1f} ms  min {min(times):7.1f}  max {max(times):7.1f}"
+                f"  size {target.stat().st_size / 1024:7.1f} KB"
+                f"  target < {TARGETS_MS[fmt]:.0f} ms"
+                f"  {verdict}"
+            )
     return 0
 
 

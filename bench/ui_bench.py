@@ -45,7 +45,9 @@ class FirstPaint(QObject):
         (self.after or QApplication.instance().quit)()
 """
 
-BARE = _PAINT_HOOK + """
+BARE = (
+    _PAINT_HOOK
+    + """
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication(sys.argv[:1])
 label = QLabel("Hello")
@@ -55,8 +57,11 @@ label.resize(1280, 800)
 label.show()
 app.exec()
 """
+)
 
-APP = _PAINT_HOOK + """
+APP = (
+    _PAINT_HOOK
+    + """
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from ui import app as ui_app, settings
@@ -87,6 +92,7 @@ window.resize(1280, 800)
 window.show()
 app.exec()
 """
+)
 
 
 def _env(scratch: str) -> dict[str, str]:
@@ -103,8 +109,15 @@ def _run(code: str) -> dict[str, tuple[float, float]]:
     """Start a fresh interpreter; the seconds from spawn to each reported event, and RSS (MB)."""
     with tempfile.TemporaryDirectory(prefix="ui-bench-") as scratch:
         start = time.time()
-        proc = subprocess.run([sys.executable, "-c", code], env=_env(scratch), cwd=ROOT,
-                              capture_output=True, text=True, timeout=120, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            env=_env(scratch),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     events: dict[str, tuple[float, float]] = {}
     for line in proc.stdout.splitlines():
         parts = line.split()
@@ -140,14 +153,20 @@ def cold_start(runs: int) -> None:
     med_bare, med_app = statistics.median(bare), statistics.median(app)
     print(f"Cold start to first painted window ({runs} fresh processes each, median / min):")
     print(f"  bare PySide6 label   {med_bare * 1000:7.0f} ms / {min(bare) * 1000:5.0f} ms")
-    print(f"  Broker Advisor       {med_app * 1000:7.0f} ms / {min(app) * 1000:5.0f} ms"
-          f"   ratio {med_app / med_bare:.2f}x (target <= 1.30x)")
+    print(
+        f"  Broker Advisor       {med_app * 1000:7.0f} ms / {min(app) * 1000:5.0f} ms"
+        f"   ratio {med_app / med_bare:.2f}x (target <= 1.30x)"
+    )
     if built:
-        print(f"  ... editor and recommendation panes built  "
-              f"{statistics.median(built) * 1000:5.0f} ms")
+        print(
+            f"  ... editor and recommendation panes built  "
+            f"{statistics.median(built) * 1000:5.0f} ms"
+        )
     if settled:
-        print(f"  ... first recommendation and guide shown   "
-              f"{statistics.median(settled) * 1000:5.0f} ms")
+        print(
+            f"  ... first recommendation and guide shown   "
+            f"{statistics.median(settled) * 1000:5.0f} ms"
+        )
     print("Resident memory (median):")
     print(f"  bare PySide6 label   {statistics.median(rss_bare):7.1f} MB")
     print(f"  app at first paint   {statistics.median(rss_paint):7.1f} MB")
@@ -237,17 +256,28 @@ def typing_stall(seconds: float) -> None:
     with tempfile.TemporaryDirectory(prefix="ui-bench-") as scratch:
         env = _env(scratch)
         env["BENCH_TYPING_SECONDS"] = str(seconds)
-        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(TYPING)], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(TYPING)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     line = next((x for x in proc.stdout.splitlines() if x.startswith("typing")), None)
     if line is None:
         raise RuntimeError(f"typing run failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
     fields = dict(part.split("=") for part in line.split()[1:])
-    print(f"Typing into 'Peak rate' for {seconds:g} s with the live recommendation on "
-          f"(2 ms heartbeat):")
+    print(
+        f"Typing into 'Peak rate' for {seconds:g} s with the live recommendation on "
+        f"(2 ms heartbeat):"
+    )
     print(f"  keys {fields['keys']}, recommendations shown {fields['updates']}")
-    print(f"  longest main-thread stall {float(fields['max_ms']):6.1f} ms (target < 50 ms), "
-          f"p99 gap {float(fields['p99_ms']):.1f} ms")
+    print(
+        f"  longest main-thread stall {float(fields['max_ms']):6.1f} ms (target < 50 ms), "
+        f"p99 gap {float(fields['p99_ms']):.1f} ms"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--typing-seconds", type=float, default=4.0)
     args = parser.parse_args(argv)
     platform = os.environ.get("QT_QPA_PLATFORM") or (
-        "offscreen" if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-        else "native")
+        "offscreen"
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        else "native"
+    )
     print(f"Python {sys.version.split()[0]}, Qt platform {platform}")
     cold_start(args.runs)
     typing_stall(args.typing_seconds)

@@ -72,6 +72,7 @@ class Autosave:
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     """Enums and other str subclasses as plain values, so safe_dump accepts them."""
+
     def plain(value: Any) -> Any:
         if isinstance(value, list):
             return [plain(v) for v in value]

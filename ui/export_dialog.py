@@ -35,7 +35,8 @@ def ask_path(parent: QWidget | None, workload: Workload) -> tuple[Path, report.F
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     start = str(Path(folder or Path.home()) / default_file_name(workload))
     chosen, selected = QFileDialog.getSaveFileName(
-        parent, "Export report", start, ";;".join(FILTERS), next(iter(FILTERS)))
+        parent, "Export report", start, ";;".join(FILTERS), next(iter(FILTERS))
+    )
     if not chosen:
         return None
     return resolve_choice(chosen, selected)
@@ -54,16 +55,22 @@ def resolve_choice(chosen: str, selected_filter: str) -> tuple[Path, report.Form
 def offer_open(parent: QWidget | None, path: Path, fmt: report.Format) -> None:
     """Say where the report went and open it when the user wants to."""
     answer = QMessageBox.question(
-        parent, "Report exported",
+        parent,
+        "Report exported",
         f"The {report.FORMAT_TITLES[fmt]} report was saved to\n{path}\n\nOpen it now?",
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-        QMessageBox.StandardButton.Open)
+        QMessageBox.StandardButton.Open,
+    )
     if answer == QMessageBox.StandardButton.Open:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def run_export(parent: QWidget | None, workload: Workload, recommendation: Recommendation,
-               probe_results: Sequence[ProbeResult] | None = None) -> None:
+def run_export(
+    parent: QWidget | None,
+    workload: Workload,
+    recommendation: Recommendation,
+    probe_results: Sequence[ProbeResult] | None = None,
+) -> None:
     """Ask for a file, write the report in the chosen format, then offer to open it."""
     choice = ask_path(parent, workload)
     if choice is None:
@@ -72,7 +79,8 @@ def run_export(parent: QWidget | None, workload: Workload, recommendation: Recom
     try:
         report.export(fmt, workload, recommendation, path, probe_results)
     except (report.ReportError, OSError) as error:
-        QMessageBox.critical(parent, "Export failed",
-                             f"The report could not be written to {path}:\n{error}")
+        QMessageBox.critical(
+            parent, "Export failed", f"The report could not be written to {path}:\n{error}"
+        )
         return
     offer_open(parent, path, fmt)

@@ -42,8 +42,9 @@ class GuideBrowser(QWidget):
     section_shown = Signal(str)
     loaded = Signal()
 
-    def __init__(self, loader: Callable[[], Guide] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, loader: Callable[[], Guide] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("guideBrowser")
         self.setAccessibleName("Guide")
@@ -60,10 +61,12 @@ class GuideBrowser(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        self.back_button = self._tool_button("go-previous", "Back", QKeySequence.StandardKey.Back,
-                                             self._on_back)
-        self.forward_button = self._tool_button("go-next", "Forward",
-                                                QKeySequence.StandardKey.Forward, self._on_forward)
+        self.back_button = self._tool_button(
+            "go-previous", "Back", QKeySequence.StandardKey.Back, self._on_back
+        )
+        self.forward_button = self._tool_button(
+            "go-next", "Forward", QKeySequence.StandardKey.Forward, self._on_forward
+        )
         bar.addWidget(self.back_button)
         bar.addWidget(self.forward_button)
         self.search_field = QLineEdit()
@@ -99,8 +102,9 @@ class GuideBrowser(QWidget):
         layout.addWidget(self.splitter, 1)
         self._update_buttons()
 
-    def _tool_button(self, icon: str, text: str, key: QKeySequence.StandardKey,
-                     slot: Callable[[], None]) -> QToolButton:
+    def _tool_button(
+        self, icon: str, text: str, key: QKeySequence.StandardKey, slot: Callable[[], None]
+    ) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         from PySide6.QtGui import QIcon
@@ -109,11 +113,15 @@ class GuideBrowser(QWidget):
         if not themed.isNull():
             button.setIcon(themed)
         else:
-            button.setArrowType(Qt.ArrowType.LeftArrow if text == "Back"
-                                else Qt.ArrowType.RightArrow)
+            button.setArrowType(
+                Qt.ArrowType.LeftArrow if text == "Back" else Qt.ArrowType.RightArrow
+            )
         shortcut = QKeySequence(key)
-        button.setToolTip(f"{text} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})"
-                          if not shortcut.isEmpty() else text)
+        button.setToolTip(
+            f"{text} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})"
+            if not shortcut.isEmpty()
+            else text
+        )
         button.setAccessibleName(text)
         button.clicked.connect(slot)
         return button
@@ -141,8 +149,9 @@ class GuideBrowser(QWidget):
     def load_in_background(self) -> None:
         """Parse the guide on the thread pool; the first use before it arrives loads it here."""
         if self._guide is None and self._loading is None:
-            self._loading = worker.create_worker(self._loader, on_returned=self._on_guide_loaded,
-                                                 on_errored=self._on_guide_failed)
+            self._loading = worker.create_worker(
+                self._loader, on_returned=self._on_guide_loaded, on_errored=self._on_guide_failed
+            )
 
     def ensure_loaded(self) -> None:
         if self._guide is not None:
@@ -285,9 +294,11 @@ class GuideBrowser(QWidget):
             top = self.tree.topLevelItem(index)
             self._filter(top, matched)
         count = len(hits)
-        self.result_label.setText(f"{count} section{'s' if count != 1 else ''} match"
-                                  f"{'es' if count == 1 else ''} “{text.strip()}”"
-                                  + (" — press Enter to open the first" if count else ""))
+        self.result_label.setText(
+            f"{count} section{'s' if count != 1 else ''} match"
+            f"{'es' if count == 1 else ''} “{text.strip()}”"
+            + (" — press Enter to open the first" if count else "")
+        )
         self.result_label.show()
         self._apply_highlight()
 
@@ -310,8 +321,9 @@ class GuideBrowser(QWidget):
         if self._visible_matches:
             self.show_section(self._visible_matches[0])
 
-    def _on_tree_current_changed(self, current: QTreeWidgetItem | None,
-                                 _previous: QTreeWidgetItem | None) -> None:
+    def _on_tree_current_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
         if current is not None and current.data(0, _ID_ROLE):
             self.show_section(str(current.data(0, _ID_ROLE)))
 

@@ -53,30 +53,40 @@ class Prompts:
         """'save', 'discard' or 'cancel'."""
         from PySide6.QtWidgets import QMessageBox
 
-        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
-                          f"“{name}” has unsaved changes.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self.parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"“{name}” has unsaved changes.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self.parent,
+        )
         box.setObjectName("unsavedChangesPrompt")
         box.setInformativeText("Save them before going on?")
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = box.exec()
-        return {QMessageBox.StandardButton.Save: "save",
-                QMessageBox.StandardButton.Discard: "discard"}.get(
-                    QMessageBox.StandardButton(answer), "cancel")
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
 
     def restore_autosave(self, record: AutosaveRecord) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
         source = f" (from {record.source})" if record.source else ""
-        box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
-                          "Broker Advisor did not exit cleanly last time.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self.parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Restore unsaved work?",
+            "Broker Advisor did not exit cleanly last time.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.parent,
+        )
         box.setObjectName("restoreAutosavePrompt")
         box.setInformativeText(
             f"Restore the workload you were editing{source}, autosaved at "
-            f"{record.saved_at:%Y-%m-%d %H:%M}?")
+            f"{record.saved_at:%Y-%m-%d %H:%M}?"
+        )
         box.button(QMessageBox.StandardButton.Yes).setText("Restore")
         box.button(QMessageBox.StandardButton.No).setText("Discard")
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
@@ -85,8 +95,9 @@ class Prompts:
     def problems(self, title: str, text: str, problems: list[str]) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self.parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.parent
+        )
         box.setObjectName("problemsMessage")
         box.setInformativeText("\n".join(f"• {p}" for p in problems))
         box.exec()
@@ -100,8 +111,9 @@ class Prompts:
     def save_path(self, suggested: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
-        name, chosen = QFileDialog.getSaveFileName(self.parent, "Save workload as", suggested,
-                                                   FILE_FILTER)
+        name, chosen = QFileDialog.getSaveFileName(
+            self.parent, "Save workload as", suggested, FILE_FILTER
+        )
         if not name:
             return None
         path = Path(name)
@@ -128,10 +140,17 @@ class MainWindow(QMainWindow):
 
     content_ready = Signal()
 
-    def __init__(self, *, recommend: Recommend | None = None, autosave: Autosave | None = None,
-                 prompts: Prompts | None = None, guide_loader: Callable[[], Guide] | None = None,
-                 presets_dir: Path | None = None, defer_content: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        recommend: Recommend | None = None,
+        autosave: Autosave | None = None,
+        prompts: Prompts | None = None,
+        guide_loader: Callable[[], Guide] | None = None,
+        presets_dir: Path | None = None,
+        defer_content: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         """defer_content=True paints the frame first and builds the panes right after (launch)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -205,7 +224,8 @@ class MainWindow(QMainWindow):
         self.live = LiveRecommendation(self.document, self._recommend, parent=self)
         self.editor = WorkloadEditor(self.document)
         self.recommendation_view = RecommendationView(
-            self.live, section_title=self.guide_browser.section_title)
+            self.live, section_title=self.guide_browser.section_title
+        )
         self.guide_browser.loaded.connect(self.recommendation_view.refresh)
         self._holders[0].layout().addWidget(self.editor)
         self._holders[1].layout().addWidget(self.recommendation_view)
@@ -269,44 +289,62 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.new_action = self._action(file_menu, "&New", self.new_workload,
-                                       QKeySequence.StandardKey.New)
-        self.open_action = self._action(file_menu, "&Open…", self.open_dialog,
-                                        QKeySequence.StandardKey.Open)
+        self.new_action = self._action(
+            file_menu, "&New", self.new_workload, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._action(
+            file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         self.presets_menu = file_menu.addMenu("&Presets")
         self.presets_menu.aboutToShow.connect(self._on_presets_menu_about_to_show)
         file_menu.addSeparator()
-        self.save_action = self._action(file_menu, "&Save", self.save,
-                                        QKeySequence.StandardKey.Save)
-        self.save_as_action = self._action(file_menu, "Save &As…", self.save_as,
-                                           QKeySequence.StandardKey.SaveAs)
-        self.export_action = self._action(file_menu, "&Export Report…", self.export,
-                                          QKeySequence("Ctrl+E"))
+        self.save_action = self._action(
+            file_menu, "&Save", self.save, QKeySequence.StandardKey.Save
+        )
+        self.save_as_action = self._action(
+            file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs
+        )
+        self.export_action = self._action(
+            file_menu, "&Export Report…", self.export, QKeySequence("Ctrl+E")
+        )
         self.export_action.setEnabled(importlib.util.find_spec("ui.export_dialog") is not None)
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", self.close,
-                                        QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(
+            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit
+        )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         view = bar.addMenu("&View")
         self._action(view, "&Workload", lambda: self._focus(self.editor), QKeySequence("Alt+1"))
-        self._action(view, "&Recommendation",
-                     lambda: self._focus(self.recommendation_view.details), QKeySequence("Alt+2"))
-        self._action(view, "&Guide", lambda: self._focus(self.guide_browser.tree),
-                     QKeySequence("Alt+3"))
-        self.find_action = self._action(view, "&Search the Guide", self.focus_guide_search,
-                                        QKeySequence.StandardKey.Find)
+        self._action(
+            view,
+            "&Recommendation",
+            lambda: self._focus(self.recommendation_view.details),
+            QKeySequence("Alt+2"),
+        )
+        self._action(
+            view, "&Guide", lambda: self._focus(self.guide_browser.tree), QKeySequence("Alt+3")
+        )
+        self.find_action = self._action(
+            view, "&Search the Guide", self.focus_guide_search, QKeySequence.StandardKey.Find
+        )
         view.addSeparator()
         self._action(view, "Re&set Layout", self._reset_layout)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Broker Advisor", self.show_about).setMenuRole(
-            QAction.MenuRole.AboutRole)
+            QAction.MenuRole.AboutRole
+        )
 
-    def _action(self, menu: Any, text: str, slot: Callable[[], Any],
-                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if isinstance(shortcut, QKeySequence):
             # The list overload: setShortcut()'s overload check builds every Qt enum (~12 ms).
@@ -359,15 +397,19 @@ class MainWindow(QMainWindow):
         try:
             workload = wl.load_workload(path)
         except wl.WorkloadFileError as error:
-            self.prompts.problems(f"Cannot open {Path(error.path).name}",
-                                  f"{error.path} is not a valid workload file:", error.problems)
+            self.prompts.problems(
+                f"Cannot open {Path(error.path).name}",
+                f"{error.path} is not a valid workload file:",
+                error.problems,
+            )
             return False
         self.document.load(workload.model_dump(mode="json"), None if as_preset else path)
         self.autosave.discard()
         if not as_preset:
             self._remember_recent(path)
         self.statusBar().showMessage(
-            f"Loaded preset “{preset_title(path)}”" if as_preset else f"Opened {path}", 5000)
+            f"Loaded preset “{preset_title(path)}”" if as_preset else f"Opened {path}", 5000
+        )
         return True
 
     def save(self) -> bool:
@@ -377,8 +419,13 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         current = self.document.path
-        suggested = str(current) if current else str(
-            Path.home() / f"{_slug(str(self.document.values.get('name', 'workload')))}.yaml")
+        suggested = (
+            str(current)
+            if current
+            else str(
+                Path.home() / f"{_slug(str(self.document.values.get('name', 'workload')))}.yaml"
+            )
+        )
         path = self.prompts.save_path(suggested)
         return self._save_to(path) if path else False
 
@@ -388,14 +435,18 @@ class MainWindow(QMainWindow):
         workload = self.document.workload
         if workload is None:
             problems = [m for ms in self.document.validation.problems.values() for m in ms]
-            self.prompts.problems("Cannot save", "Fix these problems first (your edits are kept "
-                                  "in the autosave meanwhile):", problems)
+            self.prompts.problems(
+                "Cannot save",
+                "Fix these problems first (your edits are kept in the autosave meanwhile):",
+                problems,
+            )
             return False
         try:
             wl.save_workload(workload, path)
         except OSError as error:
-            self.prompts.problems("Cannot save", f"Could not write {path}:",
-                                  [error.strerror or str(error)])
+            self.prompts.problems(
+                "Cannot save", f"Could not write {path}:", [error.strerror or str(error)]
+            )
             return False
         self.document.mark_saved(path)
         self.autosave.discard()
@@ -407,8 +458,11 @@ class MainWindow(QMainWindow):
         workload = self.document.workload
         recommendation = self.live.recommendation
         if workload is None or recommendation is None or self.live.is_stale:
-            self.prompts.problems("Cannot export yet", "Export needs a valid workload and its "
-                                  "recommendation.", ["Fix the problems shown in the editor."])
+            self.prompts.problems(
+                "Cannot export yet",
+                "Export needs a valid workload and its recommendation.",
+                ["Fix the problems shown in the editor."],
+            )
             return
         export_dialog = importlib.import_module("ui.export_dialog")
         results = getattr(self.probe_panel, "results", None)
@@ -495,8 +549,10 @@ class MainWindow(QMainWindow):
             self._busy_label.setText("Working…")
 
     def _on_side_tab_changed(self, index: int) -> None:
-        if self._probe_placeholder is not None and \
-                self.side_tabs.widget(index) is self._probe_placeholder:
+        if (
+            self._probe_placeholder is not None
+            and self.side_tabs.widget(index) is self._probe_placeholder
+        ):
             self._ensure_probe_panel()
 
     def _on_recent_menu_about_to_show(self) -> None:
@@ -591,8 +647,10 @@ def _slug(text: str) -> str:
 def about_text() -> str:
     import platform
 
-    return (f"<h3>Broker Advisor {advisor.__version__}</h3>"
-            "<p>Recommends Redis, RabbitMQ or Kafka for a workload, explains why with "
-            "citations into a built-in guide, probes live brokers and exports reports.</p>"
-            f"<p>Qt {qVersion()}<br>PySide6 {pyside_version}<br>"
-            f"Python {platform.python_version()} ({sys.platform})</p>")
+    return (
+        f"<h3>Broker Advisor {advisor.__version__}</h3>"
+        "<p>Recommends Redis, RabbitMQ or Kafka for a workload, explains why with "
+        "citations into a built-in guide, probes live brokers and exports reports.</p>"
+        f"<p>Qt {qVersion()}<br>PySide6 {pyside_version}<br>"
+        f"Python {platform.python_version()} ({sys.platform})</p>"
+    )

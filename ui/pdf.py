@@ -65,9 +65,14 @@ def render_pdf(html: str, path: Path) -> None:
     writer.setCreator("Broker Advisor")
     title = _title(html)
     writer.setTitle(title)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Portrait, MARGINS_MM,
-                                     QPageLayout.Unit.Millimeter))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            MARGINS_MM,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
     document = build_document(html)
     # Lay out at the writer's resolution on its printable area, minus a footer band, so that
     # QTextDocument's own pagination (which keeps table rows whole and honours
@@ -91,16 +96,19 @@ def render_pdf(html: str, path: Path) -> None:
                 writer.newPage()
             painter.save()
             painter.translate(0, -page * page_height)
-            document.drawContents(painter, QRectF(0, page * page_height, area.width(),
-                                                  page_height))
+            document.drawContents(painter, QRectF(0, page * page_height, area.width(), page_height))
             painter.restore()
             painter.setFont(footer_font)
             painter.setPen(QColor("#7b8794"))
             band = QRectF(0, area.height() - footer_px * 0.7, area.width(), footer_px * 0.7)
-            painter.drawText(band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
-                             title)
-            painter.drawText(band, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-                             f"page {page + 1} of {pages}")
+            painter.drawText(
+                band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), title
+            )
+            painter.drawText(
+                band,
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                f"page {page + 1} of {pages}",
+            )
     finally:
         painter.end()
     if not Path(path).exists():
@@ -168,4 +176,4 @@ def _title(html: str) -> str:
         return "Broker Advisor report"
     from html import unescape
 
-    return unescape(html[start + len("<title>"):end]).strip()
+    return unescape(html[start + len("<title>") : end]).strip()

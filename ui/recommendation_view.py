@@ -40,13 +40,18 @@ class LiveRecommendation(QObject):
     The last valid recommendation is kept while the input is invalid, and marked stale.
     """
 
-    updated = Signal(object)        # Recommendation
+    updated = Signal(object)  # Recommendation
     stale_changed = Signal(bool)
     busy_changed = Signal(bool)
     failed = Signal(str)
 
-    def __init__(self, document: WorkloadDocument, recommend: Recommend | None = None,
-                 delay_ms: int = DEBOUNCE_MS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        document: WorkloadDocument,
+        recommend: Recommend | None = None,
+        delay_ms: int = DEBOUNCE_MS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self._recommend = recommend or _engine_recommend
@@ -112,10 +117,12 @@ class LiveRecommendation(QObject):
         self._sequence += 1
         sequence = self._sequence
         self._worker = worker.create_worker(
-            self._recommend, workload,
+            self._recommend,
+            workload,
             on_returned=functools.partial(self._on_returned, sequence),
             on_errored=functools.partial(self._on_errored, sequence),
-            on_finished=functools.partial(self._on_finished, sequence))
+            on_finished=functools.partial(self._on_finished, sequence),
+        )
         self.busy_changed.emit(True)
 
     def _on_returned(self, sequence: int, result: rec.Recommendation) -> None:
@@ -152,11 +159,14 @@ def _fmt_count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def render_details(recommendation: rec.Recommendation, palette: QPalette,
-                   section_title: Callable[[str], str] = str) -> str:
+def render_details(
+    recommendation: rec.Recommendation, palette: QPalette, section_title: Callable[[str], str] = str
+) -> str:
     """The recommendation's details as HTML for a QTextBrowser, coloured from the palette."""
-    good, bad, warn = (c.name() for c in (theme.good_color(palette), theme.bad_color(palette),
-                                          theme.warn_color(palette)))
+    good, bad, warn = (
+        c.name()
+        for c in (theme.good_color(palette), theme.bad_color(palette), theme.warn_color(palette))
+    )
     muted = theme.muted_color(palette).name()
     esc = html.escape
     out: list[str] = []
@@ -165,15 +175,19 @@ def render_details(recommendation: rec.Recommendation, palette: QPalette,
         if not citation:
             return ""
         label = esc(title or section_title(citation))
-        return (f' <a href="{CITATION_SCHEME}:{esc(citation)}" title="Open the guide at '
-                f'{label}">[{label}]</a>')
+        return (
+            f' <a href="{CITATION_SCHEME}:{esc(citation)}" title="Open the guide at '
+            f'{label}">[{label}]</a>'
+        )
 
     def reasons(items: list[rec.Reason], mark: str, color: str, label: str) -> None:
         for item in items:
-            out.append(f'<p style="margin-left:1.2em; text-indent:-1.2em; margin-top:2px; '
-                       f'margin-bottom:2px"><span style="color:{color}" title="{label}">'
-                       f'<b>{mark}</b></span>&nbsp;{esc(item.text)}'
-                       f'{cite(item.citation, item.citation_title)}</p>')
+            out.append(
+                f'<p style="margin-left:1.2em; text-indent:-1.2em; margin-top:2px; '
+                f'margin-bottom:2px"><span style="color:{color}" title="{label}">'
+                f"<b>{mark}</b></span>&nbsp;{esc(item.text)}"
+                f"{cite(item.citation, item.citation_title)}</p>"
+            )
 
     if recommendation.what_if:
         out.append("<h3>What would change the answer</h3><ul>")
@@ -185,18 +199,21 @@ def render_details(recommendation: rec.Recommendation, palette: QPalette,
     for assessment in recommendation.ranking:
         title = assessment.broker.title
         verdict = " — ruled out" if assessment.knocked_out else ""
-        out.append(f'<h3><a name="broker-{assessment.broker.value}"></a>{assessment.rank}. '
-                   f'{esc(title)}{verdict}</h3>')
+        out.append(
+            f'<h3><a name="broker-{assessment.broker.value}"></a>{assessment.rank}. '
+            f"{esc(title)}{verdict}</h3>"
+        )
         reasons(assessment.knockouts, "⛔", bad, "Rules it out")
         reasons(assessment.pros, "✓", good, "For")
         reasons(assessment.cons, "✗", warn if not assessment.knocked_out else bad, "Against")
         pattern = assessment.pattern
         if pattern is not None:
-            out.append(f"<p><b>Pattern:</b> {esc(pattern.name)} — {esc(pattern.summary)}"
-                       f"{cite(pattern.citation)}</p>")
+            out.append(
+                f"<p><b>Pattern:</b> {esc(pattern.name)} — {esc(pattern.summary)}"
+                f"{cite(pattern.citation)}</p>"
+            )
             if pattern.steps:
-                out.append("<ol>" + "".join(f"<li>{esc(s)}</li>" for s in pattern.steps)
-                           + "</ol>")
+                out.append("<ol>" + "".join(f"<li>{esc(s)}</li>" for s in pattern.steps) + "</ol>")
         if assessment.advice:
             out.append("<p><b>Configuration advice:</b></p><ul>")
             for advice in assessment.advice:
@@ -218,16 +235,22 @@ def render_details(recommendation: rec.Recommendation, palette: QPalette,
         ("Kafka partitions", f"{cap.kafka_partitions:,}"),
         ("Kafka replication factor", f"{cap.kafka_replication_factor}"),
         ("Kafka disk (all replicas)", _fmt_bytes(cap.kafka_disk_bytes)),
-        ("RabbitMQ backlog after 10 min at peak, consumers stalled",
-         f"{_fmt_count(cap.rabbitmq_queue_depth_at_peak)} messages"),
+        (
+            "RabbitMQ backlog after 10 min at peak, consumers stalled",
+            f"{_fmt_count(cap.rabbitmq_queue_depth_at_peak)} messages",
+        ),
         ("Broker nodes", f"{cap.nodes_needed}"),
     ]
     out.append('<h3>Capacity estimates</h3><table cellspacing="0" cellpadding="2">')
-    out += [f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td><td>{esc(v)}</td></tr>'
-            for k, v in rows]
+    out += [
+        f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td><td>{esc(v)}</td></tr>'
+        for k, v in rows
+    ]
     out.append("</table>")
-    out.append(f'<p style="color:{muted}">Rulebook {esc(recommendation.rulebook_hash[:12])}, '
-               f"Broker Advisor {esc(recommendation.app_version)}</p>")
+    out.append(
+        f'<p style="color:{muted}">Rulebook {esc(recommendation.rulebook_hash[:12])}, '
+        f"Broker Advisor {esc(recommendation.app_version)}</p>"
+    )
     return "\n".join(out)
 
 
@@ -247,14 +270,16 @@ class _ScoreRow:
 
     def show(self, assessment: rec.BrokerAssessment, winner: bool) -> None:
         title = assessment.broker.title
-        self.name.setText(f"<b>{assessment.rank}. {title}</b>" if winner
-                          else f"{assessment.rank}. {title}")
+        self.name.setText(
+            f"<b>{assessment.rank}. {title}</b>" if winner else f"{assessment.rank}. {title}"
+        )
         score = round(assessment.score)
         self.bar.setValue(score)
         self.bar.setFormat("ruled out" if assessment.knocked_out else f"{score} / 100")
         self.bar.setAccessibleName(f"{title} score")
-        self.bar.setAccessibleDescription("ruled out" if assessment.knocked_out
-                                          else f"{score} out of 100")
+        self.bar.setAccessibleDescription(
+            "ruled out" if assessment.knocked_out else f"{score} out of 100"
+        )
         self.note.setText("recommended" if winner and not assessment.knocked_out else "")
 
 
@@ -263,8 +288,13 @@ class RecommendationView(QWidget):
 
     citation_activated = Signal(str)
 
-    def __init__(self, model: LiveRecommendation, parent: QWidget | None = None, *,
-                 section_title: Callable[[str], str] = str) -> None:
+    def __init__(
+        self,
+        model: LiveRecommendation,
+        parent: QWidget | None = None,
+        *,
+        section_title: Callable[[str], str] = str,
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self._section_title = section_title
@@ -323,12 +353,14 @@ class RecommendationView(QWidget):
 
     def _on_updated(self, recommendation: rec.Recommendation) -> None:
         winner = recommendation.winner
-        self.headline.setText(f"Use {winner.title}" if winner
-                              else "No broker fits every requirement")
+        self.headline.setText(
+            f"Use {winner.title}" if winner else "No broker fits every requirement"
+        )
         self.summary.setText(recommendation.summary)
         level = recommendation.confidence.level.value
-        self.confidence.setText(f"<b>Confidence: {level}</b> — "
-                                f"{html.escape(recommendation.confidence.explanation)}")
+        self.confidence.setText(
+            f"<b>Confidence: {level}</b> — {html.escape(recommendation.confidence.explanation)}"
+        )
         for row, assessment in zip(self._rows, recommendation.ranking, strict=False):
             row.show(assessment, assessment.broker == winner)
         self._render_details()
@@ -344,19 +376,24 @@ class RecommendationView(QWidget):
             return
         bar = self.details.verticalScrollBar()
         position = bar.value()
-        self.details.setHtml(render_details(recommendation, self.palette(),
-                                            self._section_title))
+        self.details.setHtml(render_details(recommendation, self.palette(), self._section_title))
         bar.setValue(position)
 
     def _on_stale_changed(self, stale: bool) -> None:
-        self.stale_banner.setText("The workload has problems (see the editor): this is the last "
-                                  "valid recommendation, and it may be out of date.")
+        self.stale_banner.setText(
+            "The workload has problems (see the editor): this is the last "
+            "valid recommendation, and it may be out of date."
+        )
         self._color_banner()
         self.stale_banner.setVisible(stale)
         self.setProperty("stale", stale)
         # Greyed out, but the details stay readable and their citations clickable.
-        for widget in (self.headline, self.summary, self.confidence,
-                       *(w for r in self._rows for w in (r.name, r.bar, r.note))):
+        for widget in (
+            self.headline,
+            self.summary,
+            self.confidence,
+            *(w for r in self._rows for w in (r.name, r.bar, r.note)),
+        ):
             widget.setEnabled(not stale)
 
     def _on_failed(self, message: str) -> None:
@@ -371,12 +408,13 @@ class RecommendationView(QWidget):
         background = base.color(QPalette.ColorRole.Window)
         mixed = background.toRgb()
         alpha = 0.25
-        mixed.setRgbF(mixed.redF() * (1 - alpha) + tint.redF() * alpha,
-                      mixed.greenF() * (1 - alpha) + tint.greenF() * alpha,
-                      mixed.blueF() * (1 - alpha) + tint.blueF() * alpha)
+        mixed.setRgbF(
+            mixed.redF() * (1 - alpha) + tint.redF() * alpha,
+            mixed.greenF() * (1 - alpha) + tint.greenF() * alpha,
+            mixed.blueF() * (1 - alpha) + tint.blueF() * alpha,
+        )
         palette.setColor(QPalette.ColorRole.Window, mixed)
-        palette.setColor(QPalette.ColorRole.WindowText,
-                         base.color(QPalette.ColorRole.WindowText))
+        palette.setColor(QPalette.ColorRole.WindowText, base.color(QPalette.ColorRole.WindowText))
         self.stale_banner.setPalette(palette)
 
     def _on_anchor_clicked(self, url: QUrl) -> None:

@@ -1,6 +1,6 @@
 """Render the main window offscreen with a workload and its recommendation, to a PNG.
 
-    python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]
+python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]
 """
 
 from __future__ import annotations
@@ -34,14 +34,16 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui.screenshot", description=__doc__.split(
-        "\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.screenshot", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("workload", help="workload file, or the name of a preset")
     parser.add_argument("-o", "--output", required=True, type=Path, help="PNG file to write")
     parser.add_argument("--size", type=_size, default=(1280, 800), help="window size, WxH")
     parser.add_argument("--dark", action="store_true", help="force a dark palette (Fusion)")
-    parser.add_argument("--section", help="guide section to show (default: the winner's first "
-                                          "citation)")
+    parser.add_argument(
+        "--section", help="guide section to show (default: the winner's first citation)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = _resolve(args.workload)

@@ -28,8 +28,9 @@ def use_settings_folder(folder: Path) -> None:
 
 
 def _settings() -> QSettings:
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANISATION,
-                     APPLICATION)
+    return QSettings(
+        QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANISATION, APPLICATION
+    )
 
 
 def load_bytes(key: str) -> QByteArray | None:

@@ -57,8 +57,11 @@ def dark_palette() -> QPalette:
     }
     for role, color in roles.items():
         p.setColor(role, color)
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
         p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     return p
 

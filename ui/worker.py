@@ -38,8 +38,9 @@ class Worker(QRunnable):
     touches a widget: connect the signals and do that in the slots, on the main thread.
     """
 
-    def __init__(self, func: Callable[..., Any], *args: Any, pass_cancel: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, func: Callable[..., Any], *args: Any, pass_cancel: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.signals = WorkerSignals()
@@ -104,12 +105,16 @@ class Worker(QRunnable):
         _RUNNING.discard(self)
 
 
-def create_worker(func: Callable[..., Any], *args: Any,
-                  on_returned: Callable[[Any], None] | None = None,
-                  on_errored: Callable[[Exception], None] | None = None,
-                  on_progress: Callable[[Any], None] | None = None,
-                  on_finished: Callable[[], None] | None = None,
-                  start: bool = True, **kwargs: Any) -> Worker:
+def create_worker(
+    func: Callable[..., Any],
+    *args: Any,
+    on_returned: Callable[[Any], None] | None = None,
+    on_errored: Callable[[Exception], None] | None = None,
+    on_progress: Callable[[Any], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
+    start: bool = True,
+    **kwargs: Any,
+) -> Worker:
     """Build a worker, connect the given callbacks, and start it unless start=False."""
     worker = Worker(func, *args, **kwargs)
     if on_returned is not None:

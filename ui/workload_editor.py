@@ -35,24 +35,48 @@ from ui import theme
 # The form's sections, in order; a field the model gains later lands in "Other" automatically.
 GROUPS: list[tuple[str, list[str]]] = [
     ("Workload", ["name", "notes"]),
-    ("Volume", ["avg_rate_msg_per_s", "peak_rate_msg_per_s", "avg_message_size_bytes",
-                "max_message_size_bytes"]),
+    (
+        "Volume",
+        [
+            "avg_rate_msg_per_s",
+            "peak_rate_msg_per_s",
+            "avg_message_size_bytes",
+            "max_message_size_bytes",
+        ],
+    ),
     ("Retention & ordering", ["retention_hours", "replay", "ordering"]),
     ("Delivery", ["delivery", "p99_latency_ms", "crash_may_lose_messages"]),
     ("Consumers & routing", ["consumption", "consumer_groups", "routing"]),
-    ("Features", ["needs_priorities", "needs_delayed_delivery", "needs_message_ttl",
-                  "needs_dead_lettering", "needs_transactions", "cache_or_sessions",
-                  "stream_processing"]),
+    (
+        "Features",
+        [
+            "needs_priorities",
+            "needs_delayed_delivery",
+            "needs_message_ttl",
+            "needs_dead_lettering",
+            "needs_transactions",
+            "cache_or_sessions",
+            "stream_processing",
+        ],
+    ),
     ("Availability", ["tolerated_node_failures", "multi_region"]),
-    ("Team & operations", ["team_familiar_with", "hosting", "ops_capacity", "uses_django",
-                           "uses_celery"]),
+    (
+        "Team & operations",
+        ["team_familiar_with", "hosting", "ops_capacity", "uses_django", "uses_celery"],
+    ),
 ]
 
 # Enum values whose generated label would read badly.
-_LABELS = {"self_hosted": "Self-hosted", "per_key": "Per key", "fan_out": "Fan-out (pub/sub)",
-           "request_reply": "Request / reply", "by_headers": "By headers",
-           "by_pattern": "By pattern", "competing_workers": "Competing workers",
-           "consumer_groups": "Consumer groups"}
+_LABELS = {
+    "self_hosted": "Self-hosted",
+    "per_key": "Per key",
+    "fan_out": "Fan-out (pub/sub)",
+    "request_reply": "Request / reply",
+    "by_headers": "By headers",
+    "by_pattern": "By pattern",
+    "competing_workers": "Competing workers",
+    "consumer_groups": "Consumer groups",
+}
 _DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
 _SPINBOX_MAX = 2**31 - 1
 
@@ -93,8 +117,9 @@ def validate(values: dict[str, Any]) -> Validation:
 
 
 def _first_field_named(message: str, titles: dict[str, str]) -> str | None:
-    found = [(m.start(), name) for name in titles
-             if (m := re.search(rf"\b{re.escape(name)}\b", message))]
+    found = [
+        (m.start(), name) for name in titles if (m := re.search(rf"\b{re.escape(name)}\b", message))
+    ]
     return min(found)[1] if found else None
 
 
@@ -102,8 +127,11 @@ def _humanise(message: str, titles: dict[str, str]) -> str:
     """Field names become titles and numbers get separators: 'Peak rate (200,000) is below…'."""
     for name in sorted(titles, key=len, reverse=True):
         message = re.sub(rf"\b{re.escape(name)}\b", titles[name], message)
-    message = re.sub(r"\((\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)",
-                     lambda m: f"({_format_number(float(m.group(1)))})", message)
+    message = re.sub(
+        r"\((\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)",
+        lambda m: f"({_format_number(float(m.group(1)))})",
+        message,
+    )
     return message[:1].upper() + message[1:]
 
 
@@ -114,12 +142,12 @@ def _format_number(value: float) -> str:
 class WorkloadDocument(QObject):
     """The workload being edited: values as typed, where it lives, and whether it is saved."""
 
-    values_changed = Signal()          # values replaced (load, new, restore)
-    value_changed = Signal(str)        # one field changed by the user
-    validated = Signal(object)         # Validation, after every change
+    values_changed = Signal()  # values replaced (load, new, restore)
+    value_changed = Signal(str)  # one field changed by the user
+    validated = Signal(object)  # Validation, after every change
     workload_changed = Signal(object)  # a new valid Workload
     modified_changed = Signal(bool)
-    path_changed = Signal(object)      # Path | None
+    path_changed = Signal(object)  # Path | None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,8 +197,9 @@ class WorkloadDocument(QObject):
         if self.is_modified != was_modified:
             self.modified_changed.emit(self.is_modified)
 
-    def load(self, values: dict[str, Any], path: Path | None = None, *,
-             modified: bool = False) -> None:
+    def load(
+        self, values: dict[str, Any], path: Path | None = None, *, modified: bool = False
+    ) -> None:
         """Replace every value (new, open, preset, restore); modified=True keeps it unsaved."""
         merged = default_values()
         merged.update(values)
@@ -340,23 +369,29 @@ class WorkloadEditor(QScrollArea):
             notes.setPlaceholderText("What the system does, who consumes it…")
             notes.setFixedHeight(notes.fontMetrics().lineSpacing() * 4 + 12)
             notes.textChanged.connect(lambda: self._on_edited(name, notes.toPlainText()))
-            return _Field(name, notes, notes.toPlainText,
-                          lambda v: _set_plain_text(notes, str(v or "")), error, [notes])
+            return _Field(
+                name,
+                notes,
+                notes.toPlainText,
+                lambda v: _set_plain_text(notes, str(v or "")),
+                error,
+                [notes],
+            )
         line = QLineEdit()
         line.setAccessibleName(title)
         if "maxLength" in spec:
             line.setMaxLength(int(spec["maxLength"]))
         line.textChanged.connect(lambda text: self._on_edited(name, text))
-        return _Field(name, line, line.text, lambda v: _set_line_text(line, str(v or "")), error,
-                      [line])
+        return _Field(
+            name, line, line.text, lambda v: _set_line_text(line, str(v or "")), error, [line]
+        )
 
     def _build_enum(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
         combo = QComboBox()
         combo.setAccessibleName(title)
         for value in spec["enum"]:
             combo.addItem(_LABELS.get(value, value.replace("_", " ").capitalize()), value)
-        combo.currentIndexChanged.connect(
-            lambda _i: self._on_edited(name, combo.currentData()))
+        combo.currentIndexChanged.connect(lambda _i: self._on_edited(name, combo.currentData()))
 
         def set_value(value: Any) -> None:
             index = combo.findData(str(value))
@@ -364,14 +399,15 @@ class WorkloadEditor(QScrollArea):
 
         return _Field(name, combo, combo.currentData, set_value, error, [combo])
 
-    def _build_number(self, name: str, title: str, spec: dict[str, Any],
-                      error: QLabel) -> _Field:
+    def _build_number(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
         unit = spec.get("unit", "")
         box: QSpinBox | QDoubleSpinBox
         if spec.get("type") == "integer":
             box = QSpinBox()
-            box.setRange(int(spec.get("minimum", 0)),
-                         min(int(spec.get("maximum", _SPINBOX_MAX)), _SPINBOX_MAX))
+            box.setRange(
+                int(spec.get("minimum", 0)),
+                min(int(spec.get("maximum", _SPINBOX_MAX)), _SPINBOX_MAX),
+            )
             box.valueChanged.connect(lambda v: self._on_edited(name, int(v)))
         else:
             box = QDoubleSpinBox()
@@ -393,8 +429,7 @@ class WorkloadEditor(QScrollArea):
         box.setAccessibleDescription(spec.get("description", ""))
         return _Field(name, box, box.value, box.setValue, error, [box])
 
-    def _build_brokers(self, name: str, title: str, spec: dict[str, Any],
-                       error: QLabel) -> _Field:
+    def _build_brokers(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
         row = QWidget()
         row.setAccessibleName(title)
         layout = QHBoxLayout(row)
@@ -445,8 +480,12 @@ class WorkloadEditor(QScrollArea):
             messages = validation.problems.get(name, [])
             if not made and not messages:
                 # Problems about fields the form does not show still need a home.
-                messages = [m for key, ms in validation.problems.items()
-                            if key and key not in self._fields for m in ms]
+                messages = [
+                    m
+                    for key, ms in validation.problems.items()
+                    if key and key not in self._fields
+                    for m in ms
+                ]
             text = "\n".join(f"⚠ {m}" for m in messages)
             label.setText(text)
             if made and made.form is not None:

@@ -280,10 +280,7 @@ class CheckRecorder:
         if not isinstance(exc, Exception):
             return False  # KeyboardInterrupt, GeneratorExit, SystemExit pass through
         failure = self.ctx.classify(exc)
-        if (
-            failure.failure_class is FailureClass.WRONG_PROTOCOL
-            and self.stage in _AFTER_HANDSHAKE
-        ):
+        if failure.failure_class is FailureClass.WRONG_PROTOCOL and self.stage in _AFTER_HANDSHAKE:
             # The handshake already proved the protocol: a hang-up now means the broker went away.
             failure = Failure(
                 FailureClass.OTHER,

@@ -14,19 +14,34 @@ EXIT_USAGE = 2
 def register(subparsers: Any) -> None:
     """Add the `report` subcommand to the main parser."""
     parser = subparsers.add_parser(
-        "report", help="export a recommendation report (HTML, PDF, Markdown or JSON)",
+        "report",
+        help="export a recommendation report (HTML, PDF, Markdown or JSON)",
         description="Recommend a broker for a workload file and write the report. "
-                    "The format follows -f, else the suffix of -o.")
-    parser.add_argument("workload", nargs="?", metavar="WORKLOAD",
-                        help="workload file (.yaml, .yml or .json)")
-    parser.add_argument("-f", "--format", choices=("html", "pdf", "md", "json"),
-                        help="report format (default: from the -o suffix, else html)")
-    parser.add_argument("-o", "--output", metavar="PATH",
-                        help="file to write ('-' or none: standard output, not for pdf)")
-    parser.add_argument("--probe-results", metavar="FILE",
-                        help="JSON from 'broker-advisor probe ... --json' to include")
-    parser.add_argument("--schema", action="store_true",
-                        help="print the JSON Schema of JSON reports and exit")
+        "The format follows -f, else the suffix of -o.",
+    )
+    parser.add_argument(
+        "workload", nargs="?", metavar="WORKLOAD", help="workload file (.yaml, .yml or .json)"
+    )
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=("html", "pdf", "md", "json"),
+        help="report format (default: from the -o suffix, else html)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="file to write ('-' or none: standard output, not for pdf)",
+    )
+    parser.add_argument(
+        "--probe-results",
+        metavar="FILE",
+        help="JSON from 'broker-advisor probe ... --json' to include",
+    )
+    parser.add_argument(
+        "--schema", action="store_true", help="print the JSON Schema of JSON reports and exit"
+    )
     parser.set_defaults(func=run)
 
 

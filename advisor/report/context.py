@@ -182,27 +182,39 @@ def redact_text(text: str) -> str:
 def sanitize_probe_result(result: probe_models.ProbeResult) -> probe_models.ProbeResult:
     """A copy of a probe result with credentials removed from every free-text field."""
     checks = [
-        check.model_copy(update={
-            "details": redact_text(check.details),
-            "hint": redact_text(check.hint),
-            "skipped_reason": redact_text(check.skipped_reason),
-            "figures": {k: redact_text(v) if isinstance(v, str) else v
-                        for k, v in check.figures.items()},
-        })
+        check.model_copy(
+            update={
+                "details": redact_text(check.details),
+                "hint": redact_text(check.hint),
+                "skipped_reason": redact_text(check.skipped_reason),
+                "figures": {
+                    k: redact_text(v) if isinstance(v, str) else v for k, v in check.figures.items()
+                },
+            }
+        )
         for check in result.checks
     ]
-    verdicts = None if result.verdicts is None else [
-        v.model_copy(update={"message": redact_text(v.message), "advice": redact_text(v.advice)})
-        for v in result.verdicts
-    ]
-    facts = {k: redact_text(v) if isinstance(v, str) else v
-             for k, v in result.summary.facts.items()}
-    return result.model_copy(update={
-        "target": redact_text(result.target),
-        "checks": checks,
-        "verdicts": verdicts,
-        "summary": result.summary.model_copy(update={"facts": facts}),
-    })
+    verdicts = (
+        None
+        if result.verdicts is None
+        else [
+            v.model_copy(
+                update={"message": redact_text(v.message), "advice": redact_text(v.advice)}
+            )
+            for v in result.verdicts
+        ]
+    )
+    facts = {
+        k: redact_text(v) if isinstance(v, str) else v for k, v in result.summary.facts.items()
+    }
+    return result.model_copy(
+        update={
+            "target": redact_text(result.target),
+            "checks": checks,
+            "verdicts": verdicts,
+            "summary": result.summary.model_copy(update={"facts": facts}),
+        }
+    )
 
 
 def words(value: object) -> str:
@@ -237,8 +249,9 @@ def workload_rows(workload: Workload) -> list[Row]:
             text = "Until consumed"
         else:
             text = units.format_value(value, unit)
-        rows.append(Row(title=field.title or words(name), value=text,
-                        description=field.description or ""))
+        rows.append(
+            Row(title=field.title or words(name), value=text, description=field.description or "")
+        )
     return rows
 
 
@@ -261,15 +274,27 @@ class _Citations:
 
     def reason(self, reason: Reason) -> ReasonView:
         title, found = self.title(reason.citation, reason.citation_title)
-        return ReasonView(kind=reason.kind.value, text=reason.text, weight=reason.weight,
-                          rule_id=reason.rule_id, citation=reason.citation,
-                          citation_title=title, cited=found)
+        return ReasonView(
+            kind=reason.kind.value,
+            text=reason.text,
+            weight=reason.weight,
+            rule_id=reason.rule_id,
+            citation=reason.citation,
+            citation_title=title,
+            cited=found,
+        )
 
     def advice(self, advice: Advice) -> AdviceView:
         title, _found = self.title(advice.citation)
-        return AdviceView(broker_title=advice.broker.title, text=advice.text,
-                          setting=advice.setting, value=advice.value, rule_id=advice.rule_id,
-                          citation=advice.citation, citation_title=title)
+        return AdviceView(
+            broker_title=advice.broker.title,
+            text=advice.text,
+            setting=advice.setting,
+            value=advice.value,
+            rule_id=advice.rule_id,
+            citation=advice.citation,
+            citation_title=title,
+        )
 
     def appendix(self) -> list[GuideExcerpt]:
         order = {section_id: n for n, section_id in enumerate(self.guide.sections)}
@@ -278,13 +303,27 @@ class _Citations:
             section = self.guide.sections.get(section_id)
             command = f"broker-advisor guide {section_id}"
             if section is None:
-                excerpts.append(GuideExcerpt(id=section_id, title=section_id, part_title="",
-                                             markdown_body="", found=False, command=command))
+                excerpts.append(
+                    GuideExcerpt(
+                        id=section_id,
+                        title=section_id,
+                        part_title="",
+                        markdown_body="",
+                        found=False,
+                        command=command,
+                    )
+                )
             else:
-                excerpts.append(GuideExcerpt(id=section_id, title=section.title,
-                                             part_title=section.part_title,
-                                             markdown_body=section.body.strip(), found=True,
-                                             command=command))
+                excerpts.append(
+                    GuideExcerpt(
+                        id=section_id,
+                        title=section.title,
+                        part_title=section.part_title,
+                        markdown_body=section.body.strip(),
+                        found=True,
+                        command=command,
+                    )
+                )
         return excerpts
 
 
@@ -296,16 +335,23 @@ def _capacity_rows(recommendation: Recommendation) -> list[Row]:
         Row(title="Messages per day", value=units.human_number(cap.messages_per_day)),
         Row(title="Messages retained", value=units.human_number(cap.retained_messages)),
         Row(title="Data retained (one copy)", value=units.human_bytes(cap.retained_bytes)),
-        Row(title="Redis memory for the retained data",
-            value=units.human_bytes(cap.redis_memory_bytes)),
+        Row(
+            title="Redis memory for the retained data",
+            value=units.human_bytes(cap.redis_memory_bytes),
+        ),
         Row(title="Kafka partitions (estimate)", value=units.human_number(cap.kafka_partitions)),
-        Row(title="Kafka replication factor",
-            value=units.human_number(cap.kafka_replication_factor)),
+        Row(
+            title="Kafka replication factor", value=units.human_number(cap.kafka_replication_factor)
+        ),
         Row(title="Kafka disk, all replicas", value=units.human_bytes(cap.kafka_disk_bytes)),
-        Row(title="RabbitMQ backlog after 10 min at peak with consumers stalled",
-            value=f"{units.human_number(cap.rabbitmq_queue_depth_at_peak)} messages"),
-        Row(title="Broker nodes for the tolerated failures",
-            value=units.human_number(cap.nodes_needed)),
+        Row(
+            title="RabbitMQ backlog after 10 min at peak with consumers stalled",
+            value=f"{units.human_number(cap.rabbitmq_queue_depth_at_peak)} messages",
+        ),
+        Row(
+            title="Broker nodes for the tolerated failures",
+            value=units.human_number(cap.nodes_needed),
+        ),
     ]
 
 
@@ -322,35 +368,60 @@ def _probe_view(result: probe_models.ProbeResult) -> ProbeView:
         value = getattr(result.summary, name)
         if value is None:
             continue
-        text = (units.human_bytes(value) if name == "max_message_bytes"
-                else units.format_value(value, ""))
+        text = (
+            units.human_bytes(value)
+            if name == "max_message_bytes"
+            else units.format_value(value, "")
+        )
         summary.append(Row(title=field.title or words(name), value=text))
     for key, fact in sorted(result.summary.facts.items()):
         if fact is not None:
             summary.append(Row(title=words(key).capitalize(), value=units.format_value(fact, "")))
     checks = [
-        CheckView(id=c.id, title=c.title, stage=c.stage.value, status=c.status.value,
-                  duration=units.human_ms(c.duration_ms),
-                  details=c.details or c.skipped_reason, hint=c.hint,
-                  figures=[Row(title=words(k), value=units.format_value(v, ""))
-                           for k, v in sorted(c.figures.items())])
+        CheckView(
+            id=c.id,
+            title=c.title,
+            stage=c.stage.value,
+            status=c.status.value,
+            duration=units.human_ms(c.duration_ms),
+            details=c.details or c.skipped_reason,
+            hint=c.hint,
+            figures=[
+                Row(title=words(k), value=units.format_value(v, ""))
+                for k, v in sorted(c.figures.items())
+            ],
+        )
         for c in result.checks
     ]
     verdicts = [
-        VerdictView(requirement=words(v.requirement), status=v.status.value,
-                    evidence=v.evidence or "", message=v.message, advice=v.advice)
+        VerdictView(
+            requirement=words(v.requirement),
+            status=v.status.value,
+            evidence=v.evidence or "",
+            message=v.message,
+            advice=v.advice,
+        )
         for v in result.verdicts or []
     ]
     counts: dict[str, int] = {}
     for check in result.checks:
         counts[check.status.value] = counts.get(check.status.value, 0) + 1
-    status_counts = [Row(title=s.value, value=str(counts[s.value]))
-                     for s in probe_models.CheckStatus if s.value in counts]
-    return ProbeView(target=result.target, broker_title=result.broker.title,
-                     started_at=_format_time(result.started_at),
-                     duration=units.human_ms(result.duration_ms), status=result.status.value,
-                     summary=summary, checks=checks, verdicts=verdicts,
-                     status_counts=status_counts)
+    status_counts = [
+        Row(title=s.value, value=str(counts[s.value]))
+        for s in probe_models.CheckStatus
+        if s.value in counts
+    ]
+    return ProbeView(
+        target=result.target,
+        broker_title=result.broker.title,
+        started_at=_format_time(result.started_at),
+        duration=units.human_ms(result.duration_ms),
+        status=result.status.value,
+        summary=summary,
+        checks=checks,
+        verdicts=verdicts,
+        status_counts=status_counts,
+    )
 
 
 def _format_time(moment: datetime) -> str:
@@ -367,11 +438,14 @@ def normalise_time(generated_at: datetime | None) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def build_context(workload: Workload, recommendation: Recommendation,
-                  probe_results: Sequence[probe_models.ProbeResult] | None = None,
-                  generated_at: datetime | None = None,
-                  guide: guide_mod.Guide | None = None,
-                  snippet: Snippet | None = None) -> ReportContext:
+def build_context(
+    workload: Workload,
+    recommendation: Recommendation,
+    probe_results: Sequence[probe_models.ProbeResult] | None = None,
+    generated_at: datetime | None = None,
+    guide: guide_mod.Guide | None = None,
+    snippet: Snippet | None = None,
+) -> ReportContext:
     """Word and format everything a report shows, resolving citations against the guide."""
     from advisor.report import snippets
 
@@ -380,29 +454,46 @@ def build_context(workload: Workload, recommendation: Recommendation,
     winner = recommendation.winner
     cards: list[BrokerCard] = []
     for item in recommendation.ranking:
-        cards.append(BrokerCard(
-            broker=item.broker.value, title=item.broker.title, rank=item.rank,
-            score=item.score, score_text=f"{item.score:.1f}",
-            bar_percent=max(0.0, min(100.0, item.score)), knocked_out=item.knocked_out,
-            is_winner=item.broker == winner,
-            pattern_name=item.pattern.name if item.pattern else "",
-            knockouts=[citations.reason(r) for r in item.knockouts],
-            pros=[citations.reason(r) for r in item.pros],
-            cons=[citations.reason(r) for r in item.cons]))
+        cards.append(
+            BrokerCard(
+                broker=item.broker.value,
+                title=item.broker.title,
+                rank=item.rank,
+                score=item.score,
+                score_text=f"{item.score:.1f}",
+                bar_percent=max(0.0, min(100.0, item.score)),
+                knocked_out=item.knocked_out,
+                is_winner=item.broker == winner,
+                pattern_name=item.pattern.name if item.pattern else "",
+                knockouts=[citations.reason(r) for r in item.knockouts],
+                pros=[citations.reason(r) for r in item.pros],
+                cons=[citations.reason(r) for r in item.cons],
+            )
+        )
     pattern: PatternView | None = None
     advice: list[AdviceView] = []
     if winner is not None:
         chosen = recommendation.assessment(winner)
         if chosen.pattern is not None:
             title, _found = citations.title(chosen.pattern.citation)
-            pattern = PatternView(broker_title=winner.title, name=chosen.pattern.name,
-                                  summary=chosen.pattern.summary, steps=list(chosen.pattern.steps),
-                                  citation=chosen.pattern.citation, citation_title=title)
+            pattern = PatternView(
+                broker_title=winner.title,
+                name=chosen.pattern.name,
+                summary=chosen.pattern.summary,
+                steps=list(chosen.pattern.steps),
+                citation=chosen.pattern.citation,
+                citation_title=title,
+            )
         advice = [citations.advice(a) for a in chosen.advice]
     what_if = [
-        WhatIfView(requirement=w.field_title, current=_what_if_value(w.current, w.unit),
-                   threshold=_what_if_value(w.threshold, w.unit), direction=w.direction,
-                   new_winner=w.new_winner.title, text=w.text)
+        WhatIfView(
+            requirement=w.field_title,
+            current=_what_if_value(w.current, w.unit),
+            threshold=_what_if_value(w.threshold, w.unit),
+            direction=w.direction,
+            new_winner=w.new_winner.title,
+            text=w.text,
+        )
         for w in recommendation.what_if
     ]
     if snippet is None and winner is not None:
@@ -425,8 +516,12 @@ def build_context(workload: Workload, recommendation: Recommendation,
         confidence_margin=f"{recommendation.confidence.margin:.1f}",
         confidence_explanation=recommendation.confidence.explanation,
         workload_rows=workload_rows(workload),
-        cards=cards, pattern=pattern, advice=advice,
-        capacity=_capacity_rows(recommendation), what_if=what_if, snippet=snippet,
+        cards=cards,
+        pattern=pattern,
+        advice=advice,
+        capacity=_capacity_rows(recommendation),
+        what_if=what_if,
+        snippet=snippet,
         probes=[_probe_view(r) for r in probe_results or []],
         appendix=citations.appendix(),
     )

@@ -52,12 +52,50 @@ def py_comment(text: object) -> str:
 
 
 # Words that start a sentence but not a name: lower-cased after "Good, because".
-_COMMON_STARTS = frozenset({
-    "a", "an", "the", "with", "without", "each", "every", "no", "one", "it", "its", "this",
-    "that", "these", "those", "all", "any", "some", "only", "most", "many", "several", "there",
-    "when", "if", "since", "for", "on", "in", "at", "by", "to", "messages", "consumers",
-    "producers", "workers", "ordering", "retention", "delivery", "replay",
-})
+_COMMON_STARTS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "with",
+        "without",
+        "each",
+        "every",
+        "no",
+        "one",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "all",
+        "any",
+        "some",
+        "only",
+        "most",
+        "many",
+        "several",
+        "there",
+        "when",
+        "if",
+        "since",
+        "for",
+        "on",
+        "in",
+        "at",
+        "by",
+        "to",
+        "messages",
+        "consumers",
+        "producers",
+        "workers",
+        "ordering",
+        "retention",
+        "delivery",
+        "replay",
+    }
+)
 
 
 def because(text: object) -> str:
@@ -74,15 +112,23 @@ def _environment(folder: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "xml"),
-                                            default_for_string=True, default=False),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "html.j2", "xml"), default_for_string=True, default=False
+        ),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(because=because, md=md_escape, md_text=md_text, md_quote=md_quote,
-                       md_cell=md_cell, one_line=one_line, py_string=py_string,
-                       py_comment=py_comment)
+    env.filters.update(
+        because=because,
+        md=md_escape,
+        md_text=md_text,
+        md_quote=md_quote,
+        md_cell=md_cell,
+        one_line=one_line,
+        py_string=py_string,
+        py_comment=py_comment,
+    )
     return env
 
 

@@ -31,9 +31,13 @@ def parse_probe_results(data: Any, source: Path | str = "<input>") -> list[Probe
     elif isinstance(data, dict):
         data, single = [data], True
     if not isinstance(data, list):
-        raise ProbeResultsError(source, [
-            f"expected a list of probe results or {{\"results\": [...]}}, "
-            f"got {type(data).__name__}"])
+        raise ProbeResultsError(
+            source,
+            [
+                f'expected a list of probe results or {{"results": [...]}}, '
+                f"got {type(data).__name__}"
+            ],
+        )
     try:
         return _RESULTS.validate_python(data)
     except ValidationError as error:
@@ -58,6 +62,7 @@ def load_probe_results(path: Path | str) -> list[ProbeResult]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ProbeResultsError(path, [f"invalid JSON at line {error.lineno}, column "
-                                       f"{error.colno}: {error.msg}"]) from None
+        raise ProbeResultsError(
+            path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+        ) from None
     return parse_probe_results(data, path)

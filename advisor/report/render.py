@@ -24,8 +24,7 @@ from advisor.workload import Workload
 Format = Literal["html", "pdf", "md", "json"]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "md", "json")
 SUFFIXES: dict[Format, str] = {"html": ".html", "pdf": ".pdf", "md": ".md", "json": ".json"}
-FORMAT_TITLES: dict[Format, str] = {"html": "HTML", "pdf": "PDF", "md": "Markdown",
-                                    "json": "JSON"}
+FORMAT_TITLES: dict[Format, str] = {"html": "HTML", "pdf": "PDF", "md": "Markdown", "json": "JSON"}
 
 HTML_TEMPLATE = "report.html.j2"
 PRINT_TEMPLATE = "report-print.html.j2"
@@ -81,8 +80,9 @@ def guide_markdown_to_html(markdown: str, anchors: set[str]) -> Markup:
 
 def _guide_html(context: ctx_mod.ReportContext) -> dict[str, Markup]:
     anchors = {e.id for e in context.appendix}
-    return {e.id: guide_markdown_to_html(e.markdown_body, anchors)
-            for e in context.appendix if e.found}
+    return {
+        e.id: guide_markdown_to_html(e.markdown_body, anchors) for e in context.appendix if e.found
+    }
 
 
 def render_html(context: ctx_mod.ReportContext, *, for_print: bool = False) -> str:
@@ -98,25 +98,34 @@ def render_markdown(context: ctx_mod.ReportContext) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def report_document(workload: Workload, recommendation: Recommendation,
-                    probe_results: Sequence[ProbeResult],
-                    context: ctx_mod.ReportContext, generated_at: datetime) -> ReportDocument:
+def report_document(
+    workload: Workload,
+    recommendation: Recommendation,
+    probe_results: Sequence[ProbeResult],
+    context: ctx_mod.ReportContext,
+    generated_at: datetime,
+) -> ReportDocument:
     """The machine-readable report, credentials removed from the probe results."""
-    citations = [CitedSection(id=e.id, title=e.title, found=e.found, markdown=e.markdown_body)
-                 for e in context.appendix]
+    citations = [
+        CitedSection(id=e.id, title=e.title, found=e.found, markdown=e.markdown_body)
+        for e in context.appendix
+    ]
     return ReportDocument(
-        generated_at=generated_at, app_version=recommendation.app_version,
-        rulebook_hash=recommendation.rulebook_hash, workload=workload,
+        generated_at=generated_at,
+        app_version=recommendation.app_version,
+        rulebook_hash=recommendation.rulebook_hash,
+        workload=workload,
         recommendation=recommendation,
         probe_results=[ctx_mod.sanitize_probe_result(r) for r in probe_results],
-        citations=citations, settings_snippet=context.snippet)
+        citations=citations,
+        settings_snippet=context.snippet,
+    )
 
 
 def render_json(document: ReportDocument) -> str:
     """The JSON text of a report document; <, > and & escaped so it is safe to embed."""
     text = document.model_dump_json(indent=2)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            + "\n")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def pdf_renderer() -> PdfRenderer:
@@ -126,10 +135,13 @@ def pdf_renderer() -> PdfRenderer:
             try:
                 return cast(PdfRenderer, entry.load())
             except ImportError as error:
-                raise ReportError(f"PDF export needs the desktop package (PySide6): {error}") \
-                    from None
-    raise ReportError("PDF export needs the desktop package: no 'pdf' renderer is installed "
-                      f"in the '{RENDERER_GROUP}' entry point group")
+                raise ReportError(
+                    f"PDF export needs the desktop package (PySide6): {error}"
+                ) from None
+    raise ReportError(
+        "PDF export needs the desktop package: no 'pdf' renderer is installed "
+        f"in the '{RENDERER_GROUP}' entry point group"
+    )
 
 
 def render_pdf_bytes(print_html: str) -> bytes:
@@ -141,9 +153,13 @@ def render_pdf_bytes(print_html: str) -> bytes:
         return target.read_bytes()
 
 
-def render(fmt: str, workload: Workload, recommendation: Recommendation,
-           probe_results: Sequence[ProbeResult] | None = None,
-           generated_at: datetime | None = None) -> bytes | str:
+def render(
+    fmt: str,
+    workload: Workload,
+    recommendation: Recommendation,
+    probe_results: Sequence[ProbeResult] | None = None,
+    generated_at: datetime | None = None,
+) -> bytes | str:
     """The report in a format: str for html, md and json; bytes for pdf."""
     checked = _check_format(fmt)
     moment = ctx_mod.normalise_time(generated_at)
@@ -158,9 +174,14 @@ def render(fmt: str, workload: Workload, recommendation: Recommendation,
     return render_pdf_bytes(render_html(context, for_print=True))
 
 
-def export(fmt: str, workload: Workload, recommendation: Recommendation, path: Path | str,
-           probe_results: Sequence[ProbeResult] | None = None,
-           generated_at: datetime | None = None) -> Path:
+def export(
+    fmt: str,
+    workload: Workload,
+    recommendation: Recommendation,
+    path: Path | str,
+    probe_results: Sequence[ProbeResult] | None = None,
+    generated_at: datetime | None = None,
+) -> Path:
     """Render and write a report atomically (never a half-written file); returns the path."""
     target = Path(path)
     data = render(fmt, workload, recommendation, probe_results, generated_at)
@@ -168,6 +189,5 @@ def export(fmt: str, workload: Workload, recommendation: Recommendation, path: P
     try:
         files.atomic_write_bytes(target, payload)
     except OSError as error:
-        raise ReportError(f"{target}: cannot write the report: "
-                          f"{error.strerror or error}") from None
+        raise ReportError(f"{target}: cannot write the report: {error.strerror or error}") from None
     return target

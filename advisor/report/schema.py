@@ -43,20 +43,25 @@ class ReportDocument(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Broker Advisor report")
 
-    report_schema_version: Literal["1.0"] = Field(REPORT_SCHEMA_VERSION,
-                                                  title="Report schema version")
-    generated_at: datetime = Field(title="Generated at",
-                                   description="When the report was made (the only part that "
-                                               "changes between runs on the same input).")
+    report_schema_version: Literal["1.0"] = Field(
+        REPORT_SCHEMA_VERSION, title="Report schema version"
+    )
+    generated_at: datetime = Field(
+        title="Generated at",
+        description="When the report was made (the only part that "
+        "changes between runs on the same input).",
+    )
     app_version: str = Field(title="App version")
     rulebook_hash: str = Field(title="Rulebook hash", description="SHA-256 of the rule files.")
     workload: Workload = Field(title="Workload")
     recommendation: Recommendation = Field(title="Recommendation")
-    probe_results: list[ProbeResult] = Field(default_factory=list, title="Probe results",
-                                             description="Live checks, credentials removed.")
+    probe_results: list[ProbeResult] = Field(
+        default_factory=list, title="Probe results", description="Live checks, credentials removed."
+    )
     citations: list[CitedSection] = Field(default_factory=list, title="Cited guide sections")
-    settings_snippet: Snippet | None = Field(None, title="Settings snippet",
-                                             description="Django/Celery settings for the winner.")
+    settings_snippet: Snippet | None = Field(
+        None, title="Settings snippet", description="Django/Celery settings for the winner."
+    )
 
 
 def report_json_schema() -> dict[str, Any]:

@@ -9,14 +9,19 @@ from advisor.workload import Broker, DeliveryGuarantee, Workload
 
 DEFAULT_VISIBILITY_TIMEOUT_S = 3600
 
+
 def _title(broker: Broker, workload: Workload) -> str:
     if broker is Broker.KAFKA:
         return "Kafka producer, consumer and topic settings"
     if broker is Broker.RABBITMQ:
-        return ("Celery on RabbitMQ with quorum queues" if workload.uses_celery
-                else "RabbitMQ quorum queue settings")
+        return (
+            "Celery on RabbitMQ with quorum queues"
+            if workload.uses_celery
+            else "RabbitMQ quorum queue settings"
+        )
     parts = (["Django cache and sessions"] if workload.uses_django else []) + (
-        ["Celery"] if workload.uses_celery else [])
+        ["Celery"] if workload.uses_celery else []
+    )
     return (" and ".join(parts) or "Redis connection") + " on Redis"
 
 
@@ -37,8 +42,9 @@ def _int_setting(values: dict[str, str], names: tuple[str, ...], default: int) -
     return default
 
 
-def settings_snippet(workload: Workload, recommendation: Recommendation,
-                     broker: Broker | None = None) -> Snippet | None:
+def settings_snippet(
+    workload: Workload, recommendation: Recommendation, broker: Broker | None = None
+) -> Snippet | None:
     """The settings for a broker (default: the winner), or None when there is no winner."""
     broker = broker or recommendation.winner
     if broker is None:
@@ -56,13 +62,16 @@ def settings_snippet(workload: Workload, recommendation: Recommendation,
         "upper": workload.uses_django,
         "acks_late": workload.delivery is not DeliveryGuarantee.AT_MOST_ONCE,
         "exactly_once": workload.delivery is DeliveryGuarantee.EXACTLY_ONCE,
-        "visibility_timeout": _int_setting(advised, ("visibility_timeout",
-                                                     "broker_transport_options.visibility_timeout"),
-                                           DEFAULT_VISIBILITY_TIMEOUT_S),
+        "visibility_timeout": _int_setting(
+            advised,
+            ("visibility_timeout", "broker_transport_options.visibility_timeout"),
+            DEFAULT_VISIBILITY_TIMEOUT_S,
+        ),
         "partitions": partitions,
         "replication_factor": replication,
         "min_insync": max(1, min(2, replication - 1)),
-        "retention_ms": int(workload.retention_hours * 3_600_000) if workload.retention_hours
+        "retention_ms": int(workload.retention_hours * 3_600_000)
+        if workload.retention_hours
         else 7 * 24 * 3_600_000,
         "max_message_bytes": workload.max_message_size_bytes,
     }
@@ -71,5 +80,10 @@ def settings_snippet(workload: Workload, recommendation: Recommendation,
     filename = "settings.py" if workload.uses_django else "celeryconfig.py"
     if broker is Broker.KAFKA:
         filename = "kafka_settings.py"
-    return Snippet(broker=broker.value, title=_title(broker, workload), filename=filename,
-                   language="python", code=code)
+    return Snippet(
+        broker=broker.value,
+        title=_title(broker, workload),
+        filename=filename,
+        language="python",
+        code=code,
+    )

@@ -64,7 +64,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> Iterator[None]:
+def _isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> Iterator[None]:
     settings.use_settings_folder(tmp_path / "settings")
     settings.configure_application(qapp)
     monkeypatch.setenv("BROKER_ADVISOR_HOME", str(tmp_path / "state"))

@@ -18,21 +18,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _python(code: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BROKER_ADVISOR_HOME": str(tmp_path)}
-    return subprocess.run([sys.executable, *(["-c", code] if code else []), *args], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, *(["-c", code] if code else []), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_first_paint_needs_neither_pydantic_nor_the_core(tmp_path: Path) -> None:
-    code = ("import sys; import ui.app, ui.main_window; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pydantic', 'yaml', 'advisor') and m != 'advisor'))")
+    code = (
+        "import sys; import ui.app, ui.main_window; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pydantic', 'yaml', 'advisor') and m != 'advisor'))"
+    )
     result = _python(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
-def test_deferred_window_builds_its_panes_after_the_first_paint(qtbot: Any, prompts: Any,
-                                                                 state_dir: Path) -> None:
+def test_deferred_window_builds_its_panes_after_the_first_paint(
+    qtbot: Any, prompts: Any, state_dir: Path
+) -> None:
     from ui.autosave import Autosave
 
     window = MainWindow(defer_content=True, prompts=prompts, autosave=Autosave(state_dir))
@@ -50,8 +60,18 @@ def test_deferred_window_builds_its_panes_after_the_first_paint(qtbot: Any, prom
 
 def test_screenshot_command_writes_the_png(tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
-    result = _python("", tmp_path, "-m", "ui.screenshot", "order-processing", "-o", str(out),
-                     "--size", "1024x700", "--dark")
+    result = _python(
+        "",
+        tmp_path,
+        "-m",
+        "ui.screenshot",
+        "order-processing",
+        "-o",
+        str(out),
+        "--size",
+        "1024x700",
+        "--dark",
+    )
     assert result.returncode == 0, result.stderr
     assert "propagateSizeHints" not in result.stderr
     image = QImage(str(out))

@@ -23,19 +23,22 @@ from tests.advisor.report.conftest import (
 )
 from ui import export_dialog, pdf
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="pdftotext (poppler-utils) is not installed")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 
 
 def pdf_text(path: Path) -> str:
-    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                            text=True, check=True, timeout=60)
+    result = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True, timeout=60
+    )
     return result.stdout
 
 
 def pdf_pages(path: Path) -> int:
-    result = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True,
-                            timeout=60)
+    result = subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True, timeout=60
+    )
     line = next(x for x in result.stdout.splitlines() if x.startswith("Pages:"))
     return int(line.split()[1])
 
@@ -60,8 +63,10 @@ def test_every_preset_renders_a_pdf_with_ranking_and_reasons(tmp_path: Path, nam
         for reason in [*item.knockouts, *item.pros, *item.cons]:
             # Words of each reason are there (line breaks and hyphenation aside).
             assert squash(reason.text)[:40] in text, reason.text
-    assert recommendation.rulebook_hash in text.replace(" ", "") or \
-        recommendation.rulebook_hash[:12] in text
+    assert (
+        recommendation.rulebook_hash in text.replace(" ", "")
+        or recommendation.rulebook_hash[:12] in text
+    )
     assert "page 1 of" in text
 
 
@@ -69,8 +74,14 @@ def test_every_preset_renders_a_pdf_with_ranking_and_reasons(tmp_path: Path, nam
 def test_pdf_shows_markup_as_text_and_never_credentials(tmp_path: Path) -> None:
     workload = hostile_workload()
     target = tmp_path / "r.pdf"
-    report.export("pdf", workload, engine.recommend(workload), target,
-                  [probe_result_with_secret()], generated_at=GENERATED_AT)
+    report.export(
+        "pdf",
+        workload,
+        engine.recommend(workload),
+        target,
+        [probe_result_with_secret()],
+        generated_at=GENERATED_AT,
+    )
     text = pdf_text(target)
     assert "<script>alert(1)</script>" in text
     assert PASSWORD not in text and PASSWORD.encode() not in target.read_bytes()
@@ -85,17 +96,23 @@ def test_render_returns_pdf_bytes() -> None:
 
 def test_render_pdf_directly(tmp_path: Path) -> None:
     target = tmp_path / "plain.pdf"
-    pdf.render_pdf("<html><head><title>T &amp; U</title></head><body><h1>Hello</h1>"
-                   "<table><tr><td>cell</td></tr></table></body></html>", target)
+    pdf.render_pdf(
+        "<html><head><title>T &amp; U</title></head><body><h1>Hello</h1>"
+        "<table><tr><td>cell</td></tr></table></body></html>",
+        target,
+    )
     assert target.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.parametrize(("chosen", "selected", "expected"), [
-    ("/tmp/a.pdf", "HTML report (*.html *.htm)", ("/tmp/a.pdf", "pdf")),
-    ("/tmp/a", "Markdown decision record (*.md)", ("/tmp/a.md", "md")),
-    ("/tmp/a", "JSON data (*.json)", ("/tmp/a.json", "json")),
-    ("/tmp/a.htm", "PDF document (*.pdf)", ("/tmp/a.htm", "html")),
-])
+@pytest.mark.parametrize(
+    ("chosen", "selected", "expected"),
+    [
+        ("/tmp/a.pdf", "HTML report (*.html *.htm)", ("/tmp/a.pdf", "pdf")),
+        ("/tmp/a", "Markdown decision record (*.md)", ("/tmp/a.md", "md")),
+        ("/tmp/a", "JSON data (*.json)", ("/tmp/a.json", "json")),
+        ("/tmp/a.htm", "PDF document (*.pdf)", ("/tmp/a.htm", "html")),
+    ],
+)
 def test_resolve_choice(chosen: str, selected: str, expected: tuple[str, str]) -> None:
     path, fmt = export_dialog.resolve_choice(chosen, selected)
     assert (str(path), fmt) == expected
@@ -128,11 +145,15 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     return recorder
 
 
-def test_run_export_writes_and_offers_to_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              dialogs: Recorder) -> None:
+def test_run_export_writes_and_offers_to_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialogs: Recorder
+) -> None:
     target = tmp_path / "out"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(target), "Markdown decision record (*.md)"))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), "Markdown decision record (*.md)"),
+    )
     workload = hostile_workload()
     export_dialog.run_export(None, workload, engine.recommend(workload))
     written = tmp_path / "out.md"
@@ -141,20 +162,25 @@ def test_run_export_writes_and_offers_to_open(tmp_path: Path, monkeypatch: pytes
     assert dialogs.calls[1] == ("open", str(written))
 
 
-def test_run_export_cancelled_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            dialogs: Recorder) -> None:
+def test_run_export_cancelled_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialogs: Recorder
+) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     workload = hostile_workload()
     export_dialog.run_export(None, workload, engine.recommend(workload))
     assert dialogs.calls == [] and list(tmp_path.iterdir()) == []
 
 
-def test_run_export_shows_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 dialogs: Recorder) -> None:
+def test_run_export_shows_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialogs: Recorder
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(blocker / "r.html"), "HTML report (*.html *.htm)"))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(blocker / "r.html"), "HTML report (*.html *.htm)"),
+    )
     workload = hostile_workload()
     export_dialog.run_export(None, workload, engine.recommend(workload))
     assert [c[0] for c in dialogs.calls] == ["critical"]

@@ -44,7 +44,8 @@ def test_editing_a_field_updates_the_recommendation(window: MainWindow, qtbot: A
 
 
 def test_invalid_input_shows_the_message_and_keeps_the_last_recommendation(
-        window: MainWindow, qtbot: Any) -> None:
+    window: MainWindow, qtbot: Any
+) -> None:
     before = window.live.recommendation
     with qtbot.waitSignal(window.live.stale_changed, timeout=1_000) as blocker:
         _set(window, "avg_rate_msg_per_s", 5_000)  # above the peak of 500
@@ -59,8 +60,9 @@ def test_invalid_input_shows_the_message_and_keeps_the_last_recommendation(
     assert window.recommendation_view.stale_banner.isHidden()
 
 
-def test_the_kept_recommendation_is_for_the_last_valid_input(window: MainWindow,
-                                                             qtbot: Any) -> None:
+def test_the_kept_recommendation_is_for_the_last_valid_input(
+    window: MainWindow, qtbot: Any
+) -> None:
     preset = next(p for p in PRESETS if p.stem == "clickstream-analytics")
     window.open_file(preset, as_preset=True)
     _set(window, "avg_rate_msg_per_s", 9_000_000)  # invalid before its recommendation ran
@@ -117,8 +119,9 @@ def test_presets_menu_lists_the_presets(window: MainWindow) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
-def test_save_and_open_round_trip_exactly(window: MainWindow, prompts: FakePrompts,
-                                          tmp_path: Path, suffix: str, make_window: Any) -> None:
+def test_save_and_open_round_trip_exactly(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path, suffix: str, make_window: Any
+) -> None:
     _set(window, "peak_rate_msg_per_s", 1234.5)
     window.editor.field_widget("ordering").setCurrentIndex(1)  # type: ignore[attr-defined]
     window.editor.findChildren(type(window.editor.field_widget("replay")))  # the form is built
@@ -138,9 +141,9 @@ def test_save_and_open_round_trip_exactly(window: MainWindow, prompts: FakePromp
     assert settings.recent_files()[0] == str(path.resolve())
 
 
-def test_malformed_file_names_the_file_and_its_problems(window: MainWindow,
-                                                        prompts: FakePrompts,
-                                                        tmp_path: Path) -> None:
+def test_malformed_file_names_the_file_and_its_problems(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path
+) -> None:
     _set(window, "consumer_groups", 7)
     before = window.document.values
     bad = tmp_path / "broken.yaml"
@@ -159,8 +162,9 @@ def test_malformed_file_names_the_file_and_its_problems(window: MainWindow,
     assert "invalid YAML" in prompts.asked[-1][1][2][0]
 
 
-def test_unsaved_changes_prompt_guards_new_and_open(window: MainWindow,
-                                                    prompts: FakePrompts, tmp_path: Path) -> None:
+def test_unsaved_changes_prompt_guards_new_and_open(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path
+) -> None:
     assert window.new_workload()
     assert prompts.kinds() == []  # nothing to lose, nothing asked
     _set(window, "consumer_groups", 3)
@@ -179,8 +183,9 @@ def test_unsaved_changes_prompt_guards_new_and_open(window: MainWindow,
     assert wl.load_workload(tmp_path / "kept.yaml").consumer_groups == 5
 
 
-def test_close_with_unsaved_changes_can_be_cancelled(window: MainWindow,
-                                                     prompts: FakePrompts) -> None:
+def test_close_with_unsaved_changes_can_be_cancelled(
+    window: MainWindow, prompts: FakePrompts
+) -> None:
     window.show()
     _set(window, "consumer_groups", 3)
     prompts.unsaved_answer = "cancel"
@@ -240,8 +245,11 @@ def test_every_citation_exists_in_the_guide(window: MainWindow) -> None:
         window.open_file(preset, as_preset=True)
         recommendation = engine.recommend(window.document.workload)
         window.live._on_returned(window.live._sequence, recommendation)
-        missing = [c for c in window.recommendation_view.citation_links()
-                   if c not in window.guide_browser.guide.sections]
+        missing = [
+            c
+            for c in window.recommendation_view.citation_links()
+            if c not in window.guide_browser.guide.sections
+        ]
         assert missing == [], preset.name
 
 
@@ -284,8 +292,9 @@ def test_ctrl_f_focuses_the_guide_search(window: MainWindow, qtbot: Any) -> None
     assert window.focusWidget() is window.guide_browser.search_field
 
 
-def test_autosave_is_written_and_a_clean_exit_removes_it(window: MainWindow, qtbot: Any,
-                                                         state_dir: Path) -> None:
+def test_autosave_is_written_and_a_clean_exit_removes_it(
+    window: MainWindow, qtbot: Any, state_dir: Path
+) -> None:
     autosave = window.autosave
     window.start([])
     _set(window, "consumer_groups", 9)
@@ -298,12 +307,16 @@ def test_autosave_is_written_and_a_clean_exit_removes_it(window: MainWindow, qtb
     assert not autosave.path.exists()
 
 
-def test_autosave_is_offered_after_a_kill(make_window: Any, prompts: FakePrompts,
-                                          state_dir: Path, tmp_path: Path) -> None:
+def test_autosave_is_offered_after_a_kill(
+    make_window: Any, prompts: FakePrompts, state_dir: Path, tmp_path: Path
+) -> None:
     # The killed session: an autosave (with invalid values, as typed) and no clean-exit marker.
     source = tmp_path / "orders.yaml"
-    values = {**wl.Workload().model_dump(mode="json"), "avg_rate_msg_per_s": 900.0,
-              "consumer_groups": 4}
+    values = {
+        **wl.Workload().model_dump(mode="json"),
+        "avg_rate_msg_per_s": 900.0,
+        "consumer_groups": 4,
+    }
     Autosave(state_dir).write(values, source)
 
     window = make_window()
@@ -323,8 +336,9 @@ def test_autosave_is_offered_after_a_kill(make_window: Any, prompts: FakePrompts
     assert prompts.kinds() == ["restore"]  # a clean exit asks nothing
 
 
-def test_declined_restore_discards_the_autosave(make_window: Any, prompts: FakePrompts,
-                                                state_dir: Path) -> None:
+def test_declined_restore_discards_the_autosave(
+    make_window: Any, prompts: FakePrompts, state_dir: Path
+) -> None:
     Autosave(state_dir).write({"consumer_groups": 4}, None)
     prompts.restore_answer = False
     window = make_window()
@@ -336,8 +350,13 @@ def test_declined_restore_discards_the_autosave(make_window: Any, prompts: FakeP
 def test_dropping_a_workload_file_opens_it(window: MainWindow, qtbot: Any) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(PRESETS[0]))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.document.path_changed, timeout=2_000):
         window.dropEvent(event)
     assert window.document.path == PRESETS[0]
@@ -372,10 +391,14 @@ def test_about_names_the_versions() -> None:
 def test_controls_have_accessible_names(window: MainWindow) -> None:
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
 
-    unnamed = [w for cls in (QAbstractSpinBox, QComboBox, QLineEdit)
-               for w in window.findChildren(cls)
-               if not w.accessibleName() and w.parent() is not None
-               and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)]
+    unnamed = [
+        w
+        for cls in (QAbstractSpinBox, QComboBox, QLineEdit)
+        for w in window.findChildren(cls)
+        if not w.accessibleName()
+        and w.parent() is not None
+        and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)
+    ]
     assert unnamed == []
     buttons = [b for b in window.editor.findChildren(QAbstractButton) if not b.accessibleName()]
     assert buttons == []

@@ -120,8 +120,9 @@ def test_a_function_can_poll_for_cancellation(qtbot: Any) -> None:
 @pytest.mark.parametrize("count", [20])
 def test_many_workers_all_finish(qtbot: Any, count: int) -> None:
     results: list[int] = []
-    workers = [worker.create_worker(lambda n=n: n * n, on_returned=results.append)
-               for n in range(count)]
+    workers = [
+        worker.create_worker(lambda n=n: n * n, on_returned=results.append) for n in range(count)
+    ]
     qtbot.waitUntil(lambda: len(results) == count, timeout=5_000)
     assert sorted(results) == [n * n for n in range(count)]
     assert all(isinstance(w, worker.Worker) for w in workers)

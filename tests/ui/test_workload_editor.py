@@ -23,8 +23,14 @@ def test_every_model_field_is_in_exactly_one_group() -> None:
     placed = [name for _, names in workload_editor.GROUPS for name in names]
     assert sorted(placed) == sorted(wl.Workload.model_fields)
     assert [title for title, _ in workload_editor.GROUPS][1:] == [
-        "Volume", "Retention & ordering", "Delivery", "Consumers & routing", "Features",
-        "Availability", "Team & operations"]
+        "Volume",
+        "Retention & ordering",
+        "Delivery",
+        "Consumers & routing",
+        "Features",
+        "Availability",
+        "Team & operations",
+    ]
 
 
 def test_group_titles_show_their_ampersand(editor: WorkloadEditor) -> None:
@@ -52,7 +58,9 @@ def test_widgets_follow_the_model(editor: WorkloadEditor) -> None:
 
 
 def test_team_familiar_with_is_three_checkboxes(editor: WorkloadEditor) -> None:
-    boxes = [b for b in editor.findChildren(QCheckBox) if b.accessibleName().startswith("Team knows")]
+    boxes = [
+        b for b in editor.findChildren(QCheckBox) if b.accessibleName().startswith("Team knows")
+    ]
     assert [b.text() for b in boxes] == ["Redis", "RabbitMQ", "Kafka"]
     boxes[2].setChecked(True)
     boxes[0].setChecked(True)
@@ -78,8 +86,11 @@ def test_replay_without_retention_is_shown_at_replay(editor: WorkloadEditor) -> 
 
 
 def test_loading_values_does_not_lose_precision(editor: WorkloadEditor) -> None:
-    values = {**workload_editor.default_values(), "avg_rate_msg_per_s": 123.456,
-              "peak_rate_msg_per_s": 1234.5678}
+    values = {
+        **workload_editor.default_values(),
+        "avg_rate_msg_per_s": 123.456,
+        "peak_rate_msg_per_s": 1234.5678,
+    }
     editor.document.load(values)
     assert editor.document.values["avg_rate_msg_per_s"] == 123.456
     assert not editor.document.is_modified

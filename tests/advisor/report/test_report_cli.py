@@ -20,8 +20,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("html", ".html"), ("md", ".md"), ("json", ".json")])
-def test_writes_each_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str,
-                                 suffix: str) -> None:
+def test_writes_each_text_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, suffix: str
+) -> None:
     target = tmp_path / f"out{suffix}"
     code, _out, err = run(capsys, PRESET, "-f", fmt, "-o", str(target))
     assert code == 0, err
@@ -29,8 +30,9 @@ def test_writes_each_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert str(target) in err
 
 
-def test_format_follows_the_output_suffix(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_format_follows_the_output_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "decision.md"
     assert run(capsys, PRESET, "-o", str(target))[0] == 0
     assert target.read_text(encoding="utf-8").startswith("---\nstatus: proposed")
@@ -51,10 +53,13 @@ def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_includes_probe_results_without_credentials(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     probe_file = tmp_path / "probe.json"
-    probe_file.write_text(json.dumps({"results": [
-        probe_result_with_secret().model_dump(mode="json")]}), encoding="utf-8")
+    probe_file.write_text(
+        json.dumps({"results": [probe_result_with_secret().model_dump(mode="json")]}),
+        encoding="utf-8",
+    )
     target = tmp_path / "r.html"
     code, _out, err = run(capsys, PRESET, "-o", str(target), "--probe-results", str(probe_file))
     assert code == 0, err
@@ -62,9 +67,14 @@ def test_includes_probe_results_without_credentials(
     assert "cache.internal:6379" in text and PASSWORD not in text
 
 
-@pytest.mark.parametrize("payload", [
-    lambda r: [r], lambda r: r, lambda r: {"results": [r]},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        lambda r: [r],
+        lambda r: r,
+        lambda r: {"results": [r]},
+    ],
+)
 def test_probe_results_file_shapes(tmp_path: Path, payload: object) -> None:
     from advisor.report import load_probe_results
 
@@ -74,8 +84,9 @@ def test_probe_results_file_shapes(tmp_path: Path, payload: object) -> None:
     assert len(load_probe_results(probe_file)) == 1
 
 
-def test_bad_workload_file_is_named_exit_2(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_workload_file_is_named_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("peak_rate_msg_per_s: lots\n", encoding="utf-8")
     code, _out, err = run(capsys, str(bad), "-o", str(tmp_path / "r.html"))
@@ -89,14 +100,16 @@ def test_missing_workload_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "nope.yaml" in err and "Traceback" not in err
 
 
-def test_bad_probe_results_name_file_and_field(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_probe_results_name_file_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     probe_file = tmp_path / "probe.json"
     data = probe_result_with_secret().model_dump(mode="json")
     data["checks"][1]["status"] = "excellent"
     probe_file.write_text(json.dumps([data]), encoding="utf-8")
-    code, _out, err = run(capsys, PRESET, "-o", str(tmp_path / "r.html"),
-                          "--probe-results", str(probe_file))
+    code, _out, err = run(
+        capsys, PRESET, "-o", str(tmp_path / "r.html"), "--probe-results", str(probe_file)
+    )
     assert code == 2
     assert str(probe_file) in err and "0.checks.1.status" in err
     assert PASSWORD not in err

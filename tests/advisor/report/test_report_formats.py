@@ -14,8 +14,21 @@ from advisor.recommendation import Recommendation
 from advisor.workload import Workload
 from tests.advisor.report.conftest import GENERATED_AT, preset_ids
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 SVG_EMPTY = {"rect", "line", "circle", "path"}
 
 
@@ -64,8 +77,9 @@ def check_html(text: str) -> BalanceChecker:
 
 @pytest.mark.parametrize("name", preset_ids())
 @pytest.mark.parametrize("fmt", ["html", "md", "json"])
-def test_every_preset_renders(presets: dict[str, tuple[Workload, Recommendation]], name: str,
-                              fmt: str) -> None:
+def test_every_preset_renders(
+    presets: dict[str, tuple[Workload, Recommendation]], name: str, fmt: str
+) -> None:
     workload, recommendation = presets[name]
     out = report.render(fmt, workload, recommendation, generated_at=GENERATED_AT)
     assert isinstance(out, str) and len(out) > 1000
@@ -75,8 +89,9 @@ def test_every_preset_renders(presets: dict[str, tuple[Workload, Recommendation]
 
 
 @pytest.mark.parametrize("name", preset_ids())
-def test_html_is_balanced_and_complete(presets: dict[str, tuple[Workload, Recommendation]],
-                                       name: str) -> None:
+def test_html_is_balanced_and_complete(
+    presets: dict[str, tuple[Workload, Recommendation]], name: str
+) -> None:
     workload, recommendation = presets[name]
     out = report.render("html", workload, recommendation, generated_at=GENERATED_AT)
     assert isinstance(out, str)
@@ -96,8 +111,9 @@ def test_html_is_balanced_and_complete(presets: dict[str, tuple[Workload, Recomm
 
 
 @pytest.mark.parametrize("name", preset_ids())
-def test_print_variant_is_balanced(presets: dict[str, tuple[Workload, Recommendation]],
-                                   name: str) -> None:
+def test_print_variant_is_balanced(
+    presets: dict[str, tuple[Workload, Recommendation]], name: str
+) -> None:
     from advisor.report import context
 
     # advisor.report.render is also the name of the package's render() function.
@@ -110,9 +126,14 @@ def test_print_variant_is_balanced(presets: dict[str, tuple[Workload, Recommenda
 
 
 MADR_HEADINGS = [
-    "## Context and Problem Statement", "## Decision Drivers", "## Considered Options",
-    "## Decision Outcome", "### Consequences", "### Confirmation",
-    "## Pros and Cons of the Options", "## More Information",
+    "## Context and Problem Statement",
+    "## Decision Drivers",
+    "## Considered Options",
+    "## Decision Outcome",
+    "### Consequences",
+    "### Confirmation",
+    "## Pros and Cons of the Options",
+    "## More Information",
 ]
 
 
@@ -129,8 +150,9 @@ def outside_code(markdown: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", preset_ids())
-def test_markdown_has_madr_layout(presets: dict[str, tuple[Workload, Recommendation]],
-                                  name: str) -> None:
+def test_markdown_has_madr_layout(
+    presets: dict[str, tuple[Workload, Recommendation]], name: str
+) -> None:
     workload, recommendation = presets[name]
     out = report.render("md", workload, recommendation, generated_at=GENERATED_AT)
     assert isinstance(out, str)
@@ -150,7 +172,8 @@ def test_markdown_has_madr_layout(presets: dict[str, tuple[Workload, Recommendat
 
 @pytest.mark.parametrize("name", preset_ids())
 def test_json_validates_against_published_schema(
-        presets: dict[str, tuple[Workload, Recommendation]], name: str) -> None:
+    presets: dict[str, tuple[Workload, Recommendation]], name: str
+) -> None:
     workload, recommendation = presets[name]
     out = report.render("json", workload, recommendation, generated_at=GENERATED_AT)
     assert isinstance(out, str)

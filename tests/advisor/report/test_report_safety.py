@@ -74,18 +74,33 @@ def test_probe_credentials_never_appear(fmt: str) -> None:
 
 def test_probe_results_are_shown_in_html() -> None:
     workload = hostile_workload()
-    out = report.render("html", workload, recommend(workload), [probe_result_with_secret()],
-                        generated_at=GENERATED_AT)
+    out = report.render(
+        "html",
+        workload,
+        recommend(workload),
+        [probe_result_with_secret()],
+        generated_at=GENERATED_AT,
+    )
     assert isinstance(out, str)
-    for text in ("redis://admin:***@cache.internal:6379/0", "2026-03-04 05:00:00 UTC",
-                 "TCP connect", "Persistence", "not a cluster", "enable appendonly yes",
-                 "a crash may lose ~60 s of writes", "turn on AOF", "7.2.4", "512 MB"):
+    for text in (
+        "redis://admin:***@cache.internal:6379/0",
+        "2026-03-04 05:00:00 UTC",
+        "TCP connect",
+        "Persistence",
+        "not a cluster",
+        "enable appendonly yes",
+        "a crash may lose ~60 s of writes",
+        "turn on AOF",
+        "7.2.4",
+        "512 MB",
+    ):
         assert text in out, text
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "json"])
 def test_same_input_same_output_apart_from_the_timestamp(
-        presets: dict[str, tuple[Workload, Recommendation]], fmt: str) -> None:
+    presets: dict[str, tuple[Workload, Recommendation]], fmt: str
+) -> None:
     for workload, recommendation in presets.values():
         probe = [probe_result_with_secret()]
         first = report.render(fmt, workload, recommendation, probe, generated_at=GENERATED_AT)
@@ -94,14 +109,17 @@ def test_same_input_same_output_apart_from_the_timestamp(
         later = datetime(2027, 8, 9, 10, 11, 12, tzinfo=UTC)
         other = report.render(fmt, workload, recommendation, probe, generated_at=later)
         assert isinstance(other, str) and isinstance(first, str)
-        normalised = (other.replace("2027-08-09 10:11:12 UTC", "2026-03-04 05:06:07 UTC")
-                      .replace("2027-08-09T10:11:12Z", "2026-03-04T05:06:07Z")
-                      .replace("2027-08-09", "2026-03-04"))
+        normalised = (
+            other.replace("2027-08-09 10:11:12 UTC", "2026-03-04 05:06:07 UTC")
+            .replace("2027-08-09T10:11:12Z", "2026-03-04T05:06:07Z")
+            .replace("2027-08-09", "2026-03-04")
+        )
         assert normalised == first
 
 
-def test_export_writes_atomically(tmp_path: pytest.TempPathFactory,
-                                  presets: dict[str, tuple[Workload, Recommendation]]) -> None:
+def test_export_writes_atomically(
+    tmp_path: pytest.TempPathFactory, presets: dict[str, tuple[Workload, Recommendation]]
+) -> None:
     from pathlib import Path
 
     workload, recommendation = next(iter(presets.values()))
