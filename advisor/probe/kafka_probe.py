@@ -50,6 +50,7 @@ import kafka.errors as kerr
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
 from kafka.admin._configs import ConfigResource, ConfigResourceType
+from kafka.net.compat import KafkaNetClient
 from kafka.partitioner.default import murmur2
 from kafka.protocol.broker_version_data import (
     BROKER_API_VERSIONS,
@@ -301,6 +302,30 @@ def client_config(
         config["sasl_plain_username"] = target.username
         config["sasl_plain_password"] = target.password
     return config
+
+
+def build_client(factory: Callable[..., Any], config: dict[str, Any]) -> Any:
+    """Construct a kafka-python client; if its eager bootstrap fails, stop its I/O thread.
+
+    kafka-python 3.0 starts a `kafka-io-<client_id>` thread before bootstrapping and leaves it
+    running when the constructor raises; the `kafka_client` hook lets us reach and stop it.
+    """
+    made: list[Any] = []
+
+    def recording(**kwargs: Any) -> Any:
+        client = KafkaNetClient(**kwargs)
+        made.append(client)
+        return client
+
+    try:
+        return factory(**config, kafka_client=recording)
+    except BaseException:
+        for client in made:
+            with contextlib.suppress(Exception):
+                client.close()
+            with contextlib.suppress(Exception):
+                client._manager._net.stop()
+        raise
 
 
 # --- raw ApiVersions ----------------------------------------------------------------------------
@@ -636,7 +661,7 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
 def _admin(ctx: ProbeContext, run: _Run, timeout_s: float, suffix: str = "") -> Any:
     config = client_config(ctx, run.servers, timeout_s, f"broker-advisor-probe-{ctx.run_id}")
     config["client_id"] += suffix
-    return KafkaAdminClient(**config)
+    return build_client(KafkaAdminClient, config)
 
 
 def _bootstrap(ctx: ProbeContext, run: _Run) -> ProbeCheck:
@@ -653,8 +678,8 @@ def _bootstrap(ctx: ProbeContext, run: _Run) -> ProbeCheck:
                 check.fail(failure.failure_class, failure.details, failure.hint)
         check.figures["bootstrap_ms"] = round((time.monotonic() - started) * 1000, 3)
         if run.admin is not None:
-            data = run.admin._manager.broker_version_data
-            check.figures["client_api_version"] = data.broker_version_str if data else "?"
+            data = getattr(getattr(run.admin, "_manager", None), "broker_version_data", None)
+            check.figures["client_api_version"] = str(getattr(data, "broker_version_str", "?"))
             check.figures["security_protocol"] = security_protocol(ctx)
             if security_protocol(ctx).startswith("SASL"):
                 check.note(
@@ -666,8 +691,18 @@ def _bootstrap(ctx: ProbeContext, run: _Run) -> ProbeCheck:
 
 
 def _metadata_brokers(run: _Run) -> list[tuple[int, str, int, str | None]]:
-    """Brokers of the bootstrap's metadata response: what clients dial next."""
-    cluster = run.admin._manager.cluster
+    """Brokers of the bootstrap's metadata response: what clients dial next.
+
+    Read from the client's cluster metadata (filled by the bootstrap connection itself): asking
+    again would go to the advertised addresses, which is what this check is about.
+    """
+    cluster = getattr(getattr(run.admin, "_manager", None), "cluster", None)
+    if cluster is None:  # another kafka-python layout: fall back to a request
+        info = run.admin.describe_cluster()
+        return sorted(
+            (int(b["broker_id"]), str(b["host"]), int(b["port"]), b.get("rack"))
+            for b in info.get("brokers", [])
+        )
     return sorted((int(b.node_id), str(b.host), int(b.port), b.rack) for b in cluster.brokers())
 
 
@@ -1059,8 +1094,10 @@ def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             max_block_ms=_ms(timeout_s),
             delivery_timeout_ms=_ms(timeout_s) + 50,
             linger_ms=0,
+            # A client that refreshes metadata after cleanup must not re-create the topic.
+            allow_auto_create_topics=False,
         )
-        producer = KafkaProducer(**config)
+        producer = build_client(KafkaProducer, config)
         try:
             samples: list[float] = []
             wrong_partition: list[str] = []
@@ -1110,9 +1147,10 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             heartbeat_interval_ms=1000,
             max_poll_interval_ms=6000,
             fetch_max_wait_ms=min(100, _ms(timeout_s) // 2),
+            allow_auto_create_topics=False,
         )
         run.group_used = True
-        consumer = KafkaConsumer(**config)
+        consumer = build_client(KafkaConsumer, config)
         try:
             started = time.monotonic()
             consumer.subscribe([run.topic])
@@ -1231,12 +1269,20 @@ def _cleanup(ctx: ProbeContext, run: _Run) -> None:
     ends = time.monotonic() + budget
     if run.topic_requested or run.group_used:
         holder: dict[str, Any] = {}
+        lock = threading.Lock()
 
         def connect() -> None:
-            holder["admin"] = _admin(ctx, run, budget, "-cleanup")
+            admin = _admin(ctx, run, budget, "-cleanup")
+            with lock:
+                if holder.get("late"):  # we stopped waiting: do not leak its I/O thread
+                    admin.close()
+                else:
+                    holder["admin"] = admin
 
         error = _bounded(connect, budget)
-        cleaner = holder.get("admin")
+        with lock:
+            cleaner = holder.get("admin")
+            holder["late"] = True
         if cleaner is None:
             ctx.cleanup_problem(
                 f"could not connect to delete topic {run.topic}"

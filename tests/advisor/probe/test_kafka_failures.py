@@ -60,10 +60,11 @@ def _admin(bootstrap: str) -> KafkaAdminClient:
     )
 
 
-def _probe_topics(bootstrap: str) -> list[str]:
+def _probe_topics(bootstrap: str, result: ProbeResult) -> list[str]:
+    """This run's temporary topic, if it is still there (other sessions probe concurrently)."""
     admin = _admin(bootstrap)
     try:
-        return sorted(t for t in admin.list_topics() if t.startswith(PROBE_PREFIX))
+        return [t for t in admin.list_topics() if t == PROBE_PREFIX + result.run_id]
     finally:
         admin.close()
 
@@ -135,7 +136,7 @@ def test_one_bad_bootstrap_address_does_not_stop_the_probe(
     assert bad is not None and bad.failure_class is FailureClass.REFUSED
     produce = result.check("kafka.produce_latency")
     assert produce is not None and produce.status is CheckStatus.PASS, result.checks
-    assert _probe_topics(kafka_bootstrap) == []
+    assert _probe_topics(kafka_bootstrap, result) == []
 
 
 # --- an extra single node: unreachable advertised addresses and SASL ----------------------------
@@ -280,7 +281,7 @@ def test_unreachable_advertised_address_fails_with_the_address(
     skipped = result.check("kafka.topic")
     assert skipped is not None and skipped.status is CheckStatus.SKIPPED
     assert elapsed < 2.0
-    assert _probe_topics(extra_kafka.bootstrap) == []
+    assert _probe_topics(extra_kafka.bootstrap, result) == []
 
 
 def test_wrong_sasl_password_is_an_auth_failure(extra_kafka: ExtraNode) -> None:
@@ -313,7 +314,7 @@ def test_right_sasl_password_runs_every_check(extra_kafka: ExtraNode) -> None:
     topic = result.check("kafka.topic")
     assert topic is not None and topic.figures["replication_factor"] == 1
     assert topic.status is CheckStatus.WARN  # one broker: replication factor 1
-    assert _probe_topics(extra_kafka.bootstrap) == []
+    assert _probe_topics(extra_kafka.bootstrap, result) == []
 
 
 # --- one node of three stopped ------------------------------------------------------------------
@@ -370,4 +371,4 @@ def test_stopped_node_shows_under_replicated_partitions(
     while _under_replicated(kafka_bootstrap) and time.monotonic() < deadline:
         time.sleep(1)
     assert _under_replicated(kafka_bootstrap) == 0
-    assert _probe_topics(kafka_bootstrap) == []
+    assert _probe_topics(kafka_bootstrap, result) == []

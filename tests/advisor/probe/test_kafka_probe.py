@@ -40,6 +40,7 @@ BUDGET_S = 15.0
 STAGE_S = 3.0
 PROBE_PREFIX = "broker-advisor.probe."
 integration = pytest.mark.integration
+RUN_IDS: list[str] = []  # every probe run by this module, checked for leftovers at the end
 
 EVERY_CHECK = [
     "kafka.resolve",
@@ -68,6 +69,7 @@ def _probe(
         cancel=cancel,
         workload=workload,
     )
+    RUN_IDS.append(result.run_id)
     return result, time.monotonic() - started
 
 
@@ -108,8 +110,22 @@ def _group_ids(admin: Any) -> list[Any]:
     return [g.get("group_id", g) if isinstance(g, dict) else g for g in found]
 
 
-def _all_probe_topics(admin: Any) -> list[str]:
-    return sorted(t for t in admin.list_topics() if t.startswith(PROBE_PREFIX))
+def _all_probe_topics(admin: Any) -> set[str]:
+    return {t for t in admin.list_topics() if t.startswith(PROBE_PREFIX)}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_probe_topic_remains(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Topics listed before and after the module's probes: none of this module's may remain."""
+    if not any(item.get_closest_marker("integration") for item in request.session.items):
+        yield
+        return
+    admin = request.getfixturevalue("admin")
+    before = _all_probe_topics(admin)
+    yield
+    time.sleep(STAGE_S + 0.5)  # a lingering client's metadata refresh must not re-create one
+    ours = {kafka_probe.probe_name(run_id) for run_id in RUN_IDS}
+    assert (_all_probe_topics(admin) - before) & ours == set()
 
 
 # --- healthy cluster ----------------------------------------------------------------------------
@@ -117,7 +133,6 @@ def _all_probe_topics(admin: Any) -> list[str]:
 
 @integration
 def test_healthy_cluster_passes_every_check(kafka_url: str, admin: Any) -> None:
-    before = _all_probe_topics(admin)
     result, elapsed = _probe(kafka_url)
     statuses = {c.id: c.status for c in result.checks}
     failed = [(c.id, c.details) for c in result.checks if c.status is CheckStatus.FAIL]
@@ -167,7 +182,10 @@ def test_healthy_cluster_passes_every_check(kafka_url: str, admin: Any) -> None:
     assert replication is not None and replication.figures["offline"] == 0
 
     assert _leftovers(admin, result.run_id) == ([], [])
-    assert _all_probe_topics(admin) == before
+    # A client still refreshing metadata (every stage timeout) must not re-create the topic
+    # on a broker with auto.create.topics.enable=true.
+    time.sleep(STAGE_S + 0.5)
+    assert kafka_probe.probe_name(result.run_id) not in admin.list_topics()
 
 
 @integration
