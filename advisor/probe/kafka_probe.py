@@ -815,7 +815,7 @@ def _cluster(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             check.note(
                 f"KRaft: active controller {leader} (DescribeQuorum leader) of "
                 f"{len(voters)} voter(s); metadata's controller_id "
-                f"{metadata_controller} is a random broker in KRaft, not the controller"
+                f"{metadata_controller} is a random broker in KRaft, not the controller."
             )
             if leader < 0:
                 check.fail(
@@ -824,7 +824,7 @@ def _cluster(ctx: ProbeContext, run: _Run) -> ProbeCheck:
                     "A majority of the controller voters is down: metadata changes are blocked.",
                 )
             if lagging:
-                check.warn(f"controller voter(s) {lagging} lag behind the quorum high watermark")
+                check.warn(f"Controller voter(s) {lagging} lag behind the quorum high watermark.")
             if len(voters) % 2 == 0:
                 check.warn(
                     f"{len(voters)} controller voters: an even quorum tolerates no more "
@@ -836,7 +836,7 @@ def _cluster(ctx: ProbeContext, run: _Run) -> ProbeCheck:
         )
         if fenced:
             check.warn(
-                f"broker(s) {[b['broker_id'] for b in fenced]} are fenced (down or not caught up)"
+                f"Broker(s) {[b['broker_id'] for b in fenced]} are fenced (down or not caught up)."
             )
     return check.result
 
