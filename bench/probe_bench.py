@@ -66,7 +66,8 @@ def ping_comparison(url: str, seconds: float) -> None:
     if shutil.which("redis-cli") is None:
         print("redis-cli --latency: not installed")
         return
-    # --latency --raw prints min max avg samples (PINGs every 10 ms) when interrupted.
+    # --latency --raw prints "min max avg samples" (a PING every 10 ms, whole milliseconds for
+    # min and max) when interrupted; so without -i, which would sample once per interval.
     proc = subprocess.run(
         [
             "timeout",
@@ -79,8 +80,6 @@ def ping_comparison(url: str, seconds: float) -> None:
             "-p",
             str(port),
             "--latency",
-            "-i",
-            "0.01",
             "--raw",
         ],
         capture_output=True,
@@ -89,9 +88,38 @@ def ping_comparison(url: str, seconds: float) -> None:
     )
     lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
     print(
-        f"redis-cli --latency ({seconds:g} s): {lines[-1] if lines else '?'} "
-        "(min max avg samples, ms)"
+        f"redis-cli --latency ({seconds:g} s): {lines[-1] if lines else '?'} (min max avg samples, ms)"
     )
+    if shutil.which("redis-benchmark") is not None:
+        # One client, one PING at a time: the C baseline with microsecond percentiles.
+        proc = subprocess.run(
+            [
+                "redis-benchmark",
+                "-h",
+                host,
+                "-p",
+                str(port),
+                "-t",
+                "ping",
+                "-n",
+                "20000",
+                "-c",
+                "1",
+                "--precision",
+                "3",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        lines = proc.stdout.splitlines()
+        for i, line in enumerate(lines):
+            if "avg" in line and "p99" in line and i + 1 < len(lines):
+                names, values = line.split(), lines[i + 1].split()
+                summary = " ".join(f"{n} {v}" for n, v in zip(names, values, strict=False))
+                print(f"redis-benchmark PING_INLINE/MBULK, 1 client: {summary} (ms)")
+                break
 
 
 @contextmanager
@@ -146,7 +174,7 @@ def _paused_redis() -> Iterator[int]:
             proc.wait(5)
 
 
-def time_to_verdict(redis_url: str, amqp_url: str, budget_s: float) -> None:
+def time_to_verdict(redis_url: str, amqp_url: str, kafka_url: str, budget_s: float) -> None:
     print(
         f"\n## Time to verdict per failure class (budget {budget_s:g} s, stage 3 s; "
         f"target <= {budget_s * 1.1:g} s)"
@@ -188,6 +216,17 @@ def time_to_verdict(redis_url: str, amqp_url: str, budget_s: float) -> None:
         ("rabbitmq wrong password", fixed(f"amqp://guest:wrong@{amqp_host}/")),
         ("rabbitmq wrong vhost", fixed(f"amqp://guest:guest@{amqp_host}/nope")),
     ]
+    if kafka_url:
+        kafka = parse_target(kafka_url).endpoint
+        kafka_host = f"127.0.0.1:{kafka.port}"
+        cases += [
+            ("kafka refused", fixed(f"kafka://127.0.0.1:{closed}")),
+            ("kafka dns", fixed("kafka://no-such-host.invalid:9092")),
+            ("kafka silent listener", lambda: silent("kafka")),
+            ("kafka tls to plain port", fixed(f"kafka+ssl://{kafka_host}")),
+            ("kafka pointed at redis", fixed(f"kafka://127.0.0.1:{redis_port}")),
+            ("kafka controller port", fixed(f"kafka://127.0.0.1:{kafka.port + 1}")),
+        ]
     for name, make in cases:
         with make() as url:  # type: ignore[attr-defined]
             started = time.monotonic()
@@ -199,25 +238,30 @@ def time_to_verdict(redis_url: str, amqp_url: str, budget_s: float) -> None:
         print(f"{name:<28} {elapsed:6.3f} s  {cls:<15} at {where}")
 
 
-def concurrency(urls: list[str], budget_s: float) -> None:
-    print("\n## Concurrent probes vs the slowest alone")
+def concurrency(urls: list[str], budget_s: float, rounds: int = 5) -> None:
+    print(f"\n## Concurrent probes vs the slowest alone (medians of {rounds} rounds)")
     targets = [parse_target(u) for u in urls]
     alone: list[tuple[str, float]] = []
     for target in targets:
-        started = time.monotonic()
-        result: ProbeResult = runner.probe(target, budget_s=budget_s)
-        alone.append((f"{target.broker.value} ({result.status.value})", time.monotonic() - started))
-    rounds = []
-    for _ in range(3):
+        times = []
+        status = ""
+        for _ in range(rounds):
+            started = time.monotonic()
+            result: ProbeResult = runner.probe(target, budget_s=budget_s)
+            times.append(time.monotonic() - started)
+            status = result.status.value
+        alone.append((f"{target.broker.value} ({status})", statistics.median(times)))
+    together_times = []
+    for _ in range(rounds):
         started = time.monotonic()
         runner.probe_many(targets, budget_s=budget_s)
-        rounds.append(time.monotonic() - started)
+        together_times.append(time.monotonic() - started)
     slowest = max(t for _, t in alone)
     for name, took in alone:
         print(f"alone {name:<22} {took:6.3f} s")
-    together = statistics.median(rounds)
+    together = statistics.median(together_times)
     print(
-        f"together (median of 3)      {together:6.3f} s  = {together / slowest:.2f}x the slowest "
+        f"together                    {together:6.3f} s  = {together / slowest:.2f}x the slowest "
         "(target <= 1.2x)"
     )
 
@@ -226,12 +270,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--redis", default="redis://127.0.0.1:16379/0")
     parser.add_argument("--amqp", default="amqp://guest:guest@127.0.0.1:15673/%2F")
-    parser.add_argument("--kafka", default=None, help="kafka://host:port (when a probe exists)")
+    parser.add_argument(
+        "--kafka",
+        default="kafka://127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096",
+        help="Kafka bootstrap target ('' to leave Kafka out)",
+    )
     parser.add_argument("--budget", type=float, default=10.0)
     parser.add_argument("--latency-seconds", type=float, default=3.0)
     args = parser.parse_args()
     ping_comparison(args.redis, args.latency_seconds)
-    time_to_verdict(args.redis, args.amqp, args.budget)
+    time_to_verdict(args.redis, args.amqp, args.kafka, args.budget)
     urls = [args.redis, args.amqp] + ([args.kafka] if args.kafka else [])
     concurrency(urls, args.budget)
 

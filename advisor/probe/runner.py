@@ -131,6 +131,7 @@ def _walk(exc: BaseException) -> Iterator[BaseException]:
 
 _TLS_PLAIN_MARKERS = (
     "wrong version number",
+    "unexpected_eof_while_reading",  # OpenSSL 3: a plain-text server hung up on the hello
     "record layer failure",
     "packet length too long",
     "unknown protocol",

@@ -46,7 +46,7 @@ SECRET_QUERY_KEYS = frozenset(
     {"password", "sasl_password", "sasl_plain_password", "pass", "secret", "token", "ssl_password"}
 )
 
-_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<rest>.*)$", re.DOTALL)
+_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+._\-]*)://(?P<rest>.*)$", re.DOTALL)
 _SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"})
 
 
