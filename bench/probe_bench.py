@@ -87,9 +87,8 @@ def ping_comparison(url: str, seconds: float) -> None:
         check=False,
     )
     lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
-    print(
-        f"redis-cli --latency ({seconds:g} s): {lines[-1] if lines else '?'} (min max avg samples, ms)"
-    )
+    last = lines[-1] if lines else "?"
+    print(f"redis-cli --latency ({seconds:g} s): {last} (min max avg samples, ms)")
     if shutil.which("redis-benchmark") is not None:
         # One client, one PING at a time: the C baseline with microsecond percentiles.
         proc = subprocess.run(
