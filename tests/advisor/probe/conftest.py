@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 import redis
 
-from advisor import sandbox
-
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -23,42 +21,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def probe_targets() -> Iterator[sandbox.SandboxTargets]:
-    """Sandbox Redis (+Sentinel) and RabbitMQ, started if needed (Kafka is not needed here)."""
-    before = sandbox.status()
-    wanted = [sandbox.Broker.REDIS, sandbox.Broker.RABBITMQ]
-    missing = [b for b in wanted if before.broker_health(b) != sandbox.Health.HEALTHY]
-    if missing:
-        try:
-            state = sandbox.up(missing)
-        except sandbox.MissingPrerequisitesError as exc:
-            pytest.skip(exc.message())
-    else:
-        state = before
-    yield state.targets
-    if missing:
-        sandbox.down(missing)
-
-
-@pytest.fixture(scope="session")
-def redis_url(probe_targets: sandbox.SandboxTargets) -> str:
-    return probe_targets.redis_url
-
-
-@pytest.fixture(scope="session")
-def sentinel_url(probe_targets: sandbox.SandboxTargets) -> str:
-    return probe_targets.sentinel_url
-
-
-@pytest.fixture(scope="session")
-def amqp_url(probe_targets: sandbox.SandboxTargets) -> str:
-    return probe_targets.amqp_url
-
-
-@pytest.fixture(scope="session")
-def rabbitmq_management_url(probe_targets: sandbox.SandboxTargets) -> str:
-    return probe_targets.rabbitmq_management_url
+# The sandbox targets (redis_url, sentinel_url, amqp_url, rabbitmq_management_url) come from
+# tests/brokers.py, which stops at the end only the brokers this session started.
 
 
 class OwnRedis:
