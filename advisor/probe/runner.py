@@ -432,13 +432,12 @@ def _drive(
     try:
         if module is None:
             out.put(
-                ProbeCheck(
-                    id="probe.module",
-                    title="Probe available",
-                    stage=Stage.RESOLVE,
-                    status=CheckStatus.FAIL,
-                    failure_class=FailureClass.OTHER,
-                    details=load_error,
+                _failed_check(
+                    "probe.module",
+                    "Probe available",
+                    Stage.RESOLVE,
+                    FailureClass.OTHER,
+                    load_error,
                     hint=f"No {ctx.target.broker.value} probe is installed yet.",
                 )
             )
@@ -455,26 +454,24 @@ def _drive(
                     break
         except ProbeAbortError as abort:
             out.put(
-                ProbeCheck(
-                    id=f"probe.{abort.failure_class.value}",
-                    title="Probe stopped",
-                    stage=last_stage,
-                    status=CheckStatus.FAIL,
-                    failure_class=abort.failure_class,
-                    details=abort.details,
+                _failed_check(
+                    f"probe.{abort.failure_class.value}",
+                    "Probe stopped",
+                    last_stage,
+                    abort.failure_class,
+                    abort.details,
                 )
             )
             return
         except Exception as exc:  # a bug in a check must not escape as a traceback
             failure = ctx.classify(exc)
             out.put(
-                ProbeCheck(
-                    id="probe.error",
-                    title="Probe error",
-                    stage=last_stage,
-                    status=CheckStatus.FAIL,
-                    failure_class=failure.failure_class,
-                    details=failure.details,
+                _failed_check(
+                    "probe.error",
+                    "Probe error",
+                    last_stage,
+                    failure.failure_class,
+                    failure.details,
                     hint=failure.hint,
                 )
             )
@@ -491,30 +488,47 @@ def _drive(
             return
         if ctx.cancel.is_set():
             out.put(
-                ProbeCheck(
-                    id="probe.cancelled",
-                    title="Probe cancelled",
-                    stage=last_stage,
-                    status=CheckStatus.FAIL,
-                    failure_class=FailureClass.CANCELLED,
-                    details="cancelled; the remaining checks did not run",
+                _failed_check(
+                    "probe.cancelled",
+                    "Probe cancelled",
+                    last_stage,
+                    FailureClass.CANCELLED,
+                    "cancelled; the remaining checks did not run",
                 )
             )
         elif ctx.remaining_s() <= 0:
             out.put(
-                ProbeCheck(
-                    id="probe.budget_exceeded",
-                    title="Probe budget",
-                    stage=last_stage,
-                    status=CheckStatus.FAIL,
-                    failure_class=FailureClass.BUDGET_EXCEEDED,
-                    details=f"the budget of {ctx.budget_s:g} s was spent; the "
-                    "remaining checks did not run",
+                _failed_check(
+                    "probe.budget_exceeded",
+                    "Probe budget",
+                    last_stage,
+                    FailureClass.BUDGET_EXCEEDED,
+                    f"the budget of {ctx.budget_s:g} s was spent; the remaining checks did not run",
                     hint="Raise --timeout, or look at the slowest check above.",
                 )
             )
     finally:
         out.put(_DONE)
+
+
+def _failed_check(
+    check_id: str,
+    title: str,
+    stage: Stage,
+    failure_class: FailureClass,
+    details: str,
+    hint: str = "",
+) -> ProbeCheck:
+    """A failed check recorded by the runner itself (stopped, cancelled, out of budget, error)."""
+    return ProbeCheck(
+        id=check_id,
+        title=title,
+        stage=stage,
+        status=CheckStatus.FAIL,
+        failure_class=failure_class,
+        details=details,
+        hint=hint,
+    )
 
 
 def _load_module(broker: Broker) -> tuple[ModuleType | None, str]:
@@ -611,13 +625,12 @@ def run_probe(
         # cleanup still runs) and report why.
         cls = FailureClass.CANCELLED if cancel.is_set() else FailureClass.BUDGET_EXCEEDED
         what = "cancelled" if cancel.is_set() else f"budget of {budget_s:g} s spent"
-        stopped = ProbeCheck(
-            id=f"probe.{cls.value}",
-            title="Probe stopped",
-            stage=checks[-1].stage if checks else Stage.RESOLVE,
-            status=CheckStatus.FAIL,
-            failure_class=cls,
-            details=f"{what} while '{ctx.current_check or 'starting'}' was still running",
+        stopped = _failed_check(
+            f"probe.{cls.value}",
+            "Probe stopped",
+            checks[-1].stage if checks else Stage.RESOLVE,
+            cls,
+            f"{what} while '{ctx.current_check or 'starting'}' was still running",
             hint="The check did not return within its own timeout; the broker or network "
             "may be stalled.",
         )
