@@ -205,6 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if file is not None and not Path(file).exists():
             parser.error(f"'{file}' is neither a command nor an existing workload file")
         return _run_guarded(lambda: _open_app(file))
+    if args_list[0] == "screenshot":
+        # Its own parser reads every argument, --help included (REMAINDER would not take it).
+        rest = argparse.Namespace(rest=args_list[1:])
+        return _run_guarded(lambda: _cmd_screenshot(rest))
     args = parser.parse_args(args_list)
     return _run_guarded(lambda: int(args.func(args)))
 

@@ -201,10 +201,11 @@ def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
 
 
 def _capacity(facts: Mapping[str, Any]) -> Capacity:
-    mb, gb = 1024.0 * 1024.0, 1e9
+    gb = 1e9
+    size = float(facts["avg_message_size_bytes"])
     return Capacity(
-        avg_bandwidth_bytes_per_s=facts["avg_bandwidth_mb_per_s"] * mb,
-        peak_bandwidth_bytes_per_s=facts["peak_bandwidth_mb_per_s"] * mb,
+        avg_bandwidth_bytes_per_s=float(facts["avg_rate_msg_per_s"]) * size,
+        peak_bandwidth_bytes_per_s=float(facts["peak_rate_msg_per_s"]) * size,
         messages_per_day=facts["messages_per_day"],
         retained_messages=facts["retained_messages"],
         retained_bytes=facts["retained_gb"] * gb,
@@ -333,14 +334,17 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
         if axis.field == "max_message_size_bytes":
             low = float(base["avg_message_size_bytes"])
 
-        def winner_at(
+        def tally_at(
             value: float,
             axis: _Axis = axis,
             moving: list[rules.CompiledRule] = moving,
             constant: _Tally = constant,
-        ) -> Broker | None:
+        ) -> _Tally:
             facts = compute_facts(_adjust(base, axis.field, value))
-            return constant.add(_tally(moving, facts)).winner()
+            return constant.add(_tally(moving, facts))
+
+        def winner_at(value: float, tally_at: Callable[[float], _Tally] = tally_at) -> Broker | None:
+            return tally_at(value).winner()
 
         value = float(base[axis.field])
         for direction, end in (("above", axis.high), ("below", low)):
@@ -350,7 +354,10 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
             if found is None:
                 continue
             threshold, new_winner = found
-            results.append(_what_if(axis, value, threshold, direction, new_winner, current))
+            ruled_out = tally_at(threshold).out[current]
+            results.append(
+                _what_if(axis, value, threshold, direction, new_winner, current, ruled_out)
+            )
     return results
 
 
@@ -392,7 +399,9 @@ def _search(
                 other = float(math.ceil(other) if end > start else math.floor(other))
             target = winner_at(other)
             for candidate in (_nice(other, None), _nice(other, end > start)):
-                between = (candidate - start) * (end - start) > 0
+                between = (candidate - start) * (end - start) > 0 and (end - candidate) * (
+                    end - start
+                ) >= 0
                 if between and winner_at(candidate) == target:
                     other = candidate
                     break
@@ -410,13 +419,24 @@ def _format(value: float, unit: str) -> str:
 
 
 def _what_if(
-    axis: _Axis, value: float, threshold: float, direction: str, new_winner: Broker, current: Broker
+    axis: _Axis,
+    value: float,
+    threshold: float,
+    direction: str,
+    new_winner: Broker,
+    current: Broker,
+    ruled_out: bool = False,
 ) -> WhatIf:
     spec = FACT_SPECS[axis.field]
     title = _field_title(axis.field)
+    change = (
+        f"{current.title} is ruled out and {new_winner.title} is the best of what is left"
+        if ruled_out
+        else f"the answer becomes {new_winner.title} instead of {current.title}"
+    )
     text = (
         f"{title} {direction} {_format(threshold, spec.unit)} (now {_format(value, spec.unit)}):"
-        f" the answer becomes {new_winner.title} instead of {current.title}."
+        f" {change}."
     )
     return WhatIf(
         field=axis.field,

@@ -89,7 +89,7 @@ DERIVED_SPECS: dict[str, FactSpec] = {
             *_SIZE,
         ),
         _derived("messages_per_day", "msg", "Average rate over a day.", *_RATE),
-        _derived("max_message_mb", "MB", "Largest message in MiB.", "max_message_size_bytes"),
+        _derived("max_message_mb", "MiB", "Largest message in MiB.", "max_message_size_bytes"),
         _derived(
             "retained_messages",
             "msg",
@@ -206,8 +206,7 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     avg_size = float(data["avg_message_size_bytes"])
     retention_s = float(data["retention_hours"]) * 3600.0
     failures = int(data["tolerated_node_failures"])
-    mb = 1024.0 * 1024.0
-    gb = 1e9
+    mb, mib, gb = 1e6, 1024.0 * 1024.0, 1e9  # rates in decimal units, size limits in MiB
 
     peak_bandwidth = peak_rate * avg_size
     retained = avg_rate * retention_s
@@ -223,7 +222,7 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["avg_bandwidth_mb_per_s"] = avg_rate * avg_size / mb
     facts["peak_bandwidth_mb_per_s"] = peak_bandwidth / mb
     facts["messages_per_day"] = avg_rate * 86_400.0
-    facts["max_message_mb"] = float(data["max_message_size_bytes"]) / mb
+    facts["max_message_mb"] = float(data["max_message_size_bytes"]) / mib
     facts["retained_messages"] = retained
     facts["retained_gb"] = retained_bytes / gb
     facts["redis_memory_gb"] = (

@@ -35,7 +35,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ui.screenshot", description=__doc__.split("\n")[0]
+        prog="broker-advisor screenshot", description=__doc__.split("\n")[0]
     )
     parser.add_argument("workload", help="workload file, or the name of a preset")
     parser.add_argument("-o", "--output", required=True, type=Path, help="PNG file to write")

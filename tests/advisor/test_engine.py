@@ -145,6 +145,16 @@ def test_what_if_sentence_reads_naturally() -> None:
     )
 
 
+
+def test_what_if_says_when_the_winner_is_ruled_out_rather_than_outscored() -> None:
+    rec = engine.recommend(cases.preset("order-processing"))
+    size = next(w for w in rec.what_if if w.field == "max_message_size_bytes")
+    assert size.new_winner == Broker.KAFKA
+    assert size.threshold <= 512 * 1024 * 1024 + 1  # inside the realistic range, not past it
+    assert "RabbitMQ is ruled out and Kafka is the best of what is left" in size.text
+    assert "the answer becomes" not in size.text
+
+
 def test_sizing_figures() -> None:
     rec = engine.recommend(cases.preset("iot-telemetry"), what_if=False)
     cap = rec.capacity
