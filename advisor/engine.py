@@ -343,7 +343,9 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
             facts = compute_facts(_adjust(base, axis.field, value))
             return constant.add(_tally(moving, facts))
 
-        def winner_at(value: float, tally_at: Callable[[float], _Tally] = tally_at) -> Broker | None:
+        def winner_at(
+            value: float, tally_at: Callable[[float], _Tally] = tally_at
+        ) -> Broker | None:
             return tally_at(value).winner()
 
         value = float(base[axis.field])

@@ -175,7 +175,7 @@ def classify(exc: BaseException) -> Failure | None:
         )
     if isinstance(exc, kerr.KafkaConnectionError):
         return classify_os_error(exc) or Failure(
-            FailureClass.OTHER,
+            FailureClass.CONNECTION_LOST,
             f"connection lost: {text}",
             "A broker closed the connection: it may be restarting, or expect TLS/SASL.",
         )

@@ -50,6 +50,7 @@ class FailureClass(StrEnum):
     AUTHORISATION = "authorisation"
     WRONG_PROTOCOL = "wrong_protocol"
     DEGRADED = "degraded"
+    CONNECTION_LOST = "connection_lost"  # the broker went away after the handshake
     CANCELLED = "cancelled"
     BUDGET_EXCEEDED = "budget_exceeded"
     OTHER = "other"

@@ -113,7 +113,7 @@ def _classify_one(exc: BaseException) -> Failure | None:
             )
         if exc.reply_code == 320:
             return Failure(
-                FailureClass.OTHER,
+                FailureClass.CONNECTION_LOST,
                 f"the broker closed the connection: {text}",
                 "The node is shutting down or an operator closed the connection.",
             )
@@ -162,7 +162,7 @@ def _classify_one(exc: BaseException) -> Failure | None:
         if cause is not None:
             return cause
         return Failure(
-            FailureClass.OTHER,
+            FailureClass.CONNECTION_LOST,
             f"connection lost: {text}",
             "The broker was stopped or restarted, or the network dropped.",
         )

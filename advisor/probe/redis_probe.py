@@ -111,7 +111,7 @@ def classify(exc: BaseException) -> Failure | None:
             return os_cause
         if "closed by server" in text.lower():
             return Failure(
-                FailureClass.OTHER,
+                FailureClass.CONNECTION_LOST,
                 f"the server closed the connection: {text}",
                 "Redis was stopped or restarted, killed the client (maxclients, "
                 "timeout, CLIENT KILL) or is not Redis.",

@@ -284,7 +284,7 @@ class CheckRecorder:
         if failure.failure_class is FailureClass.WRONG_PROTOCOL and self.stage in _AFTER_HANDSHAKE:
             # The handshake already proved the protocol: a hang-up now means the broker went away.
             failure = Failure(
-                FailureClass.OTHER,
+                FailureClass.CONNECTION_LOST,
                 f"the connection was lost mid-probe: {failure.details}",
                 "The broker was stopped, restarted or crashed during the probe, or a proxy "
                 "dropped the connection; probe again and check the broker's log.",

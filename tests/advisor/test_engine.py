@@ -145,7 +145,6 @@ def test_what_if_sentence_reads_naturally() -> None:
     )
 
 
-
 def test_what_if_says_when_the_winner_is_ruled_out_rather_than_outscored() -> None:
     rec = engine.recommend(cases.preset("order-processing"))
     size = next(w for w in rec.what_if if w.field == "max_message_size_bytes")

@@ -190,9 +190,10 @@ def test_server_stopped_mid_probe(own_redis: OwnRedis) -> None:
     failed = [c for c in result.checks if c.status is CheckStatus.FAIL]
     assert {c.failure_class for c in failed} <= {
         FailureClass.REFUSED,
-        FailureClass.OTHER,
+        FailureClass.CONNECTION_LOST,
         FailureClass.TIMEOUT,
     }
+    assert ping.failure_class is FailureClass.CONNECTION_LOST, ping
     assert all(c.details and c.hint for c in failed)
 
 
