@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def _data_root() -> Path:
+    """The checkout (or editable install) when it holds the data, else the installed copy."""
+    tree = Path(__file__).resolve().parent.parent
+    if (tree / "rules").is_dir() and (tree / "assets").is_dir():
+        return tree
+    return Path(sys.prefix) / "share" / "broker-advisor"
+
+
+ROOT = _data_root()
 
 
 def rules_dir() -> Path:
