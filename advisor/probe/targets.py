@@ -54,22 +54,55 @@ class TargetError(ValueError):
     """A target URL that cannot be probed; the message says what is wrong (no passwords)."""
 
 
+_HOSTLIST_RE = re.compile(r"[A-Za-z0-9.\-_\[\]:,%]+(?=$|[/?#])")
+
+
+def _raw_userinfo(rest: str) -> tuple[str, str] | None:
+    """Userinfo holding an unencoded '/', '?' or '#' (which ends the authority in a URL).
+
+    Users paste such passwords raw; they must be found so they are never shown. The last '@'
+    followed by something shaped like a host list splits them off, unless what precedes it is
+    a query (``?username=a@b``).
+    """
+    for index in range(len(rest) - 1, -1, -1):
+        if rest[index] != "@":
+            continue
+        before, after = rest[:index], rest[index + 1 :]
+        if "=" in before or not _HOSTLIST_RE.match(after):
+            continue
+        return before, after
+    return None
+
+
 def _split(url: str) -> tuple[str, str, str, str, str]:
     """Split into scheme, userinfo, hostlist, path, query without validating hosts."""
+    scheme, userinfo, hostlist, path, query, _raw = _split_raw(url)
+    return scheme, userinfo, hostlist, path, query
+
+
+def _split_raw(url: str) -> tuple[str, str, str, str, str, bool]:
+    """Like _split, and whether the userinfo held characters it should have percent-encoded."""
     match = _URL_RE.match(url.strip())
     if not match:
         raise TargetError(
             f"{redact(url)!r}: missing scheme; expected e.g. redis://host:6379, "
             "amqp://host:5672/vhost or kafka://host:9092"
         )
-    scheme, rest = match["scheme"].lower(), match["rest"]
-    rest, _, _fragment = rest.partition("#")
+    scheme, whole = match["scheme"].lower(), match["rest"]
+    rest, _, _fragment = whole.partition("#")
     rest, _, query = rest.partition("?")
     netloc, slash, path = rest.partition("/")
     userinfo, at, hostlist = netloc.rpartition("@")
-    if not at:
-        userinfo, hostlist = "", netloc
-    return scheme, userinfo, hostlist, slash + path, query
+    if at:
+        return scheme, userinfo, hostlist, slash + path, query, False
+    raw = _raw_userinfo(whole)
+    if raw is not None:
+        userinfo, after = raw
+        after, _, _fragment = after.partition("#")
+        after, _, query = after.partition("?")
+        hostlist, slash, path = after.partition("/")
+        return scheme, userinfo, hostlist, slash + path, query, True
+    return scheme, "", netloc, slash + path, query, False
 
 
 def redact(url: str) -> str:
@@ -130,7 +163,12 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
     """Parse a broker URL; raise TargetError naming what is wrong."""
     url = text.strip()
     shown = redact(url)
-    scheme, userinfo, hostlist, path, query = _split(url)
+    scheme, userinfo, hostlist, path, query, raw = _split_raw(url)
+    if raw:
+        raise TargetError(
+            f"{shown!r}: the user name or password holds '/', '?' or '#', which end the host "
+            "part of a URL; percent-encode them (%2F, %3F, %23) as every client expects"
+        )
     if scheme not in SCHEMES:
         known = ", ".join(f"{s}://" for s in SCHEMES)
         raise TargetError(f"{shown!r}: unknown scheme {scheme!r}; expected one of {known}")

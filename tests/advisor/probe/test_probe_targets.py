@@ -117,10 +117,29 @@ def test_targets_from_env_names_the_bad_variable() -> None:
         ("amqp://user@h", "amqp://user@h"),
         ("kafka://k?username=u&password=pw", "kafka://k?username=u&password=***"),
         ("no scheme", "no scheme"),
+        # Pasted unencoded: '/', '?' and '#' would otherwise end the host part early.
+        ("redis://:pa/ss@h:6379/0", "redis://:***@h:6379/0"),
+        ("amqp://guest:gu?est@h:5672/", "amqp://guest:***@h:5672/"),
+        ("redis://:p#w@h", "redis://:***@h"),
+        ("kafka://k?username=a@b&password=pw", "kafka://k?username=a%40b&password=***"),
     ],
 )
 def test_redact(url: str, redacted: str) -> None:
     assert targets.redact(url) == redacted
+
+
+@pytest.mark.parametrize(
+    ("url", "password"),
+    [
+        ("redis://:my/secret@h:6379/0", "my/secret"),
+        ("amqp://u:se?cret@h/", "se?cret"),
+        ("redis://:sec#ret@h", "sec#ret"),
+    ],
+)
+def test_unencoded_password_is_refused_without_showing_it(url: str, password: str) -> None:
+    with pytest.raises(targets.TargetError, match="percent-encode") as info:
+        targets.parse_target(url)
+    assert password not in str(info.value) and "***" in str(info.value)
 
 
 def test_target_dump_excludes_secrets_unless_asked() -> None:
