@@ -10,8 +10,12 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor import __version__
+
+if TYPE_CHECKING:
+    from advisor import guide as guide_module
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -52,23 +56,39 @@ def _cmd_guide(args: argparse.Namespace) -> int:
 
     loaded = guide.load_guide()
     if args.search:
-        hits = loaded.search(" ".join([args.section or "", *args.search]).strip())
+        words = " ".join([args.section or "", *args.search]).strip()
+        hits = loaded.search(words, limit=None)
+        if not hits:
+            print(f"no guide section mentions every word of '{words}'", file=sys.stderr)
+            return EXIT_FAIL
         for section in hits:
             print(f"{section.id:32} {section.title}")
-        return EXIT_OK if hits else EXIT_FAIL
+        return EXIT_OK
     if not args.section:
-        for part in loaded.parts:
-            print(f"{part.title}")
-            for section_id in part.section_ids:
-                section = loaded.sections[section_id]
-                indent = "  " if section.level == 2 else "    "
-                print(f"{indent}{section.id:34} {section.title}")
+        for each in loaded.parts:
+            _print_part_index(loaded, each)
+        return EXIT_OK
+    wanted = args.section.strip().lower()
+    part = loaded.part(wanted)
+    if part is not None:
+        if part.intro:
+            print(f"{part.intro}\n")
+        _print_part_index(loaded, part)
+        print(f"\nRead a section with: broker-advisor guide {part.section_ids[0]}")
         return EXIT_OK
     try:
-        print(loaded.section_with_children(args.section), end="")
+        print(loaded.section_with_children(wanted), end="")
     except KeyError as error:
         return _fail_lines(str(error.args[0]), ["list the sections with: broker-advisor guide"])
     return EXIT_OK
+
+
+def _print_part_index(loaded: guide_module.Guide, part: guide_module.GuidePart) -> None:
+    print(part.title)
+    for section_id in part.section_ids:
+        section = loaded.sections[section_id]
+        indent = "  " if section.level == 2 else "    "
+        print(f"{indent}{section.id:34} {section.title}")
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:

@@ -75,19 +75,45 @@ class Guide(BaseModel):
         head = self.section(section_id)
         return head.markdown() + "".join("\n" + c.markdown() for c in self.children(section_id))
 
-    def search(self, text: str, limit: int = 50) -> list[GuideSection]:
-        """Sections whose title or body contains every word of text, title matches first."""
-        words = [w.lower() for w in text.split() if w.strip()]
+    def part(self, part_id: str) -> GuidePart | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+    def search(self, text: str, limit: int | None = 50) -> list[GuideSection]:
+        """Sections where every word of text starts a word of the title, body or id.
+
+        Title matches come first, then reading order; limit=None returns every match (so a
+        caller can tell how many there are beyond the first page).
+        """
+        words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             return []
         scored: list[tuple[int, int, GuideSection]] = []
         for order, section in enumerate(self.sections.values()):
-            title, body = section.title.lower(), section.body.lower()
-            if all(w in title or w in body or w in section.id for w in words):
-                in_title = sum(w in title for w in words)
+            title, body = _words(section.title), _words(section.body + " " + section.id)
+            if all(_starts_any(w, title) or _starts_any(w, body) for w in words):
+                in_title = sum(_starts_any(w, title) for w in words)
                 scored.append((-in_title, order, section))
         scored.sort(key=lambda item: (item[0], item[1]))
-        return [s for _, _, s in scored[:limit]]
+        found = [s for _, _, s in scored]
+        return found if limit is None else found[:limit]
+
+
+_WORD = re.compile(r"[\w][\w\-.]*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    """The words of a text, lower-cased, with their dotted or hyphenated pieces too."""
+    found: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        word = word.rstrip(".-")
+        found.add(word)
+        found.update(piece for piece in re.split(r"[.\-]", word) if piece)
+    return frozenset(found)
+
+
+def _starts_any(prefix: str, words: frozenset[str]) -> bool:
+    return prefix in words or any(word.startswith(prefix) for word in words)
 
 
 def suggest(word: str, choices: list[str]) -> str:

@@ -57,6 +57,20 @@ def test_guide_prints_a_section(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean 'kafka.kraft'" in capsys.readouterr().err
 
 
+def test_guide_part_and_case_insensitive_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["guide", "kafka"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Apache Kafka") and "kafka.kraft" in out and "redis.streams" not in out
+    assert cli.main(["guide", "REDIS.STREAMS"]) == 0
+    assert "XADD" in capsys.readouterr().out
+
+
+def test_guide_search_with_no_match_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["guide", "--search", "zzzzqq"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no guide section mentions every word of 'zzzzqq'" in captured.err
+
+
 def test_guide_lists_and_searches(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["guide"]) == 0
     assert "comparison.decision-table" in capsys.readouterr().out

@@ -49,6 +49,16 @@ def test_search_finds_text_titles_first() -> None:
     assert hits and any(h.id == "rabbitmq.dead-lettering" for h in hits[:3])
 
 
+def test_search_matches_whole_words_and_their_beginnings() -> None:
+    loaded = guide.load_guide()
+    everything = loaded.search("x", limit=None)
+    assert 0 < len(everything) < len(loaded.sections) / 2  # not every section containing an x
+    assert any(h.id == "redis.streams" for h in loaded.search("XAUTOCLAIM"))
+    assert any(h.id == "redis.streams" for h in loaded.search("stream"))  # a prefix of streams
+    assert loaded.search("treams") == []  # not inside a word
+    assert len(loaded.search("kafka", limit=None)) > len(loaded.search("kafka"))  # capped at 50
+
+
 def test_unknown_section_suggests_a_close_one() -> None:
     with pytest.raises(KeyError, match=r"did you mean 'kafka\.retention'"):
         guide.load_guide().section("kafka.retension")
