@@ -105,8 +105,8 @@ _WORD = re.compile(r"[\w][\w\-.]*")
 def _words(text: str) -> frozenset[str]:
     """The words of a text, lower-cased, with their dotted or hyphenated pieces too."""
     found: set[str] = set()
-    for word in _WORD.findall(text.lower()):
-        word = word.rstrip(".-")
+    for raw in _WORD.findall(text.lower()):
+        word = raw.rstrip(".-")
         found.add(word)
         found.update(piece for piece in re.split(r"[.\-]", word) if piece)
     return frozenset(found)
