@@ -14,9 +14,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from advisor import guide, paths
-from advisor.facts import FACT_SPECS, FactSpec
+from advisor.facts import FACT_SPECS, FactSpec, compute_facts, workload_data
 from advisor.recommendation import ReasonKind
-from advisor.workload import Broker
+from advisor.workload import Broker, Workload
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -279,6 +279,14 @@ class _Checker:
                     where,
                     f"unknown fact '{{{name}}}' in text{_suggest(name, list(FACT_SPECS))}",
                 )
+        try:
+            # Facts keep their types (int, float, str, bool) for every workload, so a format
+            # that fits the default workload's facts fits every workload's.
+            render_text(text, _sample_facts())
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
+            raise self.error(
+                rule_id, where, f"a placeholder's format does not fit its fact: {error}"
+            ) from None
 
     def check_cite(self, cite: str, rule_id: str, where: str) -> None:
         if cite not in self.sections:
@@ -304,6 +312,10 @@ def _load_file(
 ) -> None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise RulebookError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise RulebookError(f"{path}: cannot be read: {error.strerror or error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -372,8 +384,8 @@ def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebo
     seen: set[str] = set()
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         _load_file(path, _Checker(path, sections), rules, patterns, seen)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for broker in Broker:
         if not any(p.pattern.broker == broker for p in patterns):
             raise RulebookError(
@@ -409,6 +421,12 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
+
+
+@functools.cache
+def _sample_facts() -> dict[str, Any]:
+    """The facts of the default workload, to try rule texts on when they are loaded."""
+    return compute_facts(workload_data(Workload()))
 
 
 def render_text(text: str, facts: Mapping[str, Any]) -> str:

@@ -89,6 +89,15 @@ def test_a_good_file_loads_and_compiles(tmp_path: Path) -> None:
             "rules:\n  - id: x\n    when: {fact: replay, value: true}\n",
             "rule 'x', definition: Value error, a rule needs at least one effect or one piece of advice",
         ),
+        (
+            GOOD_RULE.replace("{retention_hours}", "{retention_hours:d}"),
+            "rule 'replay', effects[0].because: a placeholder's format does not fit its fact: "
+            "Unknown format code 'd'",
+        ),
+        (
+            GOOD_RULE.replace("{retention_hours}", "{retention_hours:.1q}"),
+            "rule 'replay', effects[0].because: a placeholder's format does not fit its fact",
+        ),
         ("rules: [\n", "invalid YAML at line 2"),
         ("rulez: []\n", "rulez: Extra inputs are not permitted"),
     ],
@@ -99,6 +108,17 @@ def test_broken_rule_files_are_named_precisely(tmp_path: Path, broken: str, expe
     message = str(caught.value)
     assert message.startswith(str(tmp_path / "rules.yaml") + ": "), message
     assert expected in message, message
+
+
+def test_unreadable_rule_files_are_named(tmp_path: Path) -> None:
+    (tmp_path / "patterns.yaml").write_text(PATTERNS)
+    (tmp_path / "rules.yaml").write_bytes(b"rules:\n  - id: caf\xe9\n")
+    with pytest.raises(rules.RulebookError, match=r"rules\.yaml: not UTF-8 text \(byte 18\)"):
+        rules.load_rulebook_from(tmp_path, SECTIONS)
+    (tmp_path / "rules.yaml").unlink()
+    (tmp_path / "rules.yaml").mkdir()
+    with pytest.raises(rules.RulebookError, match=r"rules\.yaml: cannot be read: Is a directory"):
+        rules.load_rulebook_from(tmp_path, SECTIONS)
 
 
 def test_no_eval_anywhere_in_conditions(tmp_path: Path) -> None:
