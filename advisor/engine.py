@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor import __version__, guide, rules, text_output
-from advisor.facts import FACT_SPECS, compute_facts, workload_data
+from advisor.facts import FACT_SPECS, RABBITMQ_STALL_SECONDS, compute_facts, workload_data
 from advisor.recommendation import (
     Advice,
     BrokerAssessment,
@@ -179,9 +179,28 @@ def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
             explanation="Every broker is ruled out by a hard requirement; "
             "relax the requirements named in the knockouts.",
         )
-    margin = round(first.score - second.score, 1)
     if second.knocked_out:
-        margin = round(first.score, 1)
+        # Nothing to compare with: how sure we are is how well the one broker left fits.
+        score = round(first.score, 1)
+        level = (
+            ConfidenceLevel.HIGH
+            if score >= 70
+            else ConfidenceLevel.MEDIUM
+            if score >= 50
+            else ConfidenceLevel.LOW
+        )
+        fit = {
+            ConfidenceLevel.HIGH: "and it fits well",
+            ConfidenceLevel.MEDIUM: "and it fits with caveats: read its cons",
+            ConfidenceLevel.LOW: "but it fits poorly: its cons outweigh its pros",
+        }[level]
+        return Confidence(
+            level=level,
+            margin=score,
+            explanation=f"{first.broker.title} is the only broker that meets every hard "
+            f"requirement (score {score:g}), {fit}.",
+        )
+    margin = round(first.score - second.score, 1)
     if margin >= HIGH_MARGIN:
         level = ConfidenceLevel.HIGH
         text = f"{first.broker.title} leads by {margin:g} points."
@@ -213,7 +232,7 @@ def _capacity(facts: Mapping[str, Any]) -> Capacity:
         kafka_partitions=facts["kafka_partitions"],
         kafka_replication_factor=facts["kafka_replication_factor"],
         kafka_disk_bytes=facts["kafka_disk_gb"] * gb,
-        rabbitmq_queue_depth_at_peak=facts["peak_rate_msg_per_s"] * 600.0,
+        rabbitmq_queue_depth_at_peak=facts["peak_rate_msg_per_s"] * RABBITMQ_STALL_SECONDS,
         nodes_needed=facts["nodes_needed"],
     )
 
@@ -255,8 +274,9 @@ class _Axis:
 WHAT_IF_AXES = (
     _Axis("peak_rate_msg_per_s", 1.0, 5_000_000.0),
     _Axis("avg_rate_msg_per_s", 0.1, 2_000_000.0),
-    _Axis("avg_message_size_bytes", 16, 64 * 1024 * 1024, integer=True),
-    _Axis("max_message_size_bytes", 16, 512 * 1024 * 1024, integer=True),
+    # Messages beyond these sizes belong in object storage (claim check), whatever the broker.
+    _Axis("avg_message_size_bytes", 16, 16 * 1024 * 1024, integer=True),
+    _Axis("max_message_size_bytes", 16, 128 * 1024 * 1024, integer=True),
     _Axis("retention_hours", 0.0, 24 * 365.0),
     _Axis("p99_latency_ms", 0.5, 60_000.0),
     _Axis("consumer_groups", 1, 100, integer=True),
@@ -399,6 +419,7 @@ def _search(
                     other = middle
             if integer:
                 other = float(math.ceil(other) if end > start else math.floor(other))
+            other = min(other, end) if end > start else max(other, end)
             target = winner_at(other)
             for candidate in (_nice(other, None), _nice(other, end > start)):
                 between = (candidate - start) * (end - start) > 0 and (end - candidate) * (

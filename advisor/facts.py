@@ -151,6 +151,13 @@ DERIVED_SPECS: dict[str, FactSpec] = {
             "retention_ms", "ms", "Retention in milliseconds (for retention.ms).", "retention_hours"
         ),
         _derived(
+            "rabbitmq_max_age",
+            "",
+            "Retention as a RabbitMQ stream x-max-age value (such as 7D, 36h or 30m).",
+            "retention_hours",
+            kind="text",
+        ),
+        _derived(
             "team_knows_redis",
             "",
             "The team runs Redis in production.",
@@ -240,7 +247,17 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["team_knows_kafka"] = "kafka" in team
     facts["team_knows_none"] = not team
     facts["retention_ms"] = int(retention_s * 1000)
+    facts["rabbitmq_max_age"] = _max_age(retention_s)
     return facts
+
+
+def _max_age(seconds: float) -> str:
+    """The largest whole unit of x-max-age (D, h, m, s) that states the retention exactly."""
+    whole = max(1, round(seconds))
+    for suffix, size in (("D", 86_400), ("h", 3_600), ("m", 60)):
+        if whole % size == 0:
+            return f"{whole // size}{suffix}"
+    return f"{whole}s"
 
 
 def fields_affecting(fact: str) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ GOLDEN = {
     "log-aggregation": (
         Broker.KAFKA,
         {"high-rate", "replay-needed", "many-independent-consumers"},
-        "kafka-keyed-topic",
+        "kafka-unkeyed-topic",  # no ordering asked for: no key, batches spread over partitions
     ),
     "rpc-pricing-service": (
         Broker.RABBITMQ,
@@ -146,12 +146,22 @@ def test_what_if_sentence_reads_naturally() -> None:
 
 
 def test_what_if_says_when_the_winner_is_ruled_out_rather_than_outscored() -> None:
-    rec = engine.recommend(cases.preset("order-processing"))
-    size = next(w for w in rec.what_if if w.field == "max_message_size_bytes")
-    assert size.new_winner == Broker.KAFKA
-    assert size.threshold <= 512 * 1024 * 1024 + 1  # inside the realistic range, not past it
-    assert "RabbitMQ is ruled out and Kafka is the best of what is left" in size.text
-    assert "the answer becomes" not in size.text
+    rec = engine.recommend(cases.preset("django-cache-sessions"))
+    retention = next(w for w in rec.what_if if w.field == "retention_hours")
+    assert retention.new_winner == Broker.RABBITMQ
+    assert "Redis is ruled out and RabbitMQ is the best of what is left" in retention.text
+    assert "the answer becomes" not in retention.text
+
+
+def test_what_if_thresholds_stay_inside_their_realistic_range() -> None:
+    ranges = {axis.field: (axis.low, axis.high) for axis in engine.WHAT_IF_AXES}
+    for wl in [*cases.presets().values(), *cases.targeted().values()]:
+        for item in engine.recommend(wl).what_if:
+            low, high = ranges[item.field]
+            # A current value outside the range may still be walked back into it.
+            assert min(low, item.current) <= item.threshold <= max(high, item.current), item.text
+            if item.direction == "above":
+                assert item.threshold <= high, item.text
 
 
 def test_sizing_figures() -> None:
@@ -198,3 +208,54 @@ def _with(wl: Workload, field: str, value: float) -> Workload:
     for key in ("avg_message_size_bytes", "max_message_size_bytes"):
         data[key] = int(data[key])
     return Workload.model_validate(data)
+
+
+def _advice(rec: object, broker: Broker) -> dict[str, str]:
+    assessment = rec.assessment(broker)  # type: ignore[attr-defined]
+    return {a.setting: a.text for a in assessment.advice}
+
+
+def test_single_node_durability_advice_does_not_promise_replication() -> None:
+    rec = engine.recommend(Workload())  # a crash may not lose messages, no node loss tolerated
+    kafka = _advice(rec, Broker.KAFKA)
+    assert "machine crash can" in kafka["acks"] and "survive a broker failure" not in kafka["acks"]
+    assert "no-loss-single-kafka" in {r.rule_id for r in rec.assessment(Broker.KAFKA).cons}
+    rabbit = _advice(rec, Broker.RABBITMQ)
+    assert "x-queue-type" not in rabbit and "delivery_mode=2" in rabbit["delivery_mode"]
+
+
+def test_replay_gets_stream_advice_only() -> None:
+    rec = engine.recommend(cases.preset("audit-log"))
+    settings = [a.setting for a in rec.assessment(Broker.RABBITMQ).advice]
+    assert settings.count("x-queue-type") == 1
+    stream = _advice(rec, Broker.RABBITMQ)["x-queue-type"]
+    assert "x-queue-type=stream" in stream and "x-max-age " in stream
+    assert "many-independent-queues" not in {
+        r.rule_id for r in rec.assessment(Broker.RABBITMQ).cons
+    }
+
+
+def test_config_values_are_pasteable() -> None:
+    rec = engine.recommend(cases.preset("log-aggregation"))
+    kafka = {a.setting: a.value for a in rec.assessment(Broker.KAFKA).advice}
+    assert kafka["retention.ms"].isdigit()  # no thousands separators in a config value
+
+
+def test_sessions_are_not_kept_in_an_evicting_cache_alone() -> None:
+    rec = engine.recommend(cases.preset("django-cache-sessions"))
+    redis = {a.setting: a for a in rec.assessment(Broker.REDIS).advice}
+    assert redis["SESSION_ENGINE"].value.endswith("cached_db")
+    assert "maxmemory-policy" not in redis or "backlog" not in redis["maxmemory-policy"].text
+
+
+def test_only_broker_left_has_a_confidence_about_its_fit() -> None:
+    rec = engine.recommend(cases.targeted()["oversize-messages"])
+    assert "only broker that meets every hard requirement" in rec.confidence.explanation
+    assert "leads" not in rec.confidence.explanation
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"), [(1800, "30m"), (3600, "1h"), (129_600, "36h"), (604_800, "7D")]
+)
+def test_stream_max_age_uses_whole_units(seconds: int, expected: str) -> None:
+    assert facts._max_age(seconds) == expected
