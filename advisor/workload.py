@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -270,12 +272,33 @@ class WorkloadFileError(Exception):
         super().__init__(f"{self.path}: " + "; ".join(problems))
 
 
+def field_problems(error: ValidationError) -> list[tuple[str, str, dict[str, Any]]]:
+    """(field, message, pydantic error item) per problem; a cross-field problem is filed under
+    the first field its message names ("" when it names none)."""
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    for item in error.errors():
+        msg = str(item["msg"]).removeprefix("Value error, ")
+        if item["loc"]:
+            found.append((".".join(str(p) for p in item["loc"]), msg, dict(item)))
+            continue
+        for part in msg.split("; "):
+            named = [
+                (match.start(), name)
+                for name in Workload.model_fields
+                if (match := re.search(rf"\b{re.escape(name)}\b", part))
+            ]
+            found.append((min(named)[1] if named else "", part, dict(item)))
+    return found
+
+
 def describe_validation_error(error: ValidationError) -> list[str]:
     """Turn a pydantic error into one line per problem: field, value and what is wrong."""
     lines = []
-    for item in error.errors():
-        loc = ".".join(str(p) for p in item["loc"]) or "(workload)"
-        msg = item["msg"].removeprefix("Value error, ")
+    for loc, text, item in field_problems(error):
+        msg = text
+        if not item["loc"]:
+            lines.append(f"{loc or '(workload)'}: {msg}")
+            continue
         if item["type"] == "extra_forbidden":
             known = ", ".join(Workload.model_fields)
             msg = f"unknown field (known fields: {known})"
@@ -297,15 +320,70 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
 
 
 def parse_workload(data: Any, source: Path | str = "<input>") -> Workload:
-    """Validate already-parsed data as a workload, raising WorkloadFileError on problems."""
+    """Validate already-parsed data as a workload, raising WorkloadFileError on problems.
+
+    Values are taken as written, with JSON's types: a number is not read from "24", a flag is
+    true or false (not "yes" or 1), a count is a whole number; enums are their string values.
+    """
+    if data is None:
+        raise WorkloadFileError(
+            source, ["the file is empty: expected a mapping of workload fields"]
+        )
     if not isinstance(data, dict):
         raise WorkloadFileError(
             source, [f"expected a mapping of fields, got {type(data).__name__}"]
         )
+    not_finite = [
+        f"{key}: must be a finite number (got {value!r})"
+        for key, value in data.items()
+        if isinstance(value, float) and not math.isfinite(value)
+    ]
+    if not_finite:
+        raise WorkloadFileError(source, not_finite)
     try:
-        return Workload.model_validate(data)
+        text = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise WorkloadFileError(source, [f"a value is not plain data: {error}"]) from None
+    try:
+        return Workload.model_validate_json(text, strict=True)
     except ValidationError as error:
         raise WorkloadFileError(source, describe_validation_error(error)) from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice instead of keeping the last one."""
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+    seen: set[Any] = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"field {key!r} is given twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+# YAML 1.1 reads 1e7 (no dot, no sign) as a string; people mean a number, as in YAML 1.2.
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def _json_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"field {key!r} is given twice")
+        data[key] = value
+    return data
 
 
 def load_workload(path: Path | str) -> Workload:
@@ -319,9 +397,15 @@ def load_workload(path: Path | str) -> Workload:
         raise WorkloadFileError(path, ["not a text file (UTF-8 expected)"]) from None
     try:
         if path.suffix.lower() == ".json":
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_json_without_duplicates)
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except ValueError as error:
+        if isinstance(error, json.JSONDecodeError):
+            raise WorkloadFileError(
+                path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+            ) from None
+        raise WorkloadFileError(path, [f"invalid JSON: {error}"]) from None
     except json.JSONDecodeError as error:
         raise WorkloadFileError(
             path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]

@@ -47,6 +47,19 @@ def test_replay_without_retention_is_an_error() -> None:
         ({"consumer_grups": 2}, "consumer_grups: unknown field; did you mean 'consumer_groups'?"),
         ({"team_familiar_with": ["redis", "nats"]}, "team_familiar_with.1: Input should be"),
         ({"tolerated_node_failures": 9}, "tolerated_node_failures: Input should be less than"),
+        # Values are taken as written: no numbers from strings, no flags from words or numbers.
+        ({"retention_hours": "24"}, "retention_hours: Input should be a valid number (got '24')"),
+        ({"replay": "yes"}, "replay: Input should be a valid boolean (got 'yes')"),
+        ({"consumer_groups": True}, "consumer_groups: Input should be a valid integer (got True)"),
+        (
+            {"avg_message_size_bytes": 1.5},
+            "avg_message_size_bytes: Input should be a valid integer",
+        ),
+        ({"avg_rate_msg_per_s": float("nan")}, "avg_rate_msg_per_s: must be a finite number"),
+        (
+            {"avg_rate_msg_per_s": 100, "peak_rate_msg_per_s": 10},
+            "peak_rate_msg_per_s: peak_rate_msg_per_s (10) is below",
+        ),
     ],
 )
 def test_invalid_fields_are_named_with_their_value(data: dict[str, object], expected: str) -> None:
@@ -63,6 +76,13 @@ def test_invalid_fields_are_named_with_their_value(data: dict[str, object], expe
         ("broken.json", '{"name": }', "invalid JSON at line 1, column 10"),
         ("list.yaml", "- 1\n- 2\n", "expected a mapping of fields, got list"),
         ("binary.yaml", None, "not a text file"),
+        ("empty.yaml", "", "the file is empty: expected a mapping of workload fields"),
+        (
+            "twice.yaml",
+            "name: a\nname: b\n",
+            "invalid YAML at line 2, column 1: field 'name' is given twice",
+        ),
+        ("twice.json", '{"name": "a", "name": "b"}', "invalid JSON: field 'name' is given twice"),
     ],
 )
 def test_malformed_files_give_a_located_message(
@@ -77,6 +97,13 @@ def test_malformed_files_give_a_located_message(
         workload.load_workload(path)
     assert caught.value.path == str(path)
     assert expected in caught.value.problems[0]
+
+
+def test_yaml_exponents_are_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("avg_rate_msg_per_s: 1e4\npeak_rate_msg_per_s: 2.5E+4\n")
+    loaded = workload.load_workload(path)
+    assert (loaded.avg_rate_msg_per_s, loaded.peak_rate_msg_per_s) == (10_000.0, 25_000.0)
 
 
 def test_missing_file(tmp_path: Path) -> None:
