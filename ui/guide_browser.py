@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette, QTextCursor
+from PySide6.QtCore import QEvent, QRegularExpression, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QKeySequence,
+    QPalette,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +36,8 @@ if TYPE_CHECKING:
     from advisor.guide import Guide
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
+# The words of a search as advisor.guide.Guide.search reads them (hyphens and dots inside).
+_SEARCH_WORD = re.compile(r"\w[\w\-.]*")
 
 
 def _default_loader() -> Guide:
@@ -94,6 +104,9 @@ class GuideBrowser(QWidget):
         self.text.setObjectName("guideText")
         self.text.setAccessibleName("Guide section")
         self.text.setOpenLinks(False)
+        # Long code lines and URLs wrap (anywhere, if they must): the guide never scrolls
+        # sideways, even beside the editor on a 1024 px screen.
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.text.anchorClicked.connect(self._on_anchor_clicked)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.text)
@@ -212,6 +225,7 @@ class GuideBrowser(QWidget):
             crumb = f"*Part of [{parent.title}](#{parent.id})*\n\n" if parent else ""
             markdown = crumb + section.markdown()
         self.text.setMarkdown(markdown)
+        _wrap_code_blocks(self.text.document())
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
         self._apply_highlight()
         item = self._items.get(section_id)
@@ -258,14 +272,18 @@ class GuideBrowser(QWidget):
         text_color = self.text.palette().color(QPalette.ColorRole.HighlightedText)
         document = self.text.document()
         for word in self._highlight:
-            cursor = document.find(word)
+            # What the search matches: a word, or the start of one, in any case.
+            pattern = QRegularExpression(
+                rf"\b{re.escape(word)}", QRegularExpression.PatternOption.CaseInsensitiveOption
+            )
+            cursor = document.find(pattern)
             while not cursor.isNull():
                 selection = QTextEdit.ExtraSelection()
                 selection.cursor = cursor  # type: ignore[attr-defined]
                 selection.format.setBackground(color)  # type: ignore[attr-defined]
                 selection.format.setForeground(text_color)  # type: ignore[attr-defined]
                 selections.append(selection)
-                cursor = document.find(word, cursor)
+                cursor = document.find(pattern, cursor)
         self.text.setExtraSelections(selections)
         if selections:
             self.text.setTextCursor(selections[0].cursor)  # type: ignore[attr-defined]
@@ -278,7 +296,7 @@ class GuideBrowser(QWidget):
     # -- slots ----------------------------------------------------------------------------
     def _on_search_changed(self, text: str) -> None:
         self.ensure_loaded()
-        words = text.split()
+        words = _SEARCH_WORD.findall(text)
         self._highlight = words
         if not words:
             for index in range(self.tree.topLevelItemCount()):
@@ -287,7 +305,9 @@ class GuideBrowser(QWidget):
             self.result_label.hide()
             self._apply_highlight()
             return
-        hits = [s.id for s in self.guide.search(text)]
+        # Every match, not the core's first page: the tree is a filter, and hiding matches
+        # beyond 50 while saying "50 sections match" was wrong.
+        hits = [s.id for s in self.guide.search(text, limit=None)]
         self._visible_matches = hits
         matched = set(hits)
         for index in range(self.tree.topLevelItemCount()):
@@ -351,3 +371,18 @@ class GuideBrowser(QWidget):
         if event.type() == QEvent.Type.PaletteChange and self._guide is not None:
             self._apply_highlight()
         super().changeEvent(event)
+
+
+def _wrap_code_blocks(document: QTextDocument) -> None:
+    """Let preformatted blocks wrap (CSS pre-wrap): Markdown code comes in as non-breaking."""
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()  # one layout pass for the lot
+    block = document.begin()
+    while block.isValid():
+        block_format = block.blockFormat()
+        if block_format.nonBreakableLines():
+            block_format.setNonBreakableLines(False)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(block_format)
+        block = block.next()
+    cursor.endEditBlock()

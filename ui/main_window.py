@@ -237,6 +237,8 @@ class MainWindow(QMainWindow):
         self.live.updated.connect(self._on_recommendation_updated)
         self.live.busy_changed.connect(self._on_busy_changed)
         self.recommendation_view.citation_activated.connect(self.show_guide_section)
+        self._drops = _WorkloadDrops(self)
+        self._drops.watch(self.splitter)
         self._update_title()
         self.menuBar().setEnabled(True)
         self.statusBar().clearMessage()
@@ -255,15 +257,19 @@ class MainWindow(QMainWindow):
         if not self._is_ready:
             self.content_ready.connect(lambda: self.start(argv))
             return
-        record = self.autosave.pending_restore()
         self.autosave.begin_session()
-        if record is not None:
+        # Only work of instances no longer running is offered, newest first, until one is
+        # restored; another running instance's autosave is its own.
+        record = self.autosave.pending_restore()
+        while record is not None:
             if self.prompts.restore_autosave(record):
                 self.document.load(record.values, record.source, modified=True)
                 self.statusBar().showMessage("Restored the unsaved workload", 5000)
-                self._write_autosave()
-            else:
-                self.autosave.discard()
+                if self._write_autosave():  # kept in this instance's autosave before it goes
+                    self.autosave.forget(record)
+                break
+            self.autosave.forget(record)
+            record = self.autosave.pending_restore()
         if argv:
             self.open_file(Path(argv[0]))
 
@@ -290,10 +296,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_action = self._action(
-            file_menu, "&New", self.new_workload, QKeySequence.StandardKey.New
+            file_menu, "&New", self.new_workload, QKeySequence.StandardKey.New, "Ctrl+N"
         )
         self.open_action = self._action(
-            file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open
+            file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Ctrl+O"
         )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
@@ -301,10 +307,10 @@ class MainWindow(QMainWindow):
         self.presets_menu.aboutToShow.connect(self._on_presets_menu_about_to_show)
         file_menu.addSeparator()
         self.save_action = self._action(
-            file_menu, "&Save", self.save, QKeySequence.StandardKey.Save
+            file_menu, "&Save", self.save, QKeySequence.StandardKey.Save, "Ctrl+S"
         )
         self.save_as_action = self._action(
-            file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs
+            file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs, "Ctrl+Shift+S"
         )
         self.export_action = self._action(
             file_menu, "&Export Report…", self.export, QKeySequence("Ctrl+E")
@@ -312,7 +318,7 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(importlib.util.find_spec("ui.export_dialog") is not None)
         file_menu.addSeparator()
         self.quit_action = self._action(
-            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit
+            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Ctrl+Q"
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -328,7 +334,11 @@ class MainWindow(QMainWindow):
             view, "&Guide", lambda: self._focus(self.guide_browser.tree), QKeySequence("Alt+3")
         )
         self.find_action = self._action(
-            view, "&Search the Guide", self.focus_guide_search, QKeySequence.StandardKey.Find
+            view,
+            "&Search the Guide",
+            self.focus_guide_search,
+            QKeySequence.StandardKey.Find,
+            "Ctrl+F",
         )
         view.addSeparator()
         self._action(view, "Re&set Layout", self._reset_layout)
@@ -344,13 +354,23 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Callable[[], Any],
         shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+        explicit: str | None = None,
     ) -> QAction:
+        """A menu action; explicit is a key that works whatever the platform's key scheme says.
+
+        A standard key can be empty (Quit has no binding in the Windows scheme), so the
+        explicit key comes first (the menu shows it) and the platform's bindings follow.
+        """
         action = QAction(text, self)
+        keys: list[QKeySequence] = [QKeySequence(explicit)] if explicit else []
         if isinstance(shortcut, QKeySequence):
-            # The list overload: setShortcut()'s overload check builds every Qt enum (~12 ms).
-            action.setShortcuts([shortcut])
+            keys.append(shortcut)
         elif shortcut is not None:
-            action.setShortcuts(shortcut)
+            keys += QKeySequence.keyBindings(shortcut)
+        unique = [key for index, key in enumerate(keys) if key not in keys[:index]]
+        if unique:
+            # The list overload: setShortcut()'s overload check builds every Qt enum (~12 ms).
+            action.setShortcuts(unique)
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
@@ -370,6 +390,13 @@ class MainWindow(QMainWindow):
     def focus_guide_search(self) -> None:
         self.side_tabs.setCurrentWidget(self.guide_browser)
         self.guide_browser.focus_search()
+
+    def show_probe_panel(self) -> bool:
+        """Bring the Probe tab to the front (built on first use); False if there is none."""
+        if self._probe_placeholder is None:
+            return False
+        self.side_tabs.setCurrentWidget(self._probe_placeholder)
+        return True
 
     def show_guide_section(self, section_id: str) -> None:
         self.side_tabs.setCurrentWidget(self.guide_browser)
@@ -492,12 +519,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.document.display_name}[*] — Broker Advisor")
         self.setWindowModified(self.document.is_modified)
 
-    def _write_autosave(self) -> None:
+    def _write_autosave(self) -> bool:
+        """Autosave unsaved work; False when writing failed (the status bar says why)."""
         if self.document.is_modified:
             try:
                 self.autosave.write(self.document.values, self.document.path)
             except OSError as error:
                 self.statusBar().showMessage(f"Autosave failed: {error}", 5000)
+                return False
+        return True
 
     def _ensure_probe_panel(self) -> None:
         if self.probe_panel is not None or self._probe_placeholder is None:
@@ -513,6 +543,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.probe_panel)
+        self._drops.watch(self.probe_panel)
         refresh = getattr(self.probe_panel, "refresh_verdicts", None)
         if callable(refresh):
             # Verdicts depend on the workload: judge the results again when it changes.
@@ -610,6 +641,39 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.open_file(path))
 
 
+class _WorkloadDrops(QObject):
+    """Sends a workload file dropped on a text field to the window, which opens it.
+
+    Line and text edits accept every drop with text, a file URL included, so without this a
+    dropped workload became "file:///…/x.yaml" typed into the field. Any other drop (plain
+    text, or a file that is no workload) still reaches the field as before.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._kinds = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+    def watch(self, root: QWidget) -> None:
+        """Filter every widget under root that takes drops (text edits: their viewports)."""
+        for widget in [root, *root.findChildren(QWidget)]:
+            if widget.acceptDrops() and widget is not self._window:
+                widget.removeEventFilter(self)  # once only, if watched again
+                widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() not in self._kinds:
+            return False
+        # QDragEnterEvent and QDragMoveEvent are QDropEvents too.
+        if not isinstance(event, QDropEvent) or _dropped_workload(event) is None:
+            return False
+        if event.type() == QEvent.Type.Drop:
+            self._window.dropEvent(event)
+        else:
+            event.acceptProposedAction()
+        return True
+
+
 class _FirstPaint(QObject):
     """Calls back once the window has painted its first frame."""
 
@@ -626,7 +690,7 @@ class _FirstPaint(QObject):
         return False
 
 
-def _dropped_workload(event: QDragEnterEvent | QDropEvent) -> Path | None:
+def _dropped_workload(event: QDropEvent) -> Path | None:
     mime = event.mimeData()
     if not mime.hasUrls():
         return None

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyle,
     QTabWidget,
     QTextBrowser,
     QTreeWidget,
@@ -550,6 +551,7 @@ class _BrokerPage(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 250)
+        self._wide: bool | None = None  # set by the first resizeEvent
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_current_item_changed)
@@ -581,11 +583,18 @@ class _BrokerPage(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # In a side tab the details go below the checks; given the room, beside them.
-        wide = event.size().width() >= _WIDE_PX
+        width = event.size().width()
+        wide = width >= _WIDE_PX
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.splitter.orientation() is not orientation:
             self.splitter.setOrientation(orientation)
-            self.tree.header().resizeSection(0, 300 if wide else 250)
+        # The check names get a share of the width that leaves room for the other columns (on a
+        # narrow pane a fixed 250 px pushed them behind a scroll bar). Set when the layout
+        # changes, and narrowed when the pane gets too narrow; otherwise the user's width stays.
+        column = 300 if wide else max(120, min(250, int(width * 0.4)))
+        if self._wide is not wide or (not wide and column < self.tree.header().sectionSize(0)):
+            self.tree.header().resizeSection(0, column)
+        self._wide = wide
         super().resizeEvent(event)
 
     # -- running ----------------------------------------------------------------------------
@@ -953,11 +962,21 @@ class ProbePanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Probe status")
 
+        # The options stacked (passwords under, and dependent on, connection details), so the
+        # panel stays narrow enough to sit beside the editor on a 1024 px screen.
+        options = QVBoxLayout()
+        options.setSpacing(2)
+        options.addWidget(self.remember)
+        passwords_row = QHBoxLayout()
+        passwords_row.addSpacing(
+            self.remember.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+        )
+        passwords_row.addWidget(self.remember_passwords)
+        passwords_row.addStretch(1)
+        options.addLayout(passwords_row)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.remember)
-        bottom.addWidget(self.remember_passwords)
-        bottom.addStretch(1)
-        bottom.addWidget(self.copy_button)
+        bottom.addLayout(options, 1)
+        bottom.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

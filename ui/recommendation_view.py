@@ -6,6 +6,7 @@ import functools
 import html
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from ui.workload_editor import Validation, WorkloadDocument
 Recommend = Callable[..., rec.Recommendation]
 CITATION_SCHEME = "guide"
 DEBOUNCE_MS = 150
+NO_WHAT_IF = "No single numeric requirement within a realistic range changes the winner."
 
 
 def _engine_recommend(workload: wl.Workload, *, what_if: bool = True) -> rec.Recommendation:
@@ -125,20 +127,25 @@ class LiveRecommendation(QObject):
         )
         self.busy_changed.emit(True)
 
+    def _is_current(self, sequence: int) -> bool:
+        # A result can arrive after the window that asked for it was closed and deleted (the
+        # callbacks are partials, which Qt cannot disconnect when this object goes).
+        return shiboken6.isValid(self) and sequence == self._sequence
+
     def _on_returned(self, sequence: int, result: rec.Recommendation) -> None:
-        if sequence != self._sequence:
-            return  # computed for input that has changed since
+        if not self._is_current(sequence):
+            return  # computed for input that has changed since, or for a closed window
         self._recommendation = result
         self._set_stale(self.document.workload is None)
         self.updated.emit(result)
 
     def _on_errored(self, sequence: int, error: Exception) -> None:
-        if sequence == self._sequence:
+        if self._is_current(sequence):
             self._set_stale(self._recommendation is not None)
             self.failed.emit(f"The engine failed: {type(error).__name__}: {error}")
 
     def _on_finished(self, sequence: int) -> None:
-        if sequence == self._sequence:
+        if self._is_current(sequence):
             self._worker = None
             self.busy_changed.emit(self.is_busy)
 
@@ -195,6 +202,9 @@ def render_details(
             text = item.text[:1].upper() + item.text[1:]
             out.append(f"<li>{esc(text)}</li>")
         out.append("</ul>")
+    elif recommendation.winner is not None:
+        # Saying so is an answer too (a robust choice); an empty heading would look broken.
+        out.append(f"<h3>What would change the answer</h3><p>{esc(NO_WHAT_IF)}</p>")
 
     for assessment in recommendation.ranking:
         title = assessment.broker.title

@@ -1,6 +1,6 @@
 """Render the main window offscreen with a workload and its recommendation, to a PNG.
 
-python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]
+python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark] [--tab probe]
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--section", help="guide section to show (default: the winner's first citation)"
     )
+    parser.add_argument(
+        "--tab", choices=("guide", "probe"), default="guide", help="side tab to show"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = _resolve(args.workload)
@@ -81,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         section = args.section or _first_citation(recommendation)
         if section:
             window.show_guide_section(section)
+        if args.tab == "probe" and not window.show_probe_panel():
+            print("error: this installation has no probe panel", file=sys.stderr)
+            return 2
         window.recommendation_view.details.verticalScrollBar().setValue(0)
         qt_app.processEvents()
         image = window.grab()

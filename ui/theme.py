@@ -63,6 +63,16 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.ButtonText,
     ):
         p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    # Disabled widgets grey their fills as well as their text, as the light palette does: a
+    # stale recommendation's score bars must not stay bright blue.
+    disabled_roles = {
+        QPalette.ColorRole.Highlight: QColor(86, 86, 90),
+        QPalette.ColorRole.HighlightedText: QColor(176, 176, 176),
+        QPalette.ColorRole.Base: window,
+        QPalette.ColorRole.Link: QColor(140, 150, 165),
+    }
+    for role, color in disabled_roles.items():
+        p.setColor(QPalette.ColorGroup.Disabled, role, color)
     return p
 
 

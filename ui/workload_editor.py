@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -277,6 +277,21 @@ class WorkloadEditor(QScrollArea):
         document.validated.connect(self._on_validated)
         self._on_values_changed()
         self._on_validated(document.validation)
+
+    def minimumSizeHint(self) -> QSize:
+        # A scroll area would shrink to almost nothing; the form's own minimum width (labels
+        # wrap above their fields first) plus the scroll bar keeps every field whole, so the
+        # panes beside it cannot squeeze the editor into a horizontal scroll bar.
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = (
+            body.minimumSizeHint().width()
+            + self.verticalScrollBar().sizeHint().width()
+            + 2 * self.frameWidth()
+        )
+        return QSize(max(hint.width(), width), hint.height())
 
     # -- public ---------------------------------------------------------------------------
     def field_widget(self, name: str) -> QWidget:

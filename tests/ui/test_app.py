@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QImage
 
 from ui import screenshot
@@ -58,7 +59,8 @@ def test_deferred_window_builds_its_panes_after_the_first_paint(
     assert window.recommendation_view.headline.text().startswith("Use ")
 
 
-def test_screenshot_command_writes_the_png(tmp_path: Path) -> None:
+@pytest.mark.parametrize("tab", ["guide", "probe"])
+def test_screenshot_command_writes_the_png(tmp_path: Path, tab: str) -> None:
     out = tmp_path / "shot.png"
     result = _python(
         "",
@@ -71,6 +73,8 @@ def test_screenshot_command_writes_the_png(tmp_path: Path) -> None:
         "--size",
         "1024x700",
         "--dark",
+        "--tab",
+        tab,
     )
     assert result.returncode == 0, result.stderr
     assert "propagateSizeHints" not in result.stderr

@@ -7,16 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from advisor import engine
 from advisor import workload as wl
 from ui import settings
 from ui.autosave import Autosave
 from ui.main_window import MainWindow, Prompts, about_text, preset_files
-from ui.recommendation_view import LiveRecommendation
+from ui.probe_panel import ProbePanel
+from ui.recommendation_view import NO_WHAT_IF, LiveRecommendation
 from ui.workload_editor import WorkloadDocument
 
 from .conftest import FakePrompts
@@ -288,7 +296,7 @@ def test_ctrl_f_focuses_the_guide_search(window: MainWindow, qtbot: Any) -> None
     qtbot.waitExposed(window)
     window.activateWindow()
     window.editor.field_widget("name").setFocus()
-    assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
     window.find_action.trigger()
     assert window.focusWidget() is window.guide_browser.search_field
 
@@ -301,51 +309,11 @@ def test_autosave_is_written_and_a_clean_exit_removes_it(
     _set(window, "consumer_groups", 9)
     qtbot.waitUntil(autosave.path.exists, timeout=5_000)
     assert "consumer_groups: 9" in autosave.path.read_text()
-    assert not autosave.marker.exists()
+    assert Autosave(state_dir).pending_restore() is None  # live work: not another's to restore
     window.document.load(window.document.values)  # as if saved
     window.close()
-    assert autosave.marker.exists()
     assert not autosave.path.exists()
-
-
-def test_autosave_is_offered_after_a_kill(
-    make_window: Any, prompts: FakePrompts, state_dir: Path, tmp_path: Path
-) -> None:
-    # The killed session: an autosave (with invalid values, as typed) and no clean-exit marker.
-    source = tmp_path / "orders.yaml"
-    values = {
-        **wl.Workload().model_dump(mode="json"),
-        "avg_rate_msg_per_s": 900.0,
-        "consumer_groups": 4,
-    }
-    Autosave(state_dir).write(values, source)
-
-    window = make_window()
-    window.start([])
-    assert prompts.kinds() == ["restore"]
-    assert prompts.asked[0][1].source == source
-    assert window.document.values["consumer_groups"] == 4
-    assert window.document.values["avg_rate_msg_per_s"] == 900.0
-    assert window.document.path == source
-    assert window.document.is_modified
-    assert "below Average rate" in window.editor.error_text("peak_rate_msg_per_s")
-
-    window.document.load({})
-    window.close()
-    again = make_window()
-    again.start([])
-    assert prompts.kinds() == ["restore"]  # a clean exit asks nothing
-
-
-def test_declined_restore_discards_the_autosave(
-    make_window: Any, prompts: FakePrompts, state_dir: Path
-) -> None:
-    Autosave(state_dir).write({"consumer_groups": 4}, None)
-    prompts.restore_answer = False
-    window = make_window()
-    window.start([])
-    assert window.document.values["consumer_groups"] == 1
-    assert not Autosave(state_dir).path.exists()
+    assert Autosave(state_dir).pending_restore() is None
 
 
 def test_dropping_a_workload_file_opens_it(window: MainWindow, qtbot: Any) -> None:
@@ -362,6 +330,167 @@ def test_dropping_a_workload_file_opens_it(window: MainWindow, qtbot: Any) -> No
         window.dropEvent(event)
     assert window.document.path == PRESETS[0]
     assert event.isAccepted()
+
+
+def _drag_file(target: QWidget, path: Path) -> tuple[QDragEnterEvent, QDropEvent]:
+    """Drag a file onto target as a file manager does (URL and its text) and drop it there."""
+    mime = QMimeData()
+    url = QUrl.fromLocalFile(str(path))
+    mime.setUrls([url])
+    mime.setText(url.toString())
+    point = QPointF(8, 8)
+    actions = Qt.DropAction.CopyAction
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, actions, mime, buttons, modifiers)
+    QApplication.sendEvent(target, enter)
+    drop = QDropEvent(point, actions, mime, buttons, modifiers)
+    QApplication.sendEvent(target, drop)
+    return enter, drop
+
+
+def _drop_target(window: MainWindow, target: str) -> QWidget:
+    editor = window.editor
+    if target == "name":
+        return editor.field_widget("name")
+    if target == "notes":
+        notes = editor.field_widget("notes")
+        assert isinstance(notes, QPlainTextEdit)
+        return notes.viewport()
+    if target == "spin box":
+        spin = editor.field_widget("consumer_groups")
+        assert isinstance(spin, QSpinBox)
+        return spin.lineEdit()
+    if target == "guide search":
+        return window.guide_browser.search_field
+    if target == "guide text":
+        return window.guide_browser.text.viewport()
+    if target == "details":
+        return window.recommendation_view.details.viewport()
+    assert target == "probe URL" and window.show_probe_panel()
+    panel = window.probe_panel
+    assert isinstance(panel, ProbePanel)
+    return panel.pages[wl.Broker.REDIS].form.url_edit
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["name", "notes", "spin box", "guide search", "guide text", "details", "probe URL"],
+)
+def test_a_workload_file_dropped_anywhere_opens_it(
+    window: MainWindow, qtbot: Any, target: str
+) -> None:
+    widget = _drop_target(window, target)
+    before = window.document.values
+    with qtbot.waitSignal(window.document.path_changed, timeout=2_000) as blocker:
+        enter, drop = _drag_file(widget, PRESETS[0])
+    assert enter.isAccepted() and drop.isAccepted()
+    assert blocker.args == [PRESETS[0]]
+    assert window.document.workload == wl.load_workload(PRESETS[0])
+    assert before["name"] != window.document.values["name"]
+    texts = [window.editor.field_widget(n).text() for n in ("name",)]  # type: ignore[attr-defined]
+    texts.append(window.guide_browser.search_field.text())
+    assert not any("file:" in text for text in texts)
+
+
+def test_text_and_other_files_still_drop_into_a_field_as_text(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    name = window.editor.field_widget("name")
+    assert isinstance(name, QLineEdit)
+    name.clear()
+    mime = QMimeData()
+    mime.setText("Orders")
+    point, actions = QPointF(4, 4), Qt.DropAction.CopyAction
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(name, QDragEnterEvent(point, actions, mime, buttons, modifiers))
+    QApplication.sendEvent(name, QDropEvent(point, actions, mime, buttons, modifiers))
+    assert name.text() == "Orders"
+    assert window.document.values["name"] == "Orders"
+    assert window.document.path is None
+
+    other = tmp_path / "notes.txt"  # not a workload: the field gets its address, as before
+    other.write_text("x", encoding="utf-8")
+    enter, _drop = _drag_file(name, other)
+    assert enter.isAccepted()
+    assert "file:" in name.text() and window.document.path is None
+
+
+# The shortcuts the issue names; an explicit key backs each, since a platform's standard
+# binding can be empty (Quit has none in the Windows key scheme, nor offscreen).
+SHORTCUTS = [
+    ("new_action", "Ctrl+N"),
+    ("open_action", "Ctrl+O"),
+    ("save_action", "Ctrl+S"),
+    ("save_as_action", "Ctrl+Shift+S"),
+    ("find_action", "Ctrl+F"),
+    ("quit_action", "Ctrl+Q"),
+]
+
+
+@pytest.mark.parametrize("standard_keys", ["platform", "none"])
+def test_every_standard_shortcut_has_an_explicit_key(
+    make_window: Any, monkeypatch: pytest.MonkeyPatch, standard_keys: str
+) -> None:
+    if standard_keys == "none":  # a key scheme that binds nothing at all
+        monkeypatch.setattr(QKeySequence, "keyBindings", staticmethod(lambda _key: []))
+    window = make_window()
+    for name, key in SHORTCUTS:
+        shortcuts = getattr(window, name).shortcuts()
+        assert shortcuts[0] == QKeySequence(key), name  # the menu shows the explicit key
+        assert len(shortcuts) == len({s.toString() for s in shortcuts}), name
+
+
+@pytest.mark.parametrize(("name", "key"), SHORTCUTS, ids=[key for _, key in SHORTCUTS])
+def test_pressing_a_shortcut_triggers_its_action(
+    make_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, name: str, key: str
+) -> None:
+    monkeypatch.setattr(QKeySequence, "keyBindings", staticmethod(lambda _key: []))
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2_000)
+    window.editor.field_widget("consumer_groups").setFocus()
+    sequence = QKeySequence(key)[0]  # type: ignore[index]  # the stubs lack __getitem__
+    with qtbot.waitSignal(getattr(window, name).triggered, timeout=2_000):
+        qtbot.keyClick(window.focusWidget(), sequence.key(), sequence.keyboardModifiers())
+    if name == "quit_action":
+        assert not window.isVisible()
+    if name == "find_action":
+        assert window.focusWidget() is window.guide_browser.search_field
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1600, 1000)])
+@pytest.mark.parametrize("tab", ["guide", "probe"])
+def test_every_pane_stays_usable_from_a_laptop_screen_up(
+    window: MainWindow, qtbot: Any, size: tuple[int, int], tab: str
+) -> None:
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    if tab == "probe":
+        assert window.show_probe_panel()
+    QApplication.processEvents()  # let the splitter share out the width
+    assert window.width() == size[0]
+    assert window.minimumSizeHint().width() <= 1000
+    editor = window.editor
+    # The form fits its pane: no sideways scrolling, no field cut off at the right.
+    assert editor.horizontalScrollBar().maximum() == 0
+    assert editor.width() >= editor.minimumSizeHint().width()
+    body = editor.widget()
+    assert body is not None
+    for field_name in ("name", "peak_rate_msg_per_s", "delivery", "team_familiar_with"):
+        field = editor.field_widget(field_name)
+        right = field.mapTo(body, QPoint(field.width(), 0)).x()
+        assert right <= editor.viewport().width(), field_name
+    side = window.side_tabs.currentWidget()
+    assert side is not None and side.width() >= side.minimumSizeHint().width()
+    if tab == "probe":
+        panel = window.probe_panel
+        assert isinstance(panel, ProbePanel)
+        assert panel.minimumSizeHint().width() <= 0.34 * 1024
+        tree = panel.pages[wl.Broker.REDIS].tree
+        assert tree.horizontalScrollBar().maximum() == 0  # no sideways scroll while empty
 
 
 def test_splitter_sizes_are_remembered(make_window: Any, qtbot: Any) -> None:
@@ -403,6 +532,56 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
     assert unnamed == []
     buttons = [b for b in window.editor.findChildren(QAbstractButton) if not b.accessibleName()]
     assert buttons == []
+
+
+def test_no_what_if_is_said_in_words(window: MainWindow, qtbot: Any) -> None:
+    preset = next(p for p in PRESETS if p.stem == "clickstream-analytics")
+    with qtbot.waitSignal(window.live.updated, timeout=5_000) as blocker:
+        window.open_file(preset, as_preset=True)
+    assert blocker.args[0].what_if == []
+    text = window.recommendation_view.details.toPlainText()
+    assert "What would change the answer" in text
+    assert NO_WHAT_IF in text
+    with qtbot.waitSignal(window.live.updated, timeout=5_000) as blocker:
+        window.open_file(next(p for p in PRESETS if p.stem == "order-processing"), as_preset=True)
+    assert blocker.args[0].what_if
+    assert NO_WHAT_IF not in window.recommendation_view.details.toPlainText()
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_stale_recommendation_is_dimmed_in_light_and_dark(
+    window: MainWindow, qtbot: Any, qapp: Any, palette: str
+) -> None:
+    from ui import theme
+
+    original = qapp.palette()
+    try:
+        if palette == "dark":
+            qapp.setPalette(theme.dark_palette())
+            QApplication.processEvents()  # the change reaches the widgets as posted events
+        view = window.recommendation_view
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        bar = view._rows[0].bar
+
+        def chunk_saturation() -> float:
+            image = bar.grab().toImage()
+            # Inside the filled part of the winner's bar, clear of its text and frame.
+            colour = image.pixelColor(6, image.height() // 2)
+            return colour.hsvSaturationF()
+
+        assert chunk_saturation() > 0.5  # coloured while current
+        with qtbot.waitSignal(window.live.stale_changed, timeout=1_000):
+            _set(window, "avg_rate_msg_per_s", 5_000)  # above the peak: invalid
+        assert not bar.isEnabled()
+        assert chunk_saturation() < 0.15  # grey once stale
+        headline = view.headline.palette()
+        assert headline.color(
+            QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText
+        ) != headline.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
+    finally:
+        qapp.setPalette(original)
 
 
 def test_colours_follow_the_palette(window: MainWindow, qapp: Any) -> None:
