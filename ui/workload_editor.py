@@ -105,22 +105,10 @@ def validate(values: dict[str, Any]) -> Validation:
     except ValidationError as error:
         titles = field_titles()
         problems: dict[str, list[str]] = {}
-        for item in error.errors():
-            name = str(item["loc"][0]) if item["loc"] else ""
-            messages = [str(item["msg"]).removeprefix("Value error, ")]
-            if not name:
-                messages = messages[0].split("; ")
-            for message in messages:
-                target = name or _first_field_named(message, titles) or ""
-                problems.setdefault(target, []).append(_humanise(message, titles))
+        for loc, message, _item in wl.field_problems(error):
+            target = loc.split(".")[0]
+            problems.setdefault(target, []).append(_humanise(message, titles))
         return Validation(None, problems)
-
-
-def _first_field_named(message: str, titles: dict[str, str]) -> str | None:
-    found = [
-        (m.start(), name) for name in titles if (m := re.search(rf"\b{re.escape(name)}\b", message))
-    ]
-    return min(found)[1] if found else None
 
 
 def _humanise(message: str, titles: dict[str, str]) -> str:
