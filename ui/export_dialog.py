@@ -30,10 +30,21 @@ def default_file_name(workload: Workload, fmt: report.Format = "html") -> str:
     return f"{slug}-report{report.SUFFIXES[fmt]}"
 
 
+def default_folder() -> Path:
+    """Where the dialog opens: the Documents folder if it exists, else the home directory.
+
+    Qt names a Documents folder even when there is none, and a dialog pointed at a missing
+    folder opens in the current directory instead.
+    """
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if folder and Path(folder).is_dir():
+        return Path(folder)
+    return Path.home()
+
+
 def ask_path(parent: QWidget | None, workload: Workload) -> tuple[Path, report.Format] | None:
     """Ask where to save and in which format; None when cancelled."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    start = str(Path(folder or Path.home()) / default_file_name(workload))
+    start = str(default_folder() / default_file_name(workload))
     chosen, selected = QFileDialog.getSaveFileName(
         parent, "Export report", start, ";;".join(FILTERS), next(iter(FILTERS))
     )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import sys
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUuid
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QGuiApplication,
@@ -25,9 +30,17 @@ from PySide6.QtWidgets import QApplication
 
 MARGINS_MM = QMarginsF(16, 14, 16, 10)
 FOOTER_MM = 8.0
-MAX_TABLE_MOVES = 200
+MAX_MOVES = 400  # page breaks paginate() may add; a report has far fewer headings
 RESOLUTION_DPI = 300
 CAPTION_CHARS = 160  # a block this short between a heading and its table moves with them
+# The report's own timestamp, which the PDF's creation dates are set to (report.html.j2).
+_CREATED_META = re.compile(r'<meta name="dcterms\.created" content="([^"]+)">')
+_PDF_DATES = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})(Z|[+-]\d\d'\d\d'?)")
+_XMP_DATES = re.compile(
+    rb'(xmp:(?:CreateDate|ModifyDate|MetadataDate)=")'
+    rb"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(Z|[+-]\d\d:\d\d)"
+)
+_ID_NAMESPACE = uuid.UUID("6f0d2a52-3b8e-4f4e-9a51-8f7f3c1d2e10")
 
 
 def _has_display() -> bool:
@@ -61,6 +74,9 @@ def render_pdf(html: str, path: Path) -> None:
     """Write the HTML as an A4 PDF with margins and a page-numbered footer."""
     ensure_gui_application()
     writer = QPdfWriter(str(path))
+    # Same HTML, same /ID (Qt picks a random one otherwise), so exports are reproducible.
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    writer.setDocumentId(QUuid(str(uuid.uuid5(_ID_NAMESPACE, digest))))
     writer.setResolution(RESOLUTION_DPI)
     writer.setCreator("Broker Advisor")
     title = _title(html)
@@ -83,7 +99,7 @@ def render_pdf(html: str, path: Path) -> None:
     footer_px = FOOTER_MM / 25.4 * writer.resolution()
     page_height = area.height() - footer_px
     document.setPageSize(QSizeF(area.width(), page_height))
-    keep_tables_together(document, page_height)
+    paginate(document, page_height)
     pages = document.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
@@ -113,41 +129,176 @@ def render_pdf(html: str, path: Path) -> None:
         painter.end()
     if not Path(path).exists():
         raise OSError(f"{path}: the PDF writer produced no file")
+    created = _created_at(html)
+    if created is not None:
+        pin_dates(Path(path), created)
 
 
-def keep_tables_together(document: QTextDocument, page_height: float) -> None:
-    """Move each table that would straddle a page break (and fits on one page) to the next page.
+def _created_at(html: str) -> datetime | None:
+    match = _CREATED_META.search(html)
+    if match is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
-    QTextDocument ignores `page-break-inside: avoid`, but honours a page-break-before policy on
-    blocks and tables: after layout, a straddling table gets that policy, or the heading just
-    before it does so the two stay together. Longer tables split between rows, their header
-    row repeated.
+
+def pin_dates(path: Path, moment: datetime) -> None:
+    """Set the PDF's creation and modification dates (Info and XMP) to the report's timestamp.
+
+    QPdfWriter always writes the current time and has no setter for it. The dates have a fixed
+    width, so they are replaced in place, in UTC: byte offsets, the xref table and stream lengths
+    stay valid. A file without the expected dates is left alone.
+    """
+    utc = moment.astimezone(UTC)
+    pdf_date = utc.strftime("%Y%m%d%H%M%S").encode()
+    xmp_date = utc.strftime("%Y-%m-%dT%H:%M:%S").encode()
+
+    def utc_suffix(suffix: bytes) -> bytes:
+        return suffix if suffix == b"Z" else re.sub(rb"[+-]\d\d(.)\d\d", rb"+00\g<1>00", suffix)
+
+    data = path.read_bytes()
+    pinned = _PDF_DATES.sub(lambda m: m.group(1) + pdf_date + utc_suffix(m.group(3)), data)
+    pinned = _XMP_DATES.sub(lambda m: m.group(1) + xmp_date + utc_suffix(m.group(3)), pinned)
+    if pinned != data and len(pinned) == len(data):
+        path.write_bytes(pinned)
+
+
+def paginate(document: QTextDocument, page_height: float) -> None:
+    """Choose page breaks: no heading alone at the bottom of a page, no table split needlessly.
+
+    QTextDocument ignores `page-break-after: avoid` and `page-break-inside: avoid`, but honours a
+    page-break-before policy on blocks and tables. So, walking the laid-out document from the
+    top, each run of headings (with a short caption that introduces a table) that would end a
+    page apart from the first line of what follows it, and each table that would straddle a break
+    though it fits on one page, gets that policy; the run of headings before such a table moves
+    with it. A change only moves what comes after it, so one pass from the top suffices. Longer
+    tables split between rows, their header row repeated.
     """
     layout = document.documentLayout()
-    moved: set[int] = set()
-    for _ in range(MAX_TABLE_MOVES):
-        straddling = None
-        for frame in document.rootFrame().childFrames():
-            if not isinstance(frame, QTextTable) or frame.firstPosition() in moved:
-                continue
-            rect = layout.frameBoundingRect(frame)
-            crosses = int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height)
-            if crosses and rect.height() < page_height * 0.9:
-                straddling = frame
-                break
-        if straddling is None:
-            return
-        moved.add(straddling.firstPosition())
-        heading = _heading_before(document, straddling.firstPosition())
-        if heading is not None:
-            cursor = QTextCursor(heading)
-            block_format = cursor.blockFormat()
-            block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            cursor.setBlockFormat(block_format)
-        else:
-            table_format = straddling.format()
-            table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            straddling.setFormat(table_format)
+    moves = 0
+    block = document.begin()
+    while block.isValid() and moves < MAX_MOVES:
+        table = QTextCursor(block).currentTable()
+        if table is not None:
+            if block.position() == table.firstPosition() and _straddles(layout, table, page_height):
+                target = _heading_before(document, table.firstPosition())
+                if target is not None:
+                    _break_before(target)
+                else:
+                    _break_before_table(table)
+                moves += 1
+            # Skip the rest of the table: its cells are handled with it.
+            block = document.findBlock(table.lastPosition() + 1)
+            continue
+        if _starts_heading_run(block):
+            content = _content_after(block)
+            if content is not None and _apart(layout, block, content, page_height):
+                _break_before(block)
+                moves += 1
+        block = block.next()
+
+
+def orphan_headings(document: QTextDocument, page_height: float) -> list[str]:
+    """The headings laid out at the bottom of a page apart from what follows them."""
+    layout = document.documentLayout()
+    found = []
+    block = document.begin()
+    while block.isValid():
+        if QTextCursor(block).currentTable() is None and _starts_heading_run(block):
+            content = _content_after(block)
+            if content is not None and _apart(layout, block, content, page_height):
+                found.append(block.text())
+        block = block.next()
+    return found
+
+
+def _is_heading(block: QTextBlock) -> bool:
+    return block.blockFormat().headingLevel() > 0
+
+
+def _starts_heading_run(block: QTextBlock) -> bool:
+    """A heading whose previous non-empty block is not a heading."""
+    if not _is_heading(block):
+        return False
+    previous = block.previous()
+    while previous.isValid() and not previous.text().strip():
+        if QTextCursor(previous).currentTable() is not None:
+            break
+        previous = previous.previous()
+    return not (
+        previous.isValid()
+        and QTextCursor(previous).currentTable() is None
+        and _is_heading(previous)
+    )
+
+
+def _content_after(block: QTextBlock) -> QTextBlock | None:
+    """The first block of what a heading introduces: past further headings and empty blocks,
+    and past a short caption when a table follows it (the table's first cell)."""
+    candidate = block.next()
+    while candidate.isValid():
+        if QTextCursor(candidate).currentTable() is not None:
+            return candidate
+        if _is_heading(candidate) or not candidate.text().strip():
+            candidate = candidate.next()
+            continue
+        if len(candidate.text()) <= CAPTION_CHARS:
+            after = candidate.next()
+            while after.isValid() and not after.text().strip() and not _in_table(after):
+                after = after.next()
+            if after.isValid() and _in_table(after):
+                return after
+        return candidate
+    return None
+
+
+def _in_table(block: QTextBlock) -> bool:
+    return QTextCursor(block).currentTable() is not None
+
+
+def _first_line_bottom(layout: QAbstractTextDocumentLayout, block: QTextBlock) -> float:
+    rect = layout.blockBoundingRect(block)
+    text_layout = block.layout()
+    if text_layout is None or text_layout.lineCount() == 0:
+        return float(rect.bottom())
+    line = text_layout.lineAt(0)
+    return float(rect.top() + line.position().y() + line.height())
+
+
+def _apart(
+    layout: QAbstractTextDocumentLayout,
+    heading: QTextBlock,
+    content: QTextBlock,
+    page_height: float,
+) -> bool:
+    """Whether the heading ends a page and the content's first line starts the next one,
+    when moving the heading would help (it is not already at the top of its page)."""
+    top = float(layout.blockBoundingRect(heading).top())
+    if top % page_height < 1.0:
+        return False
+    return int(top // page_height) != int((_first_line_bottom(layout, content) - 1) // page_height)
+
+
+def _straddles(layout: QAbstractTextDocumentLayout, table: QTextTable, page_height: float) -> bool:
+    rect = layout.frameBoundingRect(table)
+    crosses = int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height)
+    return bool(crosses and rect.height() < page_height * 0.9)
+
+
+def _break_before(block: QTextBlock) -> None:
+    cursor = QTextCursor(block)
+    block_format = cursor.blockFormat()
+    block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    cursor.setBlockFormat(block_format)
+
+
+def _break_before_table(table: QTextTable) -> None:
+    table_format = table.format()
+    table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    table.setFormat(table_format)
 
 
 def _heading_before(document: QTextDocument, position: int) -> QTextBlock | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -26,7 +25,8 @@ def register(subparsers: Any) -> None:
         "-f",
         "--format",
         choices=("html", "pdf", "md", "json"),
-        help="report format (default: from the -o suffix, else html)",
+        help="report format (default: from the -o suffix, else html); must agree with a "
+        "known -o suffix",
     )
     parser.add_argument(
         "-o",
@@ -59,13 +59,23 @@ def run(args: argparse.Namespace) -> int:
     from advisor import workload as workload_mod
 
     if args.schema:
-        print(json.dumps(report_mod.report_json_schema(), indent=2))
+        from advisor.report import schema
+
+        sys.stdout.write(schema.schema_text())  # byte for byte the shipped report.schema.json
         return EXIT_OK
     if not args.workload:
         return _error("a WORKLOAD file is required (or --schema)")
     to_stdout = args.output in (None, "-")
-    fmt = args.format or (None if to_stdout else report_mod.format_for_path(args.output))
-    fmt = fmt or "html"
+    by_suffix = None if to_stdout else report_mod.format_for_path(args.output)
+    if args.format and by_suffix and by_suffix != args.format:
+        # A .html file holding Markdown opens as garbage; say so instead of writing it.
+        suffix = report_mod.SUFFIXES[args.format]
+        return _error(
+            f"-f {args.format} does not match the output file {args.output}, whose suffix "
+            f"is for {report_mod.FORMAT_TITLES[by_suffix]} reports: use -f {by_suffix}, or an "
+            f"output file ending in {suffix}"
+        )
+    fmt = args.format or by_suffix or "html"
     if fmt == "pdf" and to_stdout:
         return _error("PDF reports need an output file: add -o report.pdf")
     try:

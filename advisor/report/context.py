@@ -10,15 +10,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor import facts as facts_mod
 from advisor import guide as guide_mod
+from advisor import rules as rules_mod
 from advisor.probe import models as probe_models
-from advisor.probe import targets
-from advisor.recommendation import Advice, Reason, Recommendation
+from advisor.probe import runner, targets, verdicts
+from advisor.recommendation import Advice, Reason, ReasonKind, Recommendation
 from advisor.report import units
 from advisor.report.schema import REPORT_SCHEMA_VERSION, Snippet
 from advisor.workload import Broker, Workload
 
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
+_ANCHOR_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+NO_WHAT_IF = "No single numeric requirement within a realistic range changes the winner."
+MAX_DRIVERS = 10
 
 
 class _Model(BaseModel):
@@ -43,6 +48,16 @@ class ReasonView(_Model):
     citation: str
     citation_title: str
     cited: bool = Field(description="Whether the cited section exists in the guide.")
+
+
+class DriverView(_Model):
+    """A requirement of the workload that drove the decision: a fired rule and what it read."""
+
+    rule_id: str
+    title: str
+    requirements: list[Row] = Field(description="The workload fields the rule reads, worded.")
+    effect: str = Field(description="What it did to the ranking, e.g. 'rules out Redis'.")
+    knockout: bool
 
 
 class BrokerCard(_Model):
@@ -71,6 +86,7 @@ class PatternView(_Model):
     steps: list[str]
     citation: str
     citation_title: str
+    cited: bool = Field(description="Whether the cited section exists in the guide.")
 
 
 class AdviceView(_Model):
@@ -83,6 +99,7 @@ class AdviceView(_Model):
     rule_id: str
     citation: str
     citation_title: str
+    cited: bool = Field(description="Whether the cited section exists in the guide.")
 
 
 class WhatIfView(_Model):
@@ -104,6 +121,7 @@ class GuideExcerpt(_Model):
     part_title: str
     markdown_body: str
     found: bool
+    anchor: str = Field(description="The Markdown appendix anchor, '' when there is no text.")
     command: str = Field(description="The CLI command that prints the section.")
 
 
@@ -141,6 +159,10 @@ class ProbeView(_Model):
     summary: list[Row]
     checks: list[CheckView]
     verdicts: list[VerdictView]
+    verdicts_workload: str = Field(description="The workload the verdicts are judged against.")
+    verdicts_replaced: bool = Field(
+        description="The results file carried other verdicts (judged against another workload)."
+    )
     status_counts: list[Row]
 
 
@@ -164,11 +186,14 @@ class ReportContext(_Model):
     confidence_margin: str
     confidence_explanation: str
     workload_rows: list[Row]
+    drivers: list[DriverView]
+    more_drivers: int = Field(description="Fired rules left out of the drivers list.")
     cards: list[BrokerCard]
     pattern: PatternView | None
     advice: list[AdviceView]
     capacity: list[Row]
     what_if: list[WhatIfView]
+    no_what_if: str
     snippet: Snippet | None
     probes: list[ProbeView]
     appendix: list[GuideExcerpt]
@@ -217,6 +242,34 @@ def sanitize_probe_result(result: probe_models.ProbeResult) -> probe_models.Prob
     )
 
 
+def judge_for_workload(
+    result: probe_models.ProbeResult, workload: Workload
+) -> probe_models.ProbeResult:
+    """The result with its verdicts judged against this workload, as the probe panel does.
+
+    A results file may carry verdicts judged against another workload (or none); a report
+    shows only verdicts for its own workload.
+    """
+    try:
+        found = verdicts.judge(result, workload)
+    except Exception as error:  # a verdict bug must not lose the report
+        found = [
+            probe_models.Verdict(
+                requirement="verdicts",
+                status=probe_models.CheckStatus.WARN,
+                message=f"could not judge the workload: {runner.describe(error)}",
+            )
+        ]
+    return result.model_copy(update={"verdicts": found})
+
+
+def probe_for_report(
+    result: probe_models.ProbeResult, workload: Workload
+) -> probe_models.ProbeResult:
+    """A probe result as every report format shows it: judged for the workload, no secrets."""
+    return sanitize_probe_result(judge_for_workload(result, workload))
+
+
 def words(value: object) -> str:
     """An enum or identifier in plain words: 'at_least_once' -> 'at least once'."""
     if isinstance(value, Broker):
@@ -235,7 +288,11 @@ def _field_unit(extra: Any) -> str:
 
 def workload_rows(workload: Workload) -> list[Row]:
     """Every workload field but name and notes, by title, with units and in model order."""
-    rows: list[Row] = []
+    return list(_workload_rows_by_field(workload).values())
+
+
+def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
+    rows: dict[str, Row] = {}
     for name, field in Workload.model_fields.items():
         if name in ("name", "notes"):
             continue
@@ -249,10 +306,77 @@ def workload_rows(workload: Workload) -> list[Row]:
             text = "Until consumed"
         else:
             text = units.format_value(value, unit)
-        rows.append(
-            Row(title=field.title or words(name), value=text, description=field.description or "")
+        rows[name] = Row(
+            title=field.title or words(name), value=text, description=field.description or ""
         )
     return rows
+
+
+def _signed(weight: float) -> str:
+    return f"+{weight:g}" if weight >= 0 else f"\u2212{-weight:g}"
+
+
+def decision_drivers(
+    workload: Workload, recommendation: Recommendation
+) -> tuple[list[DriverView], int]:
+    """The fired rules that moved the decision, most decisive first, and how many were left out.
+
+    Knockouts come first; then rules by how far they moved the winner against the runner-up
+    (their swing), then by the weight they carried in all. Each names the workload fields the
+    rule reads, so the drivers are the requirements, not one option's arguments.
+    """
+    book = {item.rule.id: item for item in rules_mod.load_rulebook().rules}
+    rows = _workload_rows_by_field(workload)
+    by_rule: dict[str, list[Reason]] = {}
+    for item in recommendation.ranking:
+        for reason in [*item.knockouts, *item.pros, *item.cons]:
+            by_rule.setdefault(reason.rule_id, []).append(reason)
+    ranked = [item.broker for item in recommendation.ranking if not item.knocked_out]
+    first, second = [*ranked, None, None][:2]
+
+    def points(reasons: list[Reason], broker: object) -> float:
+        return sum(
+            r.weight if r.kind is ReasonKind.PRO else -r.weight
+            for r in reasons
+            if r.broker == broker and r.kind is not ReasonKind.KNOCKOUT
+        )
+
+    drivers: list[tuple[tuple[float, float, float, str], DriverView]] = []
+    for rule_id, reasons in by_rule.items():
+        compiled = book.get(rule_id)
+        fields: list[str] = []
+        for fact in sorted(compiled.facts) if compiled else []:
+            spec = facts_mod.FACT_SPECS.get(fact)
+            for name in spec.depends_on if spec else ():
+                if name in rows and name not in fields:
+                    fields.append(name)
+        knockouts = [r.broker.title for r in reasons if r.kind is ReasonKind.KNOCKOUT]
+        parts = [f"rules out {' and '.join(knockouts)}"] if knockouts else []
+        pros = [
+            f"{r.broker.title} {_signed(r.weight)}" for r in reasons if r.kind is ReasonKind.PRO
+        ]
+        cons = [
+            f"{r.broker.title} {_signed(-r.weight)}" for r in reasons if r.kind is ReasonKind.CON
+        ]
+        if pros:
+            parts.append("for " + ", ".join(pros))
+        if cons:
+            parts.append("against " + ", ".join(cons))
+        swing = points(reasons, first) - points(reasons, second) if second else 0.0
+        total = sum(r.weight for r in reasons)
+        title = (compiled.rule.title if compiled else "") or rule_id
+        view = DriverView(
+            rule_id=rule_id,
+            title=title,
+            requirements=[rows[name] for name in fields],
+            effect="; ".join(parts),
+            knockout=bool(knockouts),
+        )
+        drivers.append(((0.0 if knockouts else 1.0, -abs(swing), -total, rule_id), view))
+    drivers.sort(key=lambda pair: pair[0])
+    shown = [view for _key, view in drivers]
+    keep = max(MAX_DRIVERS, sum(view.knockout for view in shown))
+    return shown[:keep], max(0, len(shown) - keep)
 
 
 class _Citations:
@@ -285,7 +409,7 @@ class _Citations:
         )
 
     def advice(self, advice: Advice) -> AdviceView:
-        title, _found = self.title(advice.citation)
+        title, found = self.title(advice.citation)
         return AdviceView(
             broker_title=advice.broker.title,
             text=advice.text,
@@ -294,6 +418,7 @@ class _Citations:
             rule_id=advice.rule_id,
             citation=advice.citation,
             citation_title=title,
+            cited=found,
         )
 
     def appendix(self) -> list[GuideExcerpt]:
@@ -310,6 +435,7 @@ class _Citations:
                         part_title="",
                         markdown_body="",
                         found=False,
+                        anchor="",
                         command=command,
                     )
                 )
@@ -321,6 +447,7 @@ class _Citations:
                         part_title=section.part_title,
                         markdown_body=section.body.strip(),
                         found=True,
+                        anchor=section_id if _ANCHOR_ID.match(section_id) else "",
                         command=command,
                     )
                 )
@@ -355,12 +482,11 @@ def _capacity_rows(recommendation: Recommendation) -> list[Row]:
     ]
 
 
-def _what_if_value(value: float, unit: str) -> str:
-    return units.format_value(value, unit)
-
-
-def _probe_view(result: probe_models.ProbeResult) -> ProbeView:
-    result = sanitize_probe_result(result)
+def _probe_view(result: probe_models.ProbeResult, workload: Workload) -> ProbeView:
+    judged = probe_for_report(result, workload)
+    previous = None if result.verdicts is None else sanitize_probe_result(result).verdicts
+    replaced = previous is not None and previous != judged.verdicts
+    result = judged
     summary: list[Row] = []
     for name, field in probe_models.ProbeSummary.model_fields.items():
         if name == "facts":
@@ -393,7 +519,7 @@ def _probe_view(result: probe_models.ProbeResult) -> ProbeView:
         )
         for c in result.checks
     ]
-    verdicts = [
+    verdicts_view = [
         VerdictView(
             requirement=words(v.requirement),
             status=v.status.value,
@@ -419,7 +545,9 @@ def _probe_view(result: probe_models.ProbeResult) -> ProbeView:
         status=result.status.value,
         summary=summary,
         checks=checks,
-        verdicts=verdicts,
+        verdicts=verdicts_view,
+        verdicts_workload=_one_line(workload.name),
+        verdicts_replaced=replaced,
         status_counts=status_counts,
     )
 
@@ -475,7 +603,7 @@ def build_context(
     if winner is not None:
         chosen = recommendation.assessment(winner)
         if chosen.pattern is not None:
-            title, _found = citations.title(chosen.pattern.citation)
+            title, found = citations.title(chosen.pattern.citation)
             pattern = PatternView(
                 broker_title=winner.title,
                 name=chosen.pattern.name,
@@ -483,19 +611,21 @@ def build_context(
                 steps=list(chosen.pattern.steps),
                 citation=chosen.pattern.citation,
                 citation_title=title,
+                cited=found,
             )
         advice = [citations.advice(a) for a in chosen.advice]
     what_if = [
         WhatIfView(
             requirement=w.field_title,
-            current=_what_if_value(w.current, w.unit),
-            threshold=_what_if_value(w.threshold, w.unit),
+            current=units.what_if_value(w.current, w.unit),
+            threshold=units.what_if_value(w.threshold, w.unit),
             direction=w.direction,
             new_winner=w.new_winner.title,
             text=w.text,
         )
         for w in recommendation.what_if
     ]
+    drivers, more_drivers = decision_drivers(workload, recommendation)
     if snippet is None and winner is not None:
         snippet = snippets.settings_snippet(workload, recommendation)
     return ReportContext(
@@ -516,13 +646,16 @@ def build_context(
         confidence_margin=f"{recommendation.confidence.margin:.1f}",
         confidence_explanation=recommendation.confidence.explanation,
         workload_rows=workload_rows(workload),
+        drivers=drivers,
+        more_drivers=more_drivers,
         cards=cards,
         pattern=pattern,
         advice=advice,
         capacity=_capacity_rows(recommendation),
         what_if=what_if,
+        no_what_if=NO_WHAT_IF,
         snippet=snippet,
-        probes=[_probe_view(r) for r in probe_results or []],
+        probes=[_probe_view(r, workload) for r in probe_results or []],
         appendix=citations.appendix(),
     )
 

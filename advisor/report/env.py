@@ -11,13 +11,16 @@ import jinja2
 
 from advisor import paths
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
+# Characters with a meaning in CommonMark/GFM inline text; escaping them keeps user text inert.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])|&(?=#?[A-Za-z0-9]+;)")
 _MD_ANGLE = re.compile(r"([<>])")
+_BACKTICKS = re.compile(r"`+")
+_SENTENCE_END = (".", "!", "?", ":")
 
 
 def md_escape(text: object) -> str:
-    """User text made inert in Markdown: no emphasis, links or raw HTML (backslash escapes)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """User text made inert in Markdown: no emphasis, links, entities or raw HTML."""
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
 
 
 def md_text(text: object) -> str:
@@ -36,6 +39,41 @@ def md_cell(text: object) -> str:
     return md_text(" ".join(str(text).split())).replace("|", "\\|")
 
 
+def md_code(text: object) -> str:
+    """Any text as one inline code span that it cannot end early.
+
+    The fence is one backtick longer than the longest run of backticks inside; a value that starts
+    or ends with a backtick is padded with a space, which CommonMark strips again.
+    """
+    value = one_line(text)
+    if not value:
+        return ""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def md_code_cell(text: object) -> str:
+    """A code span inside a table cell: GFM splits cells at '|' even in code, unless escaped."""
+    return md_code(text).replace("|", "\\|")
+
+
+def md_fence(code: object, language: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run in the code."""
+    body = str(code)
+    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    if not body.endswith("\n"):
+        body += "\n"
+    return f"{fence}{one_line(language)}\n{body}{fence}"
+
+
+def sentence(text: object) -> str:
+    """Text ending with a full stop, unless it already ends a sentence."""
+    value = str(text).rstrip()
+    return value if not value or value.endswith(_SENTENCE_END) else value + "."
+
+
 def one_line(text: object) -> str:
     """Whitespace, newlines included, collapsed to single spaces."""
     return " ".join(str(text).split())
@@ -51,60 +89,58 @@ def py_comment(text: object) -> str:
     return one_line(text)
 
 
-# Words that start a sentence but not a name: lower-cased after "Good, because".
-_COMMON_STARTS = frozenset(
+# Names that keep their capital after "because"; acronyms and CamelCase (AOF, RabbitMQ,
+# MirrorMaker) keep theirs anyway, as only a capital followed by lower case is lowered.
+PROPER_NOUNS = frozenset(
     {
-        "a",
-        "an",
-        "the",
-        "with",
-        "without",
-        "each",
-        "every",
-        "no",
-        "one",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "all",
-        "any",
-        "some",
-        "only",
-        "most",
-        "many",
-        "several",
-        "there",
-        "when",
-        "if",
-        "since",
-        "for",
-        "on",
-        "in",
-        "at",
-        "by",
-        "to",
-        "messages",
-        "consumers",
-        "producers",
-        "workers",
-        "ordering",
-        "retention",
-        "delivery",
-        "replay",
+        "redis",
+        "rabbitmq",
+        "kafka",
+        "celery",
+        "django",
+        "kombu",
+        "pika",
+        "python",
+        "sentinel",
+        "raft",
+        "khepri",
+        "zookeeper",
+        "kraft",
+        "flink",
+        "debezium",
+        "confluent",
+        "java",
+        "linux",
+        "kubernetes",
+        "amazon",
+        "google",
+        "azure",
+        "valkey",
+        "erlang",
     }
 )
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 def because(text: object) -> str:
-    """A sentence made to follow 'because': 'A work queue...' -> 'a work queue...'."""
+    """A sentence made to follow 'because': 'A work queue...' -> 'a work queue...'.
+
+    Only a first word written as an ordinary capitalised word ('A', 'Managed', 'Self-hosted') is
+    lowered; names (Kafka, Celery's), acronyms (AOF) and CamelCase (RabbitMQ) are kept.
+    """
     value = str(text)
-    first = value.split(" ", 1)[0]
-    if first.lower() in _COMMON_STARTS and first[:1].isupper() and first[1:].islower():
-        return value[:1].lower() + value[1:]
-    return value
+    match = _FIRST_WORD.match(value)
+    if match is None:
+        return value
+    word = match.group(0)
+    if len(word) == 1:
+        # Of the one-letter words only the article is lowered: "I", "I/O" and "Q3" are not.
+        ordinary = value.startswith("A ")
+    else:
+        ordinary = word[0].isupper() and word[1:].islower()
+    if not ordinary or word.lower() in PROPER_NOUNS:
+        return value
+    return value[:1].lower() + value[1:]
 
 
 @functools.cache
@@ -125,6 +161,10 @@ def _environment(folder: str) -> jinja2.Environment:
         md_text=md_text,
         md_quote=md_quote,
         md_cell=md_cell,
+        md_code=md_code,
+        md_code_cell=md_code_cell,
+        md_fence=md_fence,
+        sentence=sentence,
         one_line=one_line,
         py_string=py_string,
         py_comment=py_comment,

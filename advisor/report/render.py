@@ -78,6 +78,33 @@ def guide_markdown_to_html(markdown: str, anchors: set[str]) -> Markup:
     return Markup(_LOCAL_LINK.sub(relink, rendered))
 
 
+_MD_LOCAL_LINK = re.compile(r"\[([^\]\n]+)\]\(#([a-z0-9][a-z0-9.\-]*)\)")
+_MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def guide_markdown_relinked(markdown: str, anchors: set[str]) -> str:
+    """Guide Markdown for the decision record: a link to a section the appendix holds stays a
+    link (the appendix carries its anchor); one to any other section becomes its text and id."""
+
+    def relink(match: re.Match[str]) -> str:
+        text, target = match.group(1), match.group(2)
+        return match.group(0) if target in anchors else f"{text} (guide `{target}`)"
+
+    out: list[str] = []
+    fence = ""
+    for line in markdown.splitlines():
+        opening = _MD_FENCE.match(line)
+        if fence:
+            fence = "" if opening and opening.group(1).startswith(fence) else fence
+            out.append(line)
+        elif opening:
+            fence = opening.group(1)
+            out.append(line)
+        else:
+            out.append(_MD_LOCAL_LINK.sub(relink, line))
+    return "\n".join(out)
+
+
 def _guide_html(context: ctx_mod.ReportContext) -> dict[str, Markup]:
     anchors = {e.id for e in context.appendix}
     return {
@@ -93,7 +120,12 @@ def render_html(context: ctx_mod.ReportContext, *, for_print: bool = False) -> s
 
 def render_markdown(context: ctx_mod.ReportContext) -> str:
     """The report as a MADR decision record."""
-    text = env.environment().get_template(MARKDOWN_TEMPLATE).render(ctx=context)
+    anchors = {e.anchor for e in context.appendix if e.anchor}
+    guide_md = {
+        e.id: guide_markdown_relinked(e.markdown_body, anchors) for e in context.appendix if e.found
+    }
+    template = env.environment().get_template(MARKDOWN_TEMPLATE)
+    text = template.render(ctx=context, guide_md=guide_md)
     # Blank lines pile up where optional blocks are skipped; Markdown needs at most one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -116,7 +148,7 @@ def report_document(
         rulebook_hash=recommendation.rulebook_hash,
         workload=workload,
         recommendation=recommendation,
-        probe_results=[ctx_mod.sanitize_probe_result(r) for r in probe_results],
+        probe_results=[ctx_mod.probe_for_report(r, workload) for r in probe_results],
         citations=citations,
         settings_snippet=context.snippet,
     )
@@ -124,7 +156,7 @@ def report_document(
 
 def render_json(document: ReportDocument) -> str:
     """The JSON text of a report document; <, > and & escaped so it is safe to embed."""
-    text = document.model_dump_json(indent=2)
+    text = document.model_dump_json(indent=2, by_alias=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor import paths
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
 from advisor.workload import Workload
 
 REPORT_SCHEMA_VERSION: Final = "1.0"
-SCHEMA_ID = "https://broker-advisor.invalid/schemas/report-1.0.json"
+# A stable name, not a URL: the schema ships as a file (SCHEMA_FILE_NAME) and `report --schema`.
+SCHEMA_ID: Final = "urn:broker-advisor:report:1.0"
+SCHEMA_FILE_NAME: Final = "report.schema.json"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Every field is always written, so the published schema lists them all as required.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class Snippet(_Model):
@@ -41,8 +49,14 @@ class CitedSection(_Model):
 class ReportDocument(_Model):
     """A broker decision report for machines: inputs, the recommendation and the evidence."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="Broker Advisor report")
+    model_config = ConfigDict(title="Broker Advisor report")  # merged with _Model's
 
+    schema_uri: Literal["urn:broker-advisor:report:1.0"] = Field(
+        SCHEMA_ID,
+        alias="$schema",
+        title="Schema",
+        description="The $id of the JSON Schema this report follows.",
+    )
     report_schema_version: Literal["1.0"] = Field(
         REPORT_SCHEMA_VERSION, title="Report schema version"
     )
@@ -56,7 +70,10 @@ class ReportDocument(_Model):
     workload: Workload = Field(title="Workload")
     recommendation: Recommendation = Field(title="Recommendation")
     probe_results: list[ProbeResult] = Field(
-        default_factory=list, title="Probe results", description="Live checks, credentials removed."
+        default_factory=list,
+        title="Probe results",
+        description="Live checks, credentials removed; their verdicts are judged against this "
+        "report's workload.",
     )
     citations: list[CitedSection] = Field(default_factory=list, title="Cited guide sections")
     settings_snippet: Snippet | None = Field(
@@ -65,6 +82,16 @@ class ReportDocument(_Model):
 
 
 def report_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the JSON report."""
-    schema = ReportDocument.model_json_schema(mode="serialization")
+    """The JSON Schema (draft 2020-12) of the JSON report, generated from the models."""
+    schema = ReportDocument.model_json_schema(mode="serialization", by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def schema_text() -> str:
+    """The schema as the shipped file holds it: two-space indent, trailing newline."""
+    return json.dumps(report_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_file() -> Path:
+    """The shipped copy of the schema, next to the report templates."""
+    return paths.templates_dir() / SCHEMA_FILE_NAME

@@ -9,6 +9,22 @@ from advisor.workload import Broker, DeliveryGuarantee, Workload
 
 DEFAULT_VISIBILITY_TIMEOUT_S = 3600
 
+MIB = 1024 * 1024
+# Kafka's size limits and their defaults. librdkafka's message.max.bytes (producer) caps a whole
+# produce request, like the Java client's max.request.size and kafka-python's max_request_size;
+# a topic's max.message.bytes caps one record batch. Both hold many messages at once, so they
+# are only ever raised, and only when the largest message does not fit the defaults.
+KAFKA_PRODUCER_REQUEST_DEFAULT_BYTES = 1_000_000  # librdkafka message.max.bytes
+KAFKA_TOPIC_BATCH_DEFAULT_BYTES = 1_048_588  # topic max.message.bytes
+KAFKA_CONSUMER_FETCH_DEFAULT_BYTES = 52_428_800  # fetch.max.bytes
+KAFKA_RECORD_OVERHEAD_BYTES = 1024  # record and batch framing, headers, key
+KAFKA_MIN_RAISED_LIMIT_BYTES = 2 * MIB
+
+# RabbitMQ names: the advice's x-dead-letter-exchange "<name>.dlx", and a parking queue bound
+# to it, "<name>.dead", so that dead-lettered messages are kept rather than dropped.
+RABBITMQ_CELERY_QUEUE = "default"
+RABBITMQ_QUEUE = "work"
+
 
 def _title(broker: Broker, workload: Workload) -> str:
     if broker is Broker.KAFKA:
@@ -40,6 +56,17 @@ def _int_setting(values: dict[str, str], names: tuple[str, ...], default: int) -
         if text.isdigit():
             return int(text)
     return default
+
+
+def kafka_size_limit(max_message_bytes: int) -> int | None:
+    """The size limit to set when the largest message does not fit Kafka's defaults, else None.
+
+    Whole MiB, at least 2 MiB: above every default, so setting it never lowers a limit.
+    """
+    needed = max_message_bytes + KAFKA_RECORD_OVERHEAD_BYTES
+    if needed <= KAFKA_PRODUCER_REQUEST_DEFAULT_BYTES:
+        return None
+    return max(KAFKA_MIN_RAISED_LIMIT_BYTES, -(-needed // MIB) * MIB)
 
 
 def settings_snippet(
@@ -74,6 +101,10 @@ def settings_snippet(
         if workload.retention_hours
         else 7 * 24 * 3_600_000,
         "max_message_bytes": workload.max_message_size_bytes,
+        "size_limit": kafka_size_limit(workload.max_message_size_bytes),
+        "fetch_default": KAFKA_CONSUMER_FETCH_DEFAULT_BYTES,
+        "queue": RABBITMQ_CELERY_QUEUE if workload.uses_celery else RABBITMQ_QUEUE,
+        "module": "yourproject.settings" if workload.uses_django else "celeryconfig",
     }
     template = env.environment().get_template(f"snippets/{broker.value}.py.j2")
     code = template.render(context).strip() + "\n"

@@ -1,30 +1,22 @@
-"""Human-readable numbers for reports: sizes in KB/MB/GB, rates in msg/s, durations in h/days."""
+"""Human-readable numbers for reports: decimal sizes as the engine words them, rates, durations."""
 
 from __future__ import annotations
 
 import math
 
-_SIZE_UNITS = ("bytes", "KB", "MB", "GB", "TB", "PB")
+from advisor import text_output
 
 
 def human_bytes(value: float) -> str:
-    """A byte count in binary multiples labelled KB, MB, GB (1 KB = 1024 bytes)."""
+    """A byte count in decimal units (1 KB = 1000 bytes), worded exactly as the engine does."""
     if not math.isfinite(value):
         return "unbounded"
-    size = float(value)
-    for unit in _SIZE_UNITS:
-        if abs(size) < 1024 or unit == _SIZE_UNITS[-1]:
-            if unit == "bytes":
-                return f"{size:,.0f} bytes"
-            return f"{_trim(size)} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")  # pragma: no cover
+    return text_output.human_bytes(value)
 
 
 def human_bandwidth(value: float) -> str:
     """Bytes per second as e.g. '1.5 MB/s'."""
-    text = human_bytes(value)
-    return text.replace(" bytes", " B") + "/s"
+    return f"{human_bytes(value)}/s"
 
 
 def human_number(value: float) -> str:
@@ -62,6 +54,18 @@ def human_ms(value: float) -> str:
     if value >= 10_000:
         return f"{_trim(value / 1000)} s"
     return f"{_trim(value)} ms"
+
+
+def what_if_value(value: float, unit: str) -> str:
+    """A what-if threshold or current value worded as in the engine's what-if sentence.
+
+    The Now and Threshold columns sit next to that sentence, so they must say the same thing:
+    sizes through the one decimal formatter, other quantities as plain numbers with their unit.
+    """
+    if unit == "bytes":
+        return human_bytes(value)
+    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.3g}"
+    return f"{text} {unit}".strip()
 
 
 def _trim(value: float) -> str:

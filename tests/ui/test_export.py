@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import html as html_mod
+import re
 import shutil
 import subprocess
 import unicodedata
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSizeF, QStandardPaths
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from advisor import engine, paths, report
+from advisor.report import context
 from advisor.workload import load_workload
 from tests.advisor.report.conftest import (
     GENERATED_AT,
@@ -21,6 +26,7 @@ from tests.advisor.report.conftest import (
     preset_ids,
     probe_result_with_secret,
 )
+from tests.advisor.report.test_report_probes import rabbitmq_result
 from ui import export_dialog, pdf
 
 needs_poppler = pytest.mark.skipif(
@@ -104,6 +110,120 @@ def test_render_pdf_directly(tmp_path: Path) -> None:
     assert target.read_bytes().startswith(b"%PDF")
 
 
+def print_html(name: str) -> str:
+    from importlib import import_module
+
+    render_module = import_module("advisor.report.render")
+    workload = load_workload(paths.presets_dir() / f"{name}.yaml")
+    ctx = context.build_context(
+        workload,
+        engine.recommend(workload),
+        [probe_result_with_secret(), rabbitmq_result()],
+        generated_at=GENERATED_AT,
+    )
+    return str(render_module.render_html(ctx, for_print=True))
+
+
+def headings(html: str) -> list[str]:
+    found = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html, re.DOTALL)
+    return [squash(html_mod.unescape(re.sub(r"<[^>]+>", "", h))) for h in found]
+
+
+def page_tails(path: Path) -> list[str]:
+    """The last three lines of each page's text, the footer (title, page number) left out."""
+    tails = []
+    for page in range(1, pdf_pages(path) + 1):
+        result = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        assert lines[-1].startswith(f"page {page} of"), lines[-2:]
+        tails.append(squash(" ".join(lines[:-2][-3:])))
+    return tails
+
+
+@needs_poppler
+@pytest.mark.parametrize("name", preset_ids())
+def test_no_page_ends_with_a_heading(tmp_path: Path, name: str) -> None:
+    """The reviewer's pages ended with "2. Ranking", "5. Recommended setup" and
+    "RabbitMQ: Prefetch", their text on the next page."""
+    source = print_html(name)
+    target = tmp_path / "report.pdf"
+    pdf.render_pdf(source, target)
+    titles = [h for h in headings(source) if h]
+    assert "2. Ranking" in titles
+    for page, tail in enumerate(page_tails(target)[:-1], start=1):
+        ending = [h for h in titles if tail.endswith(h)]
+        assert not ending, f"page {page} ends with the heading {ending}"
+
+
+def _laid_out(html: str, size: QSizeF) -> Any:
+    pdf.ensure_gui_application()
+    document = pdf.build_document(html)
+    document.setPageSize(size)
+    return document
+
+
+@pytest.mark.parametrize(
+    "follower",
+    [
+        "<p>Body text of the section.</p>",
+        "<table><tr><td>cell</td></tr><tr><td>two</td></tr></table>",
+        "<h3>Sub</h3><p>Under the sub-heading.</p>",
+    ],
+)
+def test_paginate_keeps_every_heading_with_what_follows(follower: str) -> None:
+    size = QSizeF(400, 300)
+    for filler in range(0, 30):
+        html = "".join(f"<p>Filler line {n}</p>" for n in range(filler))
+        html += f"<h2>Heading</h2>{follower}<p>After.</p>"
+        document = _laid_out(html, size)
+        pdf.paginate(document, size.height())
+        assert pdf.orphan_headings(document, size.height()) == [], filler
+
+
+def test_orphan_headings_finds_a_heading_left_at_the_bottom() -> None:
+    size = QSizeF(400, 300)
+    found = []
+    for filler in range(0, 30):
+        html = "".join(f"<p>Filler line {n}</p>" for n in range(filler))
+        document = _laid_out(html + "<h2>Heading</h2><p>Body.</p>", size)
+        found += pdf.orphan_headings(document, size.height())
+    assert "Heading" in found  # without paginate() some filler length leaves it alone
+
+
+@needs_poppler
+def test_pdf_export_is_reproducible(tmp_path: Path) -> None:
+    workload = load_workload(paths.presets_dir() / "order-processing.yaml")
+    recommendation = engine.recommend(workload)
+    first, again = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for target in (first, again):
+        report.export("pdf", workload, recommendation, target, generated_at=GENERATED_AT)
+    data = first.read_bytes()
+    assert data == again.read_bytes()
+    assert b"/CreationDate (D:20260304050607" in data and b"/ModDate (D:20260304050607" in data
+    assert b'xmp:CreateDate="2026-03-04T05:06:07' in data
+    later = tmp_path / "c.pdf"
+    moment = datetime(2027, 8, 9, 10, 11, 12, tzinfo=UTC)
+    report.export("pdf", workload, recommendation, later, generated_at=moment)
+    ids = [re.findall(rb"/ID \[ ?<([0-9a-f]+)>", p.read_bytes()) for p in (first, later)]
+    assert ids[0] and ids[1] and ids[0] != ids[1]  # the /ID follows the content
+    assert "page 1 of" in pdf_text(later)
+
+
+def test_pin_dates_keeps_the_file_size(tmp_path: Path) -> None:
+    target = tmp_path / "t.pdf"
+    pdf.render_pdf("<html><head><title>T</title></head><body><p>x</p></body></html>", target)
+    before = target.read_bytes()
+    pdf.pin_dates(target, datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC))
+    after = target.read_bytes()
+    assert len(after) == len(before) and b"/CreationDate (D:20010203040506" in after
+
+
 @pytest.mark.parametrize(
     ("chosen", "selected", "expected"),
     [
@@ -116,6 +236,27 @@ def test_render_pdf_directly(tmp_path: Path) -> None:
 def test_resolve_choice(chosen: str, selected: str, expected: tuple[str, str]) -> None:
     path, fmt = export_dialog.resolve_choice(chosen, selected)
     assert (str(path), fmt) == expected
+
+
+def test_export_dialog_opens_in_documents_or_else_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = tmp_path / "Documents"
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda *_a: str(documents))
+    assert export_dialog.default_folder() == Path.home()  # named by Qt, but missing
+    documents.mkdir()
+    assert export_dialog.default_folder() == documents
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda *_a: "")
+    assert export_dialog.default_folder() == Path.home()
+    asked: list[str] = []
+
+    def fake_dialog(parent: object, caption: str, start: str, *rest: object) -> tuple[str, str]:
+        asked.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    assert export_dialog.ask_path(None, hostile_workload()) is None
+    assert Path(asked[0]).parent == Path.home()
 
 
 class Recorder:

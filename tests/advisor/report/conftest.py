@@ -110,3 +110,50 @@ def presets() -> dict[str, tuple[Workload, Recommendation]]:
         workload = load_workload(path)
         loaded[path.stem] = (workload, recommend(workload))
     return loaded
+
+
+HOSTILE_TARGET = "redis://h:1/0`<img src=x onerror=alert(9)>`"
+HOSTILE_CHECK_ID = "redis.persistence``<script>alert(4)</script>"
+HOSTILE_DETAILS = "AOF off <img src=x onerror=alert(5)> [x](javascript:alert(6)) | a | ``` ~~s~~"
+
+
+def markdown_hostile_workload() -> Workload:
+    """A workload whose name and notes try every way out of Markdown text and code spans."""
+    return Workload(
+        name="Shop `x` <script>alert(1)</script> [link](javascript:alert(2)) | &lt;b&gt;",
+        notes="```\n<img src=x onerror=alert(3)>\n# not a heading\n| a | b |\n~~~\n![i](x.png)",
+        uses_celery=True,
+        needs_dead_lettering=True,
+    )
+
+
+def hostile_probe_result() -> ProbeResult:
+    """A hand-edited probe results file: target, check ids, titles and details carry markup."""
+    return ProbeResult(
+        target=HOSTILE_TARGET,
+        broker=Broker.REDIS,
+        run_id="run-2",
+        started_at=datetime(2026, 3, 4, 5, 0, 0, tzinfo=UTC),
+        duration_ms=10.0,
+        budget_ms=10_000,
+        checks=[
+            ProbeCheck(
+                id=HOSTILE_CHECK_ID,
+                title="Persistence <b>bold</b> `code` [x](javascript:alert(7))",
+                stage=Stage.INSPECT,
+                status=CheckStatus.WARN,
+                duration_ms=1.0,
+                details=HOSTILE_DETAILS,
+                hint="<script>alert(8)</script>",
+            ),
+        ],
+        summary=ProbeSummary(product="Redis <i>x</i>", version="7`<img>`"),
+        verdicts=[
+            Verdict(
+                requirement="durability <script>",
+                status=CheckStatus.WARN,
+                message="<img src=x onerror=alert(10)>",
+                advice="[x](javascript:alert(11))",
+            )
+        ],
+    )

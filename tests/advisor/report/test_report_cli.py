@@ -38,6 +38,41 @@ def test_format_follows_the_output_suffix(
     assert target.read_text(encoding="utf-8").startswith("---\nstatus: proposed")
 
 
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("md", "x.html"), ("html", "x.md"), ("json", "x.pdf"), ("pdf", "x.htm")]
+)
+def test_a_format_that_contradicts_the_suffix_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str
+) -> None:
+    target = tmp_path / name
+    code, _out, err = run(capsys, PRESET, "-f", fmt, "-o", str(target))
+    assert code == 2
+    assert f"-f {fmt} does not match" in err and str(target) in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "start"),
+    [("md", "x.markdown", "---"), ("html", "x.htm", "<!DOCTYPE"), ("md", "x.txt", "---")],
+)
+def test_a_format_that_agrees_with_or_has_no_known_suffix_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str, start: str
+) -> None:
+    target = tmp_path / name
+    code, _out, err = run(capsys, PRESET, "-f", fmt, "-o", str(target))
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith(start)
+
+
+@pytest.mark.parametrize(("name", "start"), [("x.json", "{"), ("x.htm", "<!DOCTYPE")])
+def test_the_format_is_inferred_from_the_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, start: str
+) -> None:
+    target = tmp_path / name
+    assert run(capsys, PRESET, "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith(start)
+
+
 def test_prints_to_stdout_without_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, PRESET, "-f", "json")
     assert code == 0
