@@ -434,13 +434,6 @@ def _search(
     return None
 
 
-def _format(value: float, unit: str) -> str:
-    if unit == "bytes":
-        return text_output.human_bytes(value)
-    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.3g}"
-    return f"{text} {unit}".strip()
-
-
 def _what_if(
     axis: _Axis,
     value: float,
@@ -458,8 +451,8 @@ def _what_if(
         else f"the answer becomes {new_winner.title} instead of {current.title}"
     )
     text = (
-        f"{title} {direction} {_format(threshold, spec.unit)} (now {_format(value, spec.unit)}):"
-        f" {change}."
+        f"{title} {direction} {text_output.quantity(threshold, spec.unit)} "
+        f"(now {text_output.quantity(value, spec.unit)}): {change}."
     )
     return WhatIf(
         field=axis.field,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 from advisor.recommendation import Recommendation
@@ -16,6 +17,33 @@ def human_bytes(value: float) -> str:
             return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
         value /= 1000
     return f"{value:,.1f} TB"
+
+
+def human_number(value: float) -> str:
+    """A count with thousands separators, or in millions/billions when large."""
+    if not math.isfinite(value):
+        return "unbounded"
+    if abs(value) >= 1e9:
+        return f"{trim(value / 1e9)} billion"
+    if abs(value) >= 1e6:
+        return f"{trim(value / 1e6)} million"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def trim(value: float) -> str:
+    """At most one decimal for values >= 10, two below; no trailing zeros."""
+    text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def quantity(value: float, unit: str) -> str:
+    """A requirement's value with its unit, as the what-if sentences and tables word it."""
+    if unit == "bytes":
+        return human_bytes(value)
+    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.3g}"
+    return f"{text} {unit}".strip()
 
 
 def human_count(value: float) -> str:

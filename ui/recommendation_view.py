@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor import recommendation as rec
+from advisor import text_output
 from advisor import workload as wl
 from ui import theme, worker
 from ui.workload_editor import Validation, WorkloadDocument
@@ -150,22 +151,6 @@ class LiveRecommendation(QObject):
             self.busy_changed.emit(self.is_busy)
 
 
-def _fmt_bytes(value: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
-        value /= 1000
-    return f"{value:,.1f} PB"
-
-
-def _fmt_count(value: float) -> str:
-    if value >= 1e9:
-        return f"{value / 1e9:,.1f} billion"
-    if value >= 1e6:
-        return f"{value / 1e6:,.1f} million"
-    return f"{value:,.0f}"
-
-
 def render_details(
     recommendation: rec.Recommendation, palette: QPalette, section_title: Callable[[str], str] = str
 ) -> str:
@@ -236,18 +221,18 @@ def render_details(
 
     cap = recommendation.capacity
     rows = [
-        ("Average bandwidth", f"{_fmt_bytes(cap.avg_bandwidth_bytes_per_s)}/s"),
-        ("Peak bandwidth", f"{_fmt_bytes(cap.peak_bandwidth_bytes_per_s)}/s"),
-        ("Messages per day", _fmt_count(cap.messages_per_day)),
-        ("Messages retained", _fmt_count(cap.retained_messages)),
-        ("Bytes retained (one copy)", _fmt_bytes(cap.retained_bytes)),
-        ("Redis memory", _fmt_bytes(cap.redis_memory_bytes)),
+        ("Average bandwidth", f"{text_output.human_bytes(cap.avg_bandwidth_bytes_per_s)}/s"),
+        ("Peak bandwidth", f"{text_output.human_bytes(cap.peak_bandwidth_bytes_per_s)}/s"),
+        ("Messages per day", text_output.human_number(cap.messages_per_day)),
+        ("Messages retained", text_output.human_number(cap.retained_messages)),
+        ("Bytes retained (one copy)", text_output.human_bytes(cap.retained_bytes)),
+        ("Redis memory", text_output.human_bytes(cap.redis_memory_bytes)),
         ("Kafka partitions", f"{cap.kafka_partitions:,}"),
         ("Kafka replication factor", f"{cap.kafka_replication_factor}"),
-        ("Kafka disk (all replicas)", _fmt_bytes(cap.kafka_disk_bytes)),
+        ("Kafka disk (all replicas)", text_output.human_bytes(cap.kafka_disk_bytes)),
         (
             "RabbitMQ backlog after 10 min at peak, consumers stalled",
-            f"{_fmt_count(cap.rabbitmq_queue_depth_at_peak)} messages",
+            f"{text_output.human_number(cap.rabbitmq_queue_depth_at_peak)} messages",
         ),
         ("Broker nodes", f"{cap.nodes_needed}"),
     ]

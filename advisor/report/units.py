@@ -19,17 +19,8 @@ def human_bandwidth(value: float) -> str:
     return f"{human_bytes(value)}/s"
 
 
-def human_number(value: float) -> str:
-    """A count with thousands separators, or in millions/billions when large."""
-    if not math.isfinite(value):
-        return "unbounded"
-    if abs(value) >= 1e9:
-        return f"{_trim(value / 1e9)} billion"
-    if abs(value) >= 1e6:
-        return f"{_trim(value / 1e6)} million"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+human_number = text_output.human_number
+_trim = text_output.trim
 
 
 def human_rate(value: float) -> str:
@@ -62,16 +53,9 @@ def what_if_value(value: float, unit: str) -> str:
     The Now and Threshold columns sit next to that sentence, so they must say the same thing:
     sizes through the one decimal formatter, other quantities as plain numbers with their unit.
     """
-    if unit == "bytes":
+    if unit == "bytes" and not math.isfinite(value):
         return human_bytes(value)
-    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.3g}"
-    return f"{text} {unit}".strip()
-
-
-def _trim(value: float) -> str:
-    """At most one decimal for values >= 10, two below; no trailing zeros."""
-    text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return text_output.quantity(value, unit)
 
 
 def format_value(value: object, unit: str) -> str:
