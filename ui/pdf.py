@@ -183,15 +183,19 @@ def paginate(document: QTextDocument, page_height: float) -> None:
     while block.isValid() and moves < MAX_MOVES:
         table = QTextCursor(block).currentTable()
         if table is not None:
-            if block.position() == table.firstPosition() and _straddles(layout, table, page_height):
+            # Tables one after another (the score chart: one per broker) move as one.
+            group = _table_group(document, table)
+            if not _fits(layout, group, page_height):
+                group = [table]
+            if block.position() == table.firstPosition() and _straddles(layout, group, page_height):
                 target = _heading_before(document, table.firstPosition())
                 if target is not None:
                     _break_before(target)
                 else:
                     _break_before_table(table)
                 moves += 1
-            # Skip the rest of the table: its cells are handled with it.
-            block = document.findBlock(table.lastPosition() + 1)
+            # Skip the rest of the group: its cells are handled with it.
+            block = document.findBlock(group[-1].lastPosition() + 1)
             continue
         if _starts_heading_run(block):
             content = _content_after(block)
@@ -282,10 +286,36 @@ def _apart(
     return int(top // page_height) != int((_first_line_bottom(layout, content) - 1) // page_height)
 
 
-def _straddles(layout: QAbstractTextDocumentLayout, table: QTextTable, page_height: float) -> bool:
-    rect = layout.frameBoundingRect(table)
-    crosses = int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height)
-    return bool(crosses and rect.height() < page_height * 0.9)
+def _table_group(document: QTextDocument, table: QTextTable) -> list[QTextTable]:
+    """The table and the tables right after it, with only empty blocks between them."""
+    group = [table]
+    block = document.findBlock(group[-1].lastPosition() + 1)
+    while block.isValid():
+        following = QTextCursor(block).currentTable()
+        if following is not None and following not in group:
+            group.append(following)
+            block = document.findBlock(following.lastPosition() + 1)
+        elif following is None and not block.text().strip() and block.next().isValid():
+            block = block.next()
+        else:
+            break
+    return group
+
+
+def _fits(
+    layout: QAbstractTextDocumentLayout, tables: list[QTextTable], page_height: float
+) -> bool:
+    top = float(layout.frameBoundingRect(tables[0]).top())
+    return float(layout.frameBoundingRect(tables[-1]).bottom()) - top < page_height * 0.9
+
+
+def _straddles(
+    layout: QAbstractTextDocumentLayout, tables: list[QTextTable], page_height: float
+) -> bool:
+    top = float(layout.frameBoundingRect(tables[0]).top())
+    bottom = float(layout.frameBoundingRect(tables[-1]).bottom())
+    crosses = int(top // page_height) != int((bottom - 1) // page_height)
+    return bool(crosses and bottom - top < page_height * 0.9)
 
 
 def _break_before(block: QTextBlock) -> None:

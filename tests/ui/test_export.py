@@ -186,6 +186,29 @@ def test_paginate_keeps_every_heading_with_what_follows(follower: str) -> None:
         assert pdf.orphan_headings(document, size.height()) == [], filler
 
 
+def _page_of(document: Any, table: Any, page_height: float) -> tuple[int, int]:
+    rect = document.documentLayout().frameBoundingRect(table)
+    return int(rect.top() // page_height), int((rect.bottom() - 1) // page_height)
+
+
+def test_paginate_keeps_a_run_of_small_tables_together() -> None:
+    """The score chart is one small table per broker: it moves to the next page as one."""
+    size = QSizeF(400, 300)
+    chart = "".join(f"<table><tr><td>bar {n}</td></tr></table>" for n in range(3))
+    split_before = 0
+    for filler in range(0, 30):
+        html = "".join(f"<p>Filler line {n}</p>" for n in range(filler))
+        html += f"<h2>Ranking</h2>{chart}<p>After.</p>"
+        document = _laid_out(html, size)
+        tables = [f for f in document.rootFrame().childFrames()]
+        before = {_page_of(document, t, size.height())[0] for t in tables}
+        split_before += len(before) > 1
+        pdf.paginate(document, size.height())
+        pages = {p for t in tables for p in _page_of(document, t, size.height())}
+        assert len(pages) == 1, filler
+    assert split_before  # some filler length did split the chart before paginate()
+
+
 def test_orphan_headings_finds_a_heading_left_at_the_bottom() -> None:
     size = QSizeF(400, 300)
     found = []
