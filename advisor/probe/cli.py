@@ -3,30 +3,46 @@
     broker-advisor probe [TARGET...] [--workload FILE] [--json] [--timeout S]
                          [--management-url URL]
 
-No TARGET: REDIS_URL, CELERY_BROKER_URL / AMQP_URL and KAFKA_BOOTSTRAP_SERVERS are used. Exit
-status: 0 when every check and verdict passed or warned, 1 when any failed, 2 on bad input,
-130 when interrupted. `register(subparsers)` adds the command to the main CLI; `main()` runs it
-alone (`python -m advisor.probe.cli`).
+No TARGET: REDIS_URL, CELERY_BROKER_URL / AMQP_URL and KAFKA_BOOTSTRAP_SERVERS are used; a
+malformed one becomes a failed result naming the variable, and the others are still probed.
+Exit status: 0 when every check and verdict passed or warned, 1 when any failed (or a probe
+could not run), 2 on bad input, 130 when interrupted. Ctrl-C cancels the probes, waits for their
+cleanup (a second Ctrl-C stops waiting) and prints what they found, cancelled checks marked.
+`register(subparsers)` adds the command to the main CLI; `main()` runs it alone
+(`python -m advisor.probe.cli`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import signal
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import TextIO
 
 from pydantic import BaseModel
 
 from advisor.probe import runner, targets
-from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult, ProbeTarget
+from advisor.probe.models import (
+    CheckStatus,
+    FailureClass,
+    ProbeCheck,
+    ProbeEvent,
+    ProbeResult,
+    ProbeTarget,
+    Stage,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+MAX_TIMEOUT_S = 3600.0
 
 _MARK = {
     CheckStatus.PASS: "PASS",
@@ -97,12 +113,16 @@ def _load_workload(path: str) -> BaseModel:
     return workload.load_workload(path)
 
 
-def _resolve_targets(args: argparse.Namespace) -> list[ProbeTarget]:
+def _resolve_targets(
+    args: argparse.Namespace,
+) -> tuple[list[ProbeTarget], list[targets.EnvTargetError]]:
+    """The targets to probe, and the malformed environment variables (reported, not fatal)."""
     management = args.management_url
+    bad: list[targets.EnvTargetError] = []
     if args.targets:
         found = [targets.parse_target(t) for t in args.targets]
     else:
-        found = targets.targets_from_env()
+        found = targets.targets_from_env(errors=bad)
     if management:
         rabbits = [t for t in found if t.broker.value == "rabbitmq"]
         if not rabbits:
@@ -113,18 +133,156 @@ def _resolve_targets(args: argparse.Namespace) -> list[ProbeTarget]:
             else t
             for t in found
         ]
-    return found
+    return found, bad
+
+
+def _timeouts_problem(args: argparse.Namespace) -> str | None:
+    for flag, value in (("--timeout", args.timeout), ("--stage-timeout", args.stage_timeout)):
+        if not math.isfinite(value) or value <= 0 or value > MAX_TIMEOUT_S:
+            return (
+                f"{flag} must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g} "
+                f"(got {value!r})"
+            )
+    return None
+
+
+def _env_result(error: targets.EnvTargetError, budget_s: float) -> ProbeResult:
+    check = ProbeCheck(
+        id="probe.target",
+        title=f"Target from {error.variable}",
+        stage=Stage.RESOLVE,
+        status=CheckStatus.FAIL,
+        failure_class=FailureClass.OTHER,
+        details=str(error),
+        hint=f"Fix {error.variable} (or unset it); the other variables were still probed.",
+    )
+    return runner.failed_result(
+        f"{error.variable}={error.shown}", error.broker, [check], budget_s=budget_s
+    )
+
+
+class _Probes:
+    """The CLI's probes, one thread each, with what each has reported so far."""
+
+    def __init__(
+        self,
+        chosen: Sequence[ProbeTarget],
+        args: argparse.Namespace,
+        workload: BaseModel | None,
+    ) -> None:
+        self.targets = list(chosen)
+        self.cancel = threading.Event()
+        self.done = threading.Event()
+        self.results: list[ProbeResult | None] = [None] * len(self.targets)
+        self.seen: list[list[ProbeCheck]] = [[] for _ in self.targets]
+        self._left = len(self.targets)
+        self._lock = threading.Lock()
+        self.args = args
+        self._workload = workload
+        if not self.targets:
+            self.done.set()
+
+    def start(self) -> None:
+        for index in range(len(self.targets)):
+            threading.Thread(
+                target=self._run, args=(index,), name=f"probe-cli-{index}", daemon=True
+            ).start()
+
+    def _on_event(self, index: int) -> Callable[[ProbeEvent], None]:
+        def record(event: ProbeEvent) -> None:
+            if event.check is not None:
+                self.seen[index].append(event.check)
+
+        return record
+
+    def _run(self, index: int) -> None:
+        target = self.targets[index]
+        try:
+            result = runner.probe(
+                target,
+                budget_s=self.args.timeout,
+                stage_timeout_s=self.args.stage_timeout,
+                cancel=self.cancel,
+                workload=self._workload,
+                on_event=self._on_event(index),
+            )
+        except Exception as error:  # a bug in the runner: a failed result, never a traceback
+            result = runner.error_result(target, error, self.args.timeout)
+        with self._lock:
+            self.results[index] = result
+            self._left -= 1
+            if self._left == 0:
+                self.done.set()
+
+    def collected(self) -> list[ProbeResult]:
+        """Every result; probes still running when the user stopped waiting get a failed one."""
+        out: list[ProbeResult] = []
+        for index, target in enumerate(self.targets):
+            result = self.results[index]
+            if result is None:
+                stopped = ProbeCheck(
+                    id="probe.cancelled",
+                    title="Probe interrupted",
+                    stage=Stage.BEHAVE,
+                    status=CheckStatus.FAIL,
+                    failure_class=FailureClass.CANCELLED,
+                    details="interrupted again before the probe finished; its cleanup was "
+                    "still running, so temporary broker-advisor… objects may remain",
+                )
+                result = runner.failed_result(
+                    target,
+                    target.broker,
+                    [*self.seen[index], stopped],
+                    budget_s=self.args.timeout,
+                )
+            out.append(result)
+        return out
+
+
+def _wait(probes: _Probes, announce: str = "") -> bool:
+    """Wait for the probes; Ctrl-C cancels them (and a second one stops waiting).
+
+    Returns True when interrupted. The handler only sets flags, so an interrupt can never land
+    in the middle of the waiting code (on Python 3.11 a KeyboardInterrupt inside Thread.join
+    leaves the thread looking finished).
+    """
+    interrupts: list[float] = []
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        interrupts.append(time.monotonic())
+        if len(interrupts) == 1:
+            probes.cancel.set()
+            print(
+                "interrupted: cancelling and cleaning up… (Ctrl-C again to stop waiting)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+    try:
+        if announce:
+            print(announce, file=sys.stderr, flush=True)
+        probes.start()
+        while not probes.done.wait(0.1):
+            if len(interrupts) > 1:
+                break
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+    return bool(interrupts)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the probe command; returns the exit status."""
-    if args.timeout <= 0 or args.stage_timeout <= 0:
-        return _error("--timeout and --stage-timeout must be positive")
+    problem = _timeouts_problem(args)
+    if problem:
+        return _error(problem)
     try:
-        chosen = _resolve_targets(args)
+        chosen, bad_env = _resolve_targets(args)
     except targets.TargetError as error:
         return _error(str(error))
-    if not chosen:
+    if not chosen and not bad_env:
         return _error(
             "no target given and none of REDIS_URL, CELERY_BROKER_URL, AMQP_URL, "
             "KAFKA_BOOTSTRAP_SERVERS is set; e.g. broker-advisor probe "
@@ -136,36 +294,26 @@ def run(args: argparse.Namespace) -> int:
             workload = _load_workload(args.workload)
         except Exception as error:  # WorkloadFileError names the file and the problems
             return _error(str(error))
-    cancel = threading.Event()
-    box: dict[str, list[ProbeResult]] = {}
-
-    def work() -> None:
-        box["results"] = runner.probe_many(
-            chosen,
-            budget_s=args.timeout,
-            stage_timeout_s=args.stage_timeout,
-            cancel=cancel,
-            workload=workload,
-        )
-
-    thread = threading.Thread(target=work, name="probe-cli", daemon=True)
-    thread.start()
-    interrupted = False
-    while thread.is_alive():
-        try:
-            thread.join(0.1)
-        except KeyboardInterrupt:
-            interrupted = True
-            cancel.set()
-            print("interrupted: cleaning up…", file=sys.stderr)
-    results = box.get("results", [])
+    for bad in bad_env:
+        print(f"error: {bad} (probing the other variables)", file=sys.stderr)
+    probes = _Probes(chosen, args, workload)
+    announce = (
+        f"probing {len(chosen)} target(s), budget {args.timeout:g} s each (Ctrl-C cancels)…"
+        if chosen
+        else ""
+    )
+    interrupted = _wait(probes, announce)
+    results = [_env_result(e, args.timeout) for e in bad_env] + probes.collected()
+    # Exiting kills the probes' threads: give an abandoned cleanup a last chance first.
+    runner.wait_for_workers(runner.DEFAULT_CLEANUP_TIMEOUT_S if not interrupted else 0.5)
     if args.json:
         print(render_json(results))
     else:
         render_table(results, sys.stdout)
     if interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if any(r.failed for r in results) else EXIT_OK
+    complete = len(results) == len(chosen) + len(bad_env) and all(r.checks for r in results)
+    return EXIT_FAILED if not complete or any(r.failed for r in results) else EXIT_OK
 
 
 def render_json(results: Sequence[ProbeResult]) -> str:

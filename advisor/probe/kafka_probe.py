@@ -7,9 +7,11 @@ Checks (ids), in order:
 - `kafka.api_versions` (and `kafka.bootstrap<N>.api_versions`): a raw ApiVersions v0 exchange,
   so a listener that is not Kafka (Redis, HTTP, AMQP, a TLS port, a KRaft controller port) or
   that never answers is named as such instead of ending in kafka-python's bootstrap timeout.
-- `kafka.auth` (SASL targets): SaslHandshake + SaslAuthenticate (PLAIN) over a raw socket, so
-  wrong credentials or a mechanism the listener does not enable are named (kafka-python only
-  sees a dropped connection).
+  The APIs it lists also say whether idempotent and transactional producers are supported.
+- `kafka.auth` (SASL targets): SaslHandshake over a raw socket for the chosen mechanism, then
+  SaslAuthenticate for PLAIN, so a listener without SASL, a mechanism it does not enable and
+  wrong PLAIN credentials are each named (kafka-python only sees a dropped connection); SCRAM
+  and other mechanisms log in during `kafka.bootstrap`.
 - `kafka.bootstrap`: KafkaAdminClient bootstrap; the cause of a failure is taken from the
   client's own log records, which kafka-python 3 does not raise.
 - `kafka.advertised`: a TCP connect to every broker address the metadata advertises; clients
@@ -21,17 +23,22 @@ Checks (ids), in order:
 - `kafka.topic`: temporary topic `broker-advisor.probe.<run-id>`, 3 partitions, replication
   factor min(3, live brokers), min.insync.replicas min(2, RF) when RF > 1.
 - `kafka.produce_latency`: N keyed messages, acks=all, idempotent producer, one at a time;
-  p50/p99 are what this Python client reached, not the broker's capacity.
+  p50/p99 are what this Python client reached, not the broker's capacity; the producer id the
+  broker granted shows that idempotence is in effect.
 - `kafka.consume_order`: consume in consumer group `broker-advisor.probe.<run-id>`, check
   every message arrived on its key's partition with per-key sequence numbers in order.
 - `kafka.replication`: leader, replicas and ISR of every partition: under-replicated (warn),
   under min.insync.replicas and offline (fail).
 - `kafka.topic_config`: effective configs of the temporary topic.
 
-The topic and the group are deleted in a `finally` by a fresh admin client bounded by
-`ctx.cleanup_timeout_s`, also when the probe fails or is cancelled. Every client timeout
-(bootstrap, request, max block, delivery, metadata age, reconnect backoff) comes from
-`ctx.timeout()`: none of kafka-python's 30-120 s defaults applies.
+The producer and consumer are closed (and their I/O threads stopped) in the checks' own
+`finally`; the topic and the group are then deleted in the generator's `finally`, bounded by
+`ctx.cleanup_timeout_s`, also when the probe fails, runs out of budget or is cancelled; the topic
+list is read again a moment later to make sure the topic stayed deleted. No client of the probe
+may re-create it: kafka-python 3.0 drops `allow_auto_create_topics` on the way to its metadata
+(the setting never reaches `ClusterMetadata`), so `build_client` sets it there itself. Every
+client timeout (bootstrap, request, max block, delivery, metadata age, reconnect backoff) comes
+from `ctx.timeout()`: none of kafka-python's 30-120 s defaults applies.
 """
 
 from __future__ import annotations
@@ -71,7 +78,7 @@ PARTITIONS = 3
 MAX_REPLICATION = 3
 PRODUCE_COUNT = 30
 KEYS_PER_PARTITION = 2
-SNIFF_CAP_S = 1.0
+DELETE_SETTLE_S = 0.3  # then the topic list is read again: the topic must stay deleted
 # A correlation id whose bytes are "\n?\r\n": harmless to Kafka, which echoes it back.
 CORRELATION_ID = struct.unpack(">i", b"\n?\r\n")[0]
 API_VERSIONS_KEY = 18
@@ -79,6 +86,10 @@ SASL_HANDSHAKE_KEY = 17
 SASL_AUTHENTICATE_KEY = 36
 METADATA_KEY = 3
 PRODUCE_KEY = 0
+INIT_PRODUCER_ID_KEY = 22
+TRANSACTION_KEYS = (22, 24, 25, 26, 28)  # InitProducerId, AddPartitions/OffsetsToTxn, EndTxn...
+UNSUPPORTED_SASL_MECHANISM = 33
+ILLEGAL_SASL_STATE = 34
 MAX_FRAME_BYTES = 1 << 20
 LOG_LIMIT = 40
 
@@ -93,6 +104,8 @@ BROKER_CONFIGS = (
     "num.partitions",
     "auto.create.topics.enable",
     "replica.fetch.max.bytes",
+    "transaction.state.log.replication.factor",
+    "transaction.state.log.min.isr",
 )
 TOPIC_CONFIGS = (
     "min.insync.replicas",
@@ -123,7 +136,7 @@ def probe_name(run_id: str) -> str:
 # --- classification -----------------------------------------------------------------------------
 
 
-def classify(exc: BaseException) -> Failure | None:
+def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     """Name kafka-python errors; socket-level causes are left to the runner's classifier."""
     text = describe(exc)
     if isinstance(exc, kerr.SaslAuthenticationFailedError):
@@ -174,7 +187,7 @@ def classify(exc: BaseException) -> Failure | None:
             "see the earlier checks.",
         )
     if isinstance(exc, kerr.KafkaConnectionError):
-        return classify_os_error(exc) or Failure(
+        return classify_os_error(exc, where) or Failure(
             FailureClass.CONNECTION_LOST,
             f"connection lost: {text}",
             "A broker closed the connection: it may be restarting, or expect TLS/SASL.",
@@ -219,22 +232,37 @@ def _client_log(client_id: str) -> Iterator[_ClientLog]:
         logger.removeHandler(handler)
 
 
-def bootstrap_failure(lines: list[str], where: str, timeout_s: float) -> Failure:
-    """Name why the bootstrap failed from kafka-python's log lines."""
+def bootstrap_failure(
+    lines: list[str], where: str, timeout_s: float, *, sasl: bool = False
+) -> Failure:
+    """Name why the bootstrap failed from kafka-python's log lines (sasl: the URL asked for it)."""
     joined = " | ".join(lines[-4:])
     lowered = " ".join(lines).lower()
-    if "sasl" in lowered and ("authentication" in lowered or "auth" in lowered):
-        return Failure(
-            FailureClass.AUTH,
-            f"SASL login to {where} refused: {joined}",
-            "Wrong user name or password, or a mechanism the listener does not enable "
-            "(sasl.enabled.mechanisms).",
-        )
     if "illegal sasl state" in lowered or "unexpected kafka request of type sasl" in lowered:
+        if sasl:
+            return Failure(
+                FailureClass.WRONG_PROTOCOL,
+                f"{where} does not use SASL on this listener: {joined}",
+                NO_SASL_HINT,
+            )
         return Failure(
             FailureClass.AUTH,
             f"{where} expects SASL: {joined}",
             "The listener requires SASL: give credentials in the URL (kafka://user:pass@...).",
+        )
+    if "unsupportedsaslmechanism" in lowered or "unsupported sasl mechanism" in lowered:
+        return Failure(
+            FailureClass.WRONG_PROTOCOL,
+            f"{where} does not enable this SASL mechanism: {joined}",
+            "Pick a mechanism the listener lists in sasl.enabled.mechanisms "
+            "(?sasl_mechanism=PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512).",
+        )
+    if "sasl" in lowered and ("authentication" in lowered or "auth" in lowered):
+        return Failure(
+            FailureClass.AUTH,
+            f"SASL login to {where} refused: {joined}",
+            "Wrong user name or password, or SCRAM credentials that were never created for "
+            "this user on the cluster (kafka-configs.sh --alter --add-config SCRAM-SHA-...).",
         )
     if "certificate" in lowered or "ssl" in lowered:
         return Failure(
@@ -252,7 +280,10 @@ def bootstrap_failure(lines: list[str], where: str, timeout_s: float) -> Failure
         return Failure(
             FailureClass.WRONG_PROTOCOL,
             f"{where} closed the connection during bootstrap: {joined}",
-            "The listener may require SASL (give credentials) or TLS (kafka+ssl://).",
+            "The listener may expect TLS (kafka+ssl:// or kafka+sasl_ssl://), or the SASL "
+            "mechanism or credentials do not match it."
+            if sasl
+            else "The listener may require SASL (give credentials) or TLS (kafka+ssl://).",
         )
     return Failure(
         FailureClass.TIMEOUT,
@@ -261,6 +292,12 @@ def bootstrap_failure(lines: list[str], where: str, timeout_s: float) -> Failure
         "The broker answered ApiVersions but not the client's requests in time: it may be "
         "overloaded, or require SASL/TLS settings the URL does not give.",
     )
+
+
+NO_SASL_HINT = (
+    "This listener does not use SASL (it is PLAINTEXT or SSL): drop the user name and password "
+    "from the URL, or point at the broker's SASL listener (see listener.security.protocol.map)."
+)
 
 
 # --- client configuration -----------------------------------------------------------------------
@@ -308,12 +345,17 @@ def build_client(factory: Callable[..., Any], config: dict[str, Any]) -> Any:
     """Construct a kafka-python client; if its eager bootstrap fails, stop its I/O thread.
 
     kafka-python 3.0 starts a `kafka-io-<client_id>` thread before bootstrapping and leaves it
-    running when the constructor raises; the `kafka_client` hook lets us reach and stop it.
+    running when the constructor raises; the `kafka_client` hook lets us reach and stop it. The
+    hook also turns off topic auto-creation in the client's metadata requests (see above).
     """
     made: list[Any] = []
 
     def recording(**kwargs: Any) -> Any:
         client = KafkaNetClient(**kwargs)
+        # kafka-python 3.0 builds ClusterMetadata without allow_auto_create_topics, so every
+        # metadata request would let the broker re-create a topic the cleanup just deleted.
+        with contextlib.suppress(AttributeError, TypeError):
+            client.cluster.config["allow_auto_create_topics"] = False
         made.append(client)
         return client
 
@@ -353,17 +395,8 @@ def parse_api_versions(payload: bytes) -> tuple[int, dict[int, tuple[int, int]]]
 
 def what_speaks(reply: bytes) -> str:
     """Guess the protocol of a non-Kafka reply."""
-    if reply[:1] in (b"+", b"-", b"$", b"*", b":") and b"\r\n" in reply:
-        return f"it speaks Redis (RESP): {reply[:40]!r}"
-    if reply.startswith(b"HTTP/"):
-        return "it speaks HTTP"
-    if reply.startswith(b"AMQP"):
-        return "it speaks AMQP (RabbitMQ)"
-    if reply[:1] == b"\x15" and reply[1:2] == b"\x03":
-        return "it answered with a TLS alert: the port expects TLS (use kafka+ssl://)"
-    if reply.startswith(b"SSH-"):
-        return "it speaks SSH"
-    return f"unexpected reply {reply[:24]!r}"
+    text = preflight.what_speaks(reply)
+    return f"{text} (use kafka+ssl://)" if "TLS alert" in text else text
 
 
 def broker_version_text(versions: dict[int, tuple[int, int]]) -> str:
@@ -374,65 +407,53 @@ def broker_version_text(versions: dict[int, tuple[int, int]]) -> str:
     return f"{text} or later" if inferred >= tuple(newest) else text
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def _open(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> socket.socket:
-    sock = socket.create_connection((endpoint.host, endpoint.port), timeout=timeout_s)
-    if ctx.target.tls:
-        try:
-            sock = preflight.tls_context(ctx.target).wrap_socket(
-                sock, server_hostname=endpoint.host
-            )
-        except BaseException:
-            sock.close()
-            raise
-    sock.settimeout(timeout_s)
-    return sock
-
-
-def _sniff(ctx: ProbeContext, endpoint: Endpoint) -> bytes | None:
-    """After a silent ApiVersions: does the port answer a text PING (Redis, HTTP...)?"""
-    with contextlib.suppress(OSError), _open(ctx, endpoint, ctx.timeout(SNIFF_CAP_S)) as sock:
-        sock.sendall(b"PING\r\n")
-        return sock.recv(64) or None
-    return None
+def _recv_exact(ctx: ProbeContext, sock: socket.socket, size: int, timeout_s: float) -> bytes:
+    return preflight.recv(ctx, sock, size, timeout_s, exact=True)
 
 
 def _api_versions(
     ctx: ProbeContext, endpoint: Endpoint, prefix: str
 ) -> Generator[ProbeCheck, None, str | None]:
-    """ApiVersions v0 over a raw socket; returns the implied broker version, or None."""
+    """ApiVersions v0 over a raw socket; returns the implied broker version, or None.
+
+    A broker answers within milliseconds; after SNIFF_AFTER_S of silence a text PING on a
+    second connection tells another service (Redis, HTTP) from a stalled broker, and the wait
+    goes on until the stage timeout.
+    """
     version: str | None = None
+    where = str(endpoint)
     with ctx.check(
-        f"{prefix}.api_versions", f"ApiVersions from {endpoint}", Stage.HANDSHAKE
+        f"{prefix}.api_versions", f"ApiVersions from {endpoint}", Stage.HANDSHAKE, where=where
     ) as check:
         timeout_s = ctx.timeout()
         started = time.monotonic()
         silent = False
-        with _open(ctx, endpoint, timeout_s) as sock:
+        answer: bytes | None = None
+        with preflight.open_socket(ctx, endpoint, timeout_s) as sock:
             sock.sendall(api_versions_frame())
             try:
-                head = _recv_exact(sock, 4)
+                head = _recv_exact(ctx, sock, 4, min(preflight.SNIFF_AFTER_S, timeout_s / 2))
             except TimeoutError:
-                head, silent = b"", True
+                answer = preflight.sniff(ctx, endpoint)
+                head = b""
+                if not answer:
+                    left = timeout_s - (time.monotonic() - started)
+                    try:
+                        head = _recv_exact(ctx, sock, 4, max(0.0, left)) if left > 0 else b""
+                    except TimeoutError:
+                        head = b""
+                    silent = not head
+                else:
+                    silent = True
             payload = b""
             size = struct.unpack(">i", head)[0] if len(head) == 4 else -1
             if 10 <= size <= MAX_FRAME_BYTES:
-                payload = _recv_exact(sock, size)
+                payload = _recv_exact(ctx, sock, size, ctx.timeout())
             elif head and not silent:
                 with contextlib.suppress(OSError):
                     head += sock.recv(60)
         check.figures["reply_ms"] = round((time.monotonic() - started) * 1000, 3)
         if silent:
-            answer = _sniff(ctx, endpoint)
             if answer:
                 check.fail(
                     FailureClass.WRONG_PROTOCOL,
@@ -486,6 +507,12 @@ def _api_versions(
                 else:
                     version = broker_version_text(versions)
                     check.figures["broker_version"] = version
+                    idempotent = INIT_PRODUCER_ID_KEY in versions
+                    transactions = all(k in versions for k in TRANSACTION_KEYS)
+                    check.figures["idempotent_producer_api"] = str(idempotent).lower()
+                    check.figures["transactions_api"] = str(transactions).lower()
+                    ctx.summary.facts.setdefault("idempotent_producer_api", idempotent)
+                    ctx.summary.facts.setdefault("transactions_api", transactions)
                     check.note(f"Kafka broker; the supported API versions imply Kafka {version}")
     yield check.result
     return version
@@ -496,16 +523,16 @@ def _frame(api_key: int, version: int, body: bytes, client_id: bytes = b"broker-
     return struct.pack(">i", len(header) + len(body)) + header + body
 
 
-def _exchange(sock: socket.socket, frame: bytes) -> bytes:
+def _exchange(ctx: ProbeContext, sock: socket.socket, frame: bytes, timeout_s: float) -> bytes:
     """Send one request, return the response after the size and correlation id ("" if closed)."""
     sock.sendall(frame)
-    head = _recv_exact(sock, 4)
+    head = _recv_exact(ctx, sock, 4, timeout_s)
     if len(head) < 4:
         return b""
     size = struct.unpack(">i", head)[0]
     if not 4 <= size <= MAX_FRAME_BYTES:
         raise ValueError(f"implausible response size {size}")
-    payload = _recv_exact(sock, size)
+    payload = _recv_exact(ctx, sock, size, timeout_s)
     if struct.unpack(">i", payload[:4])[0] != CORRELATION_ID:
         raise ValueError("correlation id does not match the request")
     return payload[4:]
@@ -518,58 +545,112 @@ def _string(data: bytes, offset: int) -> tuple[str | None, int]:
     return data[offset + 2 : offset + 2 + length].decode("utf-8", "replace"), offset + 2 + length
 
 
-def sasl_plain_login(sock: socket.socket, username: str, password: str) -> tuple[bool, str]:
-    """SaslHandshake v1 (PLAIN) then SaslAuthenticate v1; (ok, what the broker said)."""
-    mechanism = b"PLAIN"
+@dataclass(frozen=True)
+class SaslOutcome:
+    """What a raw SASL exchange found: ok, or a failure class with the broker's words."""
+
+    ok: bool
+    said: str
+    failure_class: FailureClass | None = None
+    hint: str = ""
+
+
+def sasl_login(
+    ctx: ProbeContext,
+    sock: socket.socket,
+    mechanism: str,
+    username: str,
+    password: str,
+    timeout_s: float,
+) -> SaslOutcome:
+    """SaslHandshake v1 for `mechanism`, then (PLAIN only) SaslAuthenticate v1."""
+    name = mechanism.encode()
     reply = _exchange(
-        sock, _frame(SASL_HANDSHAKE_KEY, 1, struct.pack(">h", len(mechanism)) + mechanism)
+        ctx, sock, _frame(SASL_HANDSHAKE_KEY, 1, struct.pack(">h", len(name)) + name), timeout_s
     )
     if not reply:
-        return False, "the listener closed the connection on SaslHandshake (no SASL here?)"
+        return SaslOutcome(
+            False,
+            "the listener closed the connection on SaslHandshake",
+            FailureClass.WRONG_PROTOCOL,
+            "The listener may expect TLS (kafka+sasl_ssl://) or not use SASL at all.",
+        )
     error_code, count = struct.unpack(">hi", reply[:6])
     offered: list[str] = []
     offset = 6
     for _ in range(max(0, count)):
-        name, offset = _string(reply, offset)
-        offered.append(name or "?")
-    if error_code == 33:  # UNSUPPORTED_SASL_MECHANISM
-        return False, f"the listener does not enable PLAIN; it offers {offered or 'nothing'}"
-    if error_code == 34:  # ILLEGAL_SASL_STATE
-        return False, "the listener does not expect SASL (ILLEGAL_SASL_STATE)"
+        item, offset = _string(reply, offset)
+        offered.append(item or "?")
+    if error_code == ILLEGAL_SASL_STATE:
+        return SaslOutcome(
+            False,
+            "the listener does not use SASL (ILLEGAL_SASL_STATE): it takes no login",
+            FailureClass.WRONG_PROTOCOL,
+            NO_SASL_HINT,
+        )
+    if error_code == UNSUPPORTED_SASL_MECHANISM:
+        choices = ", ".join(offered) or "none"
+        return SaslOutcome(
+            False,
+            f"the listener does not enable {mechanism}; it offers {choices}",
+            FailureClass.WRONG_PROTOCOL,
+            f"Use a mechanism the listener enables (?sasl_mechanism={offered[0]})"
+            if offered
+            else "Enable the mechanism in sasl.enabled.mechanisms on this listener.",
+        )
     if error_code != 0:
-        return False, f"SaslHandshake failed with error code {error_code}"
+        return SaslOutcome(
+            False, f"SaslHandshake failed with error code {error_code}", FailureClass.OTHER
+        )
+    if mechanism != "PLAIN":
+        return SaslOutcome(True, f"the listener enables {mechanism}")
     token = b"\0" + username.encode() + b"\0" + password.encode()
-    reply = _exchange(sock, _frame(SASL_AUTHENTICATE_KEY, 1, struct.pack(">i", len(token)) + token))
+    reply = _exchange(
+        ctx,
+        sock,
+        _frame(SASL_AUTHENTICATE_KEY, 1, struct.pack(">i", len(token)) + token),
+        timeout_s,
+    )
     if not reply:
-        return False, "the broker closed the connection during SaslAuthenticate"
+        return SaslOutcome(
+            False, "the broker closed the connection during SaslAuthenticate", FailureClass.AUTH
+        )
     (error_code,) = struct.unpack(">h", reply[:2])
     message, _ = _string(reply, 2)
     if error_code != 0:
-        return False, message or f"SaslAuthenticate failed with error code {error_code}"
-    return True, "PLAIN login accepted"
+        return SaslOutcome(
+            False,
+            message or f"SaslAuthenticate failed with error code {error_code}",
+            FailureClass.AUTH,
+            "Check the user name and password (the broker's JAAS config for PLAIN).",
+        )
+    return SaslOutcome(True, "PLAIN login accepted")
 
 
 def _sasl(ctx: ProbeContext, endpoint: Endpoint) -> ProbeCheck:
-    """Log in with SASL PLAIN over a raw connection, so a refusal is named as one."""
+    """SASL over a raw connection, so a refusal or a listener without SASL is named as such."""
     title = f"SASL login at {endpoint}"
     mechanism = ctx.target.sasl_mechanism or "PLAIN"
-    if mechanism != "PLAIN":
-        return ctx.skipped(
-            "kafka.auth", title, Stage.AUTHENTICATE, f"{mechanism} is checked by kafka.bootstrap"
-        )
-    with ctx.check("kafka.auth", title, Stage.AUTHENTICATE) as check:
+    user = ctx.target.username or ""
+    with ctx.check("kafka.auth", title, Stage.AUTHENTICATE, where=str(endpoint)) as check:
         started = time.monotonic()
-        with _open(ctx, endpoint, ctx.timeout()) as sock:
-            ok, said = sasl_plain_login(sock, ctx.target.username or "", ctx.target.password or "")
+        timeout_s = ctx.timeout()
+        with preflight.open_socket(ctx, endpoint, timeout_s) as sock:
+            outcome = sasl_login(ctx, sock, mechanism, user, ctx.target.password or "", timeout_s)
         check.figures["login_ms"] = round((time.monotonic() - started) * 1000, 3)
-        if ok:
-            check.note(f"SASL PLAIN as {ctx.target.username}: {said}")
+        check.figures["mechanism"] = mechanism
+        if outcome.ok:
+            check.note(
+                f"SASL {mechanism} as {user}: {outcome.said}"
+                + ("" if mechanism == "PLAIN" else "; the login itself runs in kafka.bootstrap")
+            )
         else:
+            cls = outcome.failure_class or FailureClass.AUTH
+            verb = "refused" if cls is FailureClass.AUTH else "not possible"
             check.fail(
-                FailureClass.AUTH,
-                f"SASL PLAIN login as {ctx.target.username!r} refused by {endpoint}: {said}",
-                "Check the user name and password (the broker's JAAS config or SCRAM "
-                "credentials) and sasl.enabled.mechanisms on this listener.",
+                cls,
+                f"SASL {mechanism} login as {user!r} {verb} at {endpoint}: {outcome.said}",
+                outcome.hint,
             )
     return check.result
 
@@ -614,13 +695,19 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
     ctx.summary.version = version
     name = probe_name(ctx.run_id)
     run = _Run(topic=name, group=name, servers=[str(e) for e in reachable])
+    ctx.address = ", ".join(run.servers)
     try:
         if security_protocol(ctx).startswith("SASL"):
             auth = _sasl(ctx, reachable[0])
             yield auth
             if auth.status is CheckStatus.FAIL:
+                reason = (
+                    "the SASL login was refused"
+                    if auth.failure_class is FailureClass.AUTH
+                    else "SASL is not possible on this listener as asked"
+                )
                 for spec in (_BOOTSTRAP_SPEC, *_AFTER_BOOTSTRAP):
-                    yield ctx.skipped(*spec, "the SASL login was refused")
+                    yield ctx.skipped(*spec, reason)
                 return
         yield _bootstrap(ctx, run)
         if run.admin is None:
@@ -665,7 +752,8 @@ def _admin(ctx: ProbeContext, run: _Run, timeout_s: float, suffix: str = "") -> 
 
 
 def _bootstrap(ctx: ProbeContext, run: _Run) -> ProbeCheck:
-    stage = Stage.AUTHENTICATE if security_protocol(ctx).startswith("SASL") else Stage.HANDSHAKE
+    sasl = security_protocol(ctx).startswith("SASL")
+    stage = Stage.AUTHENTICATE if sasl else Stage.HANDSHAKE
     with ctx.check("kafka.bootstrap", _BOOTSTRAP_SPEC[1], stage) as check:
         timeout_s = ctx.timeout()
         client_id = f"broker-advisor-probe-{ctx.run_id}"
@@ -674,14 +762,14 @@ def _bootstrap(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             try:
                 run.admin = _admin(ctx, run, timeout_s)
             except kerr.KafkaTimeoutError:
-                failure = bootstrap_failure(log.lines, ", ".join(run.servers), timeout_s)
+                failure = bootstrap_failure(log.lines, ", ".join(run.servers), timeout_s, sasl=sasl)
                 check.fail(failure.failure_class, failure.details, failure.hint)
         check.figures["bootstrap_ms"] = round((time.monotonic() - started) * 1000, 3)
         if run.admin is not None:
             data = getattr(getattr(run.admin, "_manager", None), "broker_version_data", None)
             check.figures["client_api_version"] = str(getattr(data, "broker_version_str", "?"))
             check.figures["security_protocol"] = security_protocol(ctx)
-            if security_protocol(ctx).startswith("SASL"):
+            if sasl:
                 check.note(
                     f"logged in with SASL {ctx.target.sasl_mechanism or 'PLAIN'} "
                     f"as {ctx.target.username}"
@@ -903,6 +991,10 @@ def _broker_config(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             max_message_bytes_source="broker message.max.bytes, "
             + str(check.figures.get("message.max.bytes.source", "?")),
             configs_from_broker=broker_ids[0],
+            transaction_state_replication_factor=_int(
+                first.get("transaction.state.log.replication.factor")
+            ),
+            transaction_state_min_isr=_int(first.get("transaction.state.log.min.isr")),
         )
         if max_bytes is not None:
             ctx.summary.max_message_bytes = max_bytes
@@ -1036,6 +1128,7 @@ def _create_topic(ctx: ProbeContext, run: _Run) -> ProbeCheck:
         timeout_s = ctx.timeout()
         started = time.monotonic()
         run.topic_requested = True
+        ctx.track(f"topic {run.topic}")
         run.admin.create_topics(
             {
                 run.topic: {
@@ -1116,11 +1209,19 @@ def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
                 if int(metadata.partition) != run.keys[key]:
                     wrong_partition.append(f"{key}->{metadata.partition}")
             check.figures.update(latency_figures(samples))
+            producer_id = _producer_id(producer)
             check.figures.update(
                 messages=run.produced,
                 acks="all",
                 idempotent=str(bool(producer.config.get("enable_idempotence"))).lower(),
+                producer_id=producer_id if producer_id is not None else -1,
             )
+            ctx.summary.facts["idempotent_producer_id"] = producer_id
+            if producer_id is None:
+                check.warn(
+                    "the broker granted no producer id: idempotence is not in effect",
+                    "Check the broker version (0.11+) and IdempotentWrite ACLs on the cluster.",
+                )
             check.note(
                 f"{run.produced} keyed messages, one at a time, acks=all, idempotent, through "
                 "kafka-python from this machine: this client's latency, not the broker's "
@@ -1129,9 +1230,25 @@ def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             if wrong_partition:
                 check.warn(f"keys landed off their murmur2 partition: {wrong_partition[:5]}")
         finally:
-            with contextlib.suppress(Exception):
-                producer.close(timeout=min(ctx.cleanup_timeout_s, 1.0))
+            _close_producer(producer, min(ctx.cleanup_timeout_s, 1.0))
     return check.result
+
+
+def _producer_id(producer: Any) -> int | None:
+    """The producer id the broker granted (idempotence in effect), or None."""
+    manager = getattr(producer, "_transaction_manager", None)
+    ids = getattr(manager, "producer_id_and_epoch", None)
+    value = getattr(ids, "producer_id", -1)
+    return int(value) if isinstance(value, int) and value >= 0 else None
+
+
+def _close_producer(producer: Any, timeout_s: float) -> None:
+    """Close and wait for the sender thread: until it stops it may refresh the topic's metadata."""
+    with contextlib.suppress(Exception):
+        producer.close(timeout=timeout_s)
+    sender = getattr(producer, "_sender", None)
+    if isinstance(sender, threading.Thread) and sender.is_alive():
+        sender.join(timeout_s)
 
 
 def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
@@ -1150,6 +1267,7 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             allow_auto_create_topics=False,
         )
         run.group_used = True
+        ctx.track(f"consumer group {run.group}")
         consumer = build_client(KafkaConsumer, config)
         try:
             started = time.monotonic()
@@ -1264,57 +1382,114 @@ def _bounded(call: Callable[[], object], timeout_s: float) -> BaseException | No
 
 
 def _cleanup(ctx: ProbeContext, run: _Run) -> None:
-    """Delete the temporary topic and consumer group with a fresh, time-bounded admin client."""
-    budget = ctx.cleanup_timeout_s
-    ends = time.monotonic() + budget
-    if run.topic_requested or run.group_used:
-        holder: dict[str, Any] = {}
-        lock = threading.Lock()
+    """Delete the temporary topic and consumer group, then check that the topic stays deleted.
 
-        def connect() -> None:
-            admin = _admin(ctx, run, budget, "-cleanup")
-            with lock:
-                if holder.get("late"):  # we stopped waiting: do not leak its I/O thread
-                    admin.close()
-                else:
-                    holder["admin"] = admin
+    The producer and consumer are already closed (in their checks' `finally`), so no client of
+    ours asks for the topic's metadata any more. The bootstrap's admin client deletes, as it is
+    connected already; a fresh one takes over when there is none or it fails. Everything is
+    bounded by ctx.cleanup_timeout_s.
+    """
+    ends = time.monotonic() + ctx.cleanup_timeout_s
 
-        error = _bounded(connect, budget)
-        with lock:
-            cleaner = holder.get("admin")
-            holder["late"] = True
-        if cleaner is None:
-            ctx.cleanup_problem(
-                f"could not connect to delete topic {run.topic}"
-                + (f" and group {run.group}" if run.group_used else "")
-                + f": {describe(error) if error else 'no admin client'}"
+    def left() -> float:
+        return max(0.05, ends - time.monotonic())
+
+    admins: list[Any] = [run.admin] if run.admin is not None else []
+    try:
+        if not (run.topic_requested or run.group_used):
+            return
+        if run.topic_requested:
+            error = _delete_topic(ctx, run, admins, left)
+            if error is not None:
+                ctx.cleanup_problem(f"could not delete topic {run.topic}: {error}")
+        if run.group_used:
+            cleaner = admins[-1] if admins else _fresh_admin(ctx, run, admins, left)
+            failed: BaseException | str | None = (
+                "no admin client could connect"
+                if cleaner is None
+                else _bounded(lambda: _delete_group(cleaner, run.group), left())
             )
-        else:
-            try:
-                if run.topic_requested:
-                    error = _bounded(
-                        lambda: cleaner.delete_topics([run.topic], timeout_ms=_ms(budget)),
-                        max(0.05, ends - time.monotonic()),
-                    )
-                    if error is not None and not isinstance(
-                        error, kerr.UnknownTopicOrPartitionError
-                    ):
-                        ctx.cleanup_problem(
-                            f"could not delete topic {run.topic}: {describe(error)}"
-                        )
-                if run.group_used:
-                    error = _bounded(
-                        lambda: _delete_group(cleaner, run.group),
-                        max(0.05, ends - time.monotonic()),
-                    )
-                    if error is not None:
-                        ctx.cleanup_problem(
-                            f"could not delete group {run.group}: {describe(error)}"
-                        )
-            finally:
-                _bounded(cleaner.close, max(0.05, ends - time.monotonic()))
-    if run.admin is not None:
-        _bounded(run.admin.close, max(0.05, min(1.0, ends - time.monotonic())))
+            if failed is None:
+                ctx.release(f"consumer group {run.group}")
+            else:
+                text = failed if isinstance(failed, str) else describe(failed)
+                ctx.cleanup_problem(f"could not delete group {run.group}: {text}")
+    finally:
+        for admin in admins:
+            _bounded(admin.close, max(0.05, min(1.0, ends - time.monotonic())))
+
+
+def _fresh_admin(
+    ctx: ProbeContext, run: _Run, admins: list[Any], left: Callable[[], float]
+) -> Any | None:
+    """A new admin client for the cleanup (appended to admins), or None if none connects."""
+    holder: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def connect() -> None:
+        admin = _admin(ctx, run, left(), "-cleanup")
+        with lock:
+            if holder.get("late"):  # we stopped waiting: do not leak its I/O thread
+                admin.close()
+            else:
+                holder["admin"] = admin
+
+    _bounded(connect, left())
+    with lock:
+        cleaner = holder.get("admin")
+        holder["late"] = True
+    if cleaner is not None:
+        admins.append(cleaner)
+    return cleaner
+
+
+def _delete_topic(
+    ctx: ProbeContext, run: _Run, admins: list[Any], left: Callable[[], float]
+) -> str | None:
+    """Delete the probe topic and see it stay deleted; None when it is gone, else why not."""
+    ends = time.monotonic() + left()
+    problem = "no admin client could connect"
+    client_failed = False
+    for _attempt in range(3):
+        reuse = admins and not client_failed
+        cleaner = admins[-1] if reuse else _fresh_admin(ctx, run, admins, left)
+        if cleaner is None:
+            return problem
+
+        def delete(admin: Any = cleaner) -> None:
+            admin.delete_topics([run.topic], timeout_ms=_ms(left()))
+
+        error = _bounded(delete, left())
+        if error is not None and not isinstance(error, kerr.UnknownTopicOrPartitionError):
+            problem, client_failed = describe(error), True
+            if time.monotonic() >= ends:
+                break
+            continue
+        client_failed = False
+        # The deletion is committed; a client still asking for the topic's metadata with
+        # auto-creation on would bring it back within a moment, so look again after one.
+        settle_ends = time.monotonic() + min(DELETE_SETTLE_S * 3, left())
+        present: object = True
+        while time.monotonic() < settle_ends:
+            time.sleep(min(DELETE_SETTLE_S, max(0.0, settle_ends - time.monotonic())))
+            box: dict[str, bool] = {}
+
+            def look(admin: Any = cleaner, box: dict[str, bool] = box) -> None:
+                box["present"] = run.topic in admin.list_topics()
+
+            error = _bounded(look, left())
+            present = box.get("present", error)
+            if present is False:
+                ctx.release(f"topic {run.topic}")
+                return None
+        problem = (
+            "it was back after deletion (something re-created it)"
+            if present is True
+            else f"could not list topics to confirm the deletion: {present}"
+        )
+        if time.monotonic() >= ends:
+            break
+    return problem
 
 
 def _delete_group(admin: Any, group: str) -> None:

@@ -1,4 +1,5 @@
-"""Kafka workload verdicts: replication vs brokers, min.insync.replicas, retention.
+"""Kafka workload verdicts: replication vs brokers, min.insync.replicas, retention, ordering and
+exactly-once.
 
 `RULES` lists `(requirement, applies, evidence, judge)` tuples in the shape of
 `advisor.probe.verdicts.Rule`, which builds them (this module does not import `verdicts`, so either
@@ -135,6 +136,92 @@ def _retention(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     return CheckStatus.PASS, f"retention {have_h:g} h covers the {hours:g} h asked", ""
 
 
+def _wants_order(w: Facts) -> bool:
+    return str(w.get("ordering", "none")) != "none"
+
+
+def _ordering(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    order = str(w.get("ordering"))
+    out_of_order = _as_int(c.figures.get("keys_out_of_order")) or 0
+    if c.status is CheckStatus.FAIL:
+        if out_of_order or "order broken" in c.details:
+            return (
+                CheckStatus.FAIL,
+                f"the workload needs {order.replace('_', '-')} order, but the probe saw it "
+                f"broken: {c.details}",
+                "Find what reorders (a non-idempotent producer with retries and several "
+                "requests in flight, or a partitioner that is not keyed) before relying on it.",
+            )
+        return (
+            CheckStatus.SKIPPED,
+            f"check {c.id} failed ({c.failure_class}), so order cannot be judged",
+            "",
+        )
+    keys = c.figures.get("keys", "?")
+    partitions = c.figures.get("partitions_seen", "?")
+    if order == "global":
+        return (
+            CheckStatus.WARN,
+            f"Kafka keeps order only within a partition (the probe's {keys} keys each stayed "
+            f"in order on their partition, over {partitions} partitions): a global order "
+            "needs a topic with a single partition, so a single consumer at a time",
+            "Use one partition for the ordered stream (and size it for one consumer), or "
+            "relax the requirement to per-key order with a message key.",
+        )
+    return (
+        CheckStatus.PASS,
+        f"per-key order holds: each of the probe's {keys} keys stayed on one partition with "
+        f"its messages in order ({partitions} partitions)",
+        "Key every message by its ordering key, keep enable.idempotence=true (so retries "
+        "cannot reorder), and never add partitions to a keyed topic in use.",
+    )
+
+
+def _wants_exactly_once(w: Facts) -> bool:
+    return str(w.get("delivery", "at_least_once")) == "exactly_once" or bool(
+        w.get("needs_transactions")
+    )
+
+
+def _exactly_once(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    producer_id = _as_int(_fact(r, "idempotent_producer_id"))
+    transactions = _fact(r, "transactions_api")
+    tx_rf = _as_int(_fact(r, "transaction_state_replication_factor"))
+    brokers = r.summary.nodes or _as_int(_fact(r, "brokers_live")) or 0
+    if transactions is False:
+        return (
+            CheckStatus.FAIL,
+            "the workload needs exactly-once (transactions), but the broker's API versions "
+            "lack the transaction APIs (InitProducerId, AddPartitionsToTxn, EndTxn)",
+            "Upgrade the brokers (transactions need Kafka 0.11+, exactly-once v2 2.5+).",
+        )
+    if producer_id is None:
+        return (
+            CheckStatus.FAIL,
+            "the idempotent producer got no producer id from the broker: idempotence, the "
+            "base of exactly-once, is not in effect",
+            "Check IdempotentWrite (or Write) ACLs for the producer's principal and the broker "
+            "version.",
+        )
+    if tx_rf is not None and brokers and brokers < tx_rf:
+        return (
+            CheckStatus.FAIL,
+            f"transactions need the __transaction_state topic with replication factor {tx_rf} "
+            f"(transaction.state.log.replication.factor), but only {brokers} broker(s) are "
+            "live: transactional producers cannot initialise",
+            f"Run at least {tx_rf} brokers, or lower transaction.state.log.replication.factor "
+            "(and min.isr) before the topic is first created.",
+        )
+    return (
+        CheckStatus.PASS,
+        f"the idempotent producer is in effect (producer id {producer_id}) and the brokers "
+        "support transactions: exactly-once holds for consume-transform-produce inside Kafka",
+        "Use a transactional producer (transactional_id, send_offsets_to_transaction) and "
+        "consumers with isolation_level=read_committed; effects outside Kafka (databases, "
+        "e-mails) still need idempotent consumers.",
+    )
+
+
 def _needs_durability(w: Facts) -> bool:
     return not w.get("crash_may_lose_messages", False)
 
@@ -147,4 +234,6 @@ RULES: list[RuleSpec] = [
     ("durability", _needs_durability, "kafka.config", _durability),
     ("node_failures", _needs_failover, "kafka.cluster", _node_failures),
     ("retention", _wants_retention, "kafka.config", _retention),
+    ("ordering", _wants_order, "kafka.consume_order", _ordering),
+    ("exactly_once", _wants_exactly_once, "kafka.produce_latency", _exactly_once),
 ]

@@ -71,9 +71,9 @@ class Endpoint(BaseModel):
 class ProbeTarget(BaseModel):
     """A parsed broker address; secrets are excluded from dumps, reprs and str() by default.
 
-    `url`, `password` and `management_url` carry credentials: they are `exclude=True` and
-    `repr=False`, so `model_dump()`/`model_dump_json()` never contain them. Call
-    `dump_with_secrets()` when a secret really must be serialised.
+    `url`, `password`, `sentinel_password` and `management_url` carry credentials: they are
+    `exclude=True` and `repr=False`, so `model_dump()`/`model_dump_json()` never contain them.
+    Call `dump_with_secrets()` when a secret really must be serialised.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -103,7 +103,17 @@ class ProbeTarget(BaseModel):
         None, title="Redis database", ge=0, description="Redis logical database number."
     )
     sentinel_master: str | None = Field(
-        None, title="Sentinel master name", description="Master group name, for redis+sentinel."
+        None,
+        title="Sentinel master name",
+        description="Master group name, for redis+sentinel (None: ask the Sentinel).",
+    )
+    sentinel_password: str | None = Field(
+        None,
+        title="Sentinel password",
+        exclude=True,
+        repr=False,
+        description="The Sentinels' own password (?sentinel_password=, never dumped); the "
+        "userinfo password is the master's.",
     )
     vhost: str | None = Field(
         None, title="Virtual host", description="RabbitMQ virtual host, decoded (%2F is '/')."
@@ -135,7 +145,12 @@ class ProbeTarget(BaseModel):
     def dump_with_secrets(self) -> dict[str, Any]:
         """A dump that includes the credential-bearing fields; only call this on purpose."""
         data = self.model_dump()
-        data.update(url=self.url, password=self.password, management_url=self.management_url)
+        data.update(
+            url=self.url,
+            password=self.password,
+            sentinel_password=self.sentinel_password,
+            management_url=self.management_url,
+        )
         return data
 
 

@@ -5,9 +5,13 @@
 yields the checks `<prefix>.resolve`, `<prefix>.connect` and (when tls) `<prefix>.tls`, each timed
 and bounded by `ctx.timeout()`, and returns True when the endpoint accepted a connection (and
 TLS). Clients hide the cause of a failure (pika raises bare socket errors, kafka-python turns
-everything into a bootstrap timeout); this names it. `tls_context(target)` builds the
-SSLContext the broker clients should also use (`?ssl_cert_reqs=none` disables verification,
-`?ssl_ca_certs=path` adds a CA file).
+everything into a bootstrap timeout); this names it, with the address dialled.
+`tls_context(target)` builds the SSLContext the broker clients should also use
+(`?ssl_cert_reqs=none` disables verification, `?ssl_ca_certs=path` adds a CA file).
+
+For the raw protocol handshakes: `open_socket` (TCP, then TLS when the target asks for it),
+`recv` (bounded, and it notices cancellation while it waits), and `sniff` plus `what_speaks`,
+which tell which protocol a port that stayed silent to the broker's greeting speaks.
 """
 
 from __future__ import annotations
@@ -19,9 +23,18 @@ import time
 from collections.abc import Generator
 
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, ProbeTarget, Stage
-from advisor.probe.runner import ProbeContext, describe, tls_failure
+from advisor.probe.runner import (
+    MIN_TIMEOUT_S,
+    ProbeAbortError,
+    ProbeContext,
+    describe,
+    tls_failure,
+)
 
 _FALSE = frozenset({"none", "false", "0", "no", "off", "cert_none"})
+SNIFF_CAP_S = 1.0
+SNIFF_AFTER_S = 1.0  # a broker answers its protocol greeting within milliseconds
+_SLICE_S = 0.1  # how often a raw wait looks at the cancel event
 
 
 def tls_context(target: ProbeTarget) -> ssl.SSLContext:
@@ -76,7 +89,9 @@ def run(
     """Resolve, connect and (when tls) handshake with one endpoint; True when all passed."""
     where = str(endpoint)
     addresses: list[tuple[int, tuple[str, int]]] = []
-    with ctx.check(f"{prefix}.resolve", f"Resolve {endpoint.host}", Stage.RESOLVE) as check:
+    with ctx.check(
+        f"{prefix}.resolve", f"Resolve {endpoint.host}", Stage.RESOLVE, where=where
+    ) as check:
         try:
             addresses = resolve(endpoint.host, endpoint.port, ctx.timeout())
         except socket.gaierror as error:
@@ -100,7 +115,9 @@ def run(
         return False
 
     sock: socket.socket | None = None
-    with ctx.check(f"{prefix}.connect", f"TCP connect to {where}", Stage.CONNECT) as check:
+    with ctx.check(
+        f"{prefix}.connect", f"TCP connect to {where}", Stage.CONNECT, where=where
+    ) as check:
         errors: list[BaseException] = []
         for family, sockaddr in addresses:
             candidate = socket.socket(family, socket.SOCK_STREAM)
@@ -117,7 +134,9 @@ def run(
             sock = candidate
             break
         if sock is None:
-            failure = ctx.classify(errors[0] if errors else OSError("no address to connect to"))
+            failure = ctx.classify(
+                errors[0] if errors else OSError("no address to connect to"), where
+            )
             if failure.failure_class is FailureClass.TIMEOUT:
                 failure_hint = (
                     "The SYN got no answer: a firewall or security group probably "
@@ -137,7 +156,9 @@ def run(
     try:
         if not tls:
             return True
-        with ctx.check(f"{prefix}.tls", f"TLS handshake with {where}", Stage.TLS) as check:
+        with ctx.check(
+            f"{prefix}.tls", f"TLS handshake with {where}", Stage.TLS, where=where
+        ) as check:
             context = tls_context(ctx.target)
             sock.settimeout(ctx.timeout())
             started = time.monotonic()
@@ -178,3 +199,77 @@ def run(
         return check.ok
     finally:
         sock.close()
+
+
+def open_socket(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> socket.socket:
+    """A TCP connection to endpoint (TLS-wrapped when the target asks for TLS)."""
+    sock = socket.create_connection((endpoint.host, endpoint.port), timeout=timeout_s)
+    if ctx.target.tls:
+        try:
+            sock = tls_context(ctx.target).wrap_socket(sock, server_hostname=endpoint.host)
+        except BaseException:
+            sock.close()
+            raise
+    sock.settimeout(timeout_s)
+    return sock
+
+
+def recv(
+    ctx: ProbeContext, sock: socket.socket, size: int, timeout_s: float, *, exact: bool = False
+) -> bytes:
+    """Up to `size` bytes (all of them when exact, unless the peer closes) within timeout_s.
+
+    Raises TimeoutError when nothing (or, when exact, not everything) came in time, and
+    ProbeAbortError as soon as the probe is cancelled: a raw wait need not outlast a Cancel.
+    Returns b"" when the peer closed the connection first.
+    """
+    ends = time.monotonic() + timeout_s
+    data = b""
+    while len(data) < size:
+        ctx.check_cancelled()
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no reply within {timeout_s:g} s")
+        sock.settimeout(min(_SLICE_S, left))
+        try:
+            chunk = sock.recv(size - len(data))
+        except TimeoutError:
+            continue
+        if not chunk:
+            break
+        data += chunk
+        if not exact:
+            break
+    return data
+
+
+def sniff(ctx: ProbeContext, endpoint: Endpoint, payload: bytes = b"PING\r\n") -> bytes | None:
+    """After a silent greeting: what does the port answer to a line of text (Redis, HTTP...)?
+
+    Uses a fresh connection and at most SNIFF_CAP_S (never more than the budget left, and no
+    error when none is left: the caller reports its own timeout). None: silent or closed.
+    """
+    cap = min(SNIFF_CAP_S, ctx.stage_timeout_s, ctx.remaining_s())
+    if cap < MIN_TIMEOUT_S or ctx.cancel.is_set():
+        return None
+    try:
+        with open_socket(ctx, endpoint, cap) as sock:
+            sock.sendall(payload)
+            return recv(ctx, sock, 64, cap) or None
+    except (OSError, ProbeAbortError):
+        return None
+
+
+def what_speaks(reply: bytes) -> str:
+    """Guess the protocol of an unexpected reply."""
+    if reply[:1] in (b"+", b"-", b"$", b"*", b":") and b"\r\n" in reply:
+        return f"it speaks Redis (RESP): {reply[:40]!r}"
+    if reply.startswith(b"HTTP/"):
+        return "it speaks HTTP"
+    if reply.startswith(b"AMQP"):
+        return "it speaks AMQP (RabbitMQ)"
+    if reply[:1] == b"\x15" and reply[1:2] == b"\x03":
+        return "it answered with a TLS alert: the port expects TLS"
+    if reply.startswith(b"SSH-"):
+        return "it speaks SSH"
+    return f"unexpected reply {reply[:24]!r}"

@@ -5,9 +5,20 @@ rabbitmq.auth, rabbitmq.server, rabbitmq.confirm_latency, rabbitmq.publish_consu
 rabbitmq.dead_lettering, rabbitmq.quorum_queue and, with a management URL,
 rabbitmq.mgmt_overview, rabbitmq.mgmt_nodes, rabbitmq.mgmt_health. Temporary queues and
 exchanges are named `broker-advisor.probe.<run-id>.*`, exclusive or auto-delete where the type
-allows, and deleted in a `finally` (a fresh, time-bounded connection removes what remains).
+allows, durable ones with a queue TTL (x-expires), and deleted in a `finally` (a fresh,
+time-bounded connection removes what remains).
+
 pika runs with connection_attempts=1 and socket/stack/blocked-connection timeouts and heartbeat
-taken from the runner's stage timeout.
+taken from the runner's stage timeout. Its BlockingConnection waits for replies and confirms with
+no timeout at all, so every check that uses the connection runs under a `_Watchdog`: when
+nothing arrives from the broker for a stage timeout (the broker's heartbeats keep a healthy idle
+connection busy), or the probe is cancelled or out of budget while a call waits, it shuts the
+socket down; the blocked call then fails and the check reports a timeout.
+
+`rabbitmq.confirm_latency` measures what the workload relies on: persistent messages
+(delivery_mode=2) on a durable queue (quorum when the broker has them, else classic durable),
+unless the workload accepts losing messages in a crash (then transient messages on a
+non-durable queue); figures `messages` and `queue` say which.
 """
 
 from __future__ import annotations
@@ -17,11 +28,12 @@ import contextlib
 import json
 import socket
 import struct
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pika
@@ -43,6 +55,9 @@ CONFIRM_COUNT = 50
 ORDER_COUNT = 10
 DLX_TTL_MS = 200
 AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
+QUEUE_EXPIRES_MS = 60_000  # a durable probe queue left behind removes itself (x-expires)
+_WATCH_S = 0.05
+_STOPPING_IDLE_S = 0.25  # once cancelled or out of budget, a wait this long is given up
 
 _LATER_CHECKS: tuple[tuple[str, str, Stage], ...] = (
     ("rabbitmq.server", "Server properties and capabilities", Stage.INSPECT),
@@ -59,13 +74,17 @@ _MGMT_CHECKS: tuple[tuple[str, str, Stage], ...] = (
 _HEALTH_CHECKS = ("alarms", "local-alarms", "node-is-quorum-critical", "virtual-hosts")
 
 
-def classify(exc: BaseException) -> Failure | None:
+def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     """Name pika errors (which often have an empty str()) and the broker's reply codes."""
     for item in _walk(exc):
-        found = _classify_one(item)
+        found = _classify_one(item, where)
         if found is not None:
             return found
     return None
+
+
+class StalledError(Exception):
+    """The broker sent nothing while a pika call waited (the watchdog ended the wait)."""
 
 
 def _walk(exc: BaseException) -> Iterator[BaseException]:
@@ -81,8 +100,16 @@ def _walk(exc: BaseException) -> Iterator[BaseException]:
         stack.extend(n for n in nested if isinstance(n, BaseException))
 
 
-def _classify_one(exc: BaseException) -> Failure | None:
+def _classify_one(exc: BaseException, where: str) -> Failure | None:
     text = describe(exc)
+    if isinstance(exc, StalledError):
+        return Failure(
+            FailureClass.TIMEOUT,
+            f"{where} stopped answering: {text}",
+            "The broker (or a proxy or load balancer in front of it) accepted the connection "
+            "and then went silent: it may be paused, overloaded or blocked by an alarm, or the "
+            "network drops packets.",
+        )
     if isinstance(exc, (pex.ProbableAuthenticationError, pex.AuthenticationError)):
         return Failure(
             FailureClass.AUTH,
@@ -158,7 +185,7 @@ def _classify_one(exc: BaseException) -> Failure | None:
             "The broker nacked or returned the message: check queue limits and alarms.",
         )
     if isinstance(exc, pex.StreamLostError):
-        cause = classify_os_error(exc)
+        cause = classify_os_error(exc, where)
         if cause is not None:
             return cause
         return Failure(
@@ -205,69 +232,179 @@ def _parameters(
 
 
 def _handshake(ctx: ProbeContext, endpoint: Endpoint) -> Generator[ProbeCheck, None, bool]:
-    """Send the AMQP 0-9-1 header; a Connection.Start frame proves an AMQP broker."""
-    with ctx.check("rabbitmq.handshake", "AMQP 0-9-1 handshake", Stage.HANDSHAKE) as check:
-        sock = socket.create_connection((endpoint.host, endpoint.port), timeout=ctx.timeout())
-        try:
-            if ctx.target.tls:
-                sock = preflight.tls_context(ctx.target).wrap_socket(
-                    sock, server_hostname=endpoint.host
-                )
-            sock.settimeout(ctx.timeout())
+    """Send the AMQP 0-9-1 header; a Connection.Start frame proves an AMQP broker.
+
+    An AMQP server answers the header at once; one that stays silent gets a text PING on a second
+    connection after SNIFF_AFTER_S, so Redis or an HTTP port (waiting for a line end) is named
+    as such, while a stalled broker still ends as a timeout at the stage timeout.
+    """
+    where = str(endpoint)
+    with ctx.check(
+        "rabbitmq.handshake", "AMQP 0-9-1 handshake", Stage.HANDSHAKE, where=where
+    ) as check:
+        timeout_s = ctx.timeout()
+        reply: bytes | None = None
+        answer: bytes | None = None
+        with preflight.open_socket(ctx, endpoint, timeout_s) as sock:
             started = time.monotonic()
             sock.sendall(AMQP_HEADER)
-            reply = _recv_some(sock, 7)
-        except TimeoutError:
-            check.fail(
-                FailureClass.TIMEOUT,
-                f"{endpoint} accepted the connection but did not answer the AMQP header "
-                f"within {ctx.stage_timeout_s:g} s",
-                "The broker is paused or overloaded, or the listener is not AMQP.",
-            )
-            reply = None
-        finally:
-            sock.close()
-        if reply is not None:
+            try:
+                reply = preflight.recv(
+                    ctx, sock, 7, min(preflight.SNIFF_AFTER_S, timeout_s / 2), exact=True
+                )
+            except TimeoutError:
+                answer = preflight.sniff(ctx, endpoint)
+                if not answer or answer.startswith(b"AMQP"):
+                    left = timeout_s - (time.monotonic() - started)
+                    with contextlib.suppress(TimeoutError):
+                        reply = preflight.recv(ctx, sock, 7, left, exact=True) if left > 0 else None
             check.figures["reply_ms"] = round((time.monotonic() - started) * 1000, 3)
-            if len(reply) >= 7 and reply[0] == 1 and struct.unpack(">H", reply[1:3])[0] == 0:
-                check.note("Connection.Start received (AMQP 0-9-1)")
-            elif reply.startswith(b"AMQP"):
+        if reply is None:
+            if answer and not answer.startswith(b"AMQP"):
                 check.fail(
                     FailureClass.WRONG_PROTOCOL,
-                    f"the server wants protocol {reply[4:8]!r}, not AMQP 0-9-1",
-                    "This is an AMQP broker of another version (AMQP 1.0 only?).",
-                )
-            else:
-                what = (
-                    "it closed the connection"
-                    if not reply
-                    else "it speaks Redis (RESP)"
-                    if reply[:1] in b"+-"
-                    else "it speaks HTTP"
-                    if reply.startswith(b"HTTP/")
-                    else f"unexpected reply {reply[:24]!r}"
-                )
-                check.fail(
-                    FailureClass.WRONG_PROTOCOL,
-                    f"{endpoint} is not AMQP: {what}",
+                    f"{endpoint} is not AMQP: no answer to the AMQP header, and to a text PING "
+                    f"{preflight.what_speaks(answer)}",
                     "Check the port: 5672 is AMQP, 5671 AMQPS, 15672 the management UI.",
                 )
+            else:
+                check.fail(
+                    FailureClass.TIMEOUT,
+                    f"{endpoint} accepted the connection but did not answer the AMQP header "
+                    f"within {timeout_s:g} s",
+                    "The broker is paused or overloaded, or the listener is not AMQP.",
+                )
+        elif len(reply) >= 7 and reply[0] == 1 and struct.unpack(">H", reply[1:3])[0] == 0:
+            check.note("Connection.Start received (AMQP 0-9-1)")
+        elif reply.startswith(b"AMQP"):
+            check.fail(
+                FailureClass.WRONG_PROTOCOL,
+                f"the server wants protocol {reply[4:8]!r}, not AMQP 0-9-1",
+                "This is an AMQP broker of another version (AMQP 1.0 only?).",
+            )
+        else:
+            what = preflight.what_speaks(reply) if reply else "it closed the connection"
+            check.fail(
+                FailureClass.WRONG_PROTOCOL,
+                f"{endpoint} is not AMQP: {what}",
+                "Check the port: 5672 is AMQP, 5671 AMQPS, 15672 the management UI.",
+            )
     yield check.result
     return check.ok
 
 
-def _recv_some(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
 def _text(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+class _Watchdog:
+    """Ends pika waits that get no answer: BlockingConnection calls have no timeout of their own.
+
+    A helper thread watches the connection's received-byte count while a check runs (`guard`);
+    after `idle_s` without a byte (0.25 s once the probe is cancelled or out of budget) it shuts
+    the socket down, so the blocked call fails; `guard` turns that into StalledError (or the
+    runner's cancellation). The broker's heartbeats keep an idle but healthy connection busy.
+    """
+
+    def __init__(self, ctx: ProbeContext, connection: pika.BlockingConnection, idle_s: float):
+        self.ctx = ctx
+        self.connection = connection
+        self.idle_s = idle_s
+        self.fired = ""
+        self.fired_stopping = False
+        self._limit = idle_s
+        self._label = ""
+        self._cleanup = False
+        self._armed = False
+        self._last = 0
+        self._last_change = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._watch, daemon=True, name=f"rabbitmq-watchdog-{ctx.run_id}"
+        )
+        self._thread.start()
+
+    @contextlib.contextmanager
+    def guard(
+        self, label: str, idle_s: float | None = None, *, cleanup: bool = False
+    ) -> Iterator[None]:
+        """Watch the connection while the body runs; a wait it ended raises StalledError.
+
+        cleanup: the body is the cleanup, which runs after cancellation by design, so only
+        silence for idle_s ends it.
+        """
+        self._label, self._limit = label, idle_s if idle_s is not None else self.idle_s
+        self._cleanup = cleanup
+        self._last, self._last_change = self._received(), time.monotonic()
+        self._armed = True
+        try:
+            yield
+        except Exception as error:
+            if self.fired_stopping:
+                self.ctx.checkpoint()  # ProbeAbortError: cancelled or out of budget
+            if self.fired:
+                raise StalledError(self.fired) from error
+            raise
+        finally:
+            self._armed = False
+
+    def _received(self) -> int:
+        value = getattr(getattr(self.connection, "_impl", None), "bytes_received", 0)
+        return int(value) if isinstance(value, int) else 0
+
+    def _watch(self) -> None:
+        while not self._stop.wait(_WATCH_S):
+            if not self._armed or self.fired:
+                continue
+            now = time.monotonic()
+            received = self._received()
+            if received != self._last:
+                self._last, self._last_change = received, now
+                continue
+            stopping = self.ctx.stopping and not self._cleanup
+            limit = min(self._limit, _STOPPING_IDLE_S) if stopping else self._limit
+            idle = now - self._last_change
+            if idle >= limit:
+                self.fired_stopping = stopping
+                self.fired = (
+                    f"nothing came back for {idle:.1f} s while {self._label} waited for a reply"
+                )
+                self._shutdown()
+
+    def _shutdown(self) -> None:
+        transport = getattr(getattr(self.connection, "_impl", None), "_transport", None)
+        sock = getattr(transport, "_sock", None)
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(1.0)
+
+
+def _needs_durability(ctx: ProbeContext) -> bool:
+    """Whether the workload (if any) needs messages to survive a crash (default: yes)."""
+    if ctx.workload is None:
+        return True
+    return not ctx.workload.model_dump().get("crash_may_lose_messages", False)
+
+
+def _hold(ctx: ProbeContext, durable: list[tuple[str, str]], kind: str, name: str) -> None:
+    """An object that outlives the connection: cleanup must delete it."""
+    durable.append((kind, name))
+    ctx.track(f"{kind} {name}")
+
+
+def _drop(ctx: ProbeContext, durable: list[tuple[str, str]], kind: str, name: str) -> None:
+    with contextlib.suppress(ValueError):
+        durable.remove((kind, name))
+    ctx.release(f"{kind} {name}")
+
+
+Step = Callable[
+    [ProbeContext, pika.BlockingConnection, _Watchdog, list[tuple[str, str]]], ProbeCheck
+]
 
 
 def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
@@ -286,6 +423,7 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
         yield from _management(ctx)
         return
     connection: pika.BlockingConnection | None = None
+    watchdog: _Watchdog | None = None
     durable: list[tuple[str, str]] = []  # (kind, name) of objects that outlive the connection
     try:
         with ctx.check("rabbitmq.auth", "Log in and open the vhost", Stage.AUTHENTICATE) as check:
@@ -298,14 +436,25 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
             for spec in _LATER_CHECKS:
                 yield ctx.skipped(*spec, "login failed")
         else:
-            yield _server(ctx, connection)
-            yield _confirm_latency(ctx, connection)
-            yield _publish_consume(ctx, connection)
-            yield _dead_lettering(ctx, connection, durable)
-            yield _quorum_queue(ctx, connection, durable)
+            watchdog = _Watchdog(ctx, connection, ctx.stage_timeout_s)
+            steps: tuple[Step, ...] = (
+                _server,
+                _confirm_latency,
+                _publish_consume,
+                _dead_lettering,
+                _quorum_queue,
+            )
+            for index, step in enumerate(steps):
+                if not connection.is_open:
+                    for spec in _LATER_CHECKS[index:]:
+                        yield ctx.skipped(
+                            *spec, "the connection to the broker was lost or stopped answering"
+                        )
+                    break
+                yield step(ctx, connection, watchdog, durable)
         yield from _management(ctx)
     finally:
-        _cleanup(ctx, endpoint, connection, durable)
+        _cleanup(ctx, endpoint, connection, watchdog, durable)
 
 
 def _channel(ctx: ProbeContext, connection: pika.BlockingConnection) -> BlockingChannel:
@@ -321,7 +470,12 @@ def _close_channel(channel: BlockingChannel | None) -> None:
             channel.close()
 
 
-def _server(ctx: ProbeContext, connection: pika.BlockingConnection) -> ProbeCheck:
+def _server(
+    ctx: ProbeContext,
+    connection: pika.BlockingConnection,
+    watchdog: _Watchdog,
+    durable: list[tuple[str, str]],
+) -> ProbeCheck:
     with ctx.check("rabbitmq.server", "Server properties and capabilities", Stage.INSPECT) as check:
         props: dict[str, Any] = dict(connection._impl.server_properties or {})
         product = _text(props.get("product", "?"))
@@ -371,34 +525,87 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _confirm_latency(ctx: ProbeContext, connection: pika.BlockingConnection) -> ProbeCheck:
+def _durable_queue(
+    ctx: ProbeContext,
+    connection: pika.BlockingConnection,
+    channel: BlockingChannel,
+    durable: list[tuple[str, str]],
+    suffix: str,
+) -> tuple[BlockingChannel, str, str]:
+    """Declare a temporary durable queue: quorum if the broker has them, else classic durable.
+
+    Returns the (maybe new) channel, the queue name and its kind. The queue expires on its own
+    (x-expires) should cleanup fail.
+    """
+    queue = _name(ctx, suffix)
+    _hold(ctx, durable, "queue", queue)
+    try:
+        channel.queue_declare(
+            queue,
+            durable=True,
+            arguments={"x-queue-type": "quorum", "x-expires": QUEUE_EXPIRES_MS},
+        )
+        return channel, queue, "quorum"
+    except pex.ChannelClosedByBroker as error:  # no quorum queues here: a classic durable one
+        channel = _channel(ctx, connection)
+        channel.queue_declare(queue, durable=True, arguments={"x-expires": QUEUE_EXPIRES_MS})
+        return channel, queue, f"classic durable (quorum refused: {error.reply_code})"
+
+
+def _confirm_latency(
+    ctx: ProbeContext,
+    connection: pika.BlockingConnection,
+    watchdog: _Watchdog,
+    durable: list[tuple[str, str]],
+) -> ProbeCheck:
     title = "Publisher-confirmed publish latency"
-    with ctx.check("rabbitmq.confirm_latency", title, Stage.BEHAVE) as check:
+    persistent = _needs_durability(ctx)
+    check_id = "rabbitmq.confirm_latency"
+    with ctx.check(check_id, title, Stage.BEHAVE) as check, watchdog.guard(check_id):
         channel = _channel(ctx, connection)
         try:
-            queue = _name(ctx, "confirms")
-            channel.queue_declare(queue, exclusive=True, auto_delete=True)
+            if persistent:
+                channel, queue, kind = _durable_queue(ctx, connection, channel, durable, "confirms")
+                props = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
+            else:
+                queue, kind = _name(ctx, "confirms"), "classic, exclusive, non-durable"
+                channel.queue_declare(queue, exclusive=True, auto_delete=True)
+                props = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Transient)
             samples: list[float] = []
-            props = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Transient)
             for i in range(CONFIRM_COUNT):
                 ctx.checkpoint()
                 started = time.perf_counter()
                 channel.basic_publish("", queue, f"confirm-{i}".encode(), props, mandatory=True)
                 samples.append((time.perf_counter() - started) * 1000)
             check.figures.update(latency_figures(samples))
+            check.figures.update(messages="persistent" if persistent else "transient", queue=kind)
             check.note(
-                "one message at a time with confirms, through pika from this machine: "
-                "client latency, not the broker's throughput"
+                f"{'persistent' if persistent else 'transient'} messages to a {kind} queue, "
+                "one at a time with publisher confirms, through pika from this machine: client "
+                "latency, not the broker's throughput"
+                + (
+                    ""
+                    if persistent
+                    else " (the workload may lose messages in a crash, so transient ones)"
+                )
             )
             channel.queue_delete(queue)
+            if persistent:
+                _drop(ctx, durable, "queue", queue)
         finally:
             _close_channel(channel)
     return check.result
 
 
-def _publish_consume(ctx: ProbeContext, connection: pika.BlockingConnection) -> ProbeCheck:
+def _publish_consume(
+    ctx: ProbeContext,
+    connection: pika.BlockingConnection,
+    watchdog: _Watchdog,
+    durable: list[tuple[str, str]],
+) -> ProbeCheck:
     title = "Publish/consume with manual acks and order"
-    with ctx.check("rabbitmq.publish_consume", title, Stage.BEHAVE) as check:
+    check_id = "rabbitmq.publish_consume"
+    with ctx.check(check_id, title, Stage.BEHAVE) as check, watchdog.guard(check_id):
         channel = _channel(ctx, connection)
         try:
             queue = _name(ctx, "work")
@@ -430,10 +637,14 @@ def _publish_consume(ctx: ProbeContext, connection: pika.BlockingConnection) -> 
                 if len(got) == len(bodies):
                     break
             channel.cancel()
+            in_order = got == bodies
             check.figures.update(
-                published=len(bodies), consumed_acked=len(got), redelivered_flag=int(redelivered_ok)
+                published=len(bodies),
+                consumed_acked=len(got),
+                redelivered_flag=int(redelivered_ok),
+                in_order=str(in_order).lower(),
             )
-            if got != bodies:
+            if not in_order:
                 check.fail(
                     FailureClass.OTHER,
                     f"expected {len(bodies)} messages in order, got {[b.decode() for b in got]}",
@@ -451,15 +662,19 @@ def _publish_consume(ctx: ProbeContext, connection: pika.BlockingConnection) -> 
 
 
 def _dead_lettering(
-    ctx: ProbeContext, connection: pika.BlockingConnection, durable: list[tuple[str, str]]
+    ctx: ProbeContext,
+    connection: pika.BlockingConnection,
+    watchdog: _Watchdog,
+    durable: list[tuple[str, str]],
 ) -> ProbeCheck:
     title = "Dead-lettering (reject and TTL expiry)"
-    with ctx.check("rabbitmq.dead_lettering", title, Stage.BEHAVE) as check:
+    check_id = "rabbitmq.dead_lettering"
+    with ctx.check(check_id, title, Stage.BEHAVE) as check, watchdog.guard(check_id):
         channel = _channel(ctx, connection)
         try:
             dlx, dlq = _name(ctx, "dlx"), _name(ctx, "dlq")
             rejected_q, expiring_q = _name(ctx, "reject"), _name(ctx, "ttl")
-            durable.append(("exchange", dlx))
+            _hold(ctx, durable, "exchange", dlx)
             channel.exchange_declare(dlx, exchange_type="fanout", auto_delete=True)
             channel.queue_declare(dlq, exclusive=True, auto_delete=True)
             channel.queue_bind(dlq, dlx)
@@ -513,40 +728,49 @@ def _dead_lettering(
             for queue in (rejected_q, expiring_q, dlq):
                 channel.queue_delete(queue)
             channel.exchange_delete(dlx)
-            durable.remove(("exchange", dlx))
+            _drop(ctx, durable, "exchange", dlx)
         finally:
             _close_channel(channel)
     return check.result
 
 
 def _quorum_queue(
-    ctx: ProbeContext, connection: pika.BlockingConnection, durable: list[tuple[str, str]]
+    ctx: ProbeContext,
+    connection: pika.BlockingConnection,
+    watchdog: _Watchdog,
+    durable: list[tuple[str, str]],
 ) -> ProbeCheck:
-    with ctx.check("rabbitmq.quorum_queue", "Quorum queue support", Stage.BEHAVE) as check:
-        channel = _channel(ctx, connection)
-        try:
-            queue = _name(ctx, "quorum")
-            durable.append(("queue", queue))
-            started = time.perf_counter()
-            channel.queue_declare(queue, durable=True, arguments={"x-queue-type": "quorum"})
-            channel.basic_publish(
-                "", queue, b"quorum", pika.BasicProperties(delivery_mode=2), mandatory=True
-            )
-            _method, _props, body = channel.basic_get(queue, auto_ack=True)
-            check.figures["declare_publish_get_ms"] = round(
-                (time.perf_counter() - started) * 1000, 3
-            )
-            channel.queue_delete(queue)
-            durable.remove(("queue", queue))
-            if body != b"quorum":
-                check.fail(FailureClass.OTHER, "the confirmed message was not read back")
-            else:
-                check.note(
-                    "declared x-queue-type=quorum (durable), published with a confirm, "
-                    "read back, deleted"
+    check_id = "rabbitmq.quorum_queue"
+    with ctx.check(check_id, "Quorum queue support", Stage.BEHAVE) as check:
+        with watchdog.guard(check_id):
+            channel = _channel(ctx, connection)
+            try:
+                queue = _name(ctx, "quorum")
+                _hold(ctx, durable, "queue", queue)
+                started = time.perf_counter()
+                channel.queue_declare(
+                    queue,
+                    durable=True,
+                    arguments={"x-queue-type": "quorum", "x-expires": QUEUE_EXPIRES_MS},
                 )
-        finally:
-            _close_channel(channel)
+                channel.basic_publish(
+                    "", queue, b"quorum", pika.BasicProperties(delivery_mode=2), mandatory=True
+                )
+                _method, _props, body = channel.basic_get(queue, auto_ack=True)
+                check.figures["declare_publish_get_ms"] = round(
+                    (time.perf_counter() - started) * 1000, 3
+                )
+                channel.queue_delete(queue)
+                _drop(ctx, durable, "queue", queue)
+                if body != b"quorum":
+                    check.fail(FailureClass.OTHER, "the confirmed message was not read back")
+                else:
+                    check.note(
+                        "declared x-queue-type=quorum (durable), published with a confirm, "
+                        "read back, deleted"
+                    )
+            finally:
+                _close_channel(channel)
         if check.failure_class is FailureClass.OTHER and "precondition" in check.details:
             check.details += " (quorum queues need RabbitMQ 3.8+ and the feature flag enabled)"
     return check.result
@@ -601,7 +825,10 @@ def _management(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
         else:
             check.fail(FailureClass.OTHER, f"HTTP {status}: {str(body)[:200]}")
 
-    with ctx.check("rabbitmq.mgmt_overview", "Management API overview", Stage.INSPECT) as check:
+    where = netloc if parsed.port else f"{netloc}:{443 if parsed.scheme == 'https' else 80}"
+    with ctx.check(
+        "rabbitmq.mgmt_overview", "Management API overview", Stage.INSPECT, where=where
+    ) as check:
         status, overview = get("/api/overview")
         if status != 200:
             http_failure(check, status, overview)
@@ -620,7 +847,9 @@ def _management(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
             yield ctx.skipped(*spec, "the management API is not usable")
         return
 
-    with ctx.check("rabbitmq.mgmt_nodes", "Nodes: running and alarms", Stage.INSPECT) as check:
+    with ctx.check(
+        "rabbitmq.mgmt_nodes", "Nodes: running and alarms", Stage.INSPECT, where=where
+    ) as check:
         status, nodes = get("/api/nodes")
         if status != 200:
             http_failure(check, status, nodes)
@@ -660,7 +889,7 @@ def _management(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
                 check.warn(f"{len(nodes) - len(running)} node(s) not running")
     yield check.result
 
-    with ctx.check("rabbitmq.mgmt_health", "Health checks", Stage.INSPECT) as check:
+    with ctx.check("rabbitmq.mgmt_health", "Health checks", Stage.INSPECT, where=where) as check:
         failing: list[str] = []
         for name in _HEALTH_CHECKS:
             ctx.checkpoint()
@@ -687,12 +916,26 @@ def _cleanup(
     ctx: ProbeContext,
     endpoint: Endpoint,
     connection: pika.BlockingConnection | None,
+    watchdog: _Watchdog | None,
     durable: list[tuple[str, str]],
 ) -> None:
-    """Close the probe connection (exclusive queues go with it), then delete what outlives it."""
-    if connection is not None and connection.is_open:
-        with contextlib.suppress(Exception):
-            connection.close()
+    """Close the probe connection (exclusive queues go with it), then delete what outlives it.
+
+    Every pika call here runs under a watchdog bounded by ctx.cleanup_timeout_s: a broker that
+    stopped answering must not hold the cleanup (and the probe's result) for ever.
+    """
+    try:
+        if connection is not None and connection.is_open:
+            guard = (
+                watchdog.guard("closing the connection", ctx.cleanup_timeout_s, cleanup=True)
+                if watchdog is not None
+                else contextlib.nullcontext()
+            )
+            with contextlib.suppress(Exception), guard:
+                connection.close()
+    finally:
+        if watchdog is not None:
+            watchdog.close()
     if not durable:
         return
     try:
@@ -702,20 +945,30 @@ def _cleanup(
             f"could not reconnect to delete {[n for _, n in durable]}: {describe(error)}"
         )
         return
+    cleaner_watch = _Watchdog(ctx, cleaner, ctx.cleanup_timeout_s)
     try:
-        channel = cleaner.channel()
-        for kind, name in durable:
-            try:
-                if kind == "queue":
-                    channel.queue_delete(name)
-                else:
-                    channel.exchange_delete(name)
-            except pex.ChannelClosedByBroker as error:
-                if error.reply_code != 404:
-                    ctx.cleanup_problem(f"could not delete {kind} {name}: {describe(error)}")
-                channel = cleaner.channel()
+        with cleaner_watch.guard("cleanup", ctx.cleanup_timeout_s, cleanup=True):
+            channel = cleaner.channel()
+            for kind, name in list(durable):
+                try:
+                    if kind == "queue":
+                        channel.queue_delete(name)
+                    else:
+                        channel.exchange_delete(name)
+                    _drop(ctx, durable, kind, name)
+                except pex.ChannelClosedByBroker as error:
+                    if error.reply_code == 404:
+                        _drop(ctx, durable, kind, name)
+                    else:
+                        ctx.cleanup_problem(f"could not delete {kind} {name}: {describe(error)}")
+                    channel = cleaner.channel()
     except Exception as error:
-        ctx.cleanup_problem(f"cleanup failed: {describe(error)}")
+        ctx.cleanup_problem(
+            f"cleanup failed: {describe(error)}; left: {[n for _, n in durable]} "
+            f"(queues expire after {QUEUE_EXPIRES_MS // 1000} s unused)"
+        )
     finally:
-        with contextlib.suppress(Exception):
-            cleaner.close()
+        if cleaner.is_open:
+            with contextlib.suppress(Exception), cleaner_watch.guard("closing", 1.0, cleanup=True):
+                cleaner.close()
+        cleaner_watch.close()

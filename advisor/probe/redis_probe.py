@@ -6,12 +6,16 @@ redis.persistence, redis.memory, redis.cluster, redis.reliable_queue, redis.pubs
 redis.streams. Every key the probe writes is named `broker-advisor:probe:<run-id>:...`, gets a
 60 s TTL when it is created, and is deleted in a `finally` (also on failure and cancellation).
 redis-py runs with retries off and connect/socket timeouts from the runner's stage timeout.
+
+Through Sentinel, the Sentinels get their own credentials (`?sentinel_password=`, and
+`?sentinel_username=`; Celery's `sentinel_kwargs`) and the same TLS settings as the master;
+the URL's userinfo is the master's. Without a master name (Celery's `sentinel://` form) the
+one master the Sentinel monitors is probed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
 import ssl
 import time
 from collections.abc import Generator
@@ -24,7 +28,14 @@ from redis.retry import Retry
 
 from advisor.probe import preflight
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
-from advisor.probe.runner import Failure, ProbeContext, classify_os_error, describe, latency_figures
+from advisor.probe.runner import (
+    CheckRecorder,
+    Failure,
+    ProbeContext,
+    classify_os_error,
+    describe,
+    latency_figures,
+)
 
 KEY_TTL_S = 60
 PING_COUNT = 50
@@ -45,7 +56,7 @@ _LATER_CHECKS: tuple[tuple[str, str, Stage], ...] = (
 )
 
 
-def classify(exc: BaseException) -> Failure | None:
+def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     """Name redis-py errors; socket-level causes are found by the runner's fallback."""
     text = describe(exc)
     missing = ("NOAUTH", "HELLO must be called", "without any password", "Authentication required")
@@ -97,7 +108,7 @@ def classify(exc: BaseException) -> Failure | None:
     if isinstance(exc, (rex.ClusterDownError, rex.MasterDownError)):
         return Failure(FailureClass.DEGRADED, text, "The cluster or master is down.")
     if isinstance(exc, rex.TimeoutError):
-        os_cause = classify_os_error(exc)
+        os_cause = classify_os_error(exc, where)
         return Failure(
             FailureClass.TIMEOUT,
             f"Redis did not answer in time: {text}",
@@ -106,7 +117,7 @@ def classify(exc: BaseException) -> Failure | None:
             "overloaded or blocked by a slow command; check SLOWLOG and latency.",
         )
     if isinstance(exc, rex.ConnectionError):
-        os_cause = classify_os_error(exc)
+        os_cause = classify_os_error(exc, where)
         if os_cause is not None:
             return os_cause
         if "closed by server" in text.lower():
@@ -135,17 +146,23 @@ def _key(ctx: ProbeContext, name: str) -> str:
     return f"broker-advisor:probe:{ctx.run_id}:{name}"
 
 
+def _tls_kwargs(ctx: ProbeContext) -> dict[str, Any]:
+    """redis-py TLS settings from the target's options (the same for Sentinels and master)."""
+    target = ctx.target
+    if not target.tls:
+        return {}
+    context = preflight.tls_context(target)
+    return {
+        "ssl": True,
+        "ssl_cert_reqs": "required" if context.verify_mode else "none",
+        "ssl_check_hostname": context.check_hostname,
+        "ssl_ca_certs": target.options.get("ssl_ca_certs"),
+    }
+
+
 def _client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> redis.Redis:
     target = ctx.target
-    kwargs: dict[str, Any] = {}
-    if target.tls:
-        context = preflight.tls_context(target)
-        kwargs.update(
-            ssl=True,
-            ssl_cert_reqs="required" if context.verify_mode else "none",
-            ssl_check_hostname=context.check_hostname,
-            ssl_ca_certs=target.options.get("ssl_ca_certs"),
-        )
+    kwargs = _tls_kwargs(ctx)
     return redis.Redis(
         host=endpoint.host,
         port=endpoint.port,
@@ -166,19 +183,14 @@ def _client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> redis.Re
 
 
 def _raw_exchange(ctx: ProbeContext, endpoint: Endpoint, payload: bytes) -> bytes:
-    """Send `payload` on a fresh socket (TLS when the target says so); return the first reply."""
-    sock = socket.create_connection((endpoint.host, endpoint.port), timeout=ctx.timeout())
-    try:
-        if ctx.target.tls:
-            sock = preflight.tls_context(ctx.target).wrap_socket(
-                sock, server_hostname=endpoint.host
-            )
-        sock.settimeout(ctx.timeout())
+    """Send `payload` on a fresh socket (TLS when the target says so); return the first reply.
+
+    The wait notices cancellation (preflight.recv), so Cancel ends a silent listener at once.
+    """
+    timeout_s = ctx.timeout()
+    with preflight.open_socket(ctx, endpoint, timeout_s) as sock:
         sock.sendall(payload)
-        data = sock.recv(512)
-        return data
-    finally:
-        sock.close()
+        return preflight.recv(ctx, sock, 512, timeout_s)
 
 
 def _identify(reply: bytes) -> tuple[bool, str]:
@@ -198,7 +210,9 @@ def _identify(reply: bytes) -> tuple[bool, str]:
 
 def _handshake(ctx: ProbeContext, endpoint: Endpoint) -> Generator[ProbeCheck, None, bool]:
     """Is it Redis at all? A raw PING tells Redis from other protocols and silent listeners."""
-    with ctx.check("redis.handshake", "Redis protocol handshake", Stage.HANDSHAKE) as check:
+    with ctx.check(
+        "redis.handshake", "Redis protocol handshake", Stage.HANDSHAKE, where=str(endpoint)
+    ) as check:
         started = time.monotonic()
         try:
             # 8 bytes, so an AMQP server (which reads an 8-byte header) answers too
@@ -238,6 +252,44 @@ def _handshake(ctx: ProbeContext, endpoint: Endpoint) -> Generator[ProbeCheck, N
     return check.ok
 
 
+def _sentinel_client(ctx: ProbeContext, endpoint: Endpoint) -> redis.Redis:
+    """A client for one Sentinel: its own credentials, the target's TLS settings."""
+    target = ctx.target
+    return redis.Redis(
+        host=endpoint.host,
+        port=endpoint.port,
+        username=target.options.get("sentinel_username") or None,
+        password=target.sentinel_password,
+        socket_timeout=ctx.timeout(),
+        socket_connect_timeout=ctx.timeout(),
+        retry=_NO_RETRY,
+        retry_on_error=[],
+        single_connection_client=False,  # connect lazily, inside a check
+        decode_responses=True,
+        client_name=CLIENT_NAME,
+        protocol=2,
+        **_tls_kwargs(ctx),
+    )
+
+
+def _sentinel_auth_failure(error: BaseException, where: str) -> tuple[str, str] | None:
+    """(details, hint) when a Sentinel refused or wanted credentials, else None."""
+    text = describe(error)
+    if not isinstance(error, rex.AuthenticationError) and not any(
+        m in text for m in ("NOAUTH", "WRONGPASS", "without any password", "invalid password")
+    ):
+        return None
+    return (
+        f"the Sentinel at {where} refused the login: {text}",
+        "The Sentinels have a password of their own (requirepass in sentinel.conf): give it as "
+        "?sentinel_password=... (and ?sentinel_username=... for an ACL user), as Celery's "
+        "sentinel_kwargs={'password': ...}; the URL's user:password is the master's."
+        if "NOAUTH" in text or "Authentication required" in text
+        else "Check ?sentinel_password= (and ?sentinel_username=): the URL's user:password is "
+        "the master's, not the Sentinels'.",
+    )
+
+
 def _sentinel(ctx: ProbeContext) -> Generator[ProbeCheck, None, Endpoint | None]:
     """Find the master through the Sentinels; report how many Sentinels and the quorum."""
     target = ctx.target
@@ -251,24 +303,26 @@ def _sentinel(ctx: ProbeContext) -> Generator[ProbeCheck, None, Endpoint | None]
             break  # one Sentinel is enough to ask; the others are reported by it
     if not reachable:
         return None
-    sentinel = redis.Redis(
-        host=reachable[0].host,
-        port=reachable[0].port,
-        socket_timeout=ctx.timeout(),
-        socket_connect_timeout=ctx.timeout(),
-        retry=_NO_RETRY,
-        retry_on_error=[],
-        single_connection_client=False,  # connect lazily, inside a check
-        decode_responses=True,
-        client_name=CLIENT_NAME,
-        protocol=2,
-        ssl=target.tls,
-    )
+    where = str(reachable[0])
+    sentinel = _sentinel_client(ctx, reachable[0])
     master: Endpoint | None = None
     try:
-        with ctx.check("sentinel.discover", f"Discover master '{name}'", Stage.INSPECT) as check:
-            address = _cmd(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)
-            if not address:
+        title = f"Discover master '{name}'" if name else "Discover the master"
+        with ctx.check("sentinel.discover", title, Stage.INSPECT, where=where) as check:
+            address: Any = None
+            try:
+                if not name:
+                    name = _only_master(check, _cmd(sentinel, "SENTINEL", "MASTERS"))
+                if name:
+                    address = _cmd(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)
+            except rex.RedisError as error:
+                refused = _sentinel_auth_failure(error, where)
+                if refused is None:
+                    raise
+                check.fail(FailureClass.AUTH, *refused)
+            if not check.ok:
+                pass  # the failure is recorded already
+            elif not address:
                 check.fail(
                     FailureClass.OTHER,
                     f"the Sentinels do not know a master named '{name}'",
@@ -286,12 +340,13 @@ def _sentinel(ctx: ProbeContext) -> Generator[ProbeCheck, None, Endpoint | None]
                     if "s_down" not in r.get("flags", "") and "o_down" not in r.get("flags", "")
                 ]
                 check.figures.update(
+                    master_name=name,
                     sentinels=others + 1,
                     quorum=quorum,
                     replicas=len(replicas),
                     healthy_replicas=len(healthy),
                 )
-                check.note(f"master {master} ({info.get('flags', '?')})")
+                check.note(f"master '{name}' at {master} ({info.get('flags', '?')})")
                 ctx.summary.mode = "sentinel"
                 ctx.summary.nodes = 1 + len(replicas)
                 ctx.summary.replicas = len(healthy)
@@ -315,7 +370,9 @@ def _sentinel(ctx: ProbeContext) -> Generator[ProbeCheck, None, Endpoint | None]
         yield check.result
         if master is None:
             return None
-        with ctx.check("sentinel.quorum", "Sentinel quorum (CKQUORUM)", Stage.INSPECT) as check:
+        with ctx.check(
+            "sentinel.quorum", "Sentinel quorum (CKQUORUM)", Stage.INSPECT, where=where
+        ) as check:
             try:
                 reply = _cmd(sentinel, "SENTINEL", "CKQUORUM", name)
                 check.note(str(reply))
@@ -329,6 +386,24 @@ def _sentinel(ctx: ProbeContext) -> Generator[ProbeCheck, None, Endpoint | None]
     finally:
         sentinel.close()
     return master
+
+
+def _only_master(check: CheckRecorder, masters: Any) -> str:
+    """The name of the one master a Sentinel monitors ('' and a failure when not exactly one)."""
+    names = sorted(
+        str(_pairs(m).get("name")) for m in (masters or []) if _pairs(m).get("name") is not None
+    )
+    if len(names) == 1:
+        check.note(f"no master name given; the Sentinel monitors one: '{names[0]}'")
+        return names[0]
+    check.fail(
+        FailureClass.OTHER,
+        "no master name given, and the Sentinel monitors "
+        + (f"{len(names)} masters: {', '.join(names)}" if names else "none"),
+        "Name the master: ?master_name=NAME (Celery's broker_transport_options master_name) "
+        "or redis+sentinel://host:26379/NAME.",
+    )
+    return ""
 
 
 def _pairs(reply: Any) -> dict[str, str]:
@@ -351,12 +426,13 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
     """All Redis checks for ctx.target, in order (see the module docstring)."""
     target = ctx.target
     endpoint = target.endpoint
-    if target.sentinel_master:
+    if "sentinel" in target.scheme:
         master = yield from _sentinel(ctx)
         if master is None:
             yield from _skip_rest(ctx, "the master could not be found through Sentinel")
             return
         endpoint = master
+        ctx.address = str(master)  # the checks below dial the master, not the Sentinel
     ok = yield from preflight.run(ctx, endpoint, tls=target.tls, prefix="redis")
     if ok:
         ok = yield from _handshake(ctx, endpoint)
@@ -521,15 +597,22 @@ def _persistence(ctx: ProbeContext, client: redis.Redis, info: dict[str, Any]) -
             aof_last_write_status=aof_write,
             rdb_changes_since_last_save=int(info.get("rdb_changes_since_last_save", 0)),
         )
+        if "rdb_last_save_time" in info:
+            check.figures["rdb_last_save_time"] = int(info.get("rdb_last_save_time", 0))
         parts = []
         if aof:
             parts.append(f"AOF (appendfsync {fsync})")
         if rdb:
             parts.append(f"RDB snapshots (save {save})")
         elif rdb is None:
-            parts.append("RDB unknown")
+            parts.append("RDB schedule unknown")
         ctx.summary.persistence = " + ".join(parts) if parts else "none (in-memory only)"
-        ctx.summary.facts.update(aof_enabled=aof, appendfsync=fsync, rdb_enabled=rdb)
+        ctx.summary.facts.update(
+            aof_enabled=aof,
+            appendfsync=fsync,
+            rdb_enabled=rdb,
+            persistence_config_readable=bool(config),
+        )
         if bgsave != "ok" or aof_write != "ok":
             check.fail(
                 FailureClass.DEGRADED,
@@ -542,6 +625,14 @@ def _persistence(ctx: ProbeContext, client: redis.Redis, info: dict[str, Any]) -
                 "no AOF and no RDB snapshots: a restart loses every message",
                 "Enable appendonly yes (appendfsync everysec) if messages must survive.",
             )
+        elif not aof and rdb is None:
+            check.warn(
+                "AOF is off (INFO persistence aof_enabled:0); whether RDB snapshots are scheduled "
+                "could not be read (CONFIG GET refused): a crash loses at least the writes "
+                "since the last snapshot, if there is one",
+                "Enable AOF (appendfsync everysec or always) for queues; ask the provider "
+                "for the snapshot schedule.",
+            )
         elif not aof:
             check.warn(
                 "RDB snapshots only: a crash loses the writes since the last snapshot",
@@ -551,6 +642,11 @@ def _persistence(ctx: ProbeContext, client: redis.Redis, info: dict[str, Any]) -
             check.warn(
                 "appendfsync no: the OS decides when AOF data reaches the disk",
                 "Use appendfsync everysec (lose ≤ 1 s) or always.",
+            )
+        elif fsync == "unknown":
+            check.note(
+                "AOF is on (INFO persistence aof_enabled:1); its appendfsync policy could not "
+                "be read (CONFIG GET refused)"
             )
     return check.result
 
@@ -644,6 +740,12 @@ def _register(created: list[str], *keys: str) -> None:
             created.append(key)
 
 
+def _track_keys(ctx: ProbeContext, created: list[str]) -> None:
+    """Keys the cleanup must delete, as resources the runner can name if cleanup stalls."""
+    for key in created:
+        ctx.track(f"key {key}")
+
+
 def _reliable_queue(
     ctx: ProbeContext, client: redis.Redis, created: list[str], version: tuple[int, ...]
 ) -> ProbeCheck:
@@ -651,6 +753,7 @@ def _reliable_queue(
     with ctx.check("redis.reliable_queue", title, Stage.BEHAVE) as check:
         queue, processing = _key(ctx, "queue"), _key(ctx, "processing")
         _register(created, queue, processing)
+        _track_keys(ctx, [queue, processing])
         items = [f"item-{i}" for i in range(QUEUE_ITEMS)]
         pipe = client.pipeline(transaction=True)
         pipe.lpush(queue, *items)
@@ -751,6 +854,7 @@ def _streams(
     with ctx.check("redis.streams", title, Stage.BEHAVE) as check:
         stream, group = _key(ctx, "stream"), "broker-advisor-probe"
         _register(created, stream)
+        _track_keys(ctx, [stream])
         started = time.perf_counter()
         pipe = client.pipeline(transaction=True)
         pipe.xadd(stream, {"probe": ctx.run_id}, maxlen=100, approximate=True)
@@ -814,9 +918,12 @@ def _cleanup(
         client.close()
     if not created:
         return
+    _track_keys(ctx, created)
     cleaner = _client(ctx, endpoint, ctx.cleanup_timeout_s)
     try:
         cleaner.delete(*created)
+        for key in created:
+            ctx.release(f"key {key}")
     except (rex.RedisError, OSError, ssl.SSLError) as error:
         ctx.cleanup_problem(
             f"could not delete {len(created)} probe key(s) "

@@ -10,7 +10,7 @@ Interface for callers::
 Interface for broker modules (adding a broker = one module + one line in `PROBE_MODULES`):
 
     def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]   # required
-    def classify(exc: BaseException) -> Failure | None          # optional, client errors
+    def classify(exc: BaseException, where: str) -> Failure | None   # optional, client errors
 
 `run_checks` yields one ProbeCheck per check, in order; typically::
 
@@ -22,15 +22,27 @@ Interface for broker modules (adding a broker = one module + one line in `PROBE_
 
 Every blocking call must use `ctx.timeout()` (the stage timeout clipped to the remaining budget)
 as its own timeout, because threads cannot be killed. Loops call `ctx.checkpoint()`, which raises
-ProbeAbortError on cancellation or when the budget is spent. Temporary resources are removed in the
-generator's `finally` (the runner closes the generator on cancellation or budget), using
-`ctx.cleanup_timeout_s`; problems go to `ctx.cleanup_problem(...)` and become a warning check.
-Headline facts go into `ctx.summary` (ProbeSummary). Checks are driven in a worker thread, so the
-caller's generator returns on time even when a client call overruns its timeout.
+ProbeAbortError on cancellation or when the budget is spent. `where` (on `ctx.check(...)`, or
+`ctx.address` for a whole phase) names the address a check dials, so failures name it.
+
+Temporary resources are removed in the generator's `finally` (the runner closes the generator on
+cancellation or budget), using `ctx.cleanup_timeout_s`; problems go to `ctx.cleanup_problem(...)`
+and become a warning check. Modules announce what they create with `ctx.track(...)` and
+`ctx.release(...)` once it is gone, so a cleanup that cannot finish names what may remain.
+Headline facts go into `ctx.summary` (ProbeSummary).
+
+Timing: checks are driven in a worker thread. When the budget (plus a grace of 8 %, at most 1 s)
+is spent or the probe is cancelled while the worker still holds temporary objects (tracked with
+`ctx.track`), the runner waits up to `stop_wait_s()` more for the worker to return from its
+current call and run its cleanup, so the result arrives with every temporary object already
+removed. Holding nothing, the result comes at once (after a cancel, within 0.5 s). A worker stuck
+beyond the wait is abandoned; the result then says that cleanup was still running and what may
+remain, and `wait_for_workers()` lets a process that is about to exit give it a last chance.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
 import math
@@ -76,6 +88,7 @@ DEFAULT_STAGE_TIMEOUT_S = 3.0
 DEFAULT_CLEANUP_TIMEOUT_S = 2.0
 MIN_TIMEOUT_S = 0.05
 _POLL_S = 0.05
+_CANCEL_REPORT_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,8 @@ class Failure:
     hint: str = ""
 
 
-Classifier = Callable[[BaseException], "Failure | None"]
+Classifier = Callable[[BaseException, str], "Failure | None"]
+"""A broker module's `classify(exc, where)`: where is the address the failing call dialled."""
 
 
 class ProbeAbortError(Exception):
@@ -250,8 +264,11 @@ _AFTER_HANDSHAKE = frozenset({Stage.AUTHENTICATE, Stage.INSPECT, Stage.BEHAVE})
 class CheckRecorder:
     """Context manager that times one check and turns any exception into a classified failure."""
 
-    def __init__(self, ctx: ProbeContext, check_id: str, title: str, stage: Stage) -> None:
+    def __init__(
+        self, ctx: ProbeContext, check_id: str, title: str, stage: Stage, where: str | None = None
+    ) -> None:
         self.ctx = ctx
+        self.where = where
         self.id = check_id
         self.title = title
         self.stage = stage
@@ -280,8 +297,12 @@ class CheckRecorder:
             return False
         if not isinstance(exc, Exception):
             return False  # KeyboardInterrupt, GeneratorExit, SystemExit pass through
-        failure = self.ctx.classify(exc)
-        if failure.failure_class is FailureClass.WRONG_PROTOCOL and self.stage in _AFTER_HANDSHAKE:
+        failure = self.ctx.classify(exc, self.where)
+        lost = failure.failure_class is FailureClass.WRONG_PROTOCOL or (
+            # a refused reconnect to the address that took the handshake: it went away too
+            failure.failure_class is FailureClass.REFUSED and self.where is None
+        )
+        if lost and self.stage in _AFTER_HANDSHAKE:
             # The handshake already proved the protocol: a hang-up now means the broker went away.
             failure = Failure(
                 FailureClass.CONNECTION_LOST,
@@ -356,6 +377,8 @@ class ProbeContext:
     classifier: Classifier | None = None
     current_check: str = ""
     cleanup_problems: list[str] = field(default_factory=list)
+    address: str = ""  # what the current phase dials, for failure messages (default: endpoint)
+    resources: list[str] = field(default_factory=list)  # temporary objects not yet removed
 
     @property
     def deadline(self) -> float:
@@ -377,17 +400,32 @@ class ProbeContext:
 
     def checkpoint(self) -> None:
         """Raise ProbeAbortError if cancelled or out of budget; call it inside long loops."""
-        if self.cancel.is_set():
-            raise ProbeAbortError(FailureClass.CANCELLED, "the probe was cancelled")
+        self.check_cancelled()
         if self.remaining_s() <= 0:
             raise ProbeAbortError(
                 FailureClass.BUDGET_EXCEEDED,
                 f"the whole-probe budget of {self.budget_s:g} s was spent",
             )
 
-    def check(self, check_id: str, title: str, stage: Stage) -> CheckRecorder:
-        """Start recording a check: `with ctx.check(...) as c: ...` then `yield c.result`."""
-        return CheckRecorder(self, check_id, title, stage)
+    def check_cancelled(self) -> None:
+        """Raise ProbeAbortError if cancelled (not when out of budget: a wait that ends with the
+        budget is the stage timing out, and its caller reports that)."""
+        if self.cancel.is_set():
+            raise ProbeAbortError(FailureClass.CANCELLED, "the probe was cancelled")
+
+    @property
+    def stopping(self) -> bool:
+        """True once cancelled or out of budget: blocking calls should give up."""
+        return self.cancel.is_set() or self.remaining_s() <= 0
+
+    def check(
+        self, check_id: str, title: str, stage: Stage, *, where: str | None = None
+    ) -> CheckRecorder:
+        """Start recording a check: `with ctx.check(...) as c: ...` then `yield c.result`.
+
+        `where` is the address the check dials (default `ctx.address`, else the first endpoint).
+        """
+        return CheckRecorder(self, check_id, title, stage, where)
 
     def skipped(
         self,
@@ -407,18 +445,33 @@ class ProbeContext:
             failure_class=failure_class,
         )
 
-    def classify(self, exc: BaseException) -> Failure:
+    def where(self, where: str | None = None) -> str:
+        """The address to name in a failure: the given one, the phase's, or the first endpoint."""
+        return where or self.address or str(self.target.endpoint)
+
+    def classify(self, exc: BaseException, where: str | None = None) -> Failure:
         if isinstance(exc, ProbeAbortError):
             return Failure(exc.failure_class, exc.details)
+        address = self.where(where)
         if self.classifier is not None:
-            found = self.classifier(exc)
+            found = self.classifier(exc, address)
             if found is not None:
                 return found
-        return classify_os_error(exc, str(self.target.endpoint)) or classify_default(exc)
+        return classify_os_error(exc, address) or classify_default(exc)
 
     def cleanup_problem(self, text: str) -> None:
         """Record something cleanup could not remove (reported as a warning check)."""
         self.cleanup_problems.append(text)
+
+    def track(self, resource: str) -> None:
+        """Note a temporary object that cleanup must remove, e.g. 'topic broker-advisor…'."""
+        if resource not in self.resources:
+            self.resources.append(resource)
+
+    def release(self, resource: str) -> None:
+        """The object is gone (deleted, or it went with its connection)."""
+        with contextlib.suppress(ValueError):
+            self.resources.remove(resource)
 
 
 _DONE = object()
@@ -541,6 +594,86 @@ def _load_module(broker: Broker) -> tuple[ModuleType | None, str]:
         return None, f"cannot load {name}: {describe(error)}"
 
 
+def _check_limits(budget_s: float, stage_timeout_s: float, cleanup_timeout_s: float) -> None:
+    for name, value in (
+        ("budget_s", budget_s),
+        ("stage_timeout_s", stage_timeout_s),
+        ("cleanup_timeout_s", cleanup_timeout_s),
+    ):
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+
+
+def stop_wait_s(stage_timeout_s: float, cleanup_timeout_s: float) -> float:
+    """How long the runner waits, once stopping, for the worker to finish and clean up.
+
+    The call in progress ends within its own timeout (a stage timeout, at most; often less, as
+    timeouts are clipped to the budget) and a module's cleanup takes at most about two cleanup
+    timeouts (closing clients, then a fresh connection to delete what outlives them).
+    """
+    return min(stage_timeout_s, cleanup_timeout_s) + 2 * cleanup_timeout_s
+
+
+_WORKERS: set[threading.Thread] = set()
+_WORKERS_LOCK = threading.Lock()
+
+
+def wait_for_workers(timeout_s: float) -> int:
+    """Wait up to timeout_s for abandoned probe workers to finish their cleanup.
+
+    A process about to exit calls this, because exiting kills the (daemon) workers mid-cleanup.
+    Returns how many are still running.
+    """
+    ends = time.monotonic() + max(0.0, timeout_s)
+    with _WORKERS_LOCK:
+        workers = list(_WORKERS)
+    for worker in workers:
+        worker.join(max(0.0, ends - time.monotonic()))
+    return sum(1 for w in workers if w.is_alive())
+
+
+def _run_worker(
+    ctx: ProbeContext, module: ModuleType | None, load_error: str, out: queue.Queue[object]
+) -> None:
+    try:
+        _drive(ctx, module, load_error, out)
+    finally:
+        with _WORKERS_LOCK:
+            _WORKERS.discard(threading.current_thread())
+
+
+def failed_result(
+    target: ProbeTarget | str,
+    broker: Broker,
+    checks: Sequence[ProbeCheck],
+    *,
+    budget_s: float = DEFAULT_BUDGET_S,
+) -> ProbeResult:
+    """A result for a probe that could not run (or crashed): its checks, nothing else."""
+    return ProbeResult(
+        target=target.display_url if isinstance(target, ProbeTarget) else target,
+        broker=broker,
+        run_id=uuid.uuid4().hex[:12],
+        started_at=datetime.now(UTC),
+        duration_ms=0.0,
+        budget_ms=budget_s * 1000 if math.isfinite(budget_s) and budget_s > 0 else 0.0,
+        checks=list(checks),
+    )
+
+
+def error_result(target: ProbeTarget, error: BaseException, budget_s: float) -> ProbeResult:
+    """The result of a probe whose runner itself failed: a failed check, no traceback."""
+    check = _failed_check(
+        "probe.error",
+        "Probe error",
+        Stage.RESOLVE,
+        FailureClass.OTHER,
+        f"the probe could not run: {describe(error)}",
+        hint="This is a bug in the probe; report it with the details.",
+    )
+    return failed_result(target, target.broker, [check], budget_s=budget_s)
+
+
 def run_probe(
     target: ProbeTarget,
     *,
@@ -552,11 +685,13 @@ def run_probe(
 ) -> Generator[ProbeEvent, None, ProbeResult]:
     """Probe one target, yielding progress; the generator's return value is the ProbeResult.
 
-    The result arrives within budget_s plus a small grace (8 %, at most 1 s) even when a
-    client call hangs; on cancellation within about cleanup_timeout_s after the event is set.
+    Checks stop at budget_s plus a small grace (8 %, at most 1 s) or when `cancel` is set; if
+    the probe still holds temporary objects, the result follows once its cleanup has run, at
+    most `stop_wait_s(...)` later (a worker stuck beyond that is abandoned and the result says
+    what may remain).
+    Raises ValueError unless every time limit is a positive, finite number of seconds.
     """
-    if budget_s <= 0 or stage_timeout_s <= 0:
-        raise ValueError("budget_s and stage_timeout_s must be positive")
+    _check_limits(budget_s, stage_timeout_s, cleanup_timeout_s)
     cancel = cancel or threading.Event()
     run_id = uuid.uuid4().hex[:12]
     started_at = datetime.now(UTC)
@@ -590,25 +725,35 @@ def run_probe(
 
     out: queue.Queue[object] = queue.Queue()
     worker = threading.Thread(
-        target=_drive,
+        target=_run_worker,
         args=(ctx, module, load_error, out),
         daemon=True,
         name=f"probe-{target.broker.value}-{run_id}",
     )
     yield event("started")
+    with _WORKERS_LOCK:
+        _WORKERS.add(worker)
     worker.start()
     checks: list[ProbeCheck] = []
-    grace_s = min(1.0, 0.08 * budget_s)  # so the result arrives within budget + 10 %
-    cancel_seen_at: float | None = None
+    grace_s = min(1.0, 0.08 * budget_s)  # so the checks end within budget + 10 %
+    wait_s = stop_wait_s(ctx.stage_timeout_s, cleanup_timeout_s)
+    stopping_since: float | None = None
+    stopped_by_cancel = False
+    awaiting_cleanup = False  # once stopping with something to delete, until the worker ends
     finished = False
-    while not finished:
+    while True:
         now = time.monotonic()
-        if cancel.is_set() and cancel_seen_at is None:
-            cancel_seen_at = now
-        limit = ctx.deadline + grace_s
-        if cancel_seen_at is not None:
-            limit = min(limit, cancel_seen_at + cleanup_timeout_s)
-        if now >= limit:
+        if stopping_since is None and (cancel.is_set() or now >= ctx.deadline + grace_s):
+            stopping_since, stopped_by_cancel = now, cancel.is_set()
+        if stopping_since is not None and ctx.resources:
+            awaiting_cleanup = True
+        if stopping_since is None:
+            limit = ctx.deadline + grace_s
+        elif awaiting_cleanup:  # something to delete: wait for the cleanup
+            limit = stopping_since + wait_s
+        else:  # nothing to delete: a cancelled worker gets a moment to report, no more
+            limit = stopping_since + (min(wait_s, _CANCEL_REPORT_S) if stopped_by_cancel else 0)
+        if stopping_since is not None and now >= limit:
             break
         try:
             item = out.get(timeout=min(_POLL_S, max(0.0, limit - now)))
@@ -620,11 +765,12 @@ def run_probe(
         check = cast(ProbeCheck, item)
         checks.append(check)
         yield event("check", check, len(checks))
+    problems = list(ctx.cleanup_problems)
     if not finished:
-        # The worker is still inside a call; abandon it (its own timeouts end it, and its
-        # cleanup still runs) and report why.
-        cls = FailureClass.CANCELLED if cancel.is_set() else FailureClass.BUDGET_EXCEEDED
-        what = "cancelled" if cancel.is_set() else f"budget of {budget_s:g} s spent"
+        # The worker is still inside a call or its cleanup after the wait: abandon it (its own
+        # timeouts end it, and its cleanup still runs) and say so plainly.
+        cls = FailureClass.CANCELLED if stopped_by_cancel else FailureClass.BUDGET_EXCEEDED
+        what = "cancelled" if stopped_by_cancel else f"budget of {budget_s:g} s spent"
         stopped = _failed_check(
             f"probe.{cls.value}",
             "Probe stopped",
@@ -636,15 +782,21 @@ def run_probe(
         )
         checks.append(stopped)
         yield event("check", stopped, len(checks))
-    if ctx.cleanup_problems:
-        problems = list(ctx.cleanup_problems)
+        remaining = list(ctx.resources)
+        if remaining:  # holding nothing, there is nothing to clean up
+            problems.append(
+                f"cleanup was still running when the probe gave up waiting after {wait_s:g} s; "
+                f"these may remain: {', '.join(remaining)}"
+            )
+    if problems:
         cleanup = ProbeCheck(
             id=f"{target.broker.value}.cleanup",
             title="Cleanup",
             stage=Stage.BEHAVE,
             status=CheckStatus.WARN,
             details="; ".join(problems),
-            hint="Temporary probe objects may remain until their TTL or auto-delete removes them.",
+            hint="Temporary probe objects may remain until their TTL, expiry or auto-delete "
+            "removes them; all are named broker-advisor….",
         )
         checks.append(cleanup)
         yield event("check", cleanup, len(checks))
@@ -710,6 +862,7 @@ def probe(
     cancel: threading.Event | None = None,
     workload: BaseModel | None = None,
     on_event: Callable[[ProbeEvent], None] | None = None,
+    cleanup_timeout_s: float = DEFAULT_CLEANUP_TIMEOUT_S,
 ) -> ProbeResult:
     """Probe one target and return the result (events go to on_event, if given)."""
     return drain(
@@ -719,6 +872,7 @@ def probe(
             stage_timeout_s=stage_timeout_s,
             cancel=cancel,
             workload=workload,
+            cleanup_timeout_s=cleanup_timeout_s,
         ),
         on_event,
     )
@@ -732,24 +886,31 @@ def probe_many(
     cancel: threading.Event | None = None,
     workload: BaseModel | None = None,
     on_event: Callable[[ProbeEvent], None] | None = None,
+    cleanup_timeout_s: float = DEFAULT_CLEANUP_TIMEOUT_S,
 ) -> list[ProbeResult]:
     """Probe several targets concurrently (one thread each); results in the targets' order.
 
-    on_event, if given, is called from the probes' threads.
+    on_event, if given, is called from the probes' threads. A probe that cannot run (a bug)
+    gives a failed result instead of an exception, so the others' results are kept.
+    Raises ValueError for a time limit that is not a positive, finite number of seconds.
     """
+    _check_limits(budget_s, stage_timeout_s, cleanup_timeout_s)
     if not targets:
         return []
-    with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="probe-many") as pool:
-        futures = [
-            pool.submit(
-                probe,
-                t,
+
+    def one(target: ProbeTarget) -> ProbeResult:
+        try:
+            return probe(
+                target,
                 budget_s=budget_s,
                 stage_timeout_s=stage_timeout_s,
                 cancel=cancel,
                 workload=workload,
                 on_event=on_event,
+                cleanup_timeout_s=cleanup_timeout_s,
             )
-            for t in targets
-        ]
-        return [f.result() for f in futures]
+        except Exception as error:
+            return error_result(target, error, budget_s)
+
+    with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="probe-many") as pool:
+        return list(pool.map(one, targets))

@@ -5,15 +5,23 @@ Accepted forms (default ports in brackets)::
     redis://[user:password@]host[:6379][/db]          rediss://...  (TLS)
     redis+sentinel://[user:password@]host[:26379][,host:port...]/master_name[/db]
     rediss+sentinel://...                             (TLS to Sentinels and master)
+        the userinfo password is the master's; the Sentinels' own: ?sentinel_password=...
+        (and ?sentinel_username=...), as Celery's sentinel_kwargs={'password': ...}
+    sentinel://[user:password@]host[:26379][;sentinel://host:port...][/db]
+        Celery/kombu's form; the master name is ?master_name=NAME (Celery keeps it in
+        broker_transport_options), else the one master the Sentinel monitors
     amqp://[user:password@]host[:5672][/vhost]        amqps://...  [:5671] (vhost URL-encoded,
                                                       %2F is '/', no path means '/')
-    kafka://host[:9092][,host:port...]                kafka+ssl://...
-        SASL via userinfo or ?sasl_mechanism=PLAIN&username=u&password=p
+        pyamqp:// and librabbitmq:// (Celery's transport names) mean amqp://
+    kafka://host[:9092][,host:port...]                kafka+ssl://, kafka+sasl_ssl://,
+        kafka+sasl_plaintext://; SASL via userinfo or ?sasl_mechanism=PLAIN&username=u&password=p
+        confluentkafka:// (kombu's Kafka transport) means kafka://
 
 `parse_target(text)` raises `TargetError` (a ValueError whose message names the problem and shows
-the URL with its password redacted). `targets_from_env()` reads REDIS_URL, CELERY_BROKER_URL or
-AMQP_URL, and KAFKA_BOOTSTRAP_SERVERS (a plain host:port list). `redact(url)` replaces passwords
-(userinfo and password-like query parameters) with `***`.
+the URL with its password redacted). `targets_from_env()` reads REDIS_URL, CELERY_BROKER_URL
+(';'-separated failover lists included) or AMQP_URL, and KAFKA_BOOTSTRAP_SERVERS (a host:port
+list, optionally with listener prefixes: PLAINTEXT://, SSL://, SASL_SSL://, SASL_PLAINTEXT://).
+`redact(url)` replaces passwords (userinfo and password-like query parameters) with `***`.
 """
 
 from __future__ import annotations
@@ -40,11 +48,36 @@ SCHEMES: dict[str, tuple[Broker, bool, int]] = {
     "kafka+ssl": (Broker.KAFKA, True, 9092),
     "kafka+sasl_ssl": (Broker.KAFKA, True, 9092),
     "kafka+sasl_plaintext": (Broker.KAFKA, False, 9092),
+    # Celery / kombu transport names
+    "pyamqp": (Broker.RABBITMQ, False, 5672),
+    "librabbitmq": (Broker.RABBITMQ, False, 5672),
+    "sentinel": (Broker.REDIS, False, 26379),
+    "confluentkafka": (Broker.KAFKA, False, 9092),
 }
 
 SECRET_QUERY_KEYS = frozenset(
-    {"password", "sasl_password", "sasl_plain_password", "pass", "secret", "token", "ssl_password"}
+    {
+        "password",
+        "sasl_password",
+        "sasl_plain_password",
+        "pass",
+        "secret",
+        "token",
+        "ssl_password",
+        "sentinel_password",
+    }
 )
+
+# Kafka listener security protocols (as in KAFKA_BOOTSTRAP_SERVERS=SASL_SSL://host:9092)
+KAFKA_PROTOCOL_SCHEMES = {
+    "PLAINTEXT": "kafka",
+    "SSL": "kafka+ssl",
+    "SASL_SSL": "kafka+sasl_ssl",
+    "SASL_PLAINTEXT": "kafka+sasl_plaintext",
+}
+# ';' between URLs (kombu's failover and Sentinel lists); a ';' inside a password stays
+_URL_LIST_RE = re.compile(r";(?=\s*[A-Za-z][A-Za-z0-9+._\-]*://)")
+_REDACT_SPLIT_RE = re.compile(r"([;,])(?=\s*[A-Za-z][A-Za-z0-9+._\-]*://)")
 
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+._\-]*)://(?P<rest>.*)$", re.DOTALL)
 _SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"})
@@ -52,6 +85,16 @@ _SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHB
 
 class TargetError(ValueError):
     """A target URL that cannot be probed; the message says what is wrong (no passwords)."""
+
+
+class EnvTargetError(TargetError):
+    """A malformed environment variable: which one, its (redacted) value, the likely broker."""
+
+    def __init__(self, variable: str, value: str, broker: Broker, message: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+        self.shown = redact(value)
+        self.broker = broker
 
 
 _HOSTLIST_RE = re.compile(r"[A-Za-z0-9.\-_\[\]:,%]+(?=$|[/?#])")
@@ -106,7 +149,16 @@ def _split_raw(url: str) -> tuple[str, str, str, str, str, bool]:
 
 
 def redact(url: str) -> str:
-    """The URL with the userinfo password and password-like query values replaced by ***."""
+    """The URL with the userinfo password and password-like query values replaced by ***.
+
+    Lists of URLs (';' or ',' before each 'scheme://', as in failover lists or listener-prefixed
+    KAFKA_BOOTSTRAP_SERVERS) are redacted one URL at a time.
+    """
+    parts = _REDACT_SPLIT_RE.split(url.strip())
+    if len(parts) > 1:  # [url, separator, url, separator, url...]
+        return "".join(
+            part if index % 2 else redact(part.strip()) for index, part in enumerate(parts)
+        )
     match = _URL_RE.match(url.strip())
     if not match:
         return url
@@ -159,11 +211,29 @@ def _parse_endpoints(hostlist: str, default_port: int, shown: str) -> tuple[Endp
     return tuple(endpoints)
 
 
+def _split_list(url: str, shown: str) -> tuple[str, str, str, str, str, bool]:
+    """Split a URL, or kombu's 'sentinel://a:26379;sentinel://b:26380/0' list into one."""
+    parts = [p.strip() for p in _URL_LIST_RE.split(url)]
+    if len(parts) == 1:
+        return _split_raw(url)
+    pieces = [_split_raw(part) for part in parts]
+    if any(piece[0] != "sentinel" for piece in pieces):
+        raise TargetError(
+            f"{shown!r}: several URLs separated by ';' (a failover list): give them one at a "
+            "time; only sentinel://...;sentinel://... lists name one target"
+        )
+    userinfo = next((p[1] for p in pieces if p[1]), "")
+    path = next((p[3] for p in pieces if p[3].strip("/")), "")
+    query = "&".join(p[4] for p in pieces if p[4])
+    hostlist = ",".join(p[2] for p in pieces)
+    return "sentinel", userinfo, hostlist, path, query, any(p[5] for p in pieces)
+
+
 def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget:
     """Parse a broker URL; raise TargetError naming what is wrong."""
     url = text.strip()
     shown = redact(url)
-    scheme, userinfo, hostlist, path, query, raw = _split_raw(url)
+    scheme, userinfo, hostlist, path, query, raw = _split_list(url, shown)
     if raw:
         raise TargetError(
             f"{shown!r}: the user name or password holds '/', '?' or '#', which end the host "
@@ -191,18 +261,23 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
 
     database: int | None = None
     sentinel_master: str | None = None
+    sentinel_password: str | None = None
     vhost: str | None = None
     sasl_mechanism: str | None = None
     segments = [s for s in path.split("/")[1:]]
     if broker is Broker.REDIS:
         if "sentinel" in scheme:
-            if not segments or not segments[0]:
+            sentinel_password = options.pop("sentinel_password", None)
+            if scheme == "sentinel":  # kombu: the path is the database, the master an option
+                sentinel_master = options.pop("master_name", None) or None
+            elif not segments or not segments[0]:
                 raise TargetError(
                     f"{shown!r}: Sentinel URL needs the master name as its path, "
                     "e.g. redis+sentinel://host:26379/mymaster"
                 )
-            sentinel_master = unquote(segments[0])
-            segments = segments[1:]
+            else:
+                sentinel_master = unquote(segments[0])
+                segments = segments[1:]
         db_text = segments[0] if segments else ""
         if len([s for s in segments if s]) > 1:
             raise TargetError(
@@ -275,6 +350,7 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
         password=password,
         database=database,
         sentinel_master=sentinel_master,
+        sentinel_password=sentinel_password,
         vhost=vhost,
         sasl_mechanism=sasl_mechanism,
         management_url=management_url.strip() if management_url else None,
@@ -283,44 +359,115 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
 
 
 def kafka_url_from_bootstrap(servers: str) -> str:
-    """Turn a plain 'host:port,host:port' list (KAFKA_BOOTSTRAP_SERVERS) into a kafka:// URL."""
-    hosts = ",".join(s.strip() for s in servers.split(",") if s.strip())
-    if "://" in hosts:
-        return hosts
-    return f"kafka://{hosts}"
+    """Turn a bootstrap list (KAFKA_BOOTSTRAP_SERVERS) into a kafka:// URL.
+
+    Plain 'host:port,host:port' lists and listener-prefixed ones ('SASL_SSL://h1:9093,
+    SASL_SSL://h2:9093') are both accepted; the prefix picks the scheme (PLAINTEXT -> kafka,
+    SSL -> kafka+ssl, SASL_SSL -> kafka+sasl_ssl, SASL_PLAINTEXT -> kafka+sasl_plaintext).
+    A kafka:// URL is returned as it is. Raises TargetError for mixed or unknown prefixes.
+    """
+    items = [s.strip() for s in servers.split(",") if s.strip()]
+    first = _URL_RE.match(items[0]) if items else None
+    if first is not None and first["scheme"].lower() in SCHEMES:
+        return ",".join(items)
+    protocols: list[str] = []
+    hosts: list[str] = []
+    credentials: list[str] = []
+    for item in items:
+        match = _URL_RE.match(item)
+        if match is None:
+            hosts.append(item)
+            continue
+        protocol = match["scheme"].upper()
+        if protocol not in KAFKA_PROTOCOL_SCHEMES:
+            known = ", ".join(f"{p}://" for p in KAFKA_PROTOCOL_SCHEMES)
+            raise TargetError(
+                f"{redact(item)!r}: unknown listener protocol {match['scheme']!r}; expected "
+                f"host:port or one of {known}"
+            )
+        if protocol not in protocols:
+            protocols.append(protocol)
+        userinfo, at, host = match["rest"].rstrip("/").rpartition("@")
+        if at and userinfo not in credentials:
+            credentials.append(userinfo)
+        hosts.append(host)
+    if len(protocols) > 1:
+        raise TargetError(
+            f"{redact(servers)!r}: the bootstrap servers mix security protocols "
+            f"({', '.join(protocols)}); a client uses one: list one listener per broker"
+        )
+    if len(credentials) > 1:
+        raise TargetError(
+            f"{redact(servers)!r}: the bootstrap servers carry different credentials; "
+            "a client logs in as one user"
+        )
+    scheme = KAFKA_PROTOCOL_SCHEMES[protocols[0]] if protocols else "kafka"
+    login = f"{credentials[0]}@" if credentials else ""
+    return f"{scheme}://{login}{','.join(hosts)}"
 
 
-def targets_from_env(env: Mapping[str, str] | None = None) -> list[ProbeTarget]:
+# variable -> the broker it names when its value is too broken to tell
+ENV_VARIABLES: dict[str, Broker] = {
+    "REDIS_URL": Broker.REDIS,
+    "CELERY_BROKER_URL": Broker.RABBITMQ,
+    "AMQP_URL": Broker.RABBITMQ,
+    "KAFKA_BOOTSTRAP_SERVERS": Broker.KAFKA,
+}
+
+
+def _guess_broker(variable: str, value: str) -> Broker:
+    match = _URL_RE.match(value.strip())
+    scheme = match["scheme"].lower() if match else ""
+    if scheme in SCHEMES:
+        return SCHEMES[scheme][0]
+    if scheme.startswith("redis") or scheme == "sentinel":
+        return Broker.REDIS
+    return ENV_VARIABLES.get(variable, Broker.RABBITMQ)
+
+
+def targets_from_env(
+    env: Mapping[str, str] | None = None, *, errors: list[EnvTargetError] | None = None
+) -> list[ProbeTarget]:
     """Targets named by REDIS_URL, CELERY_BROKER_URL / AMQP_URL and KAFKA_BOOTSTRAP_SERVERS.
 
-    RABBITMQ_MANAGEMENT_URL, when set, is attached to the RabbitMQ target. Raises TargetError
-    naming the variable when one is malformed; returns [] when none is set.
+    RABBITMQ_MANAGEMENT_URL, when set, is attached to the RabbitMQ target. A malformed variable
+    raises EnvTargetError (a TargetError naming the variable) unless `errors` is given: then
+    each bad variable is appended there and the others are still returned. Returns [] when none
+    is set. CELERY_BROKER_URL may be a ';'-separated failover list: one target per URL.
     """
     environ = os.environ if env is None else env
     management = environ.get("RABBITMQ_MANAGEMENT_URL") or None
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str]] = []  # (variable, value as given, URL to parse)
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "AMQP_URL"):
-        if environ.get(name, "").strip():
-            found.append((name, environ[name].strip()))
-    if environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip():
-        found.append(
-            (
-                "KAFKA_BOOTSTRAP_SERVERS",
-                kafka_url_from_bootstrap(environ["KAFKA_BOOTSTRAP_SERVERS"]),
-            )
-        )
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        parts = [p.strip() for p in _URL_LIST_RE.split(value) if p.strip()]
+        sentinels = all(p.lower().startswith("sentinel://") for p in parts)
+        if name == "CELERY_BROKER_URL" and len(parts) > 1 and not sentinels:
+            found += [(f"{name}[{i}]", part, part) for i, part in enumerate(parts, start=1)]
+        else:
+            found.append((name, value, value))
+    servers = environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
+    if servers:
+        found.append(("KAFKA_BOOTSTRAP_SERVERS", servers, servers))
     targets: list[ProbeTarget] = []
     seen: set[str] = set()
-    for name, url in found:
-        if url in seen:
-            continue
-        seen.add(url)
+    for name, value, given in found:
         try:
+            url = kafka_url_from_bootstrap(given) if name == "KAFKA_BOOTSTRAP_SERVERS" else given
+            if url in seen:
+                continue
+            seen.add(url)
             target = parse_target(url)
             if target.broker is Broker.RABBITMQ and management:
                 target = parse_target(url, management_url=management)
         except TargetError as error:
-            raise TargetError(f"{name}: {error}") from None
+            bad = EnvTargetError(name, value, _guess_broker(name.split("[")[0], value), str(error))
+            if errors is None:
+                raise bad from None
+            errors.append(bad)
+            continue
         targets.append(target)
     return targets
 

@@ -22,6 +22,7 @@ from advisor.workload import Broker
 
 Facts = Mapping[str, Any]
 Judgement = tuple[CheckStatus, str, str]  # status, message, advice
+Judge = Callable[[Facts, ProbeResult, "ProbeCheck"], Judgement]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def _redis_durability(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             f"persistence is failing: {c.details}",
             "Fix the failing background save / AOF write before trusting Redis with messages.",
         )
+    enable_aof = "Set appendonly yes with appendfsync always (or everysec, losing up to a second)."
     if not aof and rdb is False:
         return (
             CheckStatus.FAIL,
@@ -69,24 +71,44 @@ def _redis_durability(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             "Set appendonly yes with appendfsync everysec (or always), or use RabbitMQ "
             "quorum queues / Kafka with acks=all.",
         )
+    if not aof and rdb is None:
+        return (
+            CheckStatus.FAIL,
+            "messages must survive a crash, but AOF is off (INFO persistence aof_enabled:0); "
+            "the RDB snapshot schedule could not be read (CONFIG GET was refused), so a crash "
+            "loses at least every write since the last snapshot, and everything if none are "
+            "scheduled",
+            f"{enable_aof} On a managed service, turn on its AOF / persistence option.",
+        )
     if not aof:
         return (
             CheckStatus.FAIL,
             "only RDB snapshots: a crash loses every write since the last snapshot",
-            "Enable AOF (appendonly yes, appendfsync everysec or always).",
+            enable_aof,
         )
     if fsync == "no":
         return (
             CheckStatus.WARN,
             "AOF with appendfsync no: the OS decides when writes reach the disk",
-            "Use appendfsync everysec (≤ 1 s lost) or always.",
+            "Use appendfsync always (every write fsynced), or everysec (≤ 1 s lost).",
         )
     if fsync == "always":
         return CheckStatus.PASS, "AOF with appendfsync always: every write is fsynced", ""
+    if fsync == "everysec":
+        return (
+            CheckStatus.WARN,
+            "AOF with appendfsync everysec: messages must survive a crash, but a machine crash "
+            "or power loss can lose about the last second of acknowledged writes (a crash of "
+            "the Redis process alone loses nothing)",
+            "Use appendfsync always if not even one second may be lost (slower), or make "
+            "critical writes wait for a replica (WAIT 1 <ms>).",
+        )
     return (
-        CheckStatus.WARN if fsync == "unknown" else CheckStatus.PASS,
-        f"AOF with appendfsync {fsync}: a crash may lose about the last second of writes",
-        "Use appendfsync always if not even one second may be lost (slower).",
+        CheckStatus.WARN,
+        "AOF is on (INFO persistence aof_enabled:1), but its appendfsync policy could not be "
+        "read (CONFIG GET was refused): with the default everysec a machine crash can lose "
+        "about the last second of writes",
+        "Check the provider's fsync setting; appendfsync always loses nothing acknowledged.",
     )
 
 
@@ -226,6 +248,74 @@ def _rabbit_failover_evidence(r: ProbeResult) -> str:
     return "rabbitmq.mgmt_nodes"
 
 
+# --- ordering and exactly-once (Redis and RabbitMQ; Kafka's are in kafka_verdicts) --------------
+
+
+def _wants_order(w: Facts) -> bool:
+    return str(w.get("ordering", "none")) != "none"
+
+
+def _wants_exactly_once(w: Facts) -> bool:
+    return str(w.get("delivery", "at_least_once")) == "exactly_once"
+
+
+def _queue_order(broker_words: str, single_consumer: str) -> Judge:
+    """Ordering on one queue: FIFO was checked; competing consumers break it anyway."""
+
+    def judge(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+        order = str(w.get("ordering"))
+        broken = c.status is CheckStatus.FAIL and (
+            "in order" in c.details or str(c.figures.get("in_order", "")) == "false"
+        )
+        if broken:
+            return (
+                CheckStatus.FAIL,
+                f"the workload needs {order.replace('_', '-')} order, but the probe's messages "
+                f"came back out of order: {c.details}",
+                "Find what reorders them (another consumer on the probe's queue, a policy) "
+                "before relying on order.",
+            )
+        if c.status is CheckStatus.FAIL:
+            return (
+                CheckStatus.SKIPPED,
+                f"check {c.id} failed ({c.failure_class}), so order cannot be judged",
+                "",
+            )
+        if str(w.get("consumption")) == "competing_workers":
+            return (
+                CheckStatus.WARN,
+                f"{broker_words} kept FIFO order with one consumer, but the workload has "
+                "competing workers: they process messages in parallel, and a redelivered "
+                "message comes back after later ones were handled",
+                single_consumer,
+            )
+        return (
+            CheckStatus.PASS,
+            f"{broker_words} kept FIFO order with one consumer",
+            single_consumer,
+        )
+
+    return judge
+
+
+def _at_least_once_only(what: str, advice: str) -> Judge:
+    def judge(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+        return (
+            CheckStatus.WARN,
+            f"the workload asks for exactly-once, but {what}: a message whose consumer dies "
+            "before acknowledging is delivered again (at least once)",
+            advice,
+        )
+
+    return judge
+
+
+_IDEMPOTENT_CONSUMERS = (
+    "Make consumers idempotent: record each message id (an idempotency key) in the same "
+    "transaction as its effect, and skip ids already seen."
+)
+
+
 # --- common -------------------------------------------------------------------------------------
 
 # broker -> (check id, figure) of the measured client-side p99
@@ -246,9 +336,12 @@ def _latency(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     target = float(w.get("p99_latency_ms", 0))
     if not isinstance(measured, (int, float)):
         return CheckStatus.SKIPPED, f"{c.id} reported no {figure}", ""
+    measured_what = ""
+    if c.figures.get("messages") and c.figures.get("queue"):
+        measured_what = f"{c.figures['messages']} messages on a {c.figures['queue']} queue, "
     note = (
-        "measured from this machine through the Python client, one message at a time: "
-        "it is what this client reached, not the broker's capacity"
+        f"{measured_what}measured from this machine through the Python client, one message at "
+        "a time: it is what this client reached, not the broker's capacity"
     )
     if measured > target:
         return (
@@ -300,6 +393,24 @@ RULES: dict[Broker, list[Rule]] = {
             "redis.streams",
             _redis_dead_letter,
         ),
+        Rule(
+            "ordering",
+            _wants_order,
+            "redis.reliable_queue",
+            _queue_order(
+                "a Redis list (LPUSH, BLMOVE)",
+                "Keep one consumer per list (or per key: one list per key group); Streams "
+                "consumer groups spread entries over consumers and lose the order too.",
+            ),
+        ),
+        Rule(
+            "exactly_once",
+            _wants_exactly_once,
+            "redis.streams",
+            _at_least_once_only(
+                "Redis lists and Streams (XACK, XPENDING/XCLAIM) redeliver", _IDEMPOTENT_CONSUMERS
+            ),
+        ),
     ],
     Broker.RABBITMQ: [
         Rule("durability", _needs_durability, "rabbitmq.quorum_queue", _rabbit_durability),
@@ -311,9 +422,35 @@ RULES: dict[Broker, list[Rule]] = {
             "rabbitmq.dead_lettering",
             _rabbit_dead_letter,
         ),
+        Rule(
+            "ordering",
+            _wants_order,
+            "rabbitmq.publish_consume",
+            _queue_order(
+                "a RabbitMQ queue",
+                "Give each queue one active consumer (x-single-active-consumer=true) and "
+                "prefetch 1; for per-key order, a consistent-hash exchange over several "
+                "such queues.",
+            ),
+        ),
+        Rule(
+            "exactly_once",
+            _wants_exactly_once,
+            "rabbitmq.publish_consume",
+            _at_least_once_only(
+                "RabbitMQ redelivers unacknowledged messages (the probe saw the redelivered flag)",
+                _IDEMPOTENT_CONSUMERS + " Publish with confirms so nothing is lost either.",
+            ),
+        ),
     ],
     Broker.KAFKA: [Rule(*spec) for spec in kafka_verdicts.RULES],
 }
+
+
+# Requirements whose judge reads a failed evidence check itself (a failure can be the answer).
+_JUDGES_FAILED_CHECKS = frozenset(
+    {"durability", "acknowledged_delivery", "dead_lettering", "ordering"}
+)
 
 
 def judge(result: ProbeResult, workload: BaseModel | Mapping[str, Any]) -> list[Verdict]:
@@ -347,7 +484,7 @@ def judge(result: ProbeResult, workload: BaseModel | Mapping[str, Any]) -> list[
         if (
             check.status is CheckStatus.FAIL
             and check.failure_class is not None
-            and (rule.requirement not in ("durability", "acknowledged_delivery", "dead_lettering"))
+            and rule.requirement not in _JUDGES_FAILED_CHECKS
         ):
             verdicts.append(
                 Verdict(

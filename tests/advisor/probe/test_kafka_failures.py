@@ -139,6 +139,42 @@ def test_one_bad_bootstrap_address_does_not_stop_the_probe(
     assert _probe_topics(kafka_bootstrap, result) == []
 
 
+def test_a_failing_second_address_is_named_not_the_first(
+    kafka_bootstrap: str, closed_port: int
+) -> None:
+    first = kafka_bootstrap.split(",", maxsplit=1)[0]
+    result, _ = _probe(f"kafka://{first},127.0.0.1:{closed_port}")
+    bad = result.check("kafka.bootstrap2.connect")
+    assert bad is not None and bad.failure_class is FailureClass.REFUSED
+    assert f"127.0.0.1:{closed_port} refused" in bad.details
+    assert first not in bad.details
+    assert _probe_topics(kafka_bootstrap, result) == []
+
+
+@pytest.mark.parametrize("budget_s", [1.0, 1.5])
+def test_a_silent_listener_with_a_small_budget_is_a_timeout(
+    silent_port: int, budget_s: float
+) -> None:
+    """The protocol guess after the silence must not turn the stage's timeout into 'budget'."""
+    result = runner.probe(parse_target(f"kafka://127.0.0.1:{silent_port}"), budget_s=budget_s)
+    check = result.check("kafka.api_versions")
+    assert check is not None and check.failure_class is FailureClass.TIMEOUT, result.checks
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?sasl_mechanism=SCRAM-SHA-256"], ids=["plain", "scram-sha-256"]
+)
+def test_credentials_for_a_listener_without_sasl_say_so(kafka_bootstrap: str, query: str) -> None:
+    first = kafka_bootstrap.split(",", maxsplit=1)[0]
+    result, elapsed = _probe(f"kafka://alice:pw-secret-9@{first}{query}")
+    check = result.check("kafka.auth")
+    assert check is not None and check.failure_class is FailureClass.WRONG_PROTOCOL, check
+    assert "does not use SASL" in check.details and "does not use SASL" in check.hint
+    assert "give credentials" not in check.hint
+    assert "pw-secret-9" not in result.model_dump_json()
+    assert elapsed < 2.0
+
+
 # --- an extra single node: unreachable advertised addresses and SASL ----------------------------
 
 
@@ -293,6 +329,20 @@ def test_wrong_sasl_password_is_an_auth_failure(extra_kafka: ExtraNode) -> None:
     assert "wrong" not in check.details  # the password is never shown
     assert "Invalid username or password" in check.details  # the broker's own words
     assert elapsed < 1.0
+
+
+def test_a_mechanism_the_listener_does_not_enable_is_named(extra_kafka: ExtraNode) -> None:
+    url = (
+        f"kafka://127.0.0.1:{extra_kafka.sasl}?sasl_mechanism=SCRAM-SHA-512"
+        f"&username={SASL_USER}&password={SASL_PASSWORD}"
+    )
+    result, elapsed = _probe(url)
+    check = result.check("kafka.auth")
+    assert check is not None and check.failure_class is FailureClass.WRONG_PROTOCOL, check
+    assert "does not enable SCRAM-SHA-512" in check.details and "PLAIN" in check.details
+    assert "sasl_mechanism=PLAIN" in check.hint
+    assert SASL_PASSWORD not in result.model_dump_json()
+    assert elapsed < 2.0
 
 
 def test_sasl_without_credentials_is_named(extra_kafka: ExtraNode) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from advisor.probe import cli, verdicts
+from advisor.probe import cli, runner, targets, verdicts
 from advisor.probe.models import (
     CheckStatus,
+    FailureClass,
     ProbeCheck,
     ProbeResult,
     ProbeSummary,
@@ -59,6 +60,62 @@ def test_failed_probe_is_exit_1_and_json_has_no_password(
     data = json.loads(out)
     assert [r["broker"] for r in data] == ["redis", "rabbitmq"]
     assert data[0]["checks"][1]["failure_class"] == "refused"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+@pytest.mark.parametrize("flag", ["--timeout", "--stage-timeout"])
+def test_unusable_timeouts_are_exit_2(
+    flag: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["redis://127.0.0.1:1", flag, value]) == 2
+    err = capsys.readouterr().err
+    assert flag in err and "seconds" in err and "Traceback" not in err
+
+
+def test_a_probe_that_crashes_is_exit_1_not_an_empty_success(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def crash(*args: object, **kwargs: object) -> ProbeResult:
+        raise RuntimeError("simulated crash in the probe thread")
+
+    monkeypatch.setattr(runner, "probe", crash)
+    code = cli.main(["redis://:pw-secret@127.0.0.1:1", "--json"])
+    captured = capsys.readouterr()
+    assert code == 1
+    data = json.loads(captured.out)
+    assert len(data) == 1 and data[0]["checks"][0]["id"] == "probe.error"
+    assert "simulated crash" in data[0]["checks"][0]["details"]
+    assert "Traceback" not in captured.err and "pw-secret" not in captured.out + captured.err
+
+
+@pytest.mark.integration
+def test_celery_and_listener_prefixed_env_values_are_probed_and_a_bad_one_reported(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    amqp_url: str,
+    kafka_bootstrap: str,
+) -> None:
+    amqp = targets.parse_target(amqp_url)
+    hosts = ",".join(f"PLAINTEXT://{h}" for h in kafka_bootstrap.split(","))
+    monkeypatch.setenv("REDIS_URL", "redis://:pw-secret@127.0.0.1:notaport/0")
+    monkeypatch.setenv("CELERY_BROKER_URL", f"pyamqp://guest:guest@{amqp.endpoint}//")
+    monkeypatch.delenv("AMQP_URL", raising=False)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", hosts)
+    code = cli.main(["--json"])
+    captured = capsys.readouterr()
+    assert code == 1  # the bad variable is a failed result, not a usage error
+    data = json.loads(captured.out)
+    assert [r["broker"] for r in data] == ["redis", "rabbitmq", "kafka"]
+    bad = data[0]
+    assert bad["target"].startswith("REDIS_URL=") and bad["checks"][0]["id"] == "probe.target"
+    assert "not a number" in bad["checks"][0]["details"]
+    assert "REDIS_URL" in captured.err
+    for probed in data[1:]:
+        failed = [c["id"] for c in probed["checks"] if c["status"] == "fail"]
+        assert failed == [], (probed["target"], failed)
+    assert data[1]["target"].startswith("pyamqp://guest:***@")
+    assert data[2]["target"].startswith("kafka://")
+    assert "pw-secret" not in captured.out + captured.err
 
 
 @pytest.mark.integration
@@ -121,8 +178,69 @@ RABBIT_OK = {
             {"facts": {"aof_enabled": True, "appendfsync": "everysec"}},
             {},
             "durability",
+            W,  # a machine crash may lose the last second: not enough when nothing may be lost
+        ),
+        (
+            Broker.REDIS,
+            REDIS_OK,
+            {"facts": {"aof_enabled": True, "appendfsync": "always"}},
+            {},
+            "durability",
             P,
         ),
+        (
+            Broker.REDIS,
+            REDIS_OK,
+            {"facts": {"aof_enabled": True, "appendfsync": "unknown"}},
+            {},
+            "durability",
+            W,
+        ),
+        (
+            Broker.REDIS,
+            REDIS_OK,
+            {"facts": {"aof_enabled": False, "rdb_enabled": None}},
+            {},
+            "durability",
+            F,
+        ),
+        (
+            Broker.REDIS,
+            REDIS_OK,
+            {},
+            {"ordering": "per_key", "consumption": "consumer_groups"},
+            "ordering",
+            P,
+        ),
+        (
+            Broker.REDIS,
+            REDIS_OK,
+            {},
+            {"ordering": "global", "consumption": "competing_workers"},
+            "ordering",
+            W,
+        ),
+        (Broker.REDIS, REDIS_OK, {}, {"ordering": "none"}, "ordering", None),
+        (Broker.REDIS, REDIS_OK, {}, {"delivery": "exactly_once"}, "exactly_once", W),
+        (
+            Broker.RABBITMQ,
+            RABBIT_OK,
+            {},
+            {"ordering": "global", "consumption": "fan_out"},
+            "ordering",
+            P,
+        ),
+        (Broker.RABBITMQ, RABBIT_OK, {}, {"ordering": "global"}, "ordering", W),
+        (
+            Broker.RABBITMQ,
+            {**RABBIT_OK, "rabbitmq.publish_consume": F},
+            {},
+            {"ordering": "per_key"},
+            "ordering",
+            S,  # failed without an order problem (see the failed-order case below)
+        ),
+        (Broker.RABBITMQ, RABBIT_OK, {}, {"delivery": "exactly_once"}, "exactly_once", W),
+        (Broker.RABBITMQ, RABBIT_OK, {}, {"delivery": "at_least_once"}, "exactly_once", None),
         (
             Broker.REDIS,
             REDIS_OK,
@@ -221,3 +339,30 @@ def test_verdict_rules(
         assert verdict.advice
     if requirement == "latency":
         assert "not the broker's capacity" in verdict.message
+
+
+def test_durability_verdict_says_what_is_unknown_when_config_get_is_refused() -> None:
+    result = _result(Broker.REDIS, REDIS_OK, facts={"aof_enabled": False, "rdb_enabled": None})
+    found = {v.requirement: v for v in verdicts.judge(result, Workload())}
+    message = found["durability"].message
+    assert "only RDB" not in message
+    assert "could not be read" in message and "aof_enabled:0" in message
+
+
+def test_ordering_verdict_fails_when_the_order_was_broken() -> None:
+    result = _result(Broker.RABBITMQ, RABBIT_OK)
+    check = result.check("rabbitmq.publish_consume")
+    assert check is not None
+    check.status, check.failure_class = CheckStatus.FAIL, FailureClass.OTHER
+    check.details = "expected 10 messages in order, got ['msg-1', 'msg-0']"
+    found = {v.requirement: v for v in verdicts.judge(result, Workload(ordering="per_key"))}
+    assert found["ordering"].status is CheckStatus.FAIL and found["ordering"].advice
+
+
+def test_latency_verdict_says_what_was_measured() -> None:
+    result = _result(Broker.RABBITMQ, RABBIT_OK)
+    check = result.check("rabbitmq.confirm_latency")
+    assert check is not None
+    check.figures.update(messages="persistent", queue="quorum")
+    found = {v.requirement: v for v in verdicts.judge(result, Workload(p99_latency_ms=50))}
+    assert "persistent messages on a quorum queue" in found["latency"].message

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import ssl
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
 
 from advisor.probe import redis_probe, runner
-from advisor.probe.models import CheckStatus, FailureClass, ProbeEvent, ProbeResult
+from advisor.probe.models import CheckStatus, FailureClass, ProbeEvent, ProbeResult, Verdict
 from advisor.probe.targets import parse_target
-from tests.advisor.probe.conftest import OwnRedis
+from advisor.workload import Workload
+from tests.advisor.probe.conftest import OwnRedis, OwnSentinel, redis_leftovers
 
 pytestmark = pytest.mark.integration
 
@@ -234,3 +239,135 @@ def test_probe_keys_have_a_ttl_and_are_deleted(
     assert all(key.startswith(f"broker-advisor:probe:{result.run_id}:") for key in seen)
     assert all(0 < ttl <= 60 for ttl in seen.values())
     assert _probe_keys(client, result.run_id) == []
+
+
+# --- durability verdicts against real servers -----------------------------------------------
+
+
+def _durability(result: ProbeResult) -> Verdict:
+    found = {v.requirement: v for v in result.verdicts or []}
+    return found["durability"]
+
+
+def test_everysec_is_a_warning_when_no_message_may_be_lost(tmp_path: Path) -> None:
+    server = OwnRedis(tmp_path, extra=("--appendonly", "yes", "--appendfsync", "everysec"))
+    try:
+        result, _ = _probe(server.url, workload=Workload(crash_may_lose_messages=False))
+    finally:
+        server.stop()
+    verdict = _durability(result)
+    assert verdict.status is CheckStatus.WARN, verdict
+    assert "everysec" in verdict.message and "second" in verdict.message
+    assert "always" in verdict.advice
+
+
+def test_refused_config_get_says_what_is_known(tmp_path: Path) -> None:
+    """Managed services block CONFIG: the verdict uses INFO and says what it could not read."""
+    server = OwnRedis(tmp_path, extra=("--rename-command", "CONFIG", ""))
+    try:
+        result, _ = _probe(server.url, workload=Workload(crash_may_lose_messages=False))
+    finally:
+        server.stop()
+    persistence = result.check("redis.persistence")
+    assert persistence is not None and persistence.figures["source"] == "INFO persistence"
+    assert "snapshots only" not in persistence.details
+    assert "could not be read" in persistence.details
+    verdict = _durability(result)
+    assert verdict.status is CheckStatus.FAIL
+    assert "only RDB" not in verdict.message
+    assert "aof_enabled:0" in verdict.message and "could not be read" in verdict.message
+
+
+# --- Sentinel: its own password, no master name, the master's address in failures ----------
+
+
+@pytest.fixture
+def guarded_sentinel(tmp_path: Path) -> Iterator[tuple[OwnRedis, OwnSentinel]]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    master = OwnRedis(tmp_path, password="master-pw-1")
+    sentinel = OwnSentinel(tmp_path, master, "probe-master", password="sentinel-pw-2")
+    yield master, sentinel
+    sentinel.stop()
+    master.stop()
+
+
+def test_sentinel_with_its_own_password(guarded_sentinel: tuple[OwnRedis, OwnSentinel]) -> None:
+    master, sentinel = guarded_sentinel
+    base = f"redis+sentinel://:master-pw-1@127.0.0.1:{sentinel.port}/probe-master"
+    result, _ = _probe(f"{base}?sentinel_password=sentinel-pw-2")
+    failed = [(c.id, c.details) for c in result.checks if c.status is CheckStatus.FAIL]
+    assert failed == []
+    discover = result.check("sentinel.discover")
+    assert discover is not None and f"127.0.0.1:{master.port}" in discover.details
+    assert result.check("redis.auth") is not None
+    assert result.check("redis.auth").status is CheckStatus.PASS  # type: ignore[union-attr]
+    assert "pw-1" not in result.model_dump_json() and "pw-2" not in result.model_dump_json()
+
+    without, _ = _probe(base)  # the master's password is not the Sentinel's
+    check = without.check("sentinel.discover")
+    assert check is not None and check.failure_class is FailureClass.AUTH, without.checks
+    assert "sentinel_password" in check.hint
+    assert f"127.0.0.1:{sentinel.port}" in check.details
+    assert "pw-1" not in without.model_dump_json()
+
+
+def test_celery_sentinel_url_without_a_master_name(
+    guarded_sentinel: tuple[OwnRedis, OwnSentinel],
+) -> None:
+    _master, sentinel = guarded_sentinel
+    url = f"sentinel://:master-pw-1@127.0.0.1:{sentinel.port}/0?sentinel_password=sentinel-pw-2"
+    result, _ = _probe(url)
+    discover = result.check("sentinel.discover")
+    assert discover is not None and discover.figures["master_name"] == "probe-master"
+    assert not result.failed, [(c.id, c.details) for c in result.checks if c.status.value == "fail"]
+
+
+def test_a_dead_master_is_named_by_its_own_address(
+    guarded_sentinel: tuple[OwnRedis, OwnSentinel],
+) -> None:
+    master, sentinel = guarded_sentinel
+    master.kill()  # no replica: the Sentinel still hands out the dead master's address
+    url = (
+        f"redis+sentinel://:master-pw-1@127.0.0.1:{sentinel.port}/probe-master"
+        "?sentinel_password=sentinel-pw-2"
+    )
+    result, _ = _probe(url)
+    connect = result.check("redis.connect")
+    assert connect is not None and connect.failure_class is FailureClass.REFUSED
+    assert f"127.0.0.1:{master.port} refused" in connect.details
+    assert str(sentinel.port) not in connect.details
+
+
+def test_sentinel_client_gets_the_tls_settings() -> None:
+    ca_file = ssl.get_default_verify_paths().cafile
+    if not ca_file:
+        pytest.skip("no system CA file to point ssl_ca_certs at")
+    target = parse_target(
+        "rediss+sentinel://s.example:26379/m?sentinel_password=spw&ssl_cert_reqs=none"
+        f"&ssl_ca_certs={ca_file}"
+    )
+    ctx = runner.ProbeContext(
+        target=target,
+        run_id="x",
+        budget_s=5,
+        stage_timeout_s=1,
+        cleanup_timeout_s=1,
+        cancel=threading.Event(),
+    )
+    client = redis_probe._sentinel_client(ctx, target.endpoint)
+    kwargs = client.connection_pool.connection_kwargs
+    assert kwargs["password"] == "spw"
+    assert kwargs["ssl_cert_reqs"] == "none" and kwargs["ssl_ca_certs"] == ca_file
+    assert client.connection_pool.connection_class.__name__ == "SSLConnection"
+    client.close()
+
+
+# --- small budgets leave nothing ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("budget_s", [0.05, 0.15, 0.3])
+def test_small_budgets_leave_no_key(redis_url: str, budget_s: float) -> None:
+    result = runner.probe(parse_target(redis_url), budget_s=budget_s)
+    assert redis_leftovers(redis_url, result.run_id) == []
+    assert not any(c.id == "redis.cleanup" for c in result.checks), result.checks[-2:]

@@ -12,6 +12,7 @@ import pytest
 from advisor.probe import runner
 from advisor.probe.models import CheckStatus, FailureClass, ProbeCheck, ProbeEvent, Stage
 from advisor.probe.targets import parse_target
+from advisor.workload import Broker
 
 RunChecks = Callable[[runner.ProbeContext], Generator[ProbeCheck, None, None]]
 
@@ -51,7 +52,7 @@ def test_events_and_result(fake: Callable[[RunChecks], None]) -> None:
 
 def test_exception_in_a_check_becomes_a_failed_check(fake: Callable[[RunChecks], None]) -> None:
     def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
-        with ctx.check("fake.boom", "boom", Stage.INSPECT) as check:
+        with ctx.check("fake.boom", "boom", Stage.CONNECT) as check:
             raise ConnectionRefusedError(111, "refused")
         yield check.result
         raise RuntimeError("bug outside a check")
@@ -64,26 +65,150 @@ def test_exception_in_a_check_becomes_a_failed_check(fake: Callable[[RunChecks],
     assert "bug outside a check" in result.checks[1].details
 
 
-def test_hanging_call_is_abandoned_at_the_budget(fake: Callable[[RunChecks], None]) -> None:
+def test_an_overrunning_call_gets_its_cleanup_before_the_result(
+    fake: Callable[[RunChecks], None],
+) -> None:
+    """The checks stop at the budget; the result waits (bounded) for the cleanup to run."""
     cleaned = threading.Event()
+    seen_at: list[float] = []
 
     def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
+        ctx.track("key broker-advisor:probe:x")
         try:
             yield _quick(ctx, 0)
             with ctx.check("fake.hang", "hangs", Stage.BEHAVE) as check:
-                time.sleep(3)  # a client call that ignores its timeout
+                time.sleep(1.5)  # a client call that overruns its timeout
             yield check.result
         finally:
+            time.sleep(0.2)  # deleting what the probe created
+            ctx.release("key broker-advisor:probe:x")
             cleaned.set()
+
+    def on_event(event: ProbeEvent) -> None:
+        seen_at.append(time.monotonic())
+
+    fake(run_checks)
+    started = time.monotonic()
+    result = runner.probe(
+        TARGET, budget_s=1.0, stage_timeout_s=0.5, cleanup_timeout_s=1.0, on_event=on_event
+    )
+    elapsed = time.monotonic() - started
+    assert cleaned.is_set(), "the result came before the cleanup ran"
+    assert elapsed < 1.0 + 0.08 + runner.stop_wait_s(0.5, 1.0) + 0.2
+    assert result.checks[-1].failure_class is FailureClass.BUDGET_EXCEEDED
+    assert not any(c.id.endswith(".cleanup") for c in result.checks)
+
+
+def test_a_worker_holding_nothing_is_abandoned_at_the_budget(
+    fake: Callable[[RunChecks], None],
+) -> None:
+    def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
+        with ctx.check("fake.hang", "hangs", Stage.BEHAVE) as check:
+            time.sleep(2)  # a client call that ignores its timeout; nothing to clean up
+        yield check.result
 
     fake(run_checks)
     started = time.monotonic()
     result = runner.probe(TARGET, budget_s=1.0, stage_timeout_s=0.5)
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.0 * 1.1 + 0.05
+    assert time.monotonic() - started < 1.0 * 1.1 + 0.05
     assert result.checks[-1].failure_class is FailureClass.BUDGET_EXCEEDED
     assert "fake.hang" in result.checks[-1].details
-    assert cleaned.wait(5), "the abandoned worker still runs its cleanup"
+
+
+def test_a_worker_stuck_past_the_wait_is_reported_with_what_may_remain(
+    fake: Callable[[RunChecks], None],
+) -> None:
+    released = threading.Event()
+
+    def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
+        ctx.track("topic broker-advisor.probe.x")
+        try:
+            with ctx.check("fake.hang", "hangs", Stage.BEHAVE) as check:
+                released.wait(10)  # ignores every timeout
+            yield check.result
+        finally:
+            ctx.release("topic broker-advisor.probe.x")
+
+    fake(run_checks)
+    started = time.monotonic()
+    result = runner.probe(TARGET, budget_s=0.5, stage_timeout_s=0.2, cleanup_timeout_s=0.2)
+    elapsed = time.monotonic() - started
+    released.set()
+    assert elapsed < 0.5 + 0.04 + runner.stop_wait_s(0.2, 0.2) + 0.2
+    stopped = result.check("probe.budget_exceeded")
+    assert stopped is not None and "fake.hang" in stopped.details
+    cleanup = result.checks[-1]
+    assert cleanup.id == "redis.cleanup" and cleanup.status is CheckStatus.WARN
+    assert "still running" in cleanup.details
+    assert "topic broker-advisor.probe.x" in cleanup.details
+    assert runner.wait_for_workers(5) == 0
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 0.0, -1.0])
+def test_time_limits_must_be_positive_and_finite(value: float) -> None:
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        runner.probe(TARGET, budget_s=value)
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        runner.probe(TARGET, stage_timeout_s=value)
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        runner.probe_many([TARGET], budget_s=value)
+
+
+def test_probe_many_keeps_the_other_results_when_one_probe_crashes(
+    fake: Callable[[RunChecks], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
+        yield _quick(ctx, 0)
+
+    fake(run_checks)
+    load = runner._load_module
+    broken = parse_target("kafka://broken.example:9092")
+
+    def load_or_crash(broker: Broker) -> tuple[object, str]:
+        if broker is Broker.KAFKA:
+            raise RuntimeError("simulated runner bug")
+        return load(broker)
+
+    monkeypatch.setattr(runner, "_load_module", load_or_crash)
+    results = runner.probe_many([TARGET, broken])
+    assert results[0].status is CheckStatus.PASS
+    assert results[1].failed and results[1].checks[0].id == "probe.error"
+    assert "simulated runner bug" in results[1].checks[0].details
+
+
+def test_a_refusal_after_the_handshake_is_a_lost_connection(
+    fake: Callable[[RunChecks], None],
+) -> None:
+    def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
+        with ctx.check("fake.behave", "reconnects", Stage.BEHAVE) as lost:
+            raise ConnectionRefusedError(111, "refused")
+        yield lost.result
+        with ctx.check("fake.api", "another address", Stage.INSPECT, where="h2:15672") as other:
+            raise ConnectionRefusedError(111, "refused")
+        yield other.result
+
+    fake(run_checks)
+    result = runner.probe(TARGET)
+    assert result.checks[0].failure_class is FailureClass.CONNECTION_LOST
+    assert "refused" in result.checks[0].details
+    assert result.checks[1].failure_class is FailureClass.REFUSED  # never dialled before
+
+
+def test_failures_name_the_address_the_check_dialled(fake: Callable[[RunChecks], None]) -> None:
+    def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
+        with ctx.check("fake.other", "second host", Stage.CONNECT, where="10.0.0.2:7000") as one:
+            raise ConnectionRefusedError(111, "refused")
+        yield one.result
+        ctx.address = "10.0.0.3:7001"
+        with ctx.check("fake.phase", "phase host", Stage.CONNECT) as two:
+            raise ConnectionRefusedError(111, "refused")
+        yield two.result
+
+    fake(run_checks)
+    result = runner.probe(TARGET)
+    assert "10.0.0.2:7000 refused" in result.checks[0].details
+    assert "10.0.0.3:7001 refused" in result.checks[1].details
+    assert "fake.example" not in result.checks[0].details + result.checks[1].details
 
 
 def test_budget_is_checked_between_checks(fake: Callable[[RunChecks], None]) -> None:

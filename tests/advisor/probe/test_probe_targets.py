@@ -46,6 +46,36 @@ from advisor.workload import Broker
             False,
             {"sasl_mechanism": "SCRAM-SHA-256", "username": "u"},
         ),
+        # Celery / kombu transport names
+        ("pyamqp://g:p@q//", Broker.RABBITMQ, [("q", 5672)], False, {"vhost": "/"}),
+        ("librabbitmq://q/prod", Broker.RABBITMQ, [("q", 5672)], False, {"vhost": "prod"}),
+        ("confluentkafka://k1:9092", Broker.KAFKA, [("k1", 9092)], False, {}),
+        (
+            "sentinel://:pw@s1:26379;sentinel://s2:26380/2?master_name=mymaster",
+            Broker.REDIS,
+            [("s1", 26379), ("s2", 26380)],
+            False,
+            {"sentinel_master": "mymaster", "database": 2, "password": "pw"},
+        ),
+        (
+            "sentinel://s1",
+            Broker.REDIS,
+            [("s1", 26379)],
+            False,
+            {"sentinel_master": None},  # asked of the Sentinel
+        ),
+        (
+            "redis+sentinel://:master-pw@s1/mymaster?sentinel_password=s-pw&sentinel_username=u",
+            Broker.REDIS,
+            [("s1", 26379)],
+            False,
+            {
+                "sentinel_master": "mymaster",
+                "password": "master-pw",
+                "sentinel_password": "s-pw",
+                "options": {"sentinel_username": "u"},
+            },
+        ),
     ],
 )
 def test_parse_target(
@@ -76,6 +106,8 @@ def test_parse_target(
         ("kafka://k?sasl_mechanism=PLAIN", "needs both a username and a password"),
         ("kafka://k?sasl_mechanism=MAGIC&username=u&password=p", "unknown sasl_mechanism"),
         ("redis://h?password=x", "userinfo"),
+        ("redis://h?sentinel_password=x", "userinfo"),  # only Sentinel URLs take one
+        ("amqp://h1//;amqp://h2//", "one at a time"),
     ],
 )
 def test_malformed_targets_say_what_is_wrong(url: str, message: str) -> None:
@@ -109,6 +141,70 @@ def test_targets_from_env_names_the_bad_variable() -> None:
         targets.targets_from_env({"AMQP_URL": "amqp://h/a/b"})
 
 
+def test_one_bad_variable_does_not_stop_the_others() -> None:
+    errors: list[targets.EnvTargetError] = []
+    found = targets.targets_from_env(
+        {
+            "REDIS_URL": "redis://:pw-secret@r:notaport/0",
+            "CELERY_BROKER_URL": "pyamqp://g:p@q//",
+            "KAFKA_BOOTSTRAP_SERVERS": "PLAINTEXT://k1:9092,SSL://k2:9093",
+        },
+        errors=errors,
+    )
+    assert [t.broker for t in found] == [Broker.RABBITMQ]
+    assert [(e.variable, e.broker) for e in errors] == [
+        ("REDIS_URL", Broker.REDIS),
+        ("KAFKA_BOOTSTRAP_SERVERS", Broker.KAFKA),
+    ]
+    assert "mix security protocols" in str(errors[1])
+    assert all("pw-secret" not in str(e) + e.shown for e in errors)
+
+
+def test_celery_failover_list_gives_one_target_per_url() -> None:
+    found = targets.targets_from_env({"CELERY_BROKER_URL": "amqp://g:p@q1//;amqp://g:p@q2//"})
+    assert [str(t.endpoint) for t in found] == ["q1:5672", "q2:5672"]
+    sentinels = targets.targets_from_env(
+        {"CELERY_BROKER_URL": "sentinel://s1:26379;sentinel://s2:26379"}
+    )
+    assert len(sentinels) == 1 and len(sentinels[0].endpoints) == 2
+
+
+@pytest.mark.parametrize(
+    ("servers", "url"),
+    [
+        ("k1:9092, k2:9092", "kafka://k1:9092,k2:9092"),
+        ("PLAINTEXT://k1:9092", "kafka://k1:9092"),
+        ("SSL://k1:9093,SSL://k2:9093", "kafka+ssl://k1:9093,k2:9093"),
+        ("SASL_SSL://k1:9094", "kafka+sasl_ssl://k1:9094"),
+        ("sasl_plaintext://k1:9095,k2:9095", "kafka+sasl_plaintext://k1:9095,k2:9095"),
+        ("kafka+ssl://k1:9093,k2:9093", "kafka+ssl://k1:9093,k2:9093"),
+        (
+            "SASL_SSL://u:pw@k1:9094,SASL_SSL://u:pw@k2:9094",
+            "kafka+sasl_ssl://u:pw@k1:9094,k2:9094",
+        ),
+    ],
+)
+def test_kafka_bootstrap_servers_with_listener_prefixes(servers: str, url: str) -> None:
+    assert targets.kafka_url_from_bootstrap(servers) == url
+    target = targets.targets_from_env({"KAFKA_BOOTSTRAP_SERVERS": servers})[0]
+    assert target.broker is Broker.KAFKA and target.url == url
+
+
+@pytest.mark.parametrize(
+    ("servers", "message"),
+    [
+        ("PLAINTEXT://k1:9092,SSL://k2:9093", "mix security protocols"),
+        ("HTTP://k1:9092", "unknown listener protocol"),
+        ("SASL_SSL://u:pw-one@k1:9094,SASL_SSL://v:pw-two@k2:9094", "different credentials"),
+        ("SASL_SSL://u:pw-one@k1:9094,SSL://u:pw-two@k2:9093", "mix security protocols"),
+    ],
+)
+def test_kafka_bootstrap_servers_that_cannot_work(servers: str, message: str) -> None:
+    with pytest.raises(targets.TargetError, match=message) as info:
+        targets.kafka_url_from_bootstrap(servers)
+    assert "pw-one" not in str(info.value) and "pw-two" not in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("url", "redacted"),
     [
@@ -122,6 +218,14 @@ def test_targets_from_env_names_the_bad_variable() -> None:
         ("amqp://guest:gu?est@h:5672/", "amqp://guest:***@h:5672/"),
         ("redis://:p#w@h", "redis://:***@h"),
         ("kafka://k?username=a@b&password=pw", "kafka://k?username=a%40b&password=***"),
+        (
+            "sentinel://:pw@s1:26379;sentinel://:pw@s2:26379?sentinel_password=spw",
+            "sentinel://:***@s1:26379;sentinel://:***@s2:26379?sentinel_password=***",
+        ),
+        (
+            "SASL_SSL://u:pw@k1:9094,SASL_SSL://u:pw@k2:9094",
+            "sasl_ssl://u:***@k1:9094,sasl_ssl://u:***@k2:9094",
+        ),
     ],
 )
 def test_redact(url: str, redacted: str) -> None:
@@ -150,6 +254,10 @@ def test_target_dump_excludes_secrets_unless_asked() -> None:
     assert "s3cr3tpw" not in dumped and "m4nagepw" not in dumped
     assert "s3cr3tpw" not in repr(target) and "s3cr3tpw" not in str(target)
     assert target.dump_with_secrets()["password"] == "s3cr3tpw"
+    sentinel = targets.parse_target("redis+sentinel://s/m?sentinel_password=s3ntinelpw")
+    for text in (sentinel.model_dump_json(), repr(sentinel), str(sentinel)):
+        assert "s3ntinelpw" not in text
+    assert sentinel.dump_with_secrets()["sentinel_password"] == "s3ntinelpw"
 
 
 _SECRET = st.text(
