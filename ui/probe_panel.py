@@ -1109,11 +1109,8 @@ class ProbePanel(QWidget):
                     page.form.load(store)
         finally:
             store.endGroup()
-        try:
-            found = targets.targets_from_env(environ)
-        except targets.TargetError as error:
-            self.status.setText(f"Ignored the environment: {error}")
-            found = []
+        bad: list[targets.EnvTargetError] = []
+        found = targets.targets_from_env(environ, errors=bad)
         for target in found:
             form = self.pages[target.broker].form
             if not form.is_empty():
@@ -1121,9 +1118,13 @@ class ProbePanel(QWidget):
             form.set_url(target.url)
             if target.management_url:
                 form.set_management_url(target.management_url)
+        said = []
         if found:
             names = ", ".join(t.broker.title for t in found)
-            self.status.setText(f"{names} filled in from the environment.")
+            said.append(f"{names} filled in from the environment.")
+        said += [f"Ignored {error}" for error in bad]
+        if said:
+            self.status.setText(" ".join(said))
 
     def _save_settings(self) -> None:
         if self._loading:

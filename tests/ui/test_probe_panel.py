@@ -423,6 +423,15 @@ def test_a_malformed_environment_is_reported_not_raised(make_panel: PanelFactory
     assert "pw@" not in panel.status.text()
 
 
+def test_one_bad_variable_does_not_discard_the_others(make_panel: PanelFactory) -> None:
+    panel = make_panel(
+        {"REDIS_URL": "redis://:pw@127.0.0.1:99999/0", "AMQP_URL": "amqp://u:p@127.0.0.1:5672/"}
+    )
+    assert panel.pages[Broker.RABBITMQ].form.fields["url"].text().startswith("amqp://")
+    assert "RabbitMQ filled in from the environment." in panel.status.text()
+    assert "Ignored REDIS_URL" in panel.status.text()
+
+
 # -- presentation ---------------------------------------------------------------------------
 def test_controls_have_accessible_names_and_take_keyboard_focus(make_panel: PanelFactory) -> None:
     panel = make_panel()
