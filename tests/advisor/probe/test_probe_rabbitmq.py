@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 import time
 import urllib.parse
@@ -43,19 +41,6 @@ def _with_userinfo(url: str, user: str, password: str) -> str:
     return parts._replace(netloc=f"{user}:{password}@{host}:{parts.port}").geturl()
 
 
-def _probe_objects(management_url: str, run_id: str) -> list[str]:
-    """Names of queues and exchanges (any vhost) that belong to this probe run."""
-    auth = base64.b64encode(b"guest:guest").decode()
-    names: list[str] = []
-    for kind in ("queues", "exchanges"):
-        request = urllib.request.Request(
-            f"{management_url}/api/{kind}?columns=name", headers={"Authorization": f"Basic {auth}"}
-        )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            names += [item["name"] for item in json.loads(response.read())]
-    return [n for n in names if n.startswith(f"broker-advisor.probe.{run_id}")]
-
-
 def test_healthy_rabbitmq_passes_every_check(amqp_url: str, rabbitmq_management_url: str) -> None:
     result, elapsed = _probe(amqp_url, rabbitmq_management_url)
     failed = [(c.id, c.details) for c in result.checks if c.status is CheckStatus.FAIL]
@@ -80,7 +65,7 @@ def test_healthy_rabbitmq_passes_every_check(amqp_url: str, rabbitmq_management_
     assert result.summary.product == "RabbitMQ" and result.summary.version
     assert elapsed < 3
     time.sleep(0.2)  # the management API's view lags a little
-    assert _probe_objects(rabbitmq_management_url, result.run_id) == []
+    assert rabbitmq_leftovers(rabbitmq_management_url, result.run_id) == []
 
 
 @pytest.mark.parametrize(
@@ -146,7 +131,7 @@ def test_cancellation_cleans_up(
     assert elapsed < 3
     assert result.checks[-1].failure_class is FailureClass.CANCELLED, result.checks
     time.sleep(0.2)
-    assert _probe_objects(rabbitmq_management_url, result.run_id) == []
+    assert rabbitmq_leftovers(rabbitmq_management_url, result.run_id) == []
 
 
 def test_failure_mid_check_still_cleans_up(
@@ -164,7 +149,7 @@ def test_failure_mid_check_still_cleans_up(
     assert dlx is not None and dlx.status is CheckStatus.FAIL
     assert "simulated client failure" in dlx.details
     time.sleep(0.2)
-    assert _probe_objects(rabbitmq_management_url, result.run_id) == []
+    assert rabbitmq_leftovers(rabbitmq_management_url, result.run_id) == []
 
 
 # --- a broker that stalls after the login ------------------------------------------------------
