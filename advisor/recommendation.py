@@ -106,6 +106,9 @@ class Capacity(_Model):
     nodes_needed: int = Field(title="Broker nodes for the tolerated failures")
 
 
+NO_WHAT_IF = "No single numeric requirement within a realistic range changes the winner."
+
+
 class WhatIf(_Model):
     """A numeric requirement whose change, past a threshold, changes the winner."""
 

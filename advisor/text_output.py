@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 
-from advisor.recommendation import Recommendation
+from advisor.recommendation import NO_WHAT_IF, Recommendation
 
 WIDTH = 100
 
@@ -106,6 +106,8 @@ def format_recommendation(rec: Recommendation) -> str:
     if rec.what_if:
         out += ["", "What would change the answer"]
         out.extend(_wrap(f"- {item.text}", "  ") for item in rec.what_if)
+    elif rec.winner is not None:
+        out += ["", "What would change the answer", _wrap(NO_WHAT_IF, "  ")]
     out += [
         "",
         f"Rulebook {rec.rulebook_hash[:12]}, broker-advisor {rec.app_version}. "

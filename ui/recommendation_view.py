@@ -28,7 +28,7 @@ from ui.workload_editor import Validation, WorkloadDocument
 Recommend = Callable[..., rec.Recommendation]
 CITATION_SCHEME = "guide"
 DEBOUNCE_MS = 150
-NO_WHAT_IF = "No single numeric requirement within a realistic range changes the winner."
+NO_WHAT_IF = rec.NO_WHAT_IF
 
 
 def _engine_recommend(workload: wl.Workload, *, what_if: bool = True) -> rec.Recommendation:

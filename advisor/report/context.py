@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import facts as facts_mod
 from advisor import guide as guide_mod
+from advisor import recommendation as recommendation_module
 from advisor import rules as rules_mod
 from advisor.probe import models as probe_models
 from advisor.probe import runner, targets, verdicts
@@ -22,7 +23,7 @@ from advisor.workload import Broker, Workload
 
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 _ANCHOR_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
-NO_WHAT_IF = "No single numeric requirement within a realistic range changes the winner."
+NO_WHAT_IF = recommendation_module.NO_WHAT_IF
 MAX_DRIVERS = 10
 
 
