@@ -259,3 +259,10 @@ def test_only_broker_left_has_a_confidence_about_its_fit() -> None:
 )
 def test_stream_max_age_uses_whole_units(seconds: int, expected: str) -> None:
     assert facts._max_age(seconds) == expected
+
+
+def test_messages_kept_after_consumption_get_a_history_stream_on_rabbitmq() -> None:
+    rec = engine.recommend(Workload(retention_hours=72, replay=False), what_if=False)
+    pattern = rec.assessment(Broker.RABBITMQ).pattern
+    assert pattern is not None and pattern.pattern_id == "rabbitmq-queues-with-history"
+    assert "'x-max-age': '3D'" in " ".join(pattern.steps)
