@@ -91,11 +91,35 @@ def _print_part_index(loaded: guide_module.Guide, part: guide_module.GuidePart) 
         print(f"{indent}{section.id:34} {section.title}")
 
 
+def _cmd_precedents(args: argparse.Namespace) -> int:
+    from advisor import precedents, text_output
+
+    library = precedents.load_precedents()
+    if args.format == "json":
+        print(json.dumps([p.model_dump(mode="json") for p in library], indent=2))
+        return EXIT_OK
+    rows = [
+        (
+            p.id,
+            f"{p.organisation} ({p.year})",
+            p.chosen.value,
+            p.left.value if p.left else "",
+            p.title,
+        )
+        for p in library
+    ]
+    print(text_output.format_precedents(rows))
+    return EXIT_OK
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from advisor import rules
 
     book = rules.load_rulebook()
-    print(f"{len(book.rules)} rules, {len(book.patterns)} patterns, hash {book.digest[:16]}")
+    print(
+        f"{len(book.rules)} rules, {len(book.patterns)} patterns, {len(book.hybrids)} hybrid "
+        f"designs, hash {book.digest[:16]}"
+    )
     for rule in book.rules:
         brokers = ", ".join(f"{e.broker.value}:{e.kind.value}" for e in rule.rule.effects)
         print(f"  {rule.rule.id:40} {brokers}")
@@ -200,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules_cmd = sub.add_parser("rules", help="list the loaded rules")
     rules_cmd.set_defaults(func=_cmd_rules)
 
+    prec = sub.add_parser("precedents", help="list the library of published broker decisions")
+    prec.add_argument("--format", choices=("text", "json"), default="text")
+    prec.set_defaults(func=_cmd_precedents)
+
     for module_name in _FEATURE_CLIS:
         try:
             module = importlib.import_module(module_name)
@@ -235,11 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_guarded(action: Callable[[], int]) -> int:
     """Run a command; known errors become a message and exit 2, never a traceback."""
-    from advisor import guide, rules
+    from advisor import guide, precedents, rules
 
     try:
         return action()
-    except (rules.RulebookError, guide.GuideError) as error:
+    except (rules.RulebookError, guide.GuideError, precedents.PrecedentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

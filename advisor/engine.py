@@ -7,14 +7,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor import __version__, guide, rules, text_output
-from advisor.facts import FACT_SPECS, RABBITMQ_STALL_SECONDS, compute_facts, workload_data
+from advisor import __version__, guide, precedents, rules, text_output
+from advisor.facts import (
+    FACT_SPECS,
+    RABBITMQ_STALL_SECONDS,
+    STATED_GROUPS,
+    compute_facts,
+    workload_data,
+)
 from advisor.recommendation import (
     Advice,
     BrokerAssessment,
     Capacity,
     Confidence,
     ConfidenceLevel,
+    Hybrid,
+    HybridPart,
     Pattern,
     Reason,
     ReasonKind,
@@ -29,6 +37,27 @@ MIN_RATE = 0.001  # msg/s below which rates are treated as zero in ratios
 MAX_RATE = 10_000_000.0  # the workload model's upper bound for rates
 HIGH_MARGIN = 20.0
 MEDIUM_MARGIN = 8.0
+TIE_MARGIN = 0.5  # score points under which the first two are reported as a tie
+NEAR_FLIP = 0.25  # a what-if threshold within this fraction of the current value is "near"
+CLEAR_MARGIN = 30.0  # a margin that stays high even with deciding inputs unstated
+
+# Inputs that decided real teams' choices; a group is unstated when every field in it still has
+# its "not stated" value. One entry per group.
+DECIDING_INPUTS: tuple[tuple[str, Callable[[Workload], bool]], ...] = (
+    (
+        "the languages or job framework of producers and consumers",
+        lambda w: bool(w.languages)
+        or w.task_framework is not None
+        or w.uses_celery
+        or w.uses_django is not None,
+    ),
+    (
+        "the brokers the organisation already runs, knows, standardises on or is leaving",
+        lambda w: bool(w.already_running or w.team_familiar_with)
+        or w.organisation_standard is not None
+        or w.leaving is not None,
+    ),
+)
 
 
 @dataclass
@@ -139,7 +168,10 @@ def recommend(
         )
 
     winner = None if tally.out[order[0]] else order[0]
-    confidence = _confidence(assessments)
+    tied = _tied(assessments)
+    flips = what_if_analysis(workload, book) if what_if and winner else []
+    near = _near_flips(flips) if what_if else _near_flips_sampled(workload, book, winner)
+    confidence = _confidence(assessments, tied, near, _unstated(workload))
     return Recommendation(
         app_version=__version__,
         rulebook_hash=book.digest,
@@ -148,11 +180,119 @@ def recommend(
         ranking=assessments,
         confidence=confidence,
         capacity=_capacity(facts),
-        what_if=what_if_analysis(workload, book) if what_if and winner else [],
+        what_if=flips,
         summary=_summary(
-            assessments, winner, confidence, {item.rule.id: item.rule.title for item in fired}
+            assessments,
+            winner,
+            confidence,
+            {item.rule.id: item.rule.title for item in fired},
+            tied,
         ),
+        tied=tied,
+        hybrid=_hybrid(book, winner, assessments, facts, sections),
+        precedents=precedents.nearest(facts),
     )
+
+
+def _tied(assessments: list[BrokerAssessment]) -> list[Broker]:
+    """The brokers sharing first place, when it is shared; else empty."""
+    first = assessments[0]
+    if first.knocked_out:
+        return []
+    tied = [
+        a.broker
+        for a in assessments
+        if not a.knocked_out and abs(first.raw_score - a.raw_score) * 100 / SCORE_SCALE < 1e-9
+        or (not a.knocked_out and abs(first.score - a.score) < TIE_MARGIN)
+    ]
+    return tied if len(tied) > 1 else []
+
+
+def _near_flips(flips: list[WhatIf]) -> list[str]:
+    """What-if sentences whose threshold lies within NEAR_FLIP of the current value."""
+    return [
+        item.text
+        for item in flips
+        if item.current > 0 and abs(item.threshold - item.current) <= NEAR_FLIP * item.current
+    ]
+
+
+def _near_flips_sampled(
+    workload: Workload, book: rules.Rulebook, winner: Broker | None
+) -> list[str]:
+    """Without the full what-if: whether the winner changes within NEAR_FLIP of any numeric
+    requirement, sampled at a few points on each side."""
+    if winner is None:
+        return []
+    base = workload_data(workload)
+    base_facts = compute_facts(base)
+    found = []
+    for axis in WHAT_IF_AXES:
+        value = float(base[axis.field])
+        if value <= 0:
+            continue
+        affected = _affected_facts(axis.field)
+        moving = [r for r in book.rules if r.facts & affected]
+        if not moving:
+            continue
+        constant = _tally([r for r in book.rules if not r.facts & affected], base_facts)
+        for factor in (0.75, 0.875, 0.95, 1.05, 1.125, 1.25):
+            candidate = min(max(value * factor, axis.low), axis.high)
+            if axis.integer:
+                candidate = float(round(candidate))
+            if candidate == value:
+                continue
+            facts = compute_facts(_adjust(base, axis.field, candidate))
+            other = constant.add(_tally(moving, facts)).winner()
+            if other is not None and other != winner:
+                spec = FACT_SPECS[axis.field]
+                found.append(
+                    f"{_field_title(axis.field)} at {text_output.quantity(candidate, spec.unit)} "
+                    f"(now {text_output.quantity(value, spec.unit)}) makes {other.title} the "
+                    "answer."
+                )
+                break
+    return found
+
+
+def _unstated(workload: Workload) -> list[str]:
+    return [name for name, stated in DECIDING_INPUTS if not stated(workload)]
+
+
+def _hybrid(
+    book: rules.Rulebook,
+    winner: Broker | None,
+    assessments: list[BrokerAssessment],
+    facts: Mapping[str, Any],
+    sections: Mapping[str, guide.GuideSection],
+) -> Hybrid | None:
+    if winner is None:
+        return None
+    out = {a.broker for a in assessments if a.knocked_out}
+    for item in book.hybrids:
+        spec = item.hybrid
+        brokers = {part.broker for part in spec.parts}
+        if winner not in (spec.winners or brokers) or brokers & out:
+            continue
+        if not item.predicate(facts):
+            continue
+        # The recommended broker's part first.
+        parts = sorted(spec.parts, key=lambda part: part.broker != winner)
+        return Hybrid(
+            hybrid_id=spec.id,
+            name=spec.name,
+            parts=[
+                HybridPart(
+                    broker=part.broker,
+                    role=rules.render_text(part.role, facts),
+                    reason=rules.render_text(part.because, facts),
+                )
+                for part in parts
+            ],
+            citation=spec.cite,
+            citation_title=sections[spec.cite].title if spec.cite in sections else "",
+        )
+    return None
 
 
 def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> Pattern | None:
@@ -170,7 +310,13 @@ def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> 
     return None
 
 
-def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
+def _confidence(
+    assessments: list[BrokerAssessment],
+    tied: list[Broker],
+    near: list[str],
+    unstated: list[str],
+) -> Confidence:
+    """The margin gives a level; a near what-if flip or unstated deciding inputs lower it."""
     first, second = assessments[0], assessments[1]
     if first.knocked_out:
         return Confidence(
@@ -178,6 +324,17 @@ def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
             margin=0.0,
             explanation="Every broker is ruled out by a hard requirement; "
             "relax the requirements named in the knockouts.",
+            unstated=unstated,
+        )
+    if tied:
+        names = " and ".join(b.title for b in tied)
+        return Confidence(
+            level=ConfidenceLevel.LOW,
+            margin=round(first.score - second.score, 1),
+            explanation=f"{names} tie at {first.score:g}: the rulebook cannot tell them apart "
+            "here; the inputs not stated, team experience and operations should decide.",
+            tie=True,
+            unstated=unstated,
         )
     if second.knocked_out:
         # Nothing to compare with: how sure we are is how well the one broker left fits.
@@ -199,6 +356,7 @@ def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
             margin=score,
             explanation=f"{first.broker.title} is the only broker that meets every hard "
             f"requirement (score {score:g}), {fit}.",
+            unstated=unstated,
         )
     margin = round(first.score - second.score, 1)
     if margin >= HIGH_MARGIN:
@@ -216,7 +374,20 @@ def _confidence(assessments: list[BrokerAssessment]) -> Confidence:
             f"{first.broker.title} and {second.broker.title} are within {margin:g} points: "
             "either can work; let team experience and operations decide."
         )
-    return Confidence(level=level, margin=margin, explanation=text)
+    factors: list[str] = []
+    if level is ConfidenceLevel.HIGH and near:
+        level = ConfidenceLevel.MEDIUM
+        factors.append(f"A small change flips the answer: {near[0]}")
+    if level is ConfidenceLevel.HIGH and unstated and margin < CLEAR_MARGIN:
+        level = ConfidenceLevel.MEDIUM
+        factors.append("Inputs that decided real teams' choices are not stated: " + "; ".join(unstated) + ".")
+    if factors:
+        text = f"{first.broker.title} leads {second.broker.title} by {margin:g} points, " "but " + " ".join(
+            f[:1].lower() + f[1:] for f in factors
+        )
+    return Confidence(
+        level=level, margin=margin, explanation=text, factors=factors, unstated=unstated
+    )
 
 
 def _capacity(facts: Mapping[str, Any]) -> Capacity:
@@ -242,10 +413,24 @@ def _summary(
     winner: Broker | None,
     confidence: Confidence,
     titles: Mapping[str, str],
+    tied: list[Broker],
 ) -> str:
     if winner is None:
         return "No broker meets every hard requirement; see the knockouts."
     first = assessments[0]
+    if tied:
+        names = " and ".join(b.title for b in tied)
+        rest = ", ".join(
+            f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
+            for a in assessments
+            if a.broker not in tied
+        )
+        others = f"; {rest}" if rest else ""
+        return (
+            f"{names} tie (score {first.score:g}{others}): no broker is recommended over the "
+            f"other; {first.broker.title} is listed first only by the fixed order of brokers. "
+            "State the inputs the tie depends on to separate them."
+        )
     others = ", ".join(
         f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
         for a in assessments[1:]
@@ -269,6 +454,7 @@ class _Axis:
     low: float
     high: float
     integer: bool = False
+    resolution: float = 0.0  # thresholds closer to 0 than this read as "any value above 0"
 
 
 WHAT_IF_AXES = (
@@ -277,8 +463,8 @@ WHAT_IF_AXES = (
     # Messages beyond these sizes belong in object storage (claim check), whatever the broker.
     _Axis("avg_message_size_bytes", 16, 16 * 1024 * 1024, integer=True),
     _Axis("max_message_size_bytes", 16, 128 * 1024 * 1024, integer=True),
-    _Axis("retention_hours", 0.0, 24 * 365.0),
-    _Axis("p99_latency_ms", 0.5, 60_000.0),
+    _Axis("retention_hours", 0.0, 24 * 365.0, resolution=0.1),
+    _Axis("p99_latency_ms", 0.5, 60_000.0, resolution=0.1),
     _Axis("consumer_groups", 1, 100, integer=True),
     _Axis("tolerated_node_failures", 0, 3, integer=True),
 )
@@ -291,6 +477,10 @@ def _adjust(data: dict[str, Any], name: str, value: float) -> dict[str, Any]:
     """Set one requirement and keep the others consistent with it."""
     changed = dict(data)
     changed[name] = value
+    # Varying a requirement asks "what if you stated this value": it counts as stated.
+    for group, fields in STATED_GROUPS.items():
+        if name in fields:
+            changed[group] = True
     if name == "avg_rate_msg_per_s":
         # Keep the burstiness; a near-zero average has none worth keeping.
         avg, peak = data["avg_rate_msg_per_s"], data["peak_rate_msg_per_s"]
@@ -377,8 +567,14 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
                 continue
             threshold, new_winner = found
             ruled_out = tally_at(threshold).out[current]
+            adjusted = _adjust(base, axis.field, threshold)
+            moved = {
+                name: float(adjusted[name])
+                for name in _SIBLINGS.get(axis.field, set())
+                if float(adjusted[name]) != float(base[name])
+            }
             results.append(
-                _what_if(axis, value, threshold, direction, new_winner, current, ruled_out)
+                _what_if(axis, value, threshold, direction, new_winner, current, ruled_out, moved)
             )
     return results
 
@@ -442,6 +638,7 @@ def _what_if(
     new_winner: Broker,
     current: Broker,
     ruled_out: bool = False,
+    moved: Mapping[str, float] | None = None,
 ) -> WhatIf:
     spec = FACT_SPECS[axis.field]
     title = _field_title(axis.field)
@@ -450,10 +647,20 @@ def _what_if(
         if ruled_out
         else f"the answer becomes {new_winner.title} instead of {current.title}"
     )
-    text = (
-        f"{title} {direction} {text_output.quantity(threshold, spec.unit)} "
-        f"(now {text_output.quantity(value, spec.unit)}): {change}."
+    now = text_output.quantity(value, spec.unit)
+    if value == 0 and direction == "above" and threshold <= axis.resolution:
+        threshold = axis.resolution
+        condition = f"Any {title.lower()} above 0 {spec.unit}".rstrip()
+    else:
+        condition = f"{title} {direction} {text_output.quantity(threshold, spec.unit)}"
+    # Moving one requirement can move its sibling (the peak keeps its ratio to the average):
+    # say so rather than let it change silently.
+    also = "".join(
+        f"; {_field_title(name).lower()} moves with it to "
+        f"{text_output.quantity(moved_to, FACT_SPECS[name].unit)}"
+        for name, moved_to in sorted((moved or {}).items())
     )
+    text = f"{condition} (now {now}{also}): {change}."
     return WhatIf(
         field=axis.field,
         field_title=title,

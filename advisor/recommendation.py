@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.workload import Broker
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -81,11 +81,54 @@ class ConfidenceLevel(StrEnum):
 
 
 class Confidence(_Model):
-    """Confidence derived from the margin between the first two brokers."""
+    """How sure the advisor is: the margin, how near a what-if flip lies, and what is unstated."""
 
     level: ConfidenceLevel = Field(title="Confidence")
     margin: float = Field(title="Margin", description="Score points between first and second.")
     explanation: str = Field(title="Explanation")
+    tie: bool = Field(False, title="Tie", description="The first two brokers score the same.")
+    factors: list[str] = Field(
+        default_factory=list,
+        title="What lowers it",
+        description="Each reason the level is lower than the margin alone would give.",
+    )
+    unstated: list[str] = Field(
+        default_factory=list,
+        title="Deciding inputs not stated",
+        description="Inputs that decided real teams' choices and that this workload leaves open.",
+    )
+
+
+class HybridPart(_Model):
+    """One broker's share of a hybrid design."""
+
+    broker: Broker = Field(title="Broker")
+    role: str = Field(title="Role")
+    reason: str = Field(title="Why this broker")
+
+
+class Hybrid(_Model):
+    """Parts of the workload best served by different brokers, beside the primary choice."""
+
+    hybrid_id: str = Field(title="Design id")
+    name: str = Field(title="Design", description="e.g. 'Kafka for the event log, Redis for jobs'.")
+    parts: list[HybridPart] = Field(title="Parts")
+    citation: str = Field("", title="Guide section")
+    citation_title: str = Field("", title="Guide section title")
+
+
+class PrecedentMatch(_Model):
+    """A published decision of a real team, and how near its workload is to this one."""
+
+    id: str = Field(title="Precedent")
+    organisation: str = Field(title="Organisation")
+    title: str = Field(title="Decision")
+    broker: Broker = Field(title="Chosen")
+    left: Broker | None = Field(None, title="Left")
+    year: int = Field(title="Year")
+    source: str = Field(title="Source", description="Address of the published write-up.")
+    similarity: float = Field(ge=0, le=1, title="Similarity", description="0 (unlike) to 1.")
+    reasons: list[str] = Field(default_factory=list, title="Why they chose it")
 
 
 class Capacity(_Model):
@@ -137,6 +180,17 @@ class Recommendation(_Model):
     capacity: Capacity = Field(title="Capacity estimates")
     what_if: list[WhatIf] = Field(default_factory=list, title="What would change the answer")
     summary: str = Field(title="Summary")
+    tied: list[Broker] = Field(
+        default_factory=list,
+        title="Tied",
+        description="The brokers that share the top score, when the first place is a tie.",
+    )
+    hybrid: Hybrid | None = Field(None, title="Hybrid design")
+    precedents: list[PrecedentMatch] = Field(
+        default_factory=list,
+        title="Precedents",
+        description="The nearest published decisions of real teams, nearest first.",
+    )
 
     def assessment(self, broker: Broker) -> BrokerAssessment:
         """The assessment of one broker."""

@@ -106,11 +106,57 @@ class PatternRule(BaseModel):
     source: str = ""
 
 
+class HybridPart(BaseModel):
+    """One broker's share of a hybrid design."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    broker: Broker
+    role: str = Field(min_length=3, description="What this broker does in the design.")
+    because: str = Field(min_length=3, description="Why this broker for this part.")
+
+
+class HybridRule(BaseModel):
+    """A design that splits the workload between brokers, offered beside the ranking."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    name: str = Field(min_length=3)
+    cite: str
+    when: dict[str, Any]
+    parts: list[HybridPart] = Field(min_length=2)
+    winners: list[Broker] = Field(
+        default_factory=list,
+        description="Offered only when one of these is recommended (empty: any of the parts).",
+    )
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _distinct_parts(self) -> HybridRule:
+        brokers = [part.broker for part in self.parts]
+        if len(set(brokers)) != len(brokers):
+            raise ValueError("a hybrid names each broker once")
+        if not set(self.winners) <= set(brokers):
+            raise ValueError("winners must be brokers among the parts")
+        return self
+
+
+class CompiledHybrid(BaseModel):
+    """A hybrid design with its compiled condition."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    hybrid: HybridRule
+    predicate: Callable[[Mapping[str, Any]], bool]
+
+
 class _RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rules: list[dict[str, Any]] = Field(default_factory=list)
     patterns: list[dict[str, Any]] = Field(default_factory=list)
+    hybrids: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class CompiledRule(BaseModel):
@@ -139,6 +185,7 @@ class Rulebook(BaseModel):
 
     rules: list[CompiledRule]
     patterns: list[CompiledPattern]
+    hybrids: list[CompiledHybrid] = Field(default_factory=list)
     digest: str
     files: list[str]
 
@@ -309,6 +356,7 @@ def _load_file(
     rules: list[CompiledRule],
     patterns: list[CompiledPattern],
     seen: set[str],
+    hybrids: list[CompiledHybrid],
 ) -> None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -326,8 +374,8 @@ def _load_file(
         content = _RuleFile.model_validate(raw or {})
     except ValidationError as error:
         raise RulebookError(
-            f"{path}: {_pydantic_problem(error)} (a rule file holds 'rules' "
-            "and/or 'patterns' lists)"
+            f"{path}: {_pydantic_problem(error)} (a rule file holds 'rules', "
+            "'patterns' and/or 'hybrids' lists)"
         ) from None
     for index, item in enumerate(content.rules):
         rule_id = str(item.get("id", f"#{index + 1}"))
@@ -370,6 +418,21 @@ def _load_file(
             else (lambda f: True)
         )
         patterns.append(CompiledPattern(pattern=pattern, predicate=predicate))
+    for index, item in enumerate(content.hybrids):
+        hybrid_id = str(item.get("id", f"hybrid #{index + 1}"))
+        try:
+            hybrid = HybridRule.model_validate({**item, "source": str(path)})
+        except ValidationError as error:
+            raise checker.error(hybrid_id, "definition", _pydantic_problem(error)) from None
+        if hybrid.id in seen:
+            raise checker.error(hybrid.id, "id", "this id is used by another rule or pattern")
+        seen.add(hybrid.id)
+        checker.check_cite(hybrid.cite, hybrid.id, "cite")
+        for n, part in enumerate(hybrid.parts):
+            checker.check_text(part.role, hybrid.id, f"parts[{n}].role")
+            checker.check_text(part.because, hybrid.id, f"parts[{n}].because")
+        predicate = checker.compile(hybrid.when, hybrid.id, "when", set())
+        hybrids.append(CompiledHybrid(hybrid=hybrid, predicate=predicate))
 
 
 def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebook:
@@ -381,10 +444,11 @@ def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebo
         raise RulebookError(f"{folder}: no rule files (*.yaml)")
     rules: list[CompiledRule] = []
     patterns: list[CompiledPattern] = []
+    hybrids: list[CompiledHybrid] = []
     seen: set[str] = set()
     digest = hashlib.sha256()
     for path in files:
-        _load_file(path, _Checker(path, sections), rules, patterns, seen)
+        _load_file(path, _Checker(path, sections), rules, patterns, seen, hybrids)
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for broker in Broker:
         if not any(p.pattern.broker == broker for p in patterns):
@@ -393,7 +457,11 @@ def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebo
                 "at least one (a last one without 'when' is the fallback)"
             )
     return Rulebook(
-        rules=rules, patterns=patterns, digest=digest.hexdigest(), files=[str(p) for p in files]
+        rules=rules,
+        patterns=patterns,
+        hybrids=hybrids,
+        digest=digest.hexdigest(),
+        files=[str(p) for p in files],
     )
 
 

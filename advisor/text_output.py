@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 
+from advisor import views
 from advisor.recommendation import NO_WHAT_IF, Recommendation
 
 WIDTH = 100
@@ -66,7 +67,15 @@ def format_recommendation(rec: Recommendation) -> str:
         bar = "#" * round(item.score / 5)
         state = "RULED OUT" if item.knocked_out else f"{item.score:5.1f}"
         out.append(f"  {item.rank}. {item.broker.title:9} {state:>9}  {bar}")
-    out.append(f"  Confidence: {rec.confidence.level.value} ({rec.confidence.explanation})")
+    confidence = views.confidence_view(rec)
+    out.append(_wrap(confidence.headline, "  "))
+    if confidence.unstated:
+        out.append(_wrap("Not stated: " + "; ".join(confidence.unstated) + ".", "    "))
+    hybrid = views.hybrid_view(rec)
+    if hybrid is not None:
+        out += ["", "Hybrid design", _wrap(f"{hybrid.lead} [{hybrid.citation}]", "  ")]
+        for part in hybrid.parts:
+            out.append(_wrap(f"- {part.broker_title}: {part.role}. {part.reason}", "    "))
     for item in rec.ranking:
         out += ["", f"{item.broker.title}"]
         for label, reasons in (("ruled out", item.knockouts), ("+", item.pros), ("-", item.cons)):
@@ -103,6 +112,13 @@ def format_recommendation(rec: Recommendation) -> str:
         "after 10 min at peak with consumers stalled",
         f"  nodes               {cap.nodes_needed} for the tolerated failures",
     ]
+    precedents = views.precedent_views(rec)
+    if precedents:
+        out += ["", "Teams with similar workloads (published decisions)"]
+        for item in precedents:
+            out.append(_wrap(f"- {item.headline}: {item.title} (similarity {item.similarity})", "  "))
+            out.extend(_wrap(f"· {reason}", "      ") for reason in item.reasons)
+            out.append(_wrap(item.source, "      "))
     if rec.what_if:
         out += ["", "What would change the answer"]
         out.extend(_wrap(f"- {item.text}", "  ") for item in rec.what_if)
@@ -113,4 +129,13 @@ def format_recommendation(rec: Recommendation) -> str:
         f"Rulebook {rec.rulebook_hash[:12]}, broker-advisor {rec.app_version}. "
         "Read a cited section with: broker-advisor guide SECTION",
     ]
+    return "\n".join(out)
+
+
+def format_precedents(library: list[tuple[str, str, str, str, str]]) -> str:
+    """The precedent library as a table: id, organisation and year, chosen, left, title."""
+    out = [f"{len(library)} published decisions"]
+    for ident, who, chosen, left, title in library:
+        moved = f"{left} -> {chosen}" if left else chosen
+        out.append(f"  {ident:52} {moved:20} {who}: {title}")
     return "\n".join(out)

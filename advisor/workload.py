@@ -66,6 +66,57 @@ class Hosting(StrEnum):
     MANAGED = "managed"
 
 
+class LeaveReason(StrEnum):
+    """Why a team is moving away from a broker, as teams give it in migration write-ups."""
+
+    OUTAGES_UNDER_LOAD = "outages_under_load"
+    CONNECTION_CHURN = "connection_churn"
+    SCALING_CEILING = "scaling_ceiling"
+    POOR_OBSERVABILITY = "poor_observability"
+    OPERATIONAL_BURDEN = "operational_burden"
+    COST = "cost"
+    MESSAGE_LOSS = "message_loss"
+    MEMORY_PRESSURE = "memory_pressure"
+    LICENCE = "licence"
+    MISSING_FEATURES = "missing_features"
+    NETWORK_PARTITIONS = "network_partitions"
+    LATENCY = "latency"
+
+
+class Language(StrEnum):
+    """A language the producers or consumers are written in."""
+
+    PYTHON = "python"
+    RUBY = "ruby"
+    JAVASCRIPT = "javascript"
+    GO = "go"
+    JAVA = "java"
+    DOTNET = "dotnet"
+    PHP = "php"
+    OTHER = "other"
+
+
+class TaskFramework(StrEnum):
+    """The job or messaging framework the consumers run on."""
+
+    CELERY = "celery"
+    RQ = "rq"
+    DRAMATIQ = "dramatiq"
+    SIDEKIQ = "sidekiq"
+    RESQUE = "resque"
+    BULLMQ = "bullmq"
+    SPRING = "spring"
+    ASYNQ = "asynq"
+    OTHER = "other"
+
+
+class Backpressure(StrEnum):
+    """What happens when consumers fall behind."""
+
+    BOUNDED = "bounded"
+    ABSORB = "absorb"
+
+
 class OpsCapacity(StrEnum):
     """How much operations effort the team can put into the broker."""
 
@@ -77,6 +128,7 @@ class OpsCapacity(StrEnum):
 # Constraints are declared once and reused, so forms and the JSON schema agree with validation.
 Rate = Annotated[float, Field(ge=0, le=10_000_000)]
 Bytes = Annotated[int, Field(ge=1, le=2**31)]
+Count = Annotated[int, Field(ge=1, le=10_000_000)]
 
 MAX_RETENTION_HOURS = 24 * 365 * 10
 
@@ -235,8 +287,135 @@ class Workload(BaseModel):
         title="Operations capacity",
         description="Minimal (developers only), moderate, or a dedicated platform team.",
     )
-    uses_django: bool = Field(True, title="Django", description="The producers are Django apps.")
+    uses_django: bool | None = Field(
+        None,
+        title="Django",
+        description="The producers are Django apps (not stated: nothing Django-specific is said).",
+    )
     uses_celery: bool = Field(False, title="Celery", description="Tasks run through Celery.")
+
+    # --- What real teams decided on; each defaults to "not stated", which changes nothing. ---
+    retention_max_messages: Count | None = Field(
+        None,
+        title="History capped at",
+        json_schema_extra={"unit": "msg"},
+        description="History is capped at the last N messages per stream or channel (a "
+        "count-bounded backlog); not stated: history is bounded by time only.",
+    )
+    channels: Count | None = Field(
+        None,
+        title="Streams / channels",
+        description="Separate streams, channels or topics the messages are spread over "
+        "(with a count cap, each keeps its own last N); not stated: one.",
+    )
+    already_running: list[Broker] = Field(
+        default_factory=list,
+        title="Already running",
+        description="Brokers the organisation already runs in production for other systems, "
+        "whoever operates them: adding to them costs little.",
+    )
+    organisation_standard: Broker | None = Field(
+        None,
+        title="Organisation standard",
+        description="A broker the organisation has standardised on.",
+    )
+    leaving: Broker | None = Field(
+        None,
+        title="Moving away from",
+        description="The broker this workload is migrating away from.",
+    )
+    leaving_because: list[LeaveReason] = Field(
+        default_factory=list,
+        title="Why it is being left",
+        description="What went wrong with the broker being left.",
+    )
+    workers: Count | None = Field(
+        None,
+        title="Workers",
+        description="Consumer processes or threads taking messages at the peak.",
+    )
+    connections: Count | None = Field(
+        None,
+        title="Client connections",
+        description="Client connections open to the broker at the peak.",
+    )
+    short_lived_connections: bool = Field(
+        False,
+        title="Short-lived connections",
+        description="Clients connect per request or per short job (PHP, serverless, "
+        "cron scripts) rather than holding a connection open.",
+    )
+    max_task_duration_s: float | None = Field(
+        None,
+        gt=0,
+        le=7 * 86_400,
+        title="Longest task",
+        json_schema_extra={"unit": "s"},
+        description="The longest a consumer works on one message before acknowledging it.",
+    )
+    languages: list[Language] = Field(
+        default_factory=list,
+        title="Languages",
+        description="Languages of the producers and consumers (several: a polyglot system).",
+    )
+    task_framework: TaskFramework | None = Field(
+        None,
+        title="Job framework",
+        description="The job or messaging framework the consumers run on.",
+    )
+    customer_installed: bool = Field(
+        False,
+        title="Customers install it",
+        description="Customers install and run the software, with its broker, themselves.",
+    )
+    mqtt_devices: bool = Field(
+        False, title="MQTT devices", description="Devices publish or subscribe over MQTT."
+    )
+    browser_delivery: bool = Field(
+        False,
+        title="Browser delivery",
+        description="Messages are pushed to browsers or apps over WebSockets or SSE.",
+    )
+    network_partitions: bool = Field(
+        False,
+        title="Network partitions",
+        description="The broker must stay correct when the network between its nodes splits "
+        "(zones, unreliable links).",
+    )
+    inspect_pending: bool = Field(
+        False,
+        title="Inspect pending messages",
+        description="Operators browse, edit, retry or delete messages that wait in the queue.",
+    )
+    backpressure: Backpressure | None = Field(
+        None,
+        title="When consumers fall behind",
+        description="bounded: producers are slowed or refused once a queue is full; absorb: a "
+        "slow consumer must never slow producers, the broker holds the backlog.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unstated_peak_follows_average(cls, data: Any) -> Any:
+        """A peak or largest size left out is at least the average given (not below it)."""
+        if not isinstance(data, dict):
+            return data
+        pairs = (
+            ("avg_rate_msg_per_s", "peak_rate_msg_per_s"),
+            ("avg_message_size_bytes", "max_message_size_bytes"),
+        )
+        filled = dict(data)
+        for low, high in pairs:
+            value = data.get(low)
+            default = cls.model_fields[high].default
+            if (
+                high not in data
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and value > default
+            ):
+                filled[high] = type(default)(value) if isinstance(value, int) else value
+        return filled
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Workload:
@@ -252,12 +431,21 @@ class Workload(BaseModel):
                 f"max_message_size_bytes ({self.max_message_size_bytes}) is below "
                 f"avg_message_size_bytes ({self.avg_message_size_bytes})"
             )
-        if self.replay and self.retention_hours == 0:
+        if self.replay and self.retention_hours == 0 and self.retention_max_messages is None:
             problems.append(
-                "replay is required but retention_hours is 0: set how long history must be kept"
+                "replay is required but retention_hours is 0: set how long history must be "
+                "kept, or retention_max_messages for a backlog capped by count"
             )
-        if len(set(self.team_familiar_with)) != len(self.team_familiar_with):
-            problems.append("team_familiar_with lists a broker twice")
+        for name in ("team_familiar_with", "already_running", "languages", "leaving_because"):
+            values = getattr(self, name)
+            if len(set(values)) != len(values):
+                problems.append(f"{name} lists a value twice")
+        if self.leaving_because and self.leaving is None:
+            problems.append("leaving_because is given but leaving does not name the broker left")
+        if self.task_framework is TaskFramework.CELERY and not self.uses_celery:
+            problems.append(
+                "task_framework is celery but uses_celery is false: set uses_celery: true"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
