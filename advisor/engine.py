@@ -648,14 +648,15 @@ def _what_if(
         else f"the answer becomes {new_winner.title} instead of {current.title}"
     )
     now = text_output.quantity(value, spec.unit)
+    also = ""
     if value == 0 and direction == "above" and threshold <= axis.resolution:
+        # Any value above zero flips it: say so instead of a threshold like 3.6e-07 h.
         threshold = axis.resolution
-        condition = f"Any {title.lower()} above 0 {spec.unit}".rstrip()
-    else:
-        condition = f"{title} {direction} {text_output.quantity(threshold, spec.unit)}"
+        also = f"; any {title.lower()} at all does"
+    condition = f"{title} {direction} {text_output.quantity(threshold, spec.unit)}"
     # Moving one requirement can move its sibling (the peak keeps its ratio to the average):
     # say so rather than let it change silently.
-    also = "".join(
+    also += "".join(
         f"; {_field_title(name).lower()} moves with it to "
         f"{text_output.quantity(moved_to, FACT_SPECS[name].unit)}"
         for name, moved_to in sorted((moved or {}).items())

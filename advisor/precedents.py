@@ -49,7 +49,9 @@ class Precedent(BaseModel):
     @field_validator("source")
     @classmethod
     def _address(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        if not value.startswith(("https://", "http://")) or any(
+            c.isspace() or c in '<>"`\\' for c in value
+        ):
             raise ValueError("must be the http(s) address of the published write-up")
         return value
 

@@ -14,6 +14,7 @@ from advisor import facts as facts_mod
 from advisor import guide as guide_mod
 from advisor import recommendation as recommendation_module
 from advisor import rules as rules_mod
+from advisor import views
 from advisor.probe import models as probe_models
 from advisor.probe import runner, targets, verdicts
 from advisor.recommendation import Advice, Reason, ReasonKind, Recommendation
@@ -186,6 +187,11 @@ class ReportContext(_Model):
     confidence_level: str
     confidence_margin: str
     confidence_explanation: str
+    confidence_factors: list[str] = Field(description="What lowered the confidence.")
+    confidence_unstated: list[str] = Field(description="Deciding inputs the workload leaves open.")
+    tie: bool = Field(description="The first place is a tie.")
+    hybrid: views.HybridView | None
+    precedents: list[views.PrecedentView]
     workload_rows: list[Row]
     drivers: list[DriverView]
     more_drivers: int = Field(description="Fired rules left out of the drivers list.")
@@ -646,6 +652,11 @@ def build_context(
         confidence_level=recommendation.confidence.level.value,
         confidence_margin=f"{recommendation.confidence.margin:.1f}",
         confidence_explanation=recommendation.confidence.explanation,
+        confidence_factors=list(recommendation.confidence.factors),
+        confidence_unstated=list(recommendation.confidence.unstated),
+        tie=recommendation.confidence.tie,
+        hybrid=views.hybrid_view(recommendation),
+        precedents=views.precedent_views(recommendation),
         workload_rows=workload_rows(workload),
         drivers=drivers,
         more_drivers=more_drivers,

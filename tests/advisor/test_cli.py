@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import cli
+from advisor import cli, precedents
 from tests.advisor import cases
 
 PRESET = cases.PRESET_DIR / "order-processing.yaml"
@@ -28,7 +28,26 @@ def test_recommend_json_is_a_stable_interface(capsys: pytest.CaptureFixture[str]
     data = json.loads(capsys.readouterr().out)
     assert [item["broker"] for item in data["ranking"]] == ["rabbitmq", "redis", "kafka"]
     assert all(isinstance(item["score"], float) for item in data["ranking"])
-    assert data["schema_version"] == "1.0"
+    # 1.1 added fields (tied, hybrid, precedents, confidence factors); nothing was removed.
+    assert data["schema_version"] == "1.1"
+    assert data["confidence"]["level"] in ("high", "medium", "low")
+    nearest = data["precedents"]
+    assert len(nearest) == 3
+    assert all({"id", "broker", "source", "similarity"} <= set(item) for item in nearest)
+    assert [p["similarity"] for p in nearest] == sorted(
+        (p["similarity"] for p in nearest), reverse=True
+    )
+
+
+def test_precedents_command_lists_the_library(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["precedents"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"{len(precedents.load_precedents())} published decisions")
+    assert cli.main(["precedents", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) >= 30
+    assert all(item["source"].startswith(("https://", "http://")) for item in data)
+    assert {item["chosen"] for item in data} == {"redis", "rabbitmq", "kafka"}
 
 
 @pytest.mark.parametrize(

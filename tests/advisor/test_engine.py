@@ -6,7 +6,7 @@ import pytest
 
 from advisor import engine, facts, guide, rules
 from advisor.recommendation import ReasonKind
-from advisor.workload import Broker, Workload
+from advisor.workload import Broker, Workload, parse_workload
 from tests.advisor import cases
 
 # preset -> (winner, rule ids that must be among the deciding reasons, pattern of the winner)
@@ -140,7 +140,7 @@ def test_what_if_sentence_reads_naturally() -> None:
     rec = engine.recommend(cases.preset("order-processing"))
     texts = [w.text for w in rec.what_if]
     assert (
-        "Peak rate above 500,000 msg/s (now 2,500 msg/s): the answer becomes Kafka instead of "
+        "Peak rate above 100,000 msg/s (now 2,500 msg/s): the answer becomes Kafka instead of "
         "RabbitMQ." in texts
     )
 
@@ -200,14 +200,15 @@ def _knock_all(book: rules.Rulebook) -> rules.CompiledRule:
 
 
 def _with(wl: Workload, field: str, value: float) -> Workload:
+    """The workload with one requirement changed as the what-if changes it (siblings too)."""
     data = engine._adjust(facts.workload_data(wl), field, value)
-    data["team_familiar_with"] = sorted(data["team_familiar_with"])
+    changed = {name: data[name] for name in (field, *engine._SIBLINGS.get(field, ()))}
+    for key in ("avg_message_size_bytes", "max_message_size_bytes", "consumer_groups"):
+        if key in changed:
+            changed[key] = int(changed[key])
     if Workload.model_fields[field].annotation is int:
-        value = int(value)
-    data[field] = value
-    for key in ("avg_message_size_bytes", "max_message_size_bytes"):
-        data[key] = int(data[key])
-    return Workload.model_validate(data)
+        changed[field] = int(value)
+    return Workload.model_validate({**wl.model_dump(exclude_unset=True), **changed})
 
 
 def _advice(rec: object, broker: Broker) -> dict[str, str]:
@@ -216,7 +217,10 @@ def _advice(rec: object, broker: Broker) -> dict[str, str]:
 
 
 def test_single_node_durability_advice_does_not_promise_replication() -> None:
-    rec = engine.recommend(Workload())  # a crash may not lose messages, no node loss tolerated
+    # A crash may not lose messages, no node loss tolerated: both stated.
+    rec = engine.recommend(
+        parse_workload({"crash_may_lose_messages": False, "tolerated_node_failures": 0})
+    )
     kafka = _advice(rec, Broker.KAFKA)
     assert "machine crash can" in kafka["acks"] and "survive a broker failure" not in kafka["acks"]
     assert "no-loss-single-kafka" in {r.rule_id for r in rec.assessment(Broker.KAFKA).cons}

@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from advisor import report
+from advisor import precedents, report
 from advisor.recommendation import Recommendation
 from advisor.report import context, env
 from advisor.workload import Workload
@@ -74,12 +74,15 @@ def test_hostile_text_stays_text_in_every_markdown_construct() -> None:
     workload = markdown_hostile_workload()
     out = render_md(workload, probes=[hostile_probe_result()])
     tokens = list(walk(PARSER.parse(out)))
-    # No raw HTML but the appendix anchors, no image, and no link but anchors and the MADR site.
+    # No raw HTML but the appendix anchors, no image, and no link but anchors, the MADR site
+    # and the sources of the shipped precedents.
     html = [t.content for t in tokens if t.type in ("html_inline", "html_block")]
     assert all(ANCHOR.match(h) or h == "</a>" for h in html), html
     assert not [t for t in tokens if t.type == "image"]
     hrefs = [str(t.attrs["href"]) for t in tokens if t.type == "link_open"]
-    assert hrefs and all(h.startswith(("#", "https://adr.github.io/")) for h in hrefs), hrefs
+    sources = {p.source for p in precedents.load_precedents()}
+    allowed = [h for h in hrefs if h.startswith(("#", "https://adr.github.io/")) or h in sources]
+    assert hrefs and allowed == hrefs, hrefs
     # Every hostile string is shown as it is: in code spans where it is code, as text otherwise.
     code = [t.content for t in tokens if t.type == "code_inline"]
     assert HOSTILE_TARGET in code and HOSTILE_CHECK_ID in code
