@@ -427,8 +427,8 @@ def _summary(
         )
         others = f"; {rest}" if rest else ""
         return (
-            f"{names} tie (score {first.score:g}{others}): no broker is recommended over the "
-            f"other; {first.broker.title} is listed first only by the fixed order of brokers. "
+            f"{names} tie (score {first.score:g}{others}): the rulebook cannot choose between "
+            f"them, and {first.broker.title} is listed first only by the fixed order of brokers. "
             "State the inputs the tie depends on to separate them."
         )
     others = ", ".join(
