@@ -35,27 +35,33 @@ BROKERS = tuple(Broker)
 SCORE_SCALE = 30.0  # raw points at which a broker's score reaches about 73 of 100
 MIN_RATE = 0.001  # msg/s below which rates are treated as zero in ratios
 MAX_RATE = 10_000_000.0  # the workload model's upper bound for rates
-HIGH_MARGIN = 20.0
-MEDIUM_MARGIN = 8.0
+# Confidence reads the raw margin (rule points): the 0-100 curve compresses gaps near its ends,
+# where a strong rule's lead would otherwise look like a few points.
+HIGH_MARGIN = 25.0
+MEDIUM_MARGIN = 10.0
 TIE_MARGIN = 0.5  # score points under which the first two are reported as a tie
 NEAR_FLIP = 0.25  # a what-if threshold within this fraction of the current value is "near"
-CLEAR_MARGIN = 30.0  # a margin that stays high even with deciding inputs unstated
+CLEAR_MARGIN = 40.0  # a raw margin that stays high even with deciding inputs unstated
 
 # Inputs that decided real teams' choices; a group is unstated when every field in it still has
 # its "not stated" value. One entry per group.
 DECIDING_INPUTS: tuple[tuple[str, Callable[[Workload], bool]], ...] = (
     (
         "the languages or job framework of producers and consumers",
-        lambda w: bool(w.languages)
-        or w.task_framework is not None
-        or w.uses_celery
-        or w.uses_django is not None,
+        lambda w: (
+            bool(w.languages)
+            or w.task_framework is not None
+            or w.uses_celery
+            or w.uses_django is not None
+        ),
     ),
     (
         "the brokers the organisation already runs, knows, standardises on or is leaving",
-        lambda w: bool(w.already_running or w.team_familiar_with)
-        or w.organisation_standard is not None
-        or w.leaving is not None,
+        lambda w: (
+            bool(w.already_running or w.team_familiar_with)
+            or w.organisation_standard is not None
+            or w.leaving is not None
+        ),
     ),
 )
 
@@ -202,7 +208,8 @@ def _tied(assessments: list[BrokerAssessment]) -> list[Broker]:
     tied = [
         a.broker
         for a in assessments
-        if not a.knocked_out and abs(first.raw_score - a.raw_score) * 100 / SCORE_SCALE < 1e-9
+        if not a.knocked_out
+        and abs(first.raw_score - a.raw_score) * 100 / SCORE_SCALE < 1e-9
         or (not a.knocked_out and abs(first.score - a.score) < TIE_MARGIN)
     ]
     return tied if len(tied) > 1 else []
@@ -359,31 +366,35 @@ def _confidence(
             unstated=unstated,
         )
     margin = round(first.score - second.score, 1)
-    if margin >= HIGH_MARGIN:
+    lead = first.raw_score - second.raw_score
+    gap = f"{margin:g} points ({lead:g} in rule weights)"
+    if lead >= HIGH_MARGIN:
         level = ConfidenceLevel.HIGH
-        text = f"{first.broker.title} leads by {margin:g} points."
-    elif margin >= MEDIUM_MARGIN:
+        text = f"{first.broker.title} leads {second.broker.title} by {gap}."
+    elif lead >= MEDIUM_MARGIN:
         level = ConfidenceLevel.MEDIUM
         text = (
-            f"{first.broker.title} leads {second.broker.title} by {margin:g} points; "
+            f"{first.broker.title} leads {second.broker.title} by {gap}; "
             "check the what-if and the cons before deciding."
         )
     else:
         level = ConfidenceLevel.LOW
         text = (
-            f"{first.broker.title} and {second.broker.title} are within {margin:g} points: "
+            f"{first.broker.title} leads {second.broker.title} by only {gap}: "
             "either can work; let team experience and operations decide."
         )
     factors: list[str] = []
     if level is ConfidenceLevel.HIGH and near:
         level = ConfidenceLevel.MEDIUM
-        factors.append(f"A small change flips the answer: {near[0]}")
-    if level is ConfidenceLevel.HIGH and unstated and margin < CLEAR_MARGIN:
+        factors.append(f"a small change flips the answer: {near[0]}")
+    if level is ConfidenceLevel.HIGH and unstated and lead < CLEAR_MARGIN:
         level = ConfidenceLevel.MEDIUM
-        factors.append("Inputs that decided real teams' choices are not stated: " + "; ".join(unstated) + ".")
+        factors.append(
+            "inputs that decided real teams' choices are not stated: " + "; ".join(unstated) + "."
+        )
     if factors:
-        text = f"{first.broker.title} leads {second.broker.title} by {margin:g} points, " "but " + " ".join(
-            f[:1].lower() + f[1:] for f in factors
+        text = f"{first.broker.title} leads {second.broker.title} by {gap}, but " + " ".join(
+            factors
         )
     return Confidence(
         level=level, margin=margin, explanation=text, factors=factors, unstated=unstated

@@ -116,7 +116,9 @@ def format_recommendation(rec: Recommendation) -> str:
     if precedents:
         out += ["", "Teams with similar workloads (published decisions)"]
         for item in precedents:
-            out.append(_wrap(f"- {item.headline}: {item.title} (similarity {item.similarity})", "  "))
+            out.append(
+                _wrap(f"- {item.headline}: {item.title} (similarity {item.similarity})", "  ")
+            )
             out.extend(_wrap(f"· {reason}", "      ") for reason in item.reasons)
             out.append(_wrap(item.source, "      "))
     if rec.what_if:

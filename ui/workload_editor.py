@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -44,9 +45,16 @@ GROUPS: list[tuple[str, list[str]]] = [
             "max_message_size_bytes",
         ],
     ),
-    ("Retention & ordering", ["retention_hours", "replay", "ordering"]),
+    (
+        "Retention & ordering",
+        ["retention_hours", "retention_max_messages", "channels", "replay", "ordering"],
+    ),
     ("Delivery", ["delivery", "p99_latency_ms", "crash_may_lose_messages"]),
-    ("Consumers & routing", ["consumption", "consumer_groups", "routing"]),
+    ("Consumers & routing", ["consumption", "consumer_groups", "routing", "backpressure"]),
+    (
+        "Workers & connections",
+        ["workers", "max_task_duration_s", "connections", "short_lived_connections"],
+    ),
     (
         "Features",
         [
@@ -57,13 +65,23 @@ GROUPS: list[tuple[str, list[str]]] = [
             "needs_transactions",
             "cache_or_sessions",
             "stream_processing",
+            "inspect_pending",
         ],
     ),
-    ("Availability", ["tolerated_node_failures", "multi_region"]),
+    ("Devices & browsers", ["mqtt_devices", "browser_delivery"]),
+    ("Availability", ["tolerated_node_failures", "multi_region", "network_partitions"]),
+    ("Stack", ["languages", "task_framework", "uses_django", "uses_celery"]),
     (
-        "Team & operations",
-        ["team_familiar_with", "hosting", "ops_capacity", "uses_django", "uses_celery"],
+        "Organisation",
+        [
+            "already_running",
+            "team_familiar_with",
+            "organisation_standard",
+            "leaving",
+            "leaving_because",
+        ],
     ),
+    ("Operations", ["hosting", "ops_capacity", "customer_installed"]),
 ]
 
 # Enum values whose generated label would read badly.
@@ -76,7 +94,25 @@ _LABELS = {
     "by_pattern": "By pattern",
     "competing_workers": "Competing workers",
     "consumer_groups": "Consumer groups",
+    "javascript": "JavaScript / Node",
+    "dotnet": ".NET",
+    "php": "PHP",
+    "rq": "RQ",
+    "bullmq": "BullMQ",
+    "redis": "Redis",
+    "rabbitmq": "RabbitMQ",
+    "kafka": "Kafka",
+    "outages_under_load": "Outages",
+    "connection_churn": "Conn. churn",
+    "scaling_ceiling": "Scale limit",
+    "poor_observability": "Observability",
+    "operational_burden": "Ops burden",
+    "message_loss": "Lost messages",
+    "memory_pressure": "Memory",
+    "missing_features": "Features",
+    "network_partitions": "Partitions",
 }
+NOT_STATED = "Not stated"
 _DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
 _SPINBOX_MAX = 2**31 - 1
 
@@ -354,6 +390,8 @@ class WorkloadEditor(QScrollArea):
         title = spec.get("title", name)
         error = self._make_error_label()
         kind = spec.get("type")
+        if spec.get("optional") and kind == "boolean":
+            return self._build_enum(name, title, {**spec, "enum": [True, False]}, error)
         if "enum" in spec:
             return self._build_enum(name, title, spec, error)
         if kind == "boolean":
@@ -364,7 +402,7 @@ class WorkloadEditor(QScrollArea):
         if kind in ("number", "integer"):
             return self._build_number(name, title, spec, error)
         if kind == "array":
-            return self._build_brokers(name, title, spec, error)
+            return self._build_choices(name, title, spec, error)
         if name == "notes":
             notes = QPlainTextEdit()
             notes.setAccessibleName(title)
@@ -392,35 +430,43 @@ class WorkloadEditor(QScrollArea):
     def _build_enum(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
         combo = QComboBox()
         combo.setAccessibleName(title)
-        for value in spec["enum"]:
-            combo.addItem(_LABELS.get(value, value.replace("_", " ").capitalize()), value)
+        values: list[Any] = [None, *spec["enum"]] if spec.get("optional") else list(spec["enum"])
+        for value in values:
+            combo.addItem(_label(value), value)
         combo.currentIndexChanged.connect(lambda _i: self._on_edited(name, combo.currentData()))
 
         def set_value(value: Any) -> None:
-            index = combo.findData(str(value))
-            combo.setCurrentIndex(max(index, 0))
+            index = next((i for i, v in enumerate(values) if v == value), 0)
+            combo.setCurrentIndex(index)
 
         return _Field(name, combo, combo.currentData, set_value, error, [combo])
 
     def _build_number(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
         unit = spec.get("unit", "")
         box: QSpinBox | QDoubleSpinBox
+        optional = bool(spec.get("optional"))
         if spec.get("type") == "integer":
             box = QSpinBox()
-            box.setRange(
-                int(spec.get("minimum", 0)),
-                min(int(spec.get("maximum", _SPINBOX_MAX)), _SPINBOX_MAX),
-            )
-            box.valueChanged.connect(lambda v: self._on_edited(name, int(v)))
+            low_int = int(spec.get("minimum", 0)) - (1 if optional else 0)
+            box.setRange(low_int, min(int(spec.get("maximum", _SPINBOX_MAX)), _SPINBOX_MAX))
+
+            def typed(v: float) -> Any:
+                return None if optional and v == box.minimum() else int(v)
         else:
             box = QDoubleSpinBox()
             decimals = _DECIMALS.get(unit, 2)
             box.setDecimals(decimals)
             low = spec.get("minimum")
             if low is None:
-                low = float(spec.get("exclusiveMinimum", 0)) + 10**-decimals
+                low = float(spec.get("exclusiveMinimum", 0)) + (0 if optional else 10**-decimals)
             box.setRange(float(low), float(spec.get("maximum", 1e12)))
-            box.valueChanged.connect(lambda v: self._on_edited(name, float(v)))
+
+            def typed(v: float) -> Any:
+                return None if optional and v == box.minimum() else float(v)
+        if optional:
+            # The lowest value reads "Not stated" and means it: the field is left open.
+            box.setSpecialValueText(NOT_STATED)
+        box.valueChanged.connect(lambda v: self._on_edited(name, typed(v)))
         box.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         box.setGroupSeparatorShown(True)
         box.setAccelerated(True)
@@ -430,27 +476,39 @@ class WorkloadEditor(QScrollArea):
             box.setSuffix(f" {unit}")
         box.setAccessibleName(title)
         box.setAccessibleDescription(spec.get("description", ""))
-        return _Field(name, box, box.value, box.setValue, error, [box])
 
-    def _build_brokers(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
+        def get() -> Any:
+            return typed(box.value())
+
+        def set_value(value: Any) -> None:
+            box.setValue(box.minimum() if value is None else value)
+
+        return _Field(name, box, get, set_value, error, [box])
+
+    def _build_choices(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
+        """A check box per allowed value of a list field (brokers, languages, reasons)."""
         row = QWidget()
         row.setAccessibleName(title)
-        layout = QHBoxLayout(row)
+        layout = QGridLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
+        values = [str(v) for v in spec.get("items", {}).get("enum", [])]
+        # Long labels two to a row, short ones three, so the form stays narrow.
+        wide = max((len(_label(v)) for v in values), default=0) > 12
+        columns = min(len(values), 2 if wide else 3) or 1
         boxes: dict[str, QCheckBox] = {}
-        for broker in wl.Broker:
-            box = QCheckBox(broker.title)
-            box.setAccessibleName(f"{title}: {broker.title}")
+        for index, value in enumerate(values):
+            box = QCheckBox(_label(value))
+            box.setAccessibleName(f"{title}: {_label(value)}")
             box.toggled.connect(lambda _c: self._on_edited(name, get()))
-            layout.addWidget(box)
-            boxes[broker.value] = box
-        layout.addStretch(1)
+            layout.addWidget(box, index // columns, index % columns)
+            boxes[value] = box
+        layout.setColumnStretch(columns, 1)
 
         def get() -> list[str]:
             return [value for value, box in boxes.items() if box.isChecked()]
 
-        def set_value(values: Any) -> None:
-            chosen = {str(v) for v in (values or [])}
+        def set_value(values_now: Any) -> None:
+            chosen = {str(v) for v in (values_now or [])}
             for value, box in boxes.items():
                 box.setChecked(value in chosen)
 
@@ -507,12 +565,30 @@ class WorkloadEditor(QScrollArea):
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """Inline a $ref (enums live in $defs) while keeping the field's own title and description."""
+    """Inline $refs (enums live in $defs) and `X | None` (marked optional: "not stated" is a
+    value), keeping the field's own title, description and unit."""
+    own = {k: v for k, v in spec.items() if k not in ("$ref", "allOf", "anyOf")}
+    branches = [b for b in spec.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1 and len(spec["anyOf"]) == 2:
+        return {**_resolve(branches[0], schema), **own, "optional": True}
     ref = spec.get("$ref") or next((s.get("$ref") for s in spec.get("allOf", [])), None)
+    if spec.get("type") == "array" and "$ref" in spec.get("items", {}):
+        items = _resolve(spec["items"], schema)
+        return {**spec, "items": items}
     if not ref:
         return spec
     target = schema["$defs"][ref.rsplit("/", 1)[-1]]
-    return {**target, **{k: v for k, v in spec.items() if k not in ("$ref", "allOf")}}
+    return {**target, **own}
+
+
+def _label(value: Any) -> str:
+    """How a choice reads in the form."""
+    if value is None:
+        return NOT_STATED
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = str(value)
+    return _LABELS.get(text, text.replace("_", " ").capitalize())
 
 
 def _set_plain_text(edit: QPlainTextEdit, text: str) -> None:

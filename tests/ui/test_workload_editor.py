@@ -27,9 +27,13 @@ def test_every_model_field_is_in_exactly_one_group() -> None:
         "Retention & ordering",
         "Delivery",
         "Consumers & routing",
+        "Workers & connections",
         "Features",
+        "Devices & browsers",
         "Availability",
-        "Team & operations",
+        "Stack",
+        "Organisation",
+        "Operations",
     ]
 
 
