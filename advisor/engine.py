@@ -208,8 +208,7 @@ def _tied(assessments: list[BrokerAssessment]) -> list[Broker]:
     tied = [
         a.broker
         for a in assessments
-        if not a.knocked_out
-        and abs(first.raw_score - a.raw_score) * 100 / SCORE_SCALE < 1e-9
+        if (not a.knocked_out and abs(first.raw_score - a.raw_score) * 100 / SCORE_SCALE < 1e-9)
         or (not a.knocked_out and abs(first.score - a.score) < TIE_MARGIN)
     ]
     return tied if len(tied) > 1 else []
@@ -309,7 +308,7 @@ def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> 
             return Pattern(
                 broker=broker,
                 pattern_id=spec.id,
-                name=spec.name,
+                name=rules.render_text(spec.name, facts),
                 summary=rules.render_text(spec.summary, facts),
                 steps=[rules.render_text(s, facts) for s in spec.steps],
                 citation=spec.cite,

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.workload import Broker, Workload
+from advisor.workload import Workload
 
 FactKind = Literal["bool", "number", "enum", "set", "text"]
 
@@ -167,6 +167,15 @@ DERIVED_SPECS: dict[str, FactSpec] = {
             "peak_rate_msg_per_s",
             *_SIZE,
             "tolerated_node_failures",
+        ),
+        _derived(
+            "kafka_brokers_text",
+            "",
+            "kafka_brokers_for_bandwidth in words ('one broker', '4 brokers').",
+            "peak_rate_msg_per_s",
+            *_SIZE,
+            "tolerated_node_failures",
+            kind="text",
         ),
         _derived(
             "kafka_clusters_for_bandwidth",
@@ -371,6 +380,7 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["history_kept"] = retention_s > 0 or cap > 0
     brokers = math.ceil(peak_bandwidth * min(replication, 3) / mb / KAFKA_BROKER_MB_PER_S)
     facts["kafka_brokers_for_bandwidth"] = max(brokers, 1)
+    facts["kafka_brokers_text"] = "one broker" if brokers <= 1 else f"{brokers:,} brokers"
     facts["kafka_clusters_for_bandwidth"] = math.ceil(max(brokers, 1) / KAFKA_CLUSTER_MAX_BROKERS)
     facts["language_count"] = len(data["languages"])
     reasons = [LEAVE_REASON_WORDS[r] for r in sorted(data["leaving_because"], key=_REASON_ORDER)]
@@ -427,7 +437,7 @@ FRAMEWORK_NAMES = {
 }
 
 
-def _REASON_ORDER(reason: str) -> int:  # noqa: N802  # a sort key, named like the table
+def _REASON_ORDER(reason: str) -> int:  # a sort key, named like the table
     return list(LEAVE_REASON_WORDS).index(reason)
 
 

@@ -410,6 +410,7 @@ def _load_file(
             raise checker.error(pattern.id, "id", "this id is used by another rule or pattern")
         seen.add(pattern.id)
         checker.check_cite(pattern.cite, pattern.id, "cite")
+        checker.check_text(pattern.name, pattern.id, "name")
         for n, step in enumerate([pattern.summary, *pattern.steps]):
             checker.check_text(step, pattern.id, f"steps[{n}]")
         predicate = (

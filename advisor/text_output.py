@@ -115,12 +115,12 @@ def format_recommendation(rec: Recommendation) -> str:
     precedents = views.precedent_views(rec)
     if precedents:
         out += ["", "Teams with similar workloads (published decisions)"]
-        for item in precedents:
+        for seen in precedents:
             out.append(
-                _wrap(f"- {item.headline}: {item.title} (similarity {item.similarity})", "  ")
+                _wrap(f"- {seen.headline}: {seen.title} (similarity {seen.similarity})", "  ")
             )
-            out.extend(_wrap(f"· {reason}", "      ") for reason in item.reasons)
-            out.append(_wrap(item.source, "      "))
+            out.extend(_wrap(f"· {reason}", "      ") for reason in seen.reasons)
+            out.append(_wrap(seen.source, "      "))
     if rec.what_if:
         out += ["", "What would change the answer"]
         out.extend(_wrap(f"- {item.text}", "  ") for item in rec.what_if)

@@ -451,6 +451,15 @@ class Workload(BaseModel):
         return self
 
 
+# The inputs added for the factors real teams decided on: each defaults to "not stated", and
+# reports list them only where a workload states them.
+CONTEXT_FIELDS = tuple(
+    name
+    for name in Workload.model_fields
+    if list(Workload.model_fields).index(name) > list(Workload.model_fields).index("uses_celery")
+)
+
+
 class WorkloadFileError(Exception):
     """A workload file that cannot be read, parsed or validated."""
 

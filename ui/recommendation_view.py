@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor import recommendation as rec
-from advisor import text_output
+from advisor import text_output, views
 from advisor import workload as wl
 from ui import theme, worker
 from ui.workload_editor import Validation, WorkloadDocument
@@ -181,6 +181,21 @@ def render_details(
                 f"{cite(item.citation, item.citation_title)}</p>"
             )
 
+    confidence = views.confidence_view(recommendation)
+    if confidence.unstated:
+        out.append(
+            f'<p style="color:{muted}">Not stated, and decisive in real teams\' choices: '
+            f"{esc('; '.join(confidence.unstated))}.</p>"
+        )
+    hybrid = views.hybrid_view(recommendation)
+    if hybrid is not None:
+        out.append(f"<h3>Hybrid design</h3><p>{esc(hybrid.lead)}{cite(hybrid.citation)}</p><ul>")
+        for part in hybrid.parts:
+            out.append(
+                f"<li><b>{esc(part.broker_title)}</b>: {esc(part.role)}. {esc(part.reason)}</li>"
+            )
+        out.append("</ul>")
+
     if recommendation.what_if:
         out.append("<h3>What would change the answer</h3><ul>")
         for item in recommendation.what_if:
@@ -218,6 +233,20 @@ def render_details(
                     setting = f" <code>{esc(advice.setting)}{value}</code>"
                 out.append(f"<li>{esc(advice.text)}{setting}{cite(advice.citation)}</li>")
             out.append("</ul>")
+
+    precedents = views.precedent_views(recommendation)
+    if precedents:
+        out.append("<h3>Teams with similar workloads</h3>")
+        for seen in precedents:
+            mark = "" if seen.agrees else f' <span style="color:{warn}">(a different choice)</span>'
+            out.append(
+                f'<p style="margin-bottom:2px"><b>{esc(seen.headline)}</b> — '
+                f'{esc(seen.title)} <span style="color:{muted}">similarity '
+                f"{esc(seen.similarity)}</span>{mark}</p>"
+                f'<ul style="margin-top:0px">'
+                + "".join(f"<li>{esc(r)}</li>" for r in seen.reasons)
+                + f'<li><a href="{esc(seen.source)}">{esc(seen.source)}</a></li></ul>'
+            )
 
     cap = recommendation.capacity
     rows = [
@@ -348,9 +377,11 @@ class RecommendationView(QWidget):
 
     def _on_updated(self, recommendation: rec.Recommendation) -> None:
         winner = recommendation.winner
-        self.headline.setText(
-            f"Use {winner.title}" if winner else "No broker fits every requirement"
-        )
+        if recommendation.tied:
+            headline = "A tie: " + " or ".join(b.title for b in recommendation.tied)
+        else:
+            headline = f"Use {winner.title}" if winner else "No broker fits every requirement"
+        self.headline.setText(headline)
         self.summary.setText(recommendation.summary)
         level = recommendation.confidence.level.value
         self.confidence.setText(
@@ -415,6 +446,9 @@ class RecommendationView(QWidget):
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == CITATION_SCHEME:
             self.citation_activated.emit(url.path())
+        elif url.scheme() in ("http", "https"):
+            # A precedent's published source opens in the user's browser.
+            QDesktopServices.openUrl(url)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -463,6 +462,7 @@ class WorkloadEditor(QScrollArea):
 
             def typed(v: float) -> Any:
                 return None if optional and v == box.minimum() else float(v)
+
         if optional:
             # The lowest value reads "Not stated" and means it: the field is left open.
             box.setSpecialValueText(NOT_STATED)
@@ -481,7 +481,12 @@ class WorkloadEditor(QScrollArea):
             return typed(box.value())
 
         def set_value(value: Any) -> None:
-            box.setValue(box.minimum() if value is None else value)
+            if value is None:
+                box.setValue(box.minimum())
+            elif isinstance(box, QSpinBox):
+                box.setValue(int(value))
+            else:
+                box.setValue(float(value))
 
         return _Field(name, box, get, set_value, error, [box])
 

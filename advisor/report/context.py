@@ -20,7 +20,7 @@ from advisor.probe import runner, targets, verdicts
 from advisor.recommendation import Advice, Reason, ReasonKind, Recommendation
 from advisor.report import units
 from advisor.report.schema import REPORT_SCHEMA_VERSION, Snippet
-from advisor.workload import Broker, Workload
+from advisor.workload import CONTEXT_FIELDS, Broker, Workload
 
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 _ANCHOR_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
@@ -304,6 +304,10 @@ def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
         if name in ("name", "notes"):
             continue
         value = getattr(workload, name)
+        if value is None or (
+            name in CONTEXT_FIELDS and value == field.get_default(call_default_factory=True)
+        ):
+            continue  # not stated: nothing to show, and nothing it decided
         unit = _field_unit(field.json_schema_extra)
         if isinstance(value, list):
             text = ", ".join(words(v) for v in value) or "none"

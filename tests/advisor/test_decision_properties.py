@@ -113,9 +113,7 @@ def test_a_bounded_backlog_never_helps_kafka_more_than_the_same_retention_in_tim
 def test_confidence_is_never_high_with_a_what_if_flip_within_25_percent(wl: Workload) -> None:
     rec = engine.recommend(wl)
     near = [
-        w
-        for w in rec.what_if
-        if w.current > 0 and abs(w.threshold - w.current) <= 0.25 * w.current
+        w for w in rec.what_if if w.current > 0 and abs(w.threshold - w.current) <= 0.25 * w.current
     ]
     if near:
         assert rec.confidence.level is not ConfidenceLevel.HIGH, (near, rec.confidence)

@@ -56,6 +56,19 @@ GOLDEN = {
         {"request-reply", "route-by-headers", "message-ttl"},
         "rabbitmq-rpc",
     ),
+    # A Rails shop: the job framework and the Redis it already runs decide, not the features
+    # RabbitMQ also has.
+    "rails-sidekiq-jobs": (
+        Broker.REDIS,
+        {"redis-only-framework", "already-running-redis", "framework-retries"},
+        "redis-job-framework",
+    ),
+    # Leaving RabbitMQ for its failures under load, with Kafka already running.
+    "celery-outgrowing-rabbitmq": (
+        Broker.KAFKA,
+        {"already-running-kafka", "left-for-scaling-ceiling", "left-for-outages"},
+        "kafka-keyed-topic",
+    ),
 }
 
 

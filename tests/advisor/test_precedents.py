@@ -138,7 +138,10 @@ def _shipped_text(precedent: Precedent) -> str:
     [
         (lambda text: text.replace("source: http", "source: javascript:http"), "source"),
         (lambda text: text + "\nextra_field: 1\n", "extra_field"),
-        (lambda text: text.replace("workload:\n", "workload:\n  ordering: sideways\n", 1), "workload"),
+        (
+            lambda text: text.replace("workload:\n", "workload:\n  ordering: sideways\n", 1),
+            "workload",
+        ),
     ],
 )
 def test_a_precedent_with_an_invalid_field_is_refused(
