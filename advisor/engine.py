@@ -223,6 +223,34 @@ def _near_flips(flips: list[WhatIf]) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _AxisRules:
+    """The rules one what-if axis moves, and the most they can shift any two brokers' gap."""
+
+    moving: tuple[rules.CompiledRule, ...]
+    constant: tuple[rules.CompiledRule, ...]
+    swing: dict[Broker, float]  # the most the moving rules can add to or take from each broker
+    knocks_out: frozenset[Broker]
+
+
+_AXIS_RULES: dict[tuple[str, str], _AxisRules] = {}
+
+
+def _axis_rules(book: rules.Rulebook, field_name: str) -> _AxisRules:
+    key = (book.digest, field_name)
+    if key not in _AXIS_RULES:
+        affected = _affected_facts(field_name)
+        moving = tuple(r for r in book.rules if r.facts & affected)
+        effects = [e for r in moving for e in r.rule.effects]
+        _AXIS_RULES[key] = _AxisRules(
+            moving=moving,
+            constant=tuple(r for r in book.rules if not r.facts & affected),
+            swing={b: sum(e.weight for e in effects if e.broker == b) for b in BROKERS},
+            knocks_out=frozenset(e.broker for e in effects if e.kind is ReasonKind.KNOCKOUT),
+        )
+    return _AXIS_RULES[key]
+
+
 def _near_flips_sampled(
     workload: Workload, book: rules.Rulebook, winner: Broker | None
 ) -> list[str]:
@@ -232,24 +260,28 @@ def _near_flips_sampled(
         return []
     base = workload_data(workload)
     base_facts = compute_facts(base)
+    base_tally = _tally(book.rules, base_facts)
     found = []
     for axis in WHAT_IF_AXES:
         value = float(base[axis.field])
-        if value <= 0:
+        split = _axis_rules(book, axis.field)
+        # No change of this requirement can close a lead larger than its rules can swing.
+        reachable = winner in split.knocks_out or any(
+            base_tally.raw[winner] - base_tally.raw[b] <= split.swing[winner] + split.swing[b]
+            for b in BROKERS
+            if b != winner and not base_tally.out[b]
+        )
+        if value <= 0 or not split.moving or not reachable:
             continue
-        affected = _affected_facts(axis.field)
-        moving = [r for r in book.rules if r.facts & affected]
-        if not moving:
-            continue
-        constant = _tally([r for r in book.rules if not r.facts & affected], base_facts)
-        for factor in (0.75, 0.875, 0.95, 1.05, 1.125, 1.25):
+        constant = _tally(split.constant, base_facts)
+        for factor in (0.75, 0.875, 1.125, 1.25):
             candidate = min(max(value * factor, axis.low), axis.high)
             if axis.integer:
                 candidate = float(round(candidate))
             if candidate == value:
                 continue
             facts = compute_facts(_adjust(base, axis.field, candidate))
-            other = constant.add(_tally(moving, facts)).winner()
+            other = constant.add(_tally(split.moving, facts)).winner()
             if other is not None and other != winner:
                 spec = FACT_SPECS[axis.field]
                 found.append(

@@ -191,21 +191,37 @@ OPEN_WHEN_UNSTATED = frozenset(
 SPARSENESS_PENALTY = 3.0
 
 
+Feature = tuple[str, float, Callable[[Any, Any], float]]
+
+
+def stated_features(precedent: Precedent) -> tuple[Feature, ...]:
+    """The aspects a precedent's write-up states: (fact, weight, comparison)."""
+    stated = precedent.workload.model_fields_set
+    return tuple(
+        (fact, weight, compare)
+        for fact, fields, weight, compare in FEATURES
+        if stated.intersection(fields)
+    )
+
+
 def similarity(
-    workload_facts: dict[str, Any], precedent: Precedent, theirs: dict[str, Any] | None = None
+    workload_facts: dict[str, Any],
+    precedent: Precedent,
+    theirs: dict[str, Any] | None = None,
+    features: tuple[Feature, ...] | None = None,
 ) -> float:
     """How alike a workload (its facts) and a precedent's stated workload are, 0 to 1."""
-    stated = precedent.workload.model_fields_set
     if theirs is None:
         theirs = compute_facts(workload_data(precedent.workload))
+    if features is None:
+        features = stated_features(precedent)
     total = matched = 0.0
-    for fact, fields, weight, compare in FEATURES:
-        if not stated.intersection(fields) or (
-            fact in OPEN_WHEN_UNSTATED and _unstated(workload_facts[fact])
-        ):
+    for fact, weight, compare in features:
+        mine = workload_facts[fact]
+        if fact in OPEN_WHEN_UNSTATED and _unstated(mine):
             continue
         total += weight
-        matched += weight * compare(workload_facts[fact], theirs[fact])
+        matched += weight * compare(mine, theirs[fact])
     return round(matched / (total + SPARSENESS_PENALTY), 3) if total else 0.0
 
 
@@ -214,9 +230,16 @@ def _unstated(value: Any) -> bool:
     return value == NOT_STATED or (isinstance(value, frozenset) and not value)
 
 
+_Entry = tuple[Precedent, dict[str, Any], tuple[Feature, ...]]
+
+
+def _entry(precedent: Precedent) -> _Entry:
+    return precedent, compute_facts(workload_data(precedent.workload)), stated_features(precedent)
+
+
 @functools.cache
-def _library() -> tuple[tuple[Precedent, dict[str, Any]], ...]:
-    return tuple((p, compute_facts(workload_data(p.workload))) for p in load_precedents())
+def _library() -> tuple[_Entry, ...]:
+    return tuple(_entry(p) for p in load_precedents())
 
 
 def match(precedent: Precedent, score: float) -> PrecedentMatch:
@@ -240,13 +263,9 @@ def nearest(
     count: int = NEAREST,
 ) -> list[PrecedentMatch]:
     """The `count` precedents most like a workload, nearest first (ties by id)."""
-    items = (
-        _library()
-        if library is None
-        else tuple((p, compute_facts(workload_data(p.workload))) for p in library)
-    )
+    items = _library() if library is None else tuple(_entry(p) for p in library)
     scored = sorted(
-        ((similarity(workload_facts, p, theirs), p) for p, theirs in items),
+        ((similarity(workload_facts, p, theirs, features), p) for p, theirs, features in items),
         key=lambda sp: (-sp[0], sp[1].id),
     )
     return [match(p, s) for s, p in scored[:count] if s > 0]
