@@ -274,13 +274,18 @@ DERIVED_SPECS: dict[str, FactSpec] = {
             "avg_rate_msg_per_s",
         ),
         _derived(
-            "retention_ms", "ms", "Retention in milliseconds (for retention.ms).", "retention_hours"
+            "retention_ms",
+            "ms",
+            "The history kept, in milliseconds (for retention.ms).",
+            *_RATE,
+            *_HISTORY,
         ),
         _derived(
             "rabbitmq_max_age",
             "",
-            "Retention as a RabbitMQ stream x-max-age value (such as 7D, 36h or 30m).",
-            "retention_hours",
+            "The history kept as a RabbitMQ stream x-max-age value (such as 7D, 36h or 30m).",
+            *_RATE,
+            *_HISTORY,
             kind="text",
         ),
         _derived(
@@ -405,8 +410,8 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["team_knows_rabbitmq"] = "rabbitmq" in team
     facts["team_knows_kafka"] = "kafka" in team
     facts["team_knows_none"] = not team
-    facts["retention_ms"] = int(retention_s * 1000)
-    facts["rabbitmq_max_age"] = _max_age(retention_s)
+    facts["retention_ms"] = int(history_s * 1000)
+    facts["rabbitmq_max_age"] = _max_age(history_s)
     return facts
 
 
