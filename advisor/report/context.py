@@ -193,6 +193,7 @@ class ReportContext(_Model):
     hybrid: views.HybridView | None
     precedents: list[views.PrecedentView]
     workload_rows: list[Row]
+    context_rows: list[Row] = Field(description="Organisation, stack and operations stated.")
     drivers: list[DriverView]
     more_drivers: int = Field(description="Fired rules left out of the drivers list.")
     cards: list[BrokerCard]
@@ -294,8 +295,20 @@ def _field_unit(extra: Any) -> str:
 
 
 def workload_rows(workload: Workload) -> list[Row]:
-    """Every workload field but name and notes, by title, with units and in model order."""
-    return list(_workload_rows_by_field(workload).values())
+    """The workload's requirements (every field but name, notes and the context), by title,
+    with units and in model order."""
+    rows = _workload_rows_by_field(workload)
+    return [row for name, row in rows.items() if name not in CONTEXT_FIELDS]
+
+
+def context_rows(workload: Workload) -> list[Row]:
+    """The organisation, stack and operations context the workload states."""
+    rows = _workload_rows_by_field(workload)
+    return [row for name, row in rows.items() if name in CONTEXT_FIELDS]
+
+
+def _choice(value: object) -> str:
+    return words(value) if isinstance(value, Broker) else words(value).capitalize()
 
 
 def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
@@ -310,9 +323,9 @@ def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
             continue  # not stated: nothing to show, and nothing it decided
         unit = _field_unit(field.json_schema_extra)
         if isinstance(value, list):
-            text = ", ".join(words(v) for v in value) or "none"
+            text = ", ".join(_choice(v) for v in value) or "none"
         elif isinstance(value, Enum):
-            text = words(value).capitalize()
+            text = _choice(value)
         elif name == "retention_hours" and value == 0:
             text = "Until consumed"
         else:
@@ -662,6 +675,7 @@ def build_context(
         hybrid=views.hybrid_view(recommendation),
         precedents=views.precedent_views(recommendation),
         workload_rows=workload_rows(workload),
+        context_rows=context_rows(workload),
         drivers=drivers,
         more_drivers=more_drivers,
         cards=cards,
