@@ -154,9 +154,7 @@ def test_bandwidth_beyond_one_cluster_says_so() -> None:
 
 
 def test_what_if_on_the_average_says_the_peak_moves_too() -> None:
-    rec = _recommend(
-        {"avg_rate_msg_per_s": 40, "peak_rate_msg_per_s": 600, "uses_celery": True}
-    )
+    rec = _recommend({"avg_rate_msg_per_s": 40, "peak_rate_msg_per_s": 600, "uses_celery": True})
     texts = [w.text for w in rec.what_if if w.field == "avg_rate_msg_per_s"]
     assert texts and all("peak rate moves with it to" in t for t in texts)
 

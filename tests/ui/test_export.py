@@ -142,7 +142,10 @@ def page_tails(path: Path) -> list[str]:
         )
         lines = [line for line in result.stdout.splitlines() if line.strip()]
         assert lines[-1].startswith(f"page {page} of"), lines[-2:]
-        tails.append(squash(" ".join(lines[:-2][-3:])))
+        # The footer's title can come out of pdftotext before the page's last table cell.
+        body = [re.sub(r"\s*Broker decision: .*$", "", line) for line in lines[:-1]]
+        body = [line for line in body if line.strip()]
+        tails.append(squash(" ".join(body[-3:])))
     return tails
 
 
