@@ -171,9 +171,12 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self._holders = [QWidget(), QWidget(), QWidget()]
+        # The panes' layouts, kept typed: QWidget.layout() is Optional to a type checker.
+        self._holder_layouts: list[QVBoxLayout] = []
         for index, widget in enumerate(self._holders):
             layout = QVBoxLayout(widget)
             layout.setContentsMargins(0, 0, 0, 0)
+            self._holder_layouts.append(layout)
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(index, (2, 3, 3)[index])
         self.setCentralWidget(self.splitter)
@@ -214,7 +217,7 @@ class MainWindow(QMainWindow):
             self._probe_placeholder = QWidget()
             self.side_tabs.addTab(self._probe_placeholder, "&Probe")
         self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
-        self._holders[2].layout().addWidget(self.side_tabs)
+        self._holder_layouts[2].addWidget(self.side_tabs)
         guide_split = settings.load_bytes("guide/splitter")
         if guide_split is None or not self.guide_browser.splitter.restoreState(guide_split):
             self.guide_browser.splitter.setSizes([200, 500])
@@ -227,8 +230,8 @@ class MainWindow(QMainWindow):
             self.live, section_title=self.guide_browser.section_title
         )
         self.guide_browser.loaded.connect(self.recommendation_view.refresh)
-        self._holders[0].layout().addWidget(self.editor)
-        self._holders[1].layout().addWidget(self.recommendation_view)
+        self._holder_layouts[0].addWidget(self.editor)
+        self._holder_layouts[1].addWidget(self.recommendation_view)
 
         self.document.value_changed.connect(self._on_value_changed)
         self.document.values_changed.connect(self._on_values_replaced)

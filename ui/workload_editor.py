@@ -367,7 +367,7 @@ class WorkloadEditor(QScrollArea):
         if low is not None and high is not None:
             unit = spec.get("unit", "")
             tip += f"\nRange: {low:,g} to {high:,g} {unit}".rstrip()
-        return tip
+        return str(tip)
 
     def _make_error_label(self) -> QLabel:
         label = QLabel()
@@ -480,13 +480,11 @@ class WorkloadEditor(QScrollArea):
         def get() -> Any:
             return typed(box.value())
 
-        def set_value(value: Any) -> None:
-            if value is None:
-                box.setValue(box.minimum())
-            elif isinstance(box, QSpinBox):
-                box.setValue(int(value))
+        def set_value(value: Any, box: QSpinBox | QDoubleSpinBox = box) -> None:
+            if isinstance(box, QSpinBox):
+                box.setValue(box.minimum() if value is None else int(value))
             else:
-                box.setValue(float(value))
+                box.setValue(box.minimum() if value is None else float(value))
 
         return _Field(name, box, get, set_value, error, [box])
 
