@@ -12,6 +12,7 @@ echo "== lint and types"
 ruff check .
 ruff format --check advisor
 mypy advisor
+mypy ui
 lint-imports
 
 echo "== starting the broker sandbox (Redis + Sentinel, RabbitMQ, Kafka x3)"

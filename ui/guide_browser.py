@@ -279,14 +279,14 @@ class GuideBrowser(QWidget):
             cursor = document.find(pattern)
             while not cursor.isNull():
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format.setBackground(color)  # type: ignore[attr-defined]
-                selection.format.setForeground(text_color)  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format.setBackground(color)
+                selection.format.setForeground(text_color)
                 selections.append(selection)
                 cursor = document.find(pattern, cursor)
         self.text.setExtraSelections(selections)
         if selections:
-            self.text.setTextCursor(selections[0].cursor)  # type: ignore[attr-defined]
+            self.text.setTextCursor(selections[0].cursor)
             self.text.ensureCursorVisible()
 
     def _update_buttons(self) -> None:
@@ -300,7 +300,9 @@ class GuideBrowser(QWidget):
         self._highlight = words
         if not words:
             for index in range(self.tree.topLevelItemCount()):
-                self._show_all(self.tree.topLevelItem(index))
+                top = self.tree.topLevelItem(index)
+                if top is not None:
+                    self._show_all(top)
             self._visible_matches = []
             self.result_label.hide()
             self._apply_highlight()
@@ -312,7 +314,8 @@ class GuideBrowser(QWidget):
         matched = set(hits)
         for index in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(index)
-            self._filter(top, matched)
+            if top is not None:
+                self._filter(top, matched)
         count = len(hits)
         self.result_label.setText(
             f"{count} section{'s' if count != 1 else ''} match"
@@ -325,7 +328,9 @@ class GuideBrowser(QWidget):
     def _filter(self, item: QTreeWidgetItem, matched: set[str]) -> bool:
         shown = False
         for index in range(item.childCount()):
-            shown |= self._filter(item.child(index), matched)
+            child = item.child(index)
+            if child is not None:
+                shown |= self._filter(child, matched)
         own = item.parent() is not None and item.data(0, _ID_ROLE) in matched
         item.setHidden(not (own or shown))
         if shown:
@@ -335,7 +340,9 @@ class GuideBrowser(QWidget):
     def _show_all(self, item: QTreeWidgetItem) -> None:
         item.setHidden(False)
         for index in range(item.childCount()):
-            self._show_all(item.child(index))
+            child = item.child(index)
+            if child is not None:
+                self._show_all(child)
 
     def _on_search_return(self) -> None:
         if self._visible_matches:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
@@ -47,7 +48,9 @@ def recent_files() -> list[str]:
     value = _settings().value("recent_files", [])
     if isinstance(value, str):  # QSettings returns a lone string for a one-item list
         value = [value]
-    return [str(p) for p in (value or []) if Path(str(p)).is_file()][:MAX_RECENT_FILES]
+    elif not isinstance(value, Iterable):  # None: an empty list as read back from the file
+        value = []
+    return [str(p) for p in value if Path(str(p)).is_file()][:MAX_RECENT_FILES]
 
 
 def add_recent_file(path: Path | str) -> list[str]:

@@ -89,7 +89,7 @@ class Worker(QRunnable):
             # The app is shutting down and the signals object is gone: nobody is listening.
             self._cancel.set()
 
-    def _drive(self, gen: Generator[Any, None, Any]) -> Any:
+    def _drive(self, gen: Generator[Any, Any, Any]) -> Any:
         try:
             while True:
                 if self.is_cancelled:
