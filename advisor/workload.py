@@ -616,8 +616,9 @@ def load_workload(path: Path | str) -> Workload:
 
 
 def dump_workload(workload: Workload, fmt: str = "yaml") -> str:
-    """Serialise a workload as YAML or JSON text, fields in model order."""
-    data = workload.model_dump(mode="json")
+    """Serialise a workload as YAML or JSON text, fields in model order. Only the fields it
+    states are written, so a field left open stays "not stated" when the file is read again."""
+    data = workload.model_dump(mode="json", exclude_unset=True)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

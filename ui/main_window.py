@@ -433,7 +433,11 @@ class MainWindow(QMainWindow):
                 error.problems,
             )
             return False
-        self.document.load(workload.model_dump(mode="json"), None if as_preset else path)
+        self.document.load(
+            workload.model_dump(mode="json"),
+            None if as_preset else path,
+            stated=set(workload.model_fields_set),
+        )
         self.autosave.discard()
         if not as_preset:
             self._remember_recent(path)

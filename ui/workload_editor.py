@@ -133,10 +133,15 @@ class Validation:
     problems: dict[str, list[str]] = field(default_factory=dict)  # "" holds general problems
 
 
-def validate(values: dict[str, Any]) -> Validation:
-    """Validate values; cross-field problems are filed under the first field they name."""
+def validate(values: dict[str, Any], stated: set[str] | None = None) -> Validation:
+    """Validate values; cross-field problems are filed under the first field they name.
+
+    Only the `stated` fields (all when None) are given to the model, so a field a file left out
+    stays "not stated" in the app as it is on the command line.
+    """
+    given = values if stated is None else {k: v for k, v in values.items() if k in stated}
     try:
-        return Validation(wl.Workload.model_validate(values))
+        return Validation(wl.Workload.model_validate(given))
     except ValidationError as error:
         titles = field_titles()
         problems: dict[str, list[str]] = {}
@@ -175,9 +180,10 @@ class WorkloadDocument(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._values: dict[str, Any] = default_values()
+        self._stated: set[str] = set(self._values)  # a new workload states what the form shows
         self._saved: dict[str, Any] = dict(self._values)
         self._path: Path | None = None
-        self._validation = validate(self._values)
+        self._validation = validate(self._values, self._stated)
         self._last_valid = self._validation.workload or wl.Workload()
 
     @property
@@ -215,18 +221,29 @@ class WorkloadDocument(QObject):
             return
         was_modified = self.is_modified
         self._values[name] = value
+        self._stated.add(name)
         self.value_changed.emit(name)
         self._revalidate()
         if self.is_modified != was_modified:
             self.modified_changed.emit(self.is_modified)
 
     def load(
-        self, values: dict[str, Any], path: Path | None = None, *, modified: bool = False
+        self,
+        values: dict[str, Any],
+        path: Path | None = None,
+        *,
+        modified: bool = False,
+        stated: set[str] | None = None,
     ) -> None:
-        """Replace every value (new, open, preset, restore); modified=True keeps it unsaved."""
+        """Replace every value (new, open, preset, restore); modified=True keeps it unsaved.
+
+        `stated` names the fields the source stated (a file's keys); the others show their
+        defaults in the form but stay "not stated" until edited. None: every field is stated.
+        """
         merged = default_values()
         merged.update(values)
         self._values = merged
+        self._stated = set(merged) if stated is None else set(stated)
         self._saved = {} if modified else dict(merged)
         if path != self._path:
             self._path = path
@@ -242,8 +259,13 @@ class WorkloadDocument(QObject):
             self.path_changed.emit(path)
         self.modified_changed.emit(False)
 
+    @property
+    def stated(self) -> set[str]:
+        """The fields the workload states (a file's keys plus every field edited since)."""
+        return set(self._stated)
+
     def _revalidate(self) -> None:
-        self._validation = validate(self._values)
+        self._validation = validate(self._values, self._stated)
         self.validated.emit(self._validation)
         if self._validation.workload is not None:
             self._last_valid = self._validation.workload

@@ -117,9 +117,23 @@ def test_save_and_load_round_trip_exactly(tmp_path: Path, preset: Path, suffix: 
     original = workload.load_workload(preset)
     path = tmp_path / f"copy{suffix}"
     workload.save_workload(original, path)
-    assert workload.load_workload(path) == original
+    again = workload.load_workload(path)
+    assert again == original
+    assert again.model_fields_set == original.model_fields_set
     loaded = json.loads(path.read_text()) if suffix == ".json" else yaml.safe_load(path.read_text())
-    assert list(loaded) == list(Workload.model_fields)
+    # The stated fields, in model order: what a file leaves out stays "not stated".
+    assert list(loaded) == [f for f in Workload.model_fields if f in original.model_fields_set]
+
+
+def test_saving_a_sparse_file_keeps_its_recommendation(tmp_path: Path) -> None:
+    from advisor import engine
+
+    path = tmp_path / "sparse.yaml"
+    path.write_text("name: Minimal\nconsumption: fan_out\n", encoding="utf-8")
+    before = engine.recommend(workload.load_workload(path))
+    workload.save_workload(workload.load_workload(path), path)
+    after = engine.recommend(workload.load_workload(path))
+    assert after.model_dump() == before.model_dump()
 
 
 def test_enum_and_set_fields_are_typed() -> None:

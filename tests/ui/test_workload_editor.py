@@ -113,3 +113,21 @@ def test_name_edits_reach_the_document(editor: WorkloadEditor, qtbot: Any) -> No
     name.clear()  # type: ignore[attr-defined]
     qtbot.keyClicks(name, "Orders")
     assert editor.document.values["name"] == "Orders"
+
+
+def test_a_file_opened_in_the_app_keeps_what_it_left_unstated(tmp_path: Path) -> None:
+    from advisor import engine
+
+    path = tmp_path / "sparse.yaml"
+    path.write_text("name: Minimal\nconsumption: fan_out\n", encoding="utf-8")
+    loaded = wl.load_workload(path)
+    document = WorkloadDocument()
+    document.load(loaded.model_dump(mode="json"), path, stated=set(loaded.model_fields_set))
+    assert document.workload is not None
+    assert document.workload.model_fields_set == loaded.model_fields_set
+    cli = engine.recommend(loaded, what_if=False)
+    app = engine.recommend(document.workload, what_if=False)
+    assert app.model_dump() == cli.model_dump()
+    # An edit states the field from then on.
+    document.set_value("avg_rate_msg_per_s", 50.0)
+    assert "avg_rate_msg_per_s" in document.workload.model_fields_set
