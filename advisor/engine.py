@@ -264,6 +264,8 @@ def _near_flips_sampled(
     found = []
     for axis in WHAT_IF_AXES:
         value = float(base[axis.field])
+        if not _stated_axis(base, axis.field):
+            continue
         split = _axis_rules(book, axis.field)
         # No change of this requirement can close a lead larger than its rules can swing.
         reachable = winner in split.knocks_out or any(
@@ -291,6 +293,10 @@ def _near_flips_sampled(
                 )
                 break
     return found
+
+
+def _points(value: float) -> str:
+    return f"{value:g} point" if value == 1 else f"{value:g} points"
 
 
 def _unstated(workload: Workload) -> list[str]:
@@ -398,7 +404,7 @@ def _confidence(
         )
     margin = round(first.score - second.score, 1)
     lead = first.raw_score - second.raw_score
-    gap = f"{margin:g} points ({lead:g} in rule weights)"
+    gap = f"{_points(margin)} ({lead:g} in rule weights)"
     if lead >= HIGH_MARGIN:
         level = ConfidenceLevel.HIGH
         text = f"{first.broker.title} leads {second.broker.title} by {gap}."
@@ -421,7 +427,8 @@ def _confidence(
     if level is ConfidenceLevel.HIGH and unstated and lead < CLEAR_MARGIN:
         level = ConfidenceLevel.MEDIUM
         factors.append(
-            "inputs that decided real teams' choices are not stated: " + "; ".join(unstated) + "."
+            f"{len(unstated)} of the inputs that decided real teams' choices "
+            f"{'is' if len(unstated) == 1 else 'are'} not stated (listed below)."
         )
     if factors:
         text = f"{first.broker.title} leads {second.broker.title} by {gap}, but " + " ".join(
@@ -515,6 +522,11 @@ _BISECT_STEPS = 16
 _LINEAR_LIMIT = 100  # integer ranges up to this size are walked value by value
 
 
+def _stated_axis(data: Mapping[str, Any], name: str) -> bool:
+    """Whether the workload states the requirement an axis varies."""
+    return all(data[group] for group, fields in STATED_GROUPS.items() if name in fields)
+
+
 def _adjust(data: dict[str, Any], name: str, value: float) -> dict[str, Any]:
     """Set one requirement and keep the others consistent with it."""
     changed = dict(data)
@@ -577,6 +589,8 @@ def what_if_analysis(workload: Workload, book: rules.Rulebook) -> list[WhatIf]:
         return []
     results: list[WhatIf] = []
     for axis in WHAT_IF_AXES:
+        if not _stated_axis(base, axis.field):
+            continue  # varying an unstated requirement would only measure stating it
         affected = _affected_facts(axis.field)
         moving = [r for r in book.rules if r.facts & affected]
         constant = _tally([r for r in book.rules if not r.facts & affected], base_facts)
@@ -694,8 +708,10 @@ def _what_if(
     if value == 0 and direction == "above" and threshold <= axis.resolution:
         # Any value above zero flips it: say so instead of a threshold like 3.6e-07 h.
         threshold = axis.resolution
-        also = f"; any {title.lower()} at all does"
-    condition = f"{title} {direction} {text_output.quantity(threshold, spec.unit)}"
+    if direction == "below" and threshold <= axis.resolution and axis.field == "retention_hours":
+        condition = f"{title} below {text_output.quantity(threshold, spec.unit)} (until consumed)"
+    else:
+        condition = f"{title} {direction} {text_output.quantity(threshold, spec.unit)}"
     # Moving one requirement can move its sibling (the peak keeps its ratio to the average):
     # say so rather than let it change silently.
     also += "".join(

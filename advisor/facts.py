@@ -230,9 +230,24 @@ DERIVED_SPECS: dict[str, FactSpec] = {
         _derived(
             "kafka_partitions",
             "",
-            "Partitions for the peak rate and consumer parallelism.",
+            "Partitions for the peak rate and consumer parallelism (one per worker).",
             "peak_rate_msg_per_s",
             *_SIZE,
+            "workers",
+        ),
+        _derived(
+            "retained_bytes",
+            "bytes",
+            "Bytes of history kept, one copy (for size-bounded retention settings).",
+            *_RETAIN,
+        ),
+        _derived(
+            "retained_bytes_per_partition",
+            "bytes",
+            "Bytes of history per Kafka partition (for retention.bytes).",
+            *_RETAIN,
+            "peak_rate_msg_per_s",
+            "workers",
         ),
         _derived(
             "kafka_replication_factor",
@@ -362,9 +377,11 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     retained = 0.0 if math.isinf(retained) else retained
     retained_bytes = retained * avg_size
     if cap > 0:
+        # How far back the last N messages reach at the average rate; with no rate to say,
+        # only the retention (if any) bounds it in time: the count is what is known.
         reach_s = cap / avg_rate if avg_rate >= 0.001 else math.inf
         history_s = min(retention_s or math.inf, reach_s)
-        history_s = 0.0 if math.isinf(history_s) else history_s
+        history_s = retention_s if math.isinf(history_s) else history_s
     else:
         history_s = retention_s
     replication = 2 * failures + 1
@@ -372,6 +389,7 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
         KAFKA_MIN_PARTITIONS,
         math.ceil(peak_bandwidth / KAFKA_PARTITION_BYTES_PER_S),
         math.ceil(peak_rate / KAFKA_CONSUMER_MSG_PER_S),
+        int(data["workers"]),  # a consumer group gives each partition to one consumer
     )
     team = data["team_familiar_with"]
 
@@ -381,6 +399,10 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     facts["max_message_mb"] = float(data["max_message_size_bytes"]) / mib
     facts["retained_messages"] = retained
     facts["history_hours"] = history_s / 3600.0
+    facts["retained_bytes"] = int(retained_bytes)
+    facts["retained_bytes_per_partition"] = int(
+        retained_bytes / min(partitions, KAFKA_MAX_PARTITIONS)
+    )
     facts["history_capped_by_count"] = cap > 0
     facts["history_kept"] = retention_s > 0 or cap > 0
     brokers = math.ceil(peak_bandwidth * min(replication, 3) / mb / KAFKA_BROKER_MB_PER_S)

@@ -441,22 +441,33 @@ class Workload(BaseModel):
             if len(set(values)) != len(values):
                 problems.append(f"{name} lists a value twice")
         if self.leaving_because and self.leaving is None:
-            problems.append("leaving_because is given but leaving does not name the broker left")
+            problems.append(
+                "leaving_because is given but leaving is empty: say which broker is left"
+            )
         if self.task_framework is TaskFramework.CELERY and not self.uses_celery:
             problems.append(
                 "task_framework is celery but uses_celery is false: set uses_celery: true"
+            )
+        if self.uses_celery and self.task_framework not in (None, TaskFramework.CELERY):
+            problems.append(
+                f"uses_celery is true but task_framework is {self.task_framework.value}: "
+                "one job framework runs the consumers"
             )
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
 
-# The inputs added for the factors real teams decided on: each defaults to "not stated", and
-# reports list them only where a workload states them.
-CONTEXT_FIELDS = tuple(
-    name
-    for name in Workload.model_fields
-    if list(Workload.model_fields).index(name) > list(Workload.model_fields).index("uses_celery")
+# The organisation, stack and operations around a workload (reports show them apart from its
+# requirements, and only where stated).
+CONTEXT_FIELDS = (
+    "already_running",
+    "organisation_standard",
+    "leaving",
+    "leaving_because",
+    "languages",
+    "task_framework",
+    "customer_installed",
 )
 
 

@@ -388,7 +388,8 @@ class RecommendationView(QWidget):
             f"<b>Confidence: {level}</b> — {html.escape(recommendation.confidence.explanation)}"
         )
         for row, assessment in zip(self._rows, recommendation.ranking, strict=False):
-            row.show(assessment, assessment.broker == winner)
+            # In a tie no row is marked as the recommendation.
+            row.show(assessment, assessment.broker == winner and not recommendation.tied)
         self._render_details()
         self._on_stale_changed(self.model.is_stale)
 

@@ -318,7 +318,7 @@ def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
             continue
         value = getattr(workload, name)
         if value is None or (
-            name in CONTEXT_FIELDS and value == field.get_default(call_default_factory=True)
+            name not in _ALWAYS_SHOWN and value == field.get_default(call_default_factory=True)
         ):
             continue  # not stated: nothing to show, and nothing it decided
         unit = _field_unit(field.json_schema_extra)
@@ -327,13 +327,20 @@ def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
         elif isinstance(value, Enum):
             text = _choice(value)
         elif name == "retention_hours" and value == 0:
-            text = "Until consumed"
+            cap = workload.retention_max_messages
+            text = f"Last {cap:,} messages per channel" if cap else "Until consumed"
         else:
             text = units.format_value(value, unit)
         rows[name] = Row(
             title=field.title or words(name), value=text, description=field.description or ""
         )
     return rows
+
+
+# The requirements a report always lists; the newer inputs only where a workload states them.
+_ALWAYS_SHOWN = frozenset(
+    list(Workload.model_fields)[: list(Workload.model_fields).index("uses_celery") + 1]
+)
 
 
 def _signed(weight: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from advisor.recommendation import Recommendation
 from advisor.report import env
 from advisor.report.schema import Snippet
-from advisor.workload import Broker, DeliveryGuarantee, Workload
+from advisor.workload import Broker, DeliveryGuarantee, Language, Workload
 
 DEFAULT_VISIBILITY_TIMEOUT_S = 3600
 
@@ -69,12 +69,17 @@ def kafka_size_limit(max_message_bytes: int) -> int | None:
     return max(KAFKA_MIN_RAISED_LIMIT_BYTES, -(-needed // MIB) * MIB)
 
 
+def speaks_python(workload: Workload) -> bool:
+    """Whether the Python settings snippet fits: Python among the languages, or none stated."""
+    return not workload.languages or Language.PYTHON in workload.languages
+
+
 def settings_snippet(
     workload: Workload, recommendation: Recommendation, broker: Broker | None = None
 ) -> Snippet | None:
     """The settings for a broker (default: the winner), or None when there is no winner."""
     broker = broker or recommendation.winner
-    if broker is None:
+    if broker is None or not speaks_python(workload):
         return None
     advised = _advised(recommendation, broker)
     partitions = max(1, recommendation.capacity.kafka_partitions)

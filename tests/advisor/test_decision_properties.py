@@ -44,6 +44,8 @@ def decision_workloads(draw: st.DrawFn) -> Workload:
     for name, strategy in optional.items():
         if draw(st.booleans()):
             data[name] = draw(strategy)
+    if data.get("task_framework"):
+        data["uses_celery"] = False  # one job framework runs the consumers
     # Some of the older assumptions left unstated, as a workload file may leave them.
     for name in ("avg_rate_msg_per_s", "consumption", "crash_may_lose_messages"):
         if draw(st.booleans()) and name != "avg_rate_msg_per_s":

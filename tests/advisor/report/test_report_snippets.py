@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from advisor import paths
+from advisor import engine, paths
 from advisor.recommendation import Recommendation
 from advisor.report import snippets
 from advisor.workload import Broker, Workload, load_workload
@@ -39,6 +39,11 @@ def run_code(code: str) -> dict[str, Any]:
 @pytest.mark.parametrize("broker", list(Broker))
 def test_every_snippet_is_python(broker: Broker, name: str) -> None:
     workload = load_workload(paths.presets_dir() / f"{name}.yaml")
+    if workload.languages and "python" not in workload.languages:
+        # A Ruby, Node or Go team gets no Python settings file to paste.
+        recommendation = engine.recommend(workload, what_if=False)
+        assert snippets.settings_snippet(workload, recommendation, broker) is None
+        workload = workload.model_copy(update={"languages": [], "task_framework": None})
     for dead_lettering in (False, True):
         for celery in (False, True):
             variant = workload.model_copy(
