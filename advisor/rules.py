@@ -8,7 +8,7 @@ import operator
 import string
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -350,6 +350,29 @@ def _pydantic_problem(error: ValidationError) -> str:
     return f"{loc}: {item['msg']}" if loc else item["msg"]
 
 
+_Entry = TypeVar("_Entry", Rule, PatternRule, HybridRule)
+
+
+def _entry(
+    model: type[_Entry],
+    item: dict[str, Any],
+    fallback_id: str,
+    path: Path,
+    checker: _Checker,
+    seen: set[str],
+) -> _Entry:
+    """Validate one rule, pattern or hybrid of a file; its id must be new in the rulebook."""
+    entry_id = str(item.get("id", fallback_id))
+    try:
+        entry = model.model_validate({**item, "source": str(path)})
+    except ValidationError as error:
+        raise checker.error(entry_id, "definition", _pydantic_problem(error)) from None
+    if entry.id in seen:
+        raise checker.error(entry.id, "id", "this id is used by another rule or pattern")
+    seen.add(entry.id)
+    return entry
+
+
 def _load_file(
     path: Path,
     checker: _Checker,
@@ -378,14 +401,7 @@ def _load_file(
             "'patterns' and/or 'hybrids' lists)"
         ) from None
     for index, item in enumerate(content.rules):
-        rule_id = str(item.get("id", f"#{index + 1}"))
-        try:
-            rule = Rule.model_validate({**item, "source": str(path)})
-        except ValidationError as error:
-            raise checker.error(rule_id, "definition", _pydantic_problem(error)) from None
-        if rule.id in seen:
-            raise checker.error(rule.id, "id", "this id is used by another rule or pattern")
-        seen.add(rule.id)
+        rule = _entry(Rule, item, f"#{index + 1}", path, checker, seen)
         used: set[str] = set()
         predicate = (
             checker.compile(rule.when, rule.id, "when", used)
@@ -401,14 +417,7 @@ def _load_file(
             checker.check_text(advice.value, rule.id, f"advice[{n}].value")
         rules.append(CompiledRule(rule=rule, predicate=predicate, facts=frozenset(used)))
     for index, item in enumerate(content.patterns):
-        pattern_id = str(item.get("id", f"pattern #{index + 1}"))
-        try:
-            pattern = PatternRule.model_validate({**item, "source": str(path)})
-        except ValidationError as error:
-            raise checker.error(pattern_id, "definition", _pydantic_problem(error)) from None
-        if pattern.id in seen:
-            raise checker.error(pattern.id, "id", "this id is used by another rule or pattern")
-        seen.add(pattern.id)
+        pattern = _entry(PatternRule, item, f"pattern #{index + 1}", path, checker, seen)
         checker.check_cite(pattern.cite, pattern.id, "cite")
         checker.check_text(pattern.name, pattern.id, "name")
         for n, step in enumerate([pattern.summary, *pattern.steps]):
@@ -420,14 +429,7 @@ def _load_file(
         )
         patterns.append(CompiledPattern(pattern=pattern, predicate=predicate))
     for index, item in enumerate(content.hybrids):
-        hybrid_id = str(item.get("id", f"hybrid #{index + 1}"))
-        try:
-            hybrid = HybridRule.model_validate({**item, "source": str(path)})
-        except ValidationError as error:
-            raise checker.error(hybrid_id, "definition", _pydantic_problem(error)) from None
-        if hybrid.id in seen:
-            raise checker.error(hybrid.id, "id", "this id is used by another rule or pattern")
-        seen.add(hybrid.id)
+        hybrid = _entry(HybridRule, item, f"hybrid #{index + 1}", path, checker, seen)
         checker.check_cite(hybrid.cite, hybrid.id, "cite")
         for n, part in enumerate(hybrid.parts):
             checker.check_text(part.role, hybrid.id, f"parts[{n}].role")

@@ -156,3 +156,42 @@ def test_render_text_formats_numbers() -> None:
         "{a} {b} {c:.1f} {d}", {"a": 1500.0, "b": 2.5, "c": 3.14159, "d": True}
     )
     assert text == "1,500 2.50 3.1 yes"
+
+
+HYBRID = """
+hybrids:
+  - id: log-and-jobs
+    name: Kafka for the log, Redis for the jobs
+    cite: comparison.overview
+    winners: [kafka]
+    when: {fact: replay, op: eq, value: true}
+    parts:
+      - {broker: kafka, role: "the log", because: "Replay."}
+      - {broker: redis, role: "the jobs", because: "The framework runs on it."}
+"""
+
+
+def test_a_hybrid_design_loads_with_its_condition(tmp_path: Path) -> None:
+    book = _load(tmp_path, GOOD_RULE + HYBRID.replace("hybrids:", "hybrids:", 1))
+    (hybrid,) = book.hybrids
+    assert hybrid.hybrid.id == "log-and-jobs"
+    assert hybrid.predicate({"replay": True}) and not hybrid.predicate({"replay": False})
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("winners: [kafka]", "winners: [rabbitmq]"), "winners must be brokers among the parts"),
+        (("broker: redis", "broker: kafka"), "a hybrid names each broker once"),
+        (("cite: comparison.overview", "cite: comparison.hybird"), "unknown guide section"),
+        (("{fact: replay,", "{fact: replya,"), "unknown fact 'replya'"),
+        (('role: "the log"', 'role: "the {lgo}"'), "unknown fact '{lgo}'"),
+    ],
+)
+def test_broken_hybrids_are_named_precisely(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    with pytest.raises(rules.RulebookError) as caught:
+        _load(tmp_path, GOOD_RULE + HYBRID.replace(*change))
+    message = str(caught.value)
+    assert "rule 'log-and-jobs'" in message and expected in message, message
