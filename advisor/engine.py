@@ -424,7 +424,10 @@ def _confidence(
     if level is ConfidenceLevel.HIGH and near:
         level = ConfidenceLevel.MEDIUM
         factors.append(f"a small change flips the answer: {near[0]}")
-    if level is ConfidenceLevel.HIGH and unstated and lead < CLEAR_MARGIN:
+    # With every deciding input open, features alone decide: real teams often decided on the
+    # inputs left open, so never high. With some open, only a clear lead stays high.
+    all_open = len(unstated) == len(DECIDING_INPUTS)
+    if level is ConfidenceLevel.HIGH and unstated and (all_open or lead < CLEAR_MARGIN):
         level = ConfidenceLevel.MEDIUM
         factors.append(
             f"{len(unstated)} of the inputs that decided real teams' choices "

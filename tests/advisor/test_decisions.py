@@ -214,3 +214,34 @@ def test_an_old_workload_file_without_the_new_fields_still_loads() -> None:
     wl = parse_workload(old)
     assert wl.languages == [] and wl.leaving is None and wl.task_framework is None
     assert engine.recommend(wl).winner is not None
+
+
+def test_features_alone_never_give_high_confidence() -> None:
+    # A job queue with every RabbitMQ feature, but nothing said of the stack or the brokers the
+    # organisation has: real teams often decided on exactly those, so at most medium.
+    rec = _recommend(
+        {
+            "consumption": "competing_workers",
+            "needs_priorities": True,
+            "needs_delayed_delivery": True,
+            "needs_dead_lettering": True,
+            "routing": "by_pattern",
+            "crash_may_lose_messages": False,
+        }
+    )
+    assert rec.winner is Broker.RABBITMQ
+    assert rec.confidence.level is ConfidenceLevel.MEDIUM
+    assert len(rec.confidence.unstated) == len(engine.DECIDING_INPUTS)
+    stated = _recommend(
+        {
+            "consumption": "competing_workers",
+            "needs_priorities": True,
+            "needs_delayed_delivery": True,
+            "needs_dead_lettering": True,
+            "routing": "by_pattern",
+            "crash_may_lose_messages": False,
+            "languages": ["python"],
+            "team_familiar_with": ["rabbitmq"],
+        }
+    )
+    assert stated.confidence.level is ConfidenceLevel.HIGH
