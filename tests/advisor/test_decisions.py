@@ -219,29 +219,17 @@ def test_an_old_workload_file_without_the_new_fields_still_loads() -> None:
 def test_features_alone_never_give_high_confidence() -> None:
     # A job queue with every RabbitMQ feature, but nothing said of the stack or the brokers the
     # organisation has: real teams often decided on exactly those, so at most medium.
-    rec = _recommend(
-        {
-            "consumption": "competing_workers",
-            "needs_priorities": True,
-            "needs_delayed_delivery": True,
-            "needs_dead_lettering": True,
-            "routing": "by_pattern",
-            "crash_may_lose_messages": False,
-        }
-    )
+    features = {
+        "consumption": "competing_workers",
+        "needs_priorities": True,
+        "needs_delayed_delivery": True,
+        "needs_dead_lettering": True,
+        "routing": "by_pattern",
+        "crash_may_lose_messages": False,
+    }
+    rec = _recommend(features)
     assert rec.winner is Broker.RABBITMQ
     assert rec.confidence.level is ConfidenceLevel.MEDIUM
     assert len(rec.confidence.unstated) == len(engine.DECIDING_INPUTS)
-    stated = _recommend(
-        {
-            "consumption": "competing_workers",
-            "needs_priorities": True,
-            "needs_delayed_delivery": True,
-            "needs_dead_lettering": True,
-            "routing": "by_pattern",
-            "crash_may_lose_messages": False,
-            "languages": ["python"],
-            "team_familiar_with": ["rabbitmq"],
-        }
-    )
+    stated = _recommend({**features, "languages": ["python"], "team_familiar_with": ["rabbitmq"]})
     assert stated.confidence.level is ConfidenceLevel.HIGH
