@@ -39,7 +39,7 @@ MAX_RATE = 10_000_000.0  # the workload model's upper bound for rates
 # where a strong rule's lead would otherwise look like a few points.
 HIGH_MARGIN = 25.0
 MEDIUM_MARGIN = 10.0
-TIE_MARGIN = 0.5  # score points under which the first two are reported as a tie
+TIE_MARGIN = 0.5  # rule-weight points under which the first two are reported as a tie
 NEAR_FLIP = 0.25  # a what-if threshold within this fraction of the current value is "near"
 CLEAR_MARGIN = 40.0  # a raw margin that stays high even with deciding inputs unstated
 
@@ -205,11 +205,11 @@ def _tied(assessments: list[BrokerAssessment]) -> list[Broker]:
     first = assessments[0]
     if first.knocked_out:
         return []
+    # Judged on rule weights: the 0-100 curve would merge distinct leads near its ends.
     tied = [
         a.broker
         for a in assessments
-        if (not a.knocked_out and abs(first.raw_score - a.raw_score) * 100 / SCORE_SCALE < 1e-9)
-        or (not a.knocked_out and abs(first.score - a.score) < TIE_MARGIN)
+        if not a.knocked_out and abs(first.raw_score - a.raw_score) < TIE_MARGIN
     ]
     return tied if len(tied) > 1 else []
 

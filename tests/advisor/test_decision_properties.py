@@ -126,12 +126,13 @@ def test_confidence_is_never_high_with_a_what_if_flip_within_25_percent(wl: Work
 def test_a_tie_is_reported_as_a_tie(wl: Workload) -> None:
     rec = engine.recommend(wl, what_if=False)
     first, second = rec.ranking[0], rec.ranking[1]
-    if not first.knocked_out and not second.knocked_out and first.score == second.score:
+    if not first.knocked_out and not second.knocked_out and first.raw_score == second.raw_score:
         assert rec.confidence.tie and rec.tied[:2] == [first.broker, second.broker]
         assert rec.confidence.level is ConfidenceLevel.LOW
         assert "tie" in rec.summary and "is recommended" not in rec.summary
     if rec.confidence.tie:
         assert rec.confidence.level is ConfidenceLevel.LOW
+        assert abs(first.raw_score - second.raw_score) < engine.TIE_MARGIN
 
 
 def test_a_tie_at_zero_is_not_headlined_as_a_recommendation() -> None:
