@@ -9,6 +9,10 @@ from typing import NoReturn
 import pytest
 
 from advisor import sandbox
+from advisor.probe import kafka_sockets
+
+# The tests' own kafka-python clients get the probe's fix for sockets leaked by failed connects.
+kafka_sockets.install()
 
 EXTERNAL_ENV = "BROKER_ADVISOR_SANDBOX_EXTERNAL"
 # The suite runs Kafka as three nodes so replication and losing one node are testable.

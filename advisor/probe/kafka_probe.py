@@ -64,7 +64,7 @@ from kafka.protocol.broker_version_data import (
     infer_broker_version_from_api_versions,
 )
 
-from advisor.probe import preflight
+from advisor.probe import kafka_sockets, preflight
 from advisor.probe.models import CheckStatus, Endpoint, FailureClass, ProbeCheck, Stage
 from advisor.probe.runner import (
     Failure,
@@ -73,6 +73,8 @@ from advisor.probe.runner import (
     describe,
     latency_figures,
 )
+
+kafka_sockets.install()
 
 PARTITIONS = 3
 MAX_REPLICATION = 3
