@@ -11,9 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.workload import Workload
+from advisor import versions
+from advisor.workload import Broker, Workload
 
-FactKind = Literal["bool", "number", "enum", "set", "text"]
+FactKind = Literal["bool", "number", "enum", "set", "text", "version"]
 
 # Sizing assumptions; the guide's sizing sections explain where each comes from.
 REDIS_ENTRY_OVERHEAD_BYTES = 100  # per stream entry or list node, plus key and ID
@@ -121,6 +122,28 @@ DERIVED_SPECS: dict[str, FactSpec] = {
                 kind="bool",
             )
             for name, fields in STATED_GROUPS.items()
+        ),
+        *(
+            _derived(
+                f"{broker.value}_version",
+                "",
+                f"The {broker.title} version the workload runs: the stated one, else the "
+                "current release (assets/versions.yaml). Compared with lt, gte, ...: "
+                'value: "4.3".',
+                "versions",
+                kind="version",
+            )
+            for broker in Broker
+        ),
+        *(
+            _derived(
+                f"{broker.value}_version_stated",
+                "",
+                f"The workload states the {broker.title} version it runs.",
+                "versions",
+                kind="bool",
+            )
+            for broker in Broker
         ),
         _derived("avg_bandwidth_mb_per_s", "MB/s", "Average rate x average size.", *_RATE, *_SIZE),
         _derived(
@@ -393,6 +416,12 @@ def compute_facts(data: Mapping[str, Any]) -> dict[str, Any]:
     )
     team = data["team_familiar_with"]
 
+    stated_versions = data.get("versions") or {}
+    for broker in Broker:
+        facts[f"{broker.value}_version"] = versions.effective(stated_versions, broker)
+        facts[f"{broker.value}_version_stated"] = bool(
+            stated_versions.get(broker) or stated_versions.get(broker.value)
+        )
     facts["avg_bandwidth_mb_per_s"] = avg_rate * avg_size / mb
     facts["peak_bandwidth_mb_per_s"] = peak_bandwidth / mb
     facts["messages_per_day"] = avg_rate * 86_400.0

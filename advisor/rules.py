@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from advisor import guide, paths
+from advisor import guide, paths, versions
 from advisor.facts import FACT_SPECS, FactSpec, compute_facts, workload_data
 from advisor.recommendation import ReasonKind
 from advisor.workload import Broker, Workload
@@ -30,12 +30,12 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gte": operator.ge,
 }
 OPERATORS: dict[str, tuple[str, ...]] = {
-    "eq": ("bool", "number", "enum"),
-    "ne": ("bool", "number", "enum"),
-    "lt": ("number",),
-    "lte": ("number",),
-    "gt": ("number",),
-    "gte": ("number",),
+    "eq": ("bool", "number", "enum", "version"),
+    "ne": ("bool", "number", "enum", "version"),
+    "lt": ("number", "version"),
+    "lte": ("number", "version"),
+    "gt": ("number", "version"),
+    "gte": ("number", "version"),
     "in": ("enum", "number"),
     "not_in": ("enum", "number"),
     "contains": ("set",),
@@ -312,6 +312,11 @@ class _Checker:
                     f"({', '.join(spec.values)}){_suggest(str(value), list(spec.values))}",
                 )
             return value
+        if spec.kind == "version":
+            try:
+                return versions.Version.parse(value)
+            except versions.VersionError as error:
+                raise self.error(rule_id, where, f"fact '{spec.name}': {error.problem}") from None
         raise self.error(rule_id, where, f"fact '{spec.name}' cannot be compared")
 
     def check_text(self, text: str, rule_id: str, where: str) -> None:

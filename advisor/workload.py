@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 
 class Broker(StrEnum):
@@ -131,6 +140,17 @@ Bytes = Annotated[int, Field(ge=1, le=2**31)]
 Count = Annotated[int, Field(ge=1, le=10_000_000)]
 
 MAX_RETENTION_HOURS = 24 * 365 * 10
+
+
+def _version_text(text: str) -> str:
+    from advisor import versions  # versions imports Broker from here
+
+    return versions.validate_text(text)
+
+
+VersionText = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_version_text)
+]
 
 
 class Workload(BaseModel):
@@ -393,6 +413,27 @@ class Workload(BaseModel):
         description="bounded: producers are slowed or refused once a queue is full; absorb: a "
         "slow consumer must never slow producers, the broker holds the backlog.",
     )
+
+    versions: dict[Broker, VersionText] = Field(
+        default_factory=dict,
+        title="Versions",
+        description='The broker versions this workload will run, e.g. {rabbitmq: "3.13"}; a '
+        "broker left out means its current release. Priorities, delayed retry, delivery limits "
+        "and share groups differ by version, and so does the advice.",
+    )
+
+    @field_validator("versions", mode="before")
+    @classmethod
+    def _versions_as_text(cls, value: Any) -> Any:
+        """Unquoted YAML turns 3.10 into the number 3.1: refuse numbers instead of guessing."""
+        if isinstance(value, dict):
+            for broker, version in value.items():
+                if isinstance(version, int | float) and not isinstance(version, bool):
+                    raise ValueError(
+                        f'the {broker} version must be text in quotes, e.g. "{version}" '
+                        "(unquoted, YAML reads 3.10 as the number 3.1)"
+                    )
+        return value
 
     @model_validator(mode="before")
     @classmethod

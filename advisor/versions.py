@@ -1,0 +1,159 @@
+"""Broker versions: parsing, ordering, and what an unstated version means (the current release).
+
+A workload may state the versions it will run (`versions: {rabbitmq: "3.13"}`); a probe detects
+the version a server runs. Rules compare versions with `lt`, `gte` and friends on the facts
+`redis_version`, `rabbitmq_version` and `kafka_version`, so advice that depends on a version is
+one rule entry, not a branch in code. The current release of each broker is data:
+`assets/versions.yaml`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from advisor import paths
+from advisor.workload import Broker
+
+# "4.3", "3.13.7", "8.2.1", "7.0.15-1~deb12u1" (Debian), "4.1.0-rc.1", "v4.4.0".
+_VERSION = re.compile(
+    r"^v?(\d{1,4})(?:\.(\d{1,4}))?(?:\.(\d{1,6}))?([-+~._][0-9A-Za-z.+~_-]{0,40})?$"
+)
+MAX_TEXT = 64
+
+
+class VersionError(ValueError):
+    """A version string that cannot be read; `text` is what was given."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        super().__init__(problem)
+        self.text = text
+        self.problem = problem
+
+
+@functools.total_ordering
+class Version:
+    """A broker version, ordered by (major, minor, patch); prints as it was written."""
+
+    __slots__ = ("parts", "text")
+
+    def __init__(self, parts: tuple[int, int, int], text: str) -> None:
+        self.parts = parts
+        self.text = text
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Read "4.3", "3.13.7", "7.0.15-1~deb12u1"; a missing minor or patch counts as 0."""
+        if not isinstance(text, str):
+            raise VersionError(repr(text), f'a version is text like "4.3", got {text!r}')
+        stripped = text.strip()
+        if len(stripped) > MAX_TEXT:
+            raise VersionError(stripped[:MAX_TEXT], f"a version is at most {MAX_TEXT} characters")
+        match = _VERSION.match(stripped)
+        if not match:
+            shown = stripped.encode("unicode_escape").decode("ascii")
+            raise VersionError(
+                shown, f'\'{shown}\' is not a version: expected numbers like "4.3" or "3.13.7"'
+            )
+        major, minor, patch = (int(g) if g else 0 for g in match.groups()[:3])
+        return cls((major, minor, patch), stripped.removeprefix("v"))
+
+    @property
+    def major_minor(self) -> str:
+        return f"{self.parts[0]}.{self.parts[1]}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self.parts == other.parts
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self.parts < other.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Version({self.text!r})"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
+
+
+def validate_text(text: str) -> str:
+    """The version text as stored in a workload (stripped), or VersionError."""
+    return Version.parse(text).text
+
+
+class CurrentRelease(BaseModel):
+    """The release an unstated version stands for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(description="The current stable release line, e.g. 4.3.")
+    released: str = Field(default="", description="When that line was released (YYYY-MM).")
+    source: str = Field(default="", description="Where the release is announced.")
+
+    @field_validator("version")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        return validate_text(value)
+
+
+class VersionTable(BaseModel):
+    """assets/versions.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    checked: date = Field(description="When the current releases were last checked.")
+    current: dict[Broker, CurrentRelease]
+
+    @field_validator("current")
+    @classmethod
+    def _every_broker(cls, value: dict[Broker, CurrentRelease]) -> dict[Broker, CurrentRelease]:
+        missing = [b.value for b in Broker if b not in value]
+        if missing:
+            raise ValueError(f"no current release for {', '.join(missing)}")
+        return value
+
+
+class VersionTableError(ValueError):
+    """assets/versions.yaml cannot be used; the message names the file and the problem."""
+
+
+@functools.cache
+def table() -> VersionTable:
+    path = paths.assets_dir() / "versions.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return VersionTable.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise VersionTableError(f"{path}: {error}") from None
+
+
+def current(broker: Broker) -> Version:
+    """The current release line of a broker (what an unstated version means)."""
+    return Version.parse(table().current[broker].version)
+
+
+def effective(stated: Mapping[Any, str], broker: Broker) -> Version:
+    """The version a workload will run: the stated one, else the current release."""
+    text = stated.get(broker) or stated.get(broker.value)
+    return Version.parse(text) if text else current(broker)
+
+
+def label(stated: Mapping[Any, str], broker: Broker) -> str:
+    """ "RabbitMQ 3.13" or "RabbitMQ 4.3 (current release, assumed)"."""
+    version = effective(stated, broker)
+    if stated.get(broker) or stated.get(broker.value):
+        return f"{broker.title} {version}"
+    return f"{broker.title} {version} (current release, assumed)"
