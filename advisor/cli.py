@@ -32,7 +32,15 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         wl = workload.load_workload(args.file)
     except workload.WorkloadFileError as error:
         return _fail_lines(f"cannot use workload file {error.path}:", error.problems)
-    recommendation = engine.recommend(wl, what_if=not args.no_what_if)
+    detected: dict[workload.Broker, str] = {}
+    if args.probe_results:
+        from advisor import report, versions
+
+        try:
+            detected = versions.detected(report.load_probe_results(args.probe_results))
+        except report.ProbeResultsError as error:
+            return _fail_lines(f"cannot use probe results file {error.path}:", error.problems)
+    recommendation = engine.recommend(wl, what_if=not args.no_what_if, detected=detected)
     if args.format == "json":
         print(recommendation.model_dump_json(indent=2))
     else:
@@ -198,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("file", help="workload file (.yaml, .yml or .json)")
     rec.add_argument("--format", choices=("text", "json"), default="text")
     rec.add_argument("--no-what-if", action="store_true", help="skip the what-if analysis")
+    rec.add_argument(
+        "--probe-results",
+        metavar="FILE",
+        help="probe results (JSON, from 'broker-advisor probe ... --json'): the advice is "
+        "written for the server versions they detected",
+    )
     rec.set_defaults(func=_cmd_recommend)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of workload files")

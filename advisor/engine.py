@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor import __version__, guide, precedents, rules, text_output
+from advisor import __version__, guide, precedents, rules, text_output, versions
 from advisor.facts import (
     FACT_SPECS,
     RABBITMQ_STALL_SECONDS,
@@ -27,6 +27,9 @@ from advisor.recommendation import (
     Reason,
     ReasonKind,
     Recommendation,
+    VersionNote,
+    VersionSource,
+    VersionUsed,
     WhatIf,
 )
 from advisor.workload import Broker, Workload
@@ -111,10 +114,107 @@ def _tally(compiled: Iterable[rules.CompiledRule], facts: Mapping[str, Any]) -> 
 
 
 def recommend(
-    workload: Workload, *, what_if: bool = True, rulebook: rules.Rulebook | None = None
+    workload: Workload,
+    *,
+    what_if: bool = True,
+    rulebook: rules.Rulebook | None = None,
+    detected: Mapping[Broker, str] | None = None,
 ) -> Recommendation:
-    """Rank the three brokers for a workload, with reasons, pattern, sizing, advice, what-if."""
+    """Rank the three brokers for a workload, with reasons, pattern, sizing, advice, what-if.
+
+    `detected` holds server versions a probe found; the advice is then written for them, and
+    `version_notes` says what differs from the advice for the stated or current versions.
+    """
     book = rulebook or rules.load_rulebook()
+    found = _usable_versions(detected or {})
+    if not found:
+        return _recommend(workload, what_if, book)
+    assumed = _recommend(workload, False, book)
+    running = workload.model_copy(update={"versions": {**workload.versions, **found}})
+    result = _recommend(running, what_if, book)
+    notes = [
+        note
+        for broker, version in found.items()
+        if (note := _version_note(broker, version, workload, assumed, result)) is not None
+    ]
+    return result.model_copy(
+        update={"version_notes": notes, "versions": _version_list(workload, found)}
+    )
+
+
+def _usable_versions(detected: Mapping[Broker, str]) -> dict[Broker, str]:
+    """The detected versions that read as versions (a probe may report "?")."""
+    usable: dict[Broker, str] = {}
+    for broker, text in detected.items():
+        try:
+            usable[broker] = versions.validate_text(text)
+        except versions.VersionError:
+            continue
+    return usable
+
+
+def _version_list(workload: Workload, found: Mapping[Broker, str]) -> list[VersionUsed]:
+    used = []
+    for broker in Broker:
+        stated = workload.versions.get(broker, "")
+        if broker in found:
+            source = VersionSource.DETECTED
+        elif stated:
+            source = VersionSource.STATED
+        else:
+            source = VersionSource.CURRENT
+        used.append(
+            VersionUsed(
+                broker=broker,
+                version=found.get(broker) or str(versions.effective(workload.versions, broker)),
+                source=source,
+                stated=stated if source is VersionSource.DETECTED else "",
+            )
+        )
+    return used
+
+
+def _keyed_texts(recommendation: Recommendation, broker: Broker) -> dict[tuple[str, str], str]:
+    """A broker's reasons and advice by (rule, kind): texts name versions, rules do not."""
+    item = recommendation.assessment(broker)
+    texts: dict[tuple[str, str], str] = {}
+    for reason in (*item.knockouts, *item.pros, *item.cons):
+        texts.setdefault((reason.rule_id, reason.kind.value), reason.text)
+    for advice in item.advice:
+        texts.setdefault((advice.rule_id, f"advice:{advice.setting}"), advice.text)
+    return texts
+
+
+def _version_note(
+    broker: Broker,
+    version: str,
+    workload: Workload,
+    assumed: Recommendation,
+    result: Recommendation,
+) -> VersionNote | None:
+    """What the detected version changes for one broker, or None when it changes nothing."""
+    before = versions.effective(workload.versions, broker)
+    if versions.Version.parse(version) == before:
+        return None
+    old, new = _keyed_texts(assumed, broker), _keyed_texts(result, broker)
+    moved = ""
+    if assumed.winner != result.winner:
+        moved = (
+            f"With {broker.title} {version} the recommendation moves from "
+            f"{assumed.winner.title if assumed.winner else 'no broker'} to "
+            f"{result.winner.title if result.winner else 'no broker'}."
+        )
+    return VersionNote(
+        broker=broker,
+        detected=version,
+        assumed=str(before),
+        added=[text for key, text in new.items() if key not in old],
+        removed=[text for key, text in old.items() if key not in new],
+        winner_changes=moved,
+    )
+
+
+def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recommendation:
     data = workload_data(workload)
     facts = compute_facts(data)
     sections = guide.load_guide().sections
@@ -197,6 +297,7 @@ def recommend(
         tied=tied,
         hybrid=_hybrid(book, winner, assessments, facts, sections),
         precedents=precedents.nearest(facts),
+        versions=_version_list(workload, {}),
     )
 
 

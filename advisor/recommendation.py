@@ -165,6 +165,49 @@ class WhatIf(_Model):
     text: str = Field(title="What would change the answer")
 
 
+class VersionSource(StrEnum):
+    """Where the version the advice is for comes from."""
+
+    STATED = "stated"
+    DETECTED = "detected"
+    CURRENT = "current"
+
+
+class VersionUsed(_Model):
+    """The version of one broker the advice is written for."""
+
+    broker: Broker = Field(title="Broker")
+    version: str = Field(title="Version")
+    source: VersionSource = Field(
+        title="Source",
+        description="stated in the workload, detected by a probe, or the current release.",
+    )
+    stated: str = Field(
+        "", title="Stated version", description="What the workload stated, when a probe differs."
+    )
+
+
+class VersionNote(_Model):
+    """What changes for one broker because a probe found a version other than the one assumed."""
+
+    broker: Broker = Field(title="Broker")
+    detected: str = Field(title="Detected version")
+    assumed: str = Field(title="Assumed version", description="Stated, or the current release.")
+    added: list[str] = Field(
+        default_factory=list,
+        title="Applies to the detected version",
+        description="Advice and reasons that hold for the detected version only.",
+    )
+    removed: list[str] = Field(
+        default_factory=list,
+        title="Applied to the assumed version only",
+        description="Advice and reasons that no longer hold.",
+    )
+    winner_changes: str = Field(
+        "", title="Winner changes", description="Set when the detected version moves the winner."
+    )
+
+
 class Recommendation(_Model):
     """The ranked recommendation for one workload."""
 
@@ -190,6 +233,16 @@ class Recommendation(_Model):
         default_factory=list,
         title="Precedents",
         description="The nearest published decisions of real teams, nearest first.",
+    )
+    versions: list[VersionUsed] = Field(
+        default_factory=list,
+        title="Versions",
+        description="The broker versions the advice is written for.",
+    )
+    version_notes: list[VersionNote] = Field(
+        default_factory=list,
+        title="Version differences",
+        description="What changes because a probe found other versions than assumed.",
     )
 
     def assessment(self, broker: Broker) -> BrokerAssessment:

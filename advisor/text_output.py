@@ -71,6 +71,15 @@ def format_recommendation(rec: Recommendation) -> str:
     out.append(_wrap(confidence.headline, "  "))
     if confidence.unstated:
         out.append(_wrap("Not stated: " + "; ".join(confidence.unstated) + ".", "    "))
+    versions = views.versions_view(rec)
+    if versions is not None:
+        out.append(_wrap(versions.line, "  "))
+        for note in versions.notes:
+            out += ["", _wrap(note.headline, "")]
+            if note.winner_changes:
+                out.append(_wrap(note.winner_changes, "  "))
+            out.extend(_wrap(f"+ {text}", "  ") for text in note.added)
+            out.extend(_wrap(f"- no longer: {text}", "  ") for text in note.removed)
     hybrid = views.hybrid_view(rec)
     if hybrid is not None:
         out += ["", "Hybrid design", _wrap(f"{hybrid.lead} [{hybrid.citation}]", "  ")]

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from advisor import paths
 from advisor.workload import Broker
+
+if TYPE_CHECKING:
+    from advisor.probe.models import ProbeResult
 
 # "4.3", "3.13.7", "8.2.1", "7.0.15-1~deb12u1" (Debian), "4.1.0-rc.1", "v4.4.0".
 _VERSION = re.compile(
@@ -157,3 +160,21 @@ def label(stated: Mapping[Any, str], broker: Broker) -> str:
     if stated.get(broker) or stated.get(broker.value):
         return f"{broker.title} {version}"
     return f"{broker.title} {version} (current release, assumed)"
+
+
+def detected(results: Iterable[ProbeResult]) -> dict[Broker, str]:
+    """The server version each probed broker reported (the last result per broker wins).
+
+    Versions that do not read as versions ("?", a banner) are left out: the advice then stays
+    with the stated or current version.
+    """
+    found: dict[Broker, str] = {}
+    for result in results:
+        text = result.summary.version
+        if not text:
+            continue
+        try:
+            found[result.broker] = validate_text(text)
+        except VersionError:
+            continue
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.recommendation import Recommendation
+from advisor.recommendation import Recommendation, VersionSource
 
 
 class _Model(BaseModel):
@@ -109,3 +109,49 @@ def confidence_view(recommendation: Recommendation) -> ConfidenceView:
         factors=list(confidence.factors),
         unstated=list(confidence.unstated),
     )
+
+
+class VersionNoteView(_Model):
+    """What a detected version changes for one broker."""
+
+    headline: str = Field(description="e.g. 'You run RabbitMQ 3.10.8; the advice assumed 4.3.'")
+    winner_changes: str
+    added: list[str]
+    removed: list[str]
+
+
+class VersionsView(_Model):
+    """The versions the advice is written for, and what detected versions change."""
+
+    line: str = Field(description="One line naming each broker's version and where it is from.")
+    notes: list[VersionNoteView]
+
+
+_SOURCE_WORDS = {
+    VersionSource.STATED: "stated",
+    VersionSource.DETECTED: "detected by a probe",
+    VersionSource.CURRENT: "current release, assumed",
+}
+
+
+def versions_view(recommendation: Recommendation) -> VersionsView | None:
+    """The versions line and version notes, or None for a recommendation made without them."""
+    if not recommendation.versions:
+        return None
+    parts = []
+    for used in recommendation.versions:
+        words = _SOURCE_WORDS[used.source]
+        if used.stated and used.stated != used.version:
+            words += f"; the workload states {used.stated}"
+        parts.append(f"{used.broker.title} {used.version} ({words})")
+    notes = [
+        VersionNoteView(
+            headline=f"You run {note.broker.title} {note.detected}; without the probe the "
+            f"advice was for {note.assumed}. What differs:",
+            winner_changes=note.winner_changes,
+            added=list(note.added),
+            removed=list(note.removed),
+        )
+        for note in recommendation.version_notes
+    ]
+    return VersionsView(line="Advice written for " + ", ".join(parts) + ".", notes=notes)

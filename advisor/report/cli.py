@@ -54,7 +54,7 @@ def _error(head: str, lines: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report command; bad input gives a message naming the file and exit 2."""
-    from advisor import engine
+    from advisor import engine, versions
     from advisor import report as report_mod
     from advisor import workload as workload_mod
 
@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
             probe_results = report_mod.load_probe_results(args.probe_results)
         except report_mod.ProbeResultsError as error:
             return _error(f"cannot use probe results file {error.path}:", error.problems)
-    recommendation = engine.recommend(workload)
+    detected = versions.detected(probe_results or [])
+    recommendation = engine.recommend(workload, detected=detected)
     try:
         if to_stdout:
             text = report_mod.render(fmt, workload, recommendation, probe_results)

@@ -132,6 +132,44 @@ TARGETED: dict[str, dict[str, Any]] = {
     "very-many-connections-redis": {"connections": 20000},
     "many-workers-kafka": {"workers": 300, "consumption": "competing_workers"},
     "no-loss-single-kafka": {"crash_may_lose_messages": False, "tolerated_node_failures": 0},
+    # Version-sensitive rules (rules/versions.yaml): stated versions, old and current.
+    "rabbitmq-priorities-before-4": {"needs_priorities": True, "versions": {"rabbitmq": "3.13"}},
+    "rabbitmq-priorities-two-levels": {"needs_priorities": True, "versions": {"rabbitmq": "4.1"}},
+    "rabbitmq-priorities-strict": {"needs_priorities": True, "versions": {"rabbitmq": "4.3"}},
+    "rabbitmq-delayed-retry": {"needs_dead_lettering": True},
+    "rabbitmq-retry-queues": {"needs_dead_lettering": True, "versions": {"rabbitmq": "4.2"}},
+    "rabbitmq-delivery-limit-3x": {"needs_dead_lettering": True, "versions": {"rabbitmq": "3.12"}},
+    "rabbitmq-nack-not-counted": {"needs_dead_lettering": True, "versions": {"rabbitmq": "4.3.1"}},
+    "rabbitmq-dlx-at-least-once": {"needs_dead_lettering": True, "crash_may_lose_messages": False},
+    "rabbitmq-dlx-at-most-once-only": {
+        "needs_dead_lettering": True,
+        "crash_may_lose_messages": False,
+        "versions": {"rabbitmq": "3.9"},
+    },
+    "rabbitmq-celery-global-qos": {"uses_celery": True},
+    "rabbitmq-celery-quorum-older": {"uses_celery": True, "versions": {"rabbitmq": "3.13"}},
+    "rabbitmq-streams-need-3-9": {
+        "replay": True,
+        "retention_hours": 24,
+        "versions": {"rabbitmq": "3.8"},
+    },
+    "rabbitmq-mqtt5": {"mqtt_devices": True, "versions": {"rabbitmq": "3.12"}},
+    "rabbitmq-old-release": {"versions": {"rabbitmq": "3.13.7"}},
+    "kafka-no-share-groups": {"consumption": "competing_workers", "versions": {"kafka": "3.9"}},
+    "kafka-share-group-dead-letter": {
+        "consumption": "competing_workers",
+        "needs_dead_lettering": True,
+    },
+    "kafka-zookeeper-era": {"versions": {"kafka": "3.7.1"}},
+    "redis-streams-acked-trim": {"replay": True, "retention_hours": 24},
+    "redis-streams-trim-risk": {
+        "replay": True,
+        "retention_hours": 24,
+        "versions": {"redis": "7.2"},
+    },
+    "redis-streams-idempotent-producers": {"replay": True, "retention_hours": 24},
+    "redis-no-streams": {"replay": True, "retention_hours": 24, "versions": {"redis": "4.0.14"}},
+    "redis-no-lmove": {"consumption": "competing_workers", "versions": {"redis": "6.0"}},
 }
 
 

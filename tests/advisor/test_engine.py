@@ -111,7 +111,7 @@ def test_every_rule_fires_for_some_test_workload() -> None:
 def test_targeted_case_fires_its_rule(rule_id: str) -> None:
     wl = cases.targeted()[rule_id]
     rec = engine.recommend(wl, what_if=False)
-    reasons = [r for a in rec.ranking for r in (*a.pros, *a.cons, *a.knockouts)]
+    reasons = [r for a in rec.ranking for r in (*a.pros, *a.cons, *a.knockouts, *a.advice)]
     assert rule_id in {r.rule_id for r in reasons}
 
 
