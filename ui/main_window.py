@@ -555,6 +555,15 @@ class MainWindow(QMainWindow):
         if callable(refresh):
             # Verdicts depend on the workload: judge the results again when it changes.
             self.document.workload_changed.connect(lambda _w: refresh())
+        changed = getattr(self.probe_panel, "results_changed", None)
+        if changed is not None:
+            # The advice is written for the server versions the probes found.
+            changed.connect(self._on_probe_results)
+
+    def _on_probe_results(self, results: list[Any]) -> None:
+        from advisor import versions
+
+        self.live.set_detected(versions.detected(results))
 
     def _current_workload(self) -> wl.Workload:
         """The workload for the probe panel: the current one, or the last valid one."""

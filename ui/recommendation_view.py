@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
@@ -31,10 +31,15 @@ DEBOUNCE_MS = 150
 NO_WHAT_IF = rec.NO_WHAT_IF
 
 
-def _engine_recommend(workload: wl.Workload, *, what_if: bool = True) -> rec.Recommendation:
+def _engine_recommend(
+    workload: wl.Workload,
+    *,
+    what_if: bool = True,
+    detected: Mapping[wl.Broker, str] | None = None,
+) -> rec.Recommendation:
     from advisor import engine  # imported on first use, in the worker thread
 
-    return engine.recommend(workload, what_if=what_if)
+    return engine.recommend(workload, what_if=what_if, detected=detected)
 
 
 class LiveRecommendation(QObject):
@@ -59,6 +64,7 @@ class LiveRecommendation(QObject):
         self.document = document
         self._recommend = recommend or _engine_recommend
         self._recommendation: rec.Recommendation | None = None
+        self._detected: dict[wl.Broker, str] = {}
         self._stale = False
         self._sequence = 0
         self._worker: worker.Worker | None = None
@@ -80,6 +86,17 @@ class LiveRecommendation(QObject):
     @property
     def is_busy(self) -> bool:
         return self._timer.isActive() or self._worker is not None
+
+    @property
+    def detected(self) -> dict[wl.Broker, str]:
+        """Server versions probes found; the advice is written for them."""
+        return dict(self._detected)
+
+    def set_detected(self, detected: Mapping[wl.Broker, str]) -> None:
+        """Write the advice for these server versions (from probe results) and recompute."""
+        if dict(detected) != self._detected:
+            self._detected = dict(detected)
+            self.refresh()
 
     def refresh(self, *, now: bool = False) -> None:
         """Recompute for the current workload (after the debounce delay unless now=True)."""
@@ -119,8 +136,11 @@ class LiveRecommendation(QObject):
             self._worker.cancel()
         self._sequence += 1
         sequence = self._sequence
+        recommend = self._recommend
+        if self._detected:
+            recommend = functools.partial(recommend, detected=dict(self._detected))
         self._worker = worker.create_worker(
-            self._recommend,
+            recommend,
             workload,
             on_returned=functools.partial(self._on_returned, sequence),
             on_errored=functools.partial(self._on_errored, sequence),
@@ -187,6 +207,19 @@ def render_details(
             f'<p style="color:{muted}">Not stated, and decisive in real teams\' choices: '
             f"{esc('; '.join(confidence.unstated))}.</p>"
         )
+    version_view = views.versions_view(recommendation)
+    if version_view is not None:
+        out.append(f'<p style="color:{muted}">{esc(version_view.line)}</p>')
+        for note in version_view.notes:
+            out.append(f"<h3>{esc(note.headline)}</h3>")
+            if note.winner_changes:
+                out.append(f'<p style="color:{warn}">{esc(note.winner_changes)}</p>')
+            out.append("<ul>")
+            out.extend(f"<li>{esc(text)}</li>" for text in note.added)
+            out.extend(
+                f'<li style="color:{muted}">No longer: {esc(text)}</li>' for text in note.removed
+            )
+            out.append("</ul>")
     hybrid = views.hybrid_view(recommendation)
     if hybrid is not None:
         out.append(f"<h3>Hybrid design</h3><p>{esc(hybrid.lead)}{cite(hybrid.citation)}</p><ul>")

@@ -81,6 +81,7 @@ GROUPS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("Operations", ["hosting", "ops_capacity", "customer_installed"]),
+    ("Versions", ["versions"]),
 ]
 
 # Enum values whose generated label would read badly.
@@ -424,6 +425,8 @@ class WorkloadEditor(QScrollArea):
             return self._build_number(name, title, spec, error)
         if kind == "array":
             return self._build_choices(name, title, spec, error)
+        if name == "versions":
+            return self._build_versions(title, error)
         if name == "notes":
             notes = QPlainTextEdit()
             notes.setAccessibleName(title)
@@ -447,6 +450,39 @@ class WorkloadEditor(QScrollArea):
         return _Field(
             name, line, line.text, lambda v: _set_line_text(line, str(v or "")), error, [line]
         )
+
+    def _build_versions(self, title: str, error: QLabel) -> _Field:
+        """One line per broker; an empty line means the current release (the placeholder)."""
+        from advisor import versions
+
+        holder = QWidget()
+        holder.setAccessibleName(title)
+        form = QFormLayout(holder)
+        form.setContentsMargins(0, 0, 0, 0)
+        lines: dict[wl.Broker, QLineEdit] = {}
+        for broker in wl.Broker:
+            line = QLineEdit()
+            line.setAccessibleName(f"{broker.title} version")
+            line.setMaxLength(versions.MAX_TEXT)
+            try:
+                current = f"current release: {versions.current(broker)}"
+            except versions.VersionTableError:
+                current = "current release"
+            line.setPlaceholderText(current)
+            line.textChanged.connect(lambda _text: self._on_edited("versions", get()))
+            form.addRow(f"{broker.title}:", line)
+            lines[broker] = line
+
+        def get() -> dict[str, str]:
+            return {b.value: t for b, line in lines.items() if (t := line.text().strip())}
+
+        def set_value(value: Any) -> None:
+            stated = value if isinstance(value, dict) else {}
+            for broker, line in lines.items():
+                text = stated.get(broker.value) or stated.get(broker) or ""
+                _set_line_text(line, str(text))
+
+        return _Field("versions", holder, get, set_value, error, list(lines.values()))
 
     def _build_enum(self, name: str, title: str, spec: dict[str, Any], error: QLabel) -> _Field:
         combo = QComboBox()

@@ -191,6 +191,9 @@ class ReportContext(_Model):
     confidence_unstated: list[str] = Field(description="Deciding inputs the workload leaves open.")
     tie: bool = Field(description="The first place is a tie.")
     hybrid: views.HybridView | None
+    versions: views.VersionsView | None = Field(
+        None, description="The versions the advice is for; what detected versions change."
+    )
     precedents: list[views.PrecedentView]
     workload_rows: list[Row]
     context_rows: list[Row] = Field(description="Organisation, stack and operations stated.")
@@ -680,6 +683,7 @@ def build_context(
         confidence_unstated=list(recommendation.confidence.unstated),
         tie=recommendation.confidence.tie,
         hybrid=views.hybrid_view(recommendation),
+        versions=views.versions_view(recommendation),
         precedents=views.precedent_views(recommendation),
         workload_rows=workload_rows(workload),
         context_rows=context_rows(workload),

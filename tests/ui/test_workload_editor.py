@@ -35,6 +35,7 @@ def test_every_model_field_is_in_exactly_one_group() -> None:
         "Stack",
         "Organisation",
         "Operations",
+        "Versions",
     ]
 
 
