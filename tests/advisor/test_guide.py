@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,10 @@ OUTLINE = (
     "limits",
     "sizing",
 )
+PLATFORM = ("security", "managed", "mqtt", "cost")
 IDS_DOC = Path(__file__).parents[2] / "docs" / "GUIDE-IDS.md"
+BROKERS = ("redis", "rabbitmq", "kafka")
+_DOC_ID = re.compile(r"\b(B|redis|rabbitmq|kafka|comparison)\.([a-z0-9][a-z0-9\-]*)")
 
 
 @pytest.mark.parametrize("broker", ["redis", "rabbitmq", "kafka"])
@@ -35,6 +39,50 @@ def test_each_broker_follows_the_same_outline(broker: str) -> None:
     for slug in OUTLINE:
         section = sections[f"{broker}.{slug}"]
         assert len(section.body) > 200, f"{section.id} is too thin"
+
+
+@pytest.mark.parametrize("broker", BROKERS)
+@pytest.mark.parametrize("slug", PLATFORM)
+def test_each_broker_covers_security_managed_devices_and_cost(broker: str, slug: str) -> None:
+    section = guide.load_guide().section(f"{broker}.{slug}")
+    assert section.level == 2
+    assert len(section.body) > 1500, f"{section.id} is too thin"
+
+
+def _documented_ids() -> set[str]:
+    text = IDS_DOC.read_text(encoding="utf-8")
+    found: set[str] = set()
+    for part, slug in _DOC_ID.findall(text):
+        parts = BROKERS if part == "B" else (part,)
+        found.update(f"{p}.{slug}" for p in parts)
+    return found
+
+
+def test_ids_doc_lists_exactly_the_guide_sections() -> None:
+    sections = set(guide.load_guide().sections)
+    documented = _documented_ids()
+    assert documented - sections == set(), "GUIDE-IDS.md names sections the guide lacks"
+    assert sections - documented == set(), "guide sections missing from GUIDE-IDS.md"
+
+
+def test_local_links_point_at_existing_sections() -> None:
+    loaded = guide.load_guide()
+    broken = [
+        (s.id, target)
+        for s in loaded.sections.values()
+        for target in re.findall(r"\]\(#([a-z0-9][a-z0-9.\-]*)\)", s.body)
+        if target not in loaded.sections
+    ]
+    assert broken == []
+
+
+def test_version_sensitive_corrections_are_in_the_guide() -> None:
+    loaded = guide.load_guide()
+    assert "4.1" in loaded.section("kafka.kraft").body  # static quorums become dynamic from 4.1
+    assert "errors.deadletterqueue.topic.name" in loaded.section("kafka.share-groups").body
+    assert "consumer_cancel_notify" in loaded.section("rabbitmq.acks-confirms").body
+    assert "ZADD" in loaded.section("redis.django").body  # channels_redis uses sorted sets
+    assert "default" in loaded.section("comparison.message-size").body  # 512 MB is a default
 
 
 def test_dated_seed_statements_are_corrected() -> None:
