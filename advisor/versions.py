@@ -170,7 +170,9 @@ def detected(results: Iterable[ProbeResult]) -> dict[Broker, str]:
     """
     found: dict[Broker, str] = {}
     for result in results:
-        text = result.summary.version
+        text = (result.summary.version or "").strip()
+        # A Kafka probe infers a lower bound from the APIs a broker offers: "4.3 or later".
+        text = text.removesuffix(" or later")
         if not text:
             continue
         try:

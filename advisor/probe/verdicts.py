@@ -376,7 +376,53 @@ def _message_size(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     return CheckStatus.PASS, f"{wanted} bytes fit within the limit of {limit} bytes ({source})", ""
 
 
+_VERSION_EVIDENCE = {
+    Broker.REDIS: "redis.info",
+    Broker.RABBITMQ: "rabbitmq.server",
+    Broker.KAFKA: "kafka.api_versions",
+}
+
+
+def _version_evidence(r: ProbeResult) -> str:
+    return _VERSION_EVIDENCE[r.broker]
+
+
+def _version(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    """The server's version against the one the advice assumed (stated, or the current one)."""
+    from advisor import engine, versions
+    from advisor.workload import Workload
+
+    found = versions.detected([r]).get(r.broker)
+    if found is None:
+        return (
+            CheckStatus.WARN,
+            f"the server reported no version the advice can use ({r.summary.version or 'none'})",
+            "Check the version by hand: priorities, retries and delivery limits depend on it.",
+        )
+    try:
+        workload = Workload.model_validate(w)
+    except ValueError:
+        workload = Workload()
+    recommendation = engine.recommend(workload, what_if=False, detected={r.broker: found})
+    note = next((n for n in recommendation.version_notes if n.broker == r.broker), None)
+    if note is None or not (note.added or note.removed or note.winner_changes):
+        return (
+            CheckStatus.PASS,
+            f"{r.broker.title} {found} runs here; the advice for this workload holds for it",
+            "",
+        )
+    changes = len(note.added) + len(note.removed)
+    first = note.winner_changes or (note.added or note.removed)[0]
+    return (
+        CheckStatus.WARN,
+        f"{r.broker.title} {found} runs here, not the {note.assumed} the advice assumed: "
+        f"{changes} point{'s' if changes != 1 else ''} of the advice differ",
+        first + (" (the recommendation lists the rest)" if changes > 1 else ""),
+    )
+
+
 COMMON_RULES: list[Rule] = [
+    Rule("version", lambda w: True, _version_evidence, _version),
     Rule("latency", lambda w: "p99_latency_ms" in w, _latency_evidence, _latency),
     Rule("message_size", lambda w: "max_message_size_bytes" in w, _size_evidence, _message_size),
 ]

@@ -160,6 +160,11 @@ TARGETED: dict[str, dict[str, Any]] = {
         "consumption": "competing_workers",
         "needs_dead_lettering": True,
     },
+    "kafka-share-group-archive-only": {
+        "consumption": "competing_workers",
+        "needs_dead_lettering": True,
+        "versions": {"kafka": "4.3"},
+    },
     "kafka-zookeeper-era": {"versions": {"kafka": "3.7.1"}},
     "redis-streams-acked-trim": {"replay": True, "retention_hours": 24},
     "redis-streams-trim-risk": {
