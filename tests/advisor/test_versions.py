@@ -267,3 +267,54 @@ def test_versions_round_trip_through_a_workload_file(tmp_path: Path) -> None:
         "rabbitmq: '3.10'" in path.read_text(encoding="utf-8")
     )
     assert load_workload(path).versions == {Broker.RABBITMQ: "3.10"}
+
+
+# --- the probe's version verdict -----------------------------------------------------------------
+
+
+def _probed(broker: Broker, version: str, check_id: str) -> ProbeResult:
+    from advisor.probe.models import CheckStatus, ProbeCheck, Stage
+
+    result = _probe_result(broker, version)
+    result.checks.append(
+        ProbeCheck(
+            id=check_id,
+            title="Server",
+            stage=Stage.INSPECT,
+            status=CheckStatus.PASS,
+            duration_ms=1,
+        )
+    )
+    return result
+
+
+def _version_verdict(result: ProbeResult, workload: Workload) -> tuple[str, str, str]:
+    from advisor.probe import verdicts
+
+    (verdict,) = [v for v in verdicts.judge(result, workload) if v.requirement == "version"]
+    return verdict.status.value, verdict.message, verdict.advice
+
+
+def test_the_version_verdict_warns_when_the_server_is_older_than_assumed() -> None:
+    workload = parse_workload(PRIORITY_JOBS)
+    status, message, advice = _version_verdict(
+        _probed(Broker.RABBITMQ, "3.10.8", "rabbitmq.server"), workload
+    )
+    assert status == "warn"
+    assert "RabbitMQ 3.10.8 runs here, not the 4.3 the advice assumed" in message
+    assert "3.10.8" in advice
+
+
+def test_the_version_verdict_passes_when_the_server_runs_the_assumed_version() -> None:
+    workload = parse_workload({**PRIORITY_JOBS, "versions": {"rabbitmq": "4.3"}})
+    status, message, _ = _version_verdict(
+        _probed(Broker.RABBITMQ, "4.3.2", "rabbitmq.server"), workload
+    )
+    assert status == "pass" and "holds for it" in message
+
+
+def test_kafka_lower_bounds_read_as_their_version() -> None:
+    result = _probed(Broker.KAFKA, "4.3 or later", "kafka.api_versions")
+    assert versions.detected([result]) == {Broker.KAFKA: "4.3"}
+    status, message, _ = _version_verdict(result, parse_workload({"name": "x"}))
+    assert status in ("pass", "warn") and "Kafka 4.3 runs here" in message
