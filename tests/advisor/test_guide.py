@@ -131,3 +131,25 @@ def test_broken_guide_files_are_named(tmp_path: Path, text: str, expected: str) 
 def test_headings_inside_code_fences_are_not_sections(tmp_path: Path) -> None:
     (tmp_path / "x.md").write_text("---\nid: x\n---\n## A {#x.a}\n```\n## not a heading\n```\n")
     assert list(guide.load_guide_from(tmp_path).sections) == ["x.a"]
+
+
+@pytest.mark.parametrize(
+    ("words", "section"),
+    [
+        ("XACKDEL", "redis.streams"),
+        ("delayed retry", "rabbitmq.ttl-delay"),
+        ("share group dead letter", "kafka.share-groups"),
+        ("Valkey", "redis.managed"),
+        ("MemoryDB", "redis.managed"),
+        ("MQTT", "rabbitmq.mqtt"),
+        ("SASL_SSL", "kafka.security"),
+        ("cross-zone", "kafka.cost"),
+    ],
+)
+def test_guide_search_finds_current_facts(
+    words: str, section: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from advisor import cli
+
+    assert cli.main(["guide", "--search", *words.split()]) == 0
+    assert section in capsys.readouterr().out
