@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     except prereqs.MissingPrerequisitesError as exc:
         print(exc.message(), file=sys.stderr)
         return EXIT_USAGE
-    except (layout.UnsafeStateDirError, checks.PortInUseError) as exc:
+    except (layout.UnsafeStateDirError, checks.PortInUseError, process.StateFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except process.SpawnError as exc:

@@ -45,13 +45,32 @@ def spawn_detached(
     return int(result.stdout.strip())
 
 
+class StateFileError(RuntimeError):
+    """A sandbox state file (pid file, password file) that cannot be read; names the file."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}; remove the file and run the command again")
+        self.path = path
+        self.problem = problem
+
+
+MAX_PID_FILE_BYTES = 64
+
+
 def read_pid(pid_file: Path) -> int | None:
-    """The pid stored in `pid_file`, or None when missing or garbled."""
+    """The pid stored in `pid_file`, None when there is none; StateFileError when garbled."""
     try:
-        text = pid_file.read_text().strip()
-    except OSError:
+        with pid_file.open("rb") as handle:
+            raw = handle.read(MAX_PID_FILE_BYTES + 1)
+    except FileNotFoundError:
         return None
-    return int(text) if text.isdigit() else None
+    except OSError as error:
+        raise StateFileError(pid_file, f"cannot read the pid file ({error.strerror})") from None
+    text = raw.decode("ascii", errors="replace").strip()
+    if len(raw) > MAX_PID_FILE_BYTES or not text.isdigit():
+        shown = text[:20].encode("unicode_escape").decode("ascii")
+        raise StateFileError(pid_file, f"the pid file holds {shown!r}, not a process id")
+    return int(text)
 
 
 def write_pid(pid_file: Path, pid: int) -> None:

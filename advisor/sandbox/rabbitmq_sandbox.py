@@ -42,7 +42,10 @@ def advisor_password(lay: layout.Layout) -> str:
     """The `advisor` user's password, generated once and kept in a 0600 file."""
     path = lay.rabbitmq_password_file
     if path.exists():
-        return path.read_text().strip()
+        try:
+            return path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise process.StateFileError(path, f"cannot read the password ({error})") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(18)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

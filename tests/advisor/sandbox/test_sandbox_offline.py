@@ -128,3 +128,16 @@ def test_rabbitmq_password_hash_is_salted_sha256() -> None:
     decoded = base64.b64decode(rabbitmq_sandbox._password_hash("guest"))
     salt, digest = decoded[:4], decoded[4:]
     assert digest == hashlib.sha256(salt + b"guest").digest()
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00garbage", b"12ab\n", b"9" * 200])
+def test_a_corrupt_pid_file_is_named(tmp_path: Path, content: bytes) -> None:
+    home = tmp_path / "home"
+    lay = layout.Layout(home=home)
+    pid_file = lay.pid_file("redis")
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_bytes(content)
+    result = _run_cli(["status"], home, "/usr/bin:/bin")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert str(pid_file) in result.stderr and "not a process id" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 500
