@@ -49,6 +49,7 @@ class FailureClass(StrEnum):
     AUTH = "auth"
     AUTHORISATION = "authorisation"
     WRONG_PROTOCOL = "wrong_protocol"
+    CONFIGURATION = "configuration"  # the server's settings refuse this use of it
     DEGRADED = "degraded"
     CONNECTION_LOST = "connection_lost"  # the broker went away after the handshake
     CANCELLED = "cancelled"

@@ -56,10 +56,65 @@ _LATER_CHECKS: tuple[tuple[str, str, Stage], ...] = (
 )
 
 
+# Server replies that name a cause, by the text Redis puts in them: one entry per cause.
+_REPLY_CAUSES: tuple[tuple[str, FailureClass, str, str], ...] = (
+    (
+        "without any password configured",
+        FailureClass.AUTH,
+        "a password was sent, but this Redis has none",
+        "This Redis has no password for the default user: remove the password from the URL "
+        "(redis://host:6379), or set requirepass / an ACL user on the server.",
+    ),
+    (
+        "DENIED Redis is running in protected mode",
+        FailureClass.CONFIGURATION,
+        "Redis is in protected mode and refuses clients from other hosts",
+        "With no password set, Redis only answers loopback clients: set requirepass or an ACL "
+        "user (and keep protected-mode on), rather than turning protected mode off.",
+    ),
+    (
+        "max number of clients reached",
+        FailureClass.DEGRADED,
+        "Redis refuses new connections: maxclients is reached",
+        "Raise maxclients (and the open-files limit), or find the clients that leak connections "
+        "(CLIENT LIST); pooled clients need far fewer.",
+    ),
+    (
+        "DB index is out of range",
+        FailureClass.CONFIGURATION,
+        "the database number in the URL does not exist on this server",
+        "Use a database below the server's `databases` setting (16 by default): redis://host/0.",
+    ),
+    (
+        "SELECT is not allowed in cluster mode",
+        FailureClass.CONFIGURATION,
+        "this is a Redis Cluster, which has database 0 only",
+        "Remove the database number from the URL (redis://host:port or /0) for a cluster.",
+    ),
+    (
+        "unknown command",
+        FailureClass.CONFIGURATION,
+        "the server does not know a command the check needs (renamed or disabled)",
+        "The command is renamed or disabled (rename-command, or a managed service's "
+        "restrictions); the check cannot run without it.",
+    ),
+)
+
+
+def _reply_cause(text: str) -> Failure | None:
+    for marker, failure_class, message, hint in _REPLY_CAUSES:
+        if marker.lower() in text.lower():
+            return Failure(failure_class, f"{message}: {text}", hint)
+    return None
+
+
 def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     """Name redis-py errors; socket-level causes are found by the runner's fallback."""
     text = describe(exc)
-    missing = ("NOAUTH", "HELLO must be called", "without any password", "Authentication required")
+    named = _reply_cause(text)
+    if named is not None:
+        return named
+    missing = ("NOAUTH", "HELLO must be called", "Authentication required")
     if (
         isinstance(exc, rex.AuthenticationError)
         or "WRONGPASS" in text
@@ -67,8 +122,8 @@ def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     ):
         if any(m in text for m in missing):
             hint = (
-                "The server requires a password (or none was configured and one was sent): "
-                "put it in the URL as redis://:PASSWORD@host or redis://USER:PASSWORD@host."
+                "The server requires a password: put it in the URL as redis://:PASSWORD@host "
+                "or redis://USER:PASSWORD@host."
             )
         else:
             hint = "Wrong user name or password: check requirepass / the ACL user."
@@ -205,6 +260,8 @@ def _identify(reply: bytes) -> tuple[bool, str]:
         return False, "the server speaks SSH"
     if reply[:1] in b"+-:$*%_#,(!=|~>" and b"\r\n" in reply:
         return True, reply.split(b"\r\n", 1)[0].decode("utf-8", "replace")
+    if reply.startswith((b"-DENIED", b"-ERR max number of clients")):
+        return True, reply.decode("utf-8", "replace")  # cut short by the read, still Redis
     return False, f"unexpected reply {reply[:40]!r}"
 
 
@@ -246,6 +303,8 @@ def _handshake(ctx: ProbeContext, endpoint: Endpoint) -> Generator[ProbeCheck, N
                     f"Redis is loading its dataset: {what}",
                     "Wait until loading finishes.",
                 )
+            elif (cause := _reply_cause(what)) is not None:
+                check.fail(cause.failure_class, f"{endpoint}: {cause.details}", cause.hint)
             else:
                 check.note(f"reply {what}")
     yield check.result
