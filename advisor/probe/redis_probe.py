@@ -979,13 +979,21 @@ def _cleanup(
         return
     _track_keys(ctx, created)
     cleaner = _client(ctx, endpoint, ctx.cleanup_timeout_s)
+    present = list(created)
     try:
-        cleaner.delete(*created)
+        # Keys are recorded before the command that makes them, which a read-only user is
+        # refused: only what exists needs deleting (and a user who may not read deletes all).
+        try:
+            present = [key for key in created if cleaner.exists(key)]
+        except rex.NoPermissionError:
+            present = list(created)
+        if present:
+            cleaner.delete(*present)
         for key in created:
             ctx.release(f"key {key}")
     except (rex.RedisError, OSError, ssl.SSLError) as error:
         ctx.cleanup_problem(
-            f"could not delete {len(created)} probe key(s) "
+            f"could not delete {len(present)} probe key(s) "
             f"({describe(error)}); they expire within {KEY_TTL_S} s"
         )
     finally:

@@ -99,3 +99,22 @@ def test_protected_mode_is_named(tmp_path: Path) -> None:
         server.stop()
     assert check.failure_class is FailureClass.CONFIGURATION
     assert "protected mode" in check.details and "requirepass" in check.hint
+
+
+def test_a_read_only_user_is_refused_writes_and_no_cleanup_is_claimed(tmp_path: Path) -> None:
+    server = OwnRedis(tmp_path)
+    admin = server.client()
+    admin.execute_command(
+        "ACL", "SETUSER", "reader", "on", ">reader-pw", "~*", "&*", "+@read", "+@connection"
+    )
+    admin.execute_command("ACL", "SETUSER", "reader", "+info", "+ping")
+    try:
+        result = _probe(f"redis://reader:reader-pw@127.0.0.1:{server.port}/0")
+        leftover = list(admin.scan_iter(match="broker-advisor:probe:*"))
+    finally:
+        admin.close()
+        server.stop()
+    queue = result.check("redis.reliable_queue")
+    assert queue is not None and queue.failure_class is FailureClass.AUTHORISATION
+    assert result.check("redis.cleanup") is None  # nothing was made, nothing to delete
+    assert leftover == []
