@@ -72,6 +72,13 @@ _MGMT_CHECKS: tuple[tuple[str, str, Stage], ...] = (
     ("rabbitmq.mgmt_health", "Health checks", Stage.INSPECT),
 )
 _HEALTH_CHECKS = ("alarms", "local-alarms", "node-is-quorum-critical", "virtual-hosts")
+# 401 replies whose reason says the login worked but the user's tags do not allow the request.
+_MGMT_TAG_NEEDED = {
+    "Not management user": "The user has no management tag: give it 'monitoring' "
+    "(rabbitmqctl set_user_tags USER monitoring) to let the probe read nodes and health.",
+    "Not monitor user": "The user has the 'management' tag only: nodes and alarms need "
+    "'monitoring' (rabbitmqctl set_user_tags USER monitoring).",
+}
 
 
 def classify(exc: BaseException, where: str = "the server") -> Failure | None:
@@ -498,9 +505,9 @@ def _server(
         major = _version_tuple(version)
         summary.max_message_bytes = 16 * 1024 * 1024 if major >= (4, 0) else 128 * 1024 * 1024
         summary.facts["max_message_bytes_source"] = "default max_message_size for this version"
-        summary.persistence = (
-            "per queue: durable queues keep persistent messages; quorum queues replicate them"
-        )
+        # Whether quorum queues replicate depends on the node count, which only the management
+        # API tells (rabbitmq.mgmt_nodes); say nothing about replication until it is known.
+        summary.persistence = "per queue: durable queues keep persistent messages on disk"
         for needed in ("publisher_confirms", "basic.nack", "consumer_cancel_notify"):
             if not capabilities.get(needed):
                 check.warn(
@@ -810,7 +817,15 @@ def _management(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
                 return error.code, body.decode("utf-8", "replace")
 
     def http_failure(check: CheckRecorder, status: int, body: Any) -> None:
-        if status == 401:
+        reason = str(body.get("reason", "")) if isinstance(body, dict) else ""
+        if status == 401 and reason in _MGMT_TAG_NEEDED:
+            # The credentials are right; the user lacks the tag this endpoint needs.
+            check.fail(
+                FailureClass.AUTHORISATION,
+                f"the management API accepted the login but refused this request ({reason})",
+                _MGMT_TAG_NEEDED[reason],
+            )
+        elif status == 401:
             check.fail(
                 FailureClass.AUTH,
                 "the management API refused the credentials (401)",
@@ -873,6 +888,13 @@ def _management(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
                 else "single node"
             )
             ctx.summary.mode = "cluster" if len(nodes) > 1 else "single node"
+            ctx.summary.persistence = (
+                f"per queue: durable queues keep persistent messages; quorum queues keep "
+                f"copies on up to {len(nodes)} nodes"
+                if len(nodes) > 1
+                else "per queue: durable queues keep persistent messages on this node's disk; "
+                "one node replicates nothing, quorum queues included"
+            )
             if alarms:
                 check.fail(
                     FailureClass.DEGRADED,
