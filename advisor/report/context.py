@@ -205,7 +205,7 @@ class ReportContext(_Model):
     capacity: list[Row]
     what_if: list[WhatIfView]
     no_what_if: str
-    snippet: Snippet | None
+    snippets: list[Snippet] = Field(description="Code to paste, each labelled with its client.")
     probes: list[ProbeView]
     appendix: list[GuideExcerpt]
 
@@ -606,10 +606,10 @@ def build_context(
     probe_results: Sequence[probe_models.ProbeResult] | None = None,
     generated_at: datetime | None = None,
     guide: guide_mod.Guide | None = None,
-    snippet: Snippet | None = None,
+    snippets: Sequence[Snippet] | None = None,
 ) -> ReportContext:
     """Word and format everything a report shows, resolving citations against the guide."""
-    from advisor.report import snippets
+    from advisor.report import snippets as snippets_mod
 
     moment = normalise_time(generated_at)
     citations = _Citations(guide or guide_mod.load_guide())
@@ -660,8 +660,8 @@ def build_context(
         for w in recommendation.what_if
     ]
     drivers, more_drivers = decision_drivers(workload, recommendation)
-    if snippet is None and winner is not None:
-        snippet = snippets.settings_snippet(workload, recommendation)
+    if snippets is None:
+        snippets = snippets_mod.snippets_for(workload, recommendation)
     return ReportContext(
         title=f"Broker decision: {_one_line(workload.name)}",
         workload_name=_one_line(workload.name),
@@ -695,7 +695,7 @@ def build_context(
         capacity=_capacity_rows(recommendation),
         what_if=what_if,
         no_what_if=NO_WHAT_IF,
-        snippet=snippet,
+        snippets=list(snippets),
         probes=[_probe_view(r, workload) for r in probe_results or []],
         appendix=citations.appendix(),
     )

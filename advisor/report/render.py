@@ -150,7 +150,8 @@ def report_document(
         recommendation=recommendation,
         probe_results=[ctx_mod.probe_for_report(r, workload) for r in probe_results],
         citations=citations,
-        settings_snippet=context.snippet,
+        settings_snippet=context.snippets[0] if context.snippets else None,
+        snippets=context.snippets,
     )
 
 

@@ -28,10 +28,22 @@ class _Model(BaseModel):
 
 
 class Snippet(_Model):
-    """A ready-to-paste settings file for the chosen broker."""
+    """Ready-to-paste code for the chosen broker: a settings file or the code of a pattern."""
 
+    id: str = Field(
+        title="Snippet id", description="The entry in assets/templates/snippets/index.yaml."
+    )
     broker: str = Field(title="Broker", description="The broker the snippet configures.")
     title: str = Field(title="Title")
+    client: str = Field(
+        title="Client",
+        description="The client library and versions the code is written for, e.g. pika 1.3+.",
+    )
+    broker_version: str = Field(
+        title="Broker version",
+        description="The broker version the snippet was written for: the workload's stated "
+        "version, else the current release (said so).",
+    )
     filename: str = Field(title="File name", description="Where the snippet is meant to go.")
     language: str = Field(title="Language", description="e.g. python.")
     code: str = Field(title="Code")
@@ -77,7 +89,15 @@ class ReportDocument(_Model):
     )
     citations: list[CitedSection] = Field(default_factory=list, title="Cited guide sections")
     settings_snippet: Snippet | None = Field(
-        None, title="Settings snippet", description="Django/Celery settings for the winner."
+        None,
+        title="Settings snippet",
+        description="The first of the snippets (the settings file), kept for older readers.",
+    )
+    snippets: list[Snippet] = Field(
+        default_factory=list,
+        title="Snippets",
+        description="Every snippet for the winner: settings files and the code of its pattern, "
+        "each labelled with the client it targets.",
     )
 
 
