@@ -244,6 +244,37 @@ def _rabbit_delivery(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     )
 
 
+def _rabbit_priorities(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
+    classic, quorum = c.figures.get("classic_priorities"), c.figures.get("quorum_priorities")
+    version = r.summary.version or "this version"
+    if c.status is CheckStatus.FAIL or not classic:
+        return (
+            CheckStatus.FAIL,
+            f"urgent messages did not overtake queued ones: {c.details}",
+            "Find the policy or plugin that overrides x-max-priority.",
+        )
+    if quorum:
+        return (
+            CheckStatus.PASS,
+            f"priorities work in classic priority queues and in quorum queues (RabbitMQ {version})",
+            "",
+        )
+    if _needs_failover(w):
+        return (
+            CheckStatus.WARN,
+            f"on RabbitMQ {version} only classic queues serve priorities, and classic queues "
+            "are not replicated: this workload needs both",
+            "Run RabbitMQ 4.0+ (quorum queues with priorities; strict levels from 4.3), or one "
+            "quorum queue per priority that workers read in order.",
+        )
+    return (
+        CheckStatus.PASS,
+        f"classic priority queues work on RabbitMQ {version} (quorum queues here ignore "
+        "priorities)",
+        "Declare the work queue as a classic queue with x-max-priority (1-5 levels).",
+    )
+
+
 def _rabbit_failover_evidence(r: ProbeResult) -> str:
     return "rabbitmq.mgmt_nodes"
 
@@ -467,6 +498,12 @@ RULES: dict[Broker, list[Rule]] = {
             lambda w: bool(w.get("needs_dead_lettering")),
             "rabbitmq.dead_lettering",
             _rabbit_dead_letter,
+        ),
+        Rule(
+            "priorities",
+            lambda w: bool(w.get("needs_priorities")),
+            "rabbitmq.priorities",
+            _rabbit_priorities,
         ),
         Rule(
             "ordering",
