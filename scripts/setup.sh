@@ -3,7 +3,8 @@
 #
 # Safe to run again: installs only what is missing. Options (environment):
 #   WITH_BROKERS=1   also install redis-server, rabbitmq-server, Java and Maven (scripts/install-brokers.sh)
-#   WITH_TEST_TOOLS=1  also install Xvfb and poppler-utils (tests, screenshots, PDF checks)
+#   WITH_TEST_TOOLS=1  also install Xvfb and poppler-utils (tests, screenshots, PDF checks) and the
+#                      clients the report's snippets target (the 'test' extra: Celery, Django, ...)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -51,12 +52,14 @@ if [[ ${WITH_BROKERS:-0} == 1 ]]; then
 fi
 
 # The virtualenv lives in the checkout (ignored by git); pip's own cache makes re-creation fast.
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+extras=dev
+[[ ${WITH_TEST_TOOLS:-0} == 1 ]] && extras=dev,test
+stamp=.venv/.installed-$( (cat pyproject.toml; echo "$extras") | sha256sum | cut -c1-16)
 if [[ ! -f $stamp ]]; then
     [[ -x .venv/bin/python ]] || python3 -m venv .venv
-    log "installing the project and its dependencies into .venv"
+    log "installing the project and its dependencies ($extras) into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    .venv/bin/python -m pip install -q -e ".[$extras]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
