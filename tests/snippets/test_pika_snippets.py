@@ -178,6 +178,8 @@ def test_rpc_reply_to_correlation_and_expiry(
     module.declare(client_channel, queue)
     client = module.RpcClient(client_channel, queue)
 
+    with pytest.raises((RuntimeError, pika.exceptions.UnroutableError)):
+        module.RpcClient(channel_of(module), unique("no-such-queue")).call(b"?", timeout_s=WAIT_S)
     with pytest.raises(TimeoutError):
         client.call(b"anyone?", timeout_s=0.5)  # no server yet
     time.sleep(0.7)
