@@ -126,7 +126,10 @@ def _resolve_targets(
     if management:
         rabbits = [t for t in found if t.broker.value == "rabbitmq"]
         if not rabbits:
-            raise targets.TargetError("--management-url needs a RabbitMQ (amqp://) target")
+            raise targets.TargetError(
+                "--management-url needs a RabbitMQ (amqp://) target",
+                targets.TargetField.MANAGEMENT_URL,
+            )
         found = [
             targets.parse_target(t.url, management_url=management)
             if t.broker.value == "rabbitmq"
@@ -334,7 +337,7 @@ def render_table(results: Sequence[ProbeResult], out: TextIO) -> None:
         facts = [f"{summary.product or result.broker.value} {summary.version or ''}".strip()]
         facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
         out.write(
-            f"\n{_MARK[result.status]}  {result.broker.value}  {result.target}  "
+            f"\n{_MARK[result.status]}  {result.broker.value}  {targets.redact(result.target)}  "
             f"({result.duration_ms:.0f} ms of {result.budget_ms / 1000:g} s budget)\n"
         )
         out.write("      " + " · ".join(facts) + "\n")

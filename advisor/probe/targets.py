@@ -18,18 +18,28 @@ Accepted forms (default ports in brackets)::
         confluentkafka:// (kombu's Kafka transport) means kafka://
 
 `parse_target(text)` raises `TargetError` (a ValueError whose message names the problem and shows
-the URL with its password redacted). `targets_from_env()` reads REDIS_URL, CELERY_BROKER_URL
-(';'-separated failover lists included) or AMQP_URL, and KAFKA_BOOTSTRAP_SERVERS (a host:port
-list, optionally with listener prefixes: PLAINTEXT://, SSL://, SASL_SSL://, SASL_PLAINTEXT://).
-`redact(url)` replaces passwords (userinfo and password-like query parameters) with `***`.
+the URL with its password redacted; `.field` says which part is wrong). `targets_from_env()` reads
+REDIS_URL, CELERY_BROKER_URL (';'-separated failover lists included) or AMQP_URL, and
+KAFKA_BOOTSTRAP_SERVERS (a host:port list, optionally with listener prefixes: PLAINTEXT://,
+SSL://, SASL_SSL://, SASL_PLAINTEXT://).
+
+Secrets, for any text the user typed, valid URL or not (no scheme, 'redis//', unknown schemes,
+'@', '/', '?', '#' pasted unencoded in a password): `redact(text)` shows a target with `***` for
+its passwords, `redact_text(text)` does so for every target in free text, `without_secrets(text)`
+leaves the passwords out (for saving), and `split_credentials(text)` moves them out (for a
+masked field). The password is everything from the first ':' after the user name to the last
+'@' before the host, plus the value of every password-like query parameter (`is_secret_key`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from urllib.parse import parse_qsl, quote, unquote, urlencode
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urlencode
 
 from advisor.probe.models import Endpoint, ProbeTarget
 from advisor.workload import Broker
@@ -67,6 +77,11 @@ SECRET_QUERY_KEYS = frozenset(
         "sentinel_password",
     }
 )
+# Query keys whose value is the target's password (moved to the app's password field).
+PASSWORD_QUERY_KEYS = ("password", "sasl_password", "sasl_plain_password", "pass")
+USERNAME_QUERY_KEYS = ("username", "sasl_plain_username")
+# Any key ending so is taken for a secret too (ssl_keyfile_password, api_token, auth_pwd...).
+_SECRET_KEY_ENDINGS = ("password", "passwd", "pwd", "_pass", "secret", "token", "jaas.config")
 
 # Kafka listener security protocols (as in KAFKA_BOOTSTRAP_SERVERS=SASL_SSL://host:9092)
 KAFKA_PROTOCOL_SCHEMES = {
@@ -75,6 +90,9 @@ KAFKA_PROTOCOL_SCHEMES = {
     "SASL_SSL": "kafka+sasl_ssl",
     "SASL_PLAINTEXT": "kafka+sasl_plaintext",
 }
+_KNOWN_SCHEMES = frozenset(
+    {*SCHEMES, *(p.lower() for p in KAFKA_PROTOCOL_SCHEMES), "http", "https"}
+)
 # ';' between URLs (kombu's failover and Sentinel lists); a ';' inside a password stays
 _URL_LIST_RE = re.compile(r";(?=\s*[A-Za-z][A-Za-z0-9+._\-]*://)")
 _REDACT_SPLIT_RE = re.compile(r"([;,])(?=\s*[A-Za-z][A-Za-z0-9+._\-]*://)")
@@ -83,38 +101,335 @@ _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+._\-]*)://(?P<rest>.*)$", 
 _SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"})
 
 
+class TargetField(StrEnum):
+    """The part of a target a TargetError is about, so a form can show it beside that field."""
+
+    URL = "url"
+    SCHEME = "scheme"
+    USERINFO = "userinfo"
+    HOST = "host"
+    PORT = "port"
+    PATH = "path"
+    QUERY = "query"
+    MANAGEMENT_URL = "management_url"
+
+
 class TargetError(ValueError):
-    """A target URL that cannot be probed; the message says what is wrong (no passwords)."""
+    """A target URL that cannot be probed; the message says what is wrong (no passwords).
+
+    `field` names the part of the target that is wrong; match on it, never on the message.
+    """
+
+    def __init__(self, message: str, field: TargetField = TargetField.URL) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class EnvTargetError(TargetError):
     """A malformed environment variable: which one, its (redacted) value, the likely broker."""
 
-    def __init__(self, variable: str, value: str, broker: Broker, message: str) -> None:
-        super().__init__(f"{variable}: {message}")
+    def __init__(
+        self,
+        variable: str,
+        value: str,
+        broker: Broker,
+        message: str,
+        field: TargetField = TargetField.URL,
+    ) -> None:
+        super().__init__(f"{variable}: {message}", field)
         self.variable = variable
         self.shown = redact(value)
         self.broker = broker
 
 
-_HOSTLIST_RE = re.compile(r"[A-Za-z0-9.\-_\[\]:,%]+(?=$|[/?#])")
+# -- finding secrets in any text the user typed -------------------------------------------------
+# A host list as it may end a well-formed authority: host[:port], IPv6 in brackets, ','-separated.
+_HOST = r"(?:\[[0-9A-Za-z:.%]*\]|[A-Za-z0-9._\-%]+)(?::[0-9]*)?"
+_CLEAN_AUTHORITY_RE = re.compile(rf"(?:[^/?#@]*@)?{_HOST}(?:,{_HOST})*")
+_MALFORMED_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+._\-]*:?/{2,3}")
+_ENV_PREFIX_RE = re.compile(r"^(?P<name>[A-Z_][A-Z0-9_]*(?:\[\d+\])?)=(?=\S)")
+_PARAM_RE = re.compile(r"(?:^|(?<=[?&;]))\s*(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=")
+_NEXT_PARAM_RE = re.compile(r"[&;]\s*[A-Za-z_][A-Za-z0-9_.\-]*\s*=")
+# Query keys whose value may hold a raw '@' in an otherwise well-formed URL (user names are
+# often e-mail addresses); any other '@' after the host is taken for the end of a password.
+_AT_KEYS = SECRET_QUERY_KEYS | {*USERNAME_QUERY_KEYS, "sentinel_username"}
 
 
-def _raw_userinfo(rest: str) -> tuple[str, str] | None:
-    """Userinfo holding an unencoded '/', '?' or '#' (which ends the authority in a URL).
+def is_secret_key(key: str) -> bool:
+    """Whether a query parameter carries a secret (password=, pass=, sasl_password=, token=...)."""
+    name = key.strip().lower()
+    return name in SECRET_QUERY_KEYS or name.endswith(_SECRET_KEY_ENDINGS)
 
-    Users paste such passwords raw; they must be found so they are never shown. The last '@'
-    followed by something shaped like a host list splits them off, unless what precedes it is
-    a query (``?username=a@b``).
+
+def _delimiter(rest: str) -> int:
+    """Where the authority ends: the first '/', '?' or '#' (or the end)."""
+    found = [i for i in (rest.find(c) for c in "/?#") if i >= 0]
+    return min(found, default=len(rest))
+
+
+def _in_query_value(rest: str, end: int, index: int) -> bool:
+    """Whether rest[index] lies in the value of a user-name or password query parameter."""
+    question = rest.find("?", end)
+    if question < 0 or question > index or re.search(r"[:@#]", rest[end:question]):
+        return False
+    item = re.split(r"[&;]", rest[question + 1 : index])[-1]
+    key, equals, _value = item.partition("=")
+    return bool(equals) and key.strip().lower() in _AT_KEYS
+
+
+def _separator(rest: str) -> int:
+    """Index in rest (the text after 'scheme://') of the '@' that ends the userinfo, or -1.
+
+    The LAST '@' wins: a password may hold '@', and '/', '?' or '#' pasted unencoded, so the
+    first '/', '?' or '#' does not end the userinfo. The only '@' passed over are those inside a
+    user-name or password query value of an otherwise well-formed URL (``?username=a@b``).
     """
-    for index in range(len(rest) - 1, -1, -1):
-        if rest[index] != "@":
+    ats = [i for i, ch in enumerate(rest) if ch == "@"]
+    if not ats:
+        return -1
+    end = _delimiter(rest)
+    if _CLEAN_AUTHORITY_RE.fullmatch(rest[:end]):
+        ats = [i for i in ats if i < end or not _in_query_value(rest, end, i)]
+    return ats[-1] if ats else -1
+
+
+@dataclass(frozen=True)
+class _Userinfo:
+    start: int  # its first character
+    colon: int  # the ':' before the password; -1 when there is none
+    at: int  # the '@' after it
+
+
+@dataclass(frozen=True)
+class _Param:
+    lead: int  # the '?', '&' or ';' before the key; -1 at the start of the text
+    key: str
+    value: int  # the value's first character
+    end: int  # one past its last
+
+
+@dataclass(frozen=True)
+class _Secrets:
+    """Where the secrets of one URL (or URL-like text) are."""
+
+    userinfo: _Userinfo | None
+    params: tuple[_Param, ...]
+    guessed: tuple[int, int] | None = None  # 'user://pw@host': maybe 'user:' + '//pw'
+
+
+def _find_secrets(text: str) -> _Secrets:
+    """The userinfo and secret query parameters of one URL, well-formed or not.
+
+    Handles 'scheme://', a scheme that lost its ':' ('redis//:pw@host') and no scheme at all
+    ('user:pw@host'): the password is everything from the first ':' after the user name to the
+    '@' `_separator` picks.
+    """
+    url = _URL_RE.match(text)
+    if url is not None:
+        start = url.start("rest")
+    else:
+        malformed = _MALFORMED_SCHEME_RE.match(text)
+        start = malformed.end() if malformed else 0
+    rest = text[start:]
+    at = _separator(rest)
+    userinfo: _Userinfo | None = None
+    guessed: tuple[int, int] | None = None
+    if at >= 0:
+        colon = rest.find(":", 0, at)
+        userinfo = _Userinfo(start, start + colon if colon >= 0 else -1, start + at)
+        if colon < 0 and url is not None and url["scheme"].lower() not in _KNOWN_SCHEMES:
+            guessed = (url.end("scheme") + 1, start + at)
+    hidden_until = userinfo.at if userinfo is not None and userinfo.colon >= 0 else start
+    return _Secrets(userinfo, tuple(_find_params(text, hidden_until, is_secret_key)), guessed)
+
+
+def _find_params(text: str, start: int, wanted: Callable[[str], bool]) -> list[_Param]:
+    """The 'key=value' parameters from start on whose key is wanted.
+
+    A value runs to the next '&key=' or ';key=' (or the end): a password's own '&', '#' or '?'
+    stay in it, and a 'key=' inside a wanted value is part of that value.
+    """
+    found: list[_Param] = []
+    for match in _PARAM_RE.finditer(text, start):
+        if not wanted(match["key"]) or (found and match.start() < found[-1].end):
             continue
-        before, after = rest[:index], rest[index + 1 :]
-        if "=" in before or not _HOSTLIST_RE.match(after):
+        following = _NEXT_PARAM_RE.search(text, match.end())
+        end = following.start() if following else len(text)
+        found.append(_Param(match.start() - 1, match["key"], match.end(), end))
+    return found
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(what comes before it, one URL) for each URL in a target text.
+
+    An environment-style 'NAME=' prefix and the ';' or ',' before each 'scheme://' of a list
+    (failover lists, listener-prefixed KAFKA_BOOTSTRAP_SERVERS) come before a piece.
+    """
+    text = text.strip()
+    prefix = ""
+    env = _ENV_PREFIX_RE.match(text)
+    if env is not None and not is_secret_key(env["name"]):
+        prefix, text = env.group(0), text[env.end() :]
+    parts = _REDACT_SPLIT_RE.split(text)
+    pieces = [(prefix, parts[0].strip())]
+    pieces += [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
+    return pieces
+
+
+def _cut(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Text with each (start, end) span replaced by its string; spans sorted, may overlap."""
+    out: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(spans):
+        if end <= position:
             continue
-        return before, after
-    return None
+        out.append(text[position : max(start, position)] + replacement)
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _normalise(url: str) -> str:
+    """A redacted URL as parsing reads it: scheme in lower case, query re-encoded, no fragment."""
+    if not _URL_RE.match(url):
+        return url
+    scheme, userinfo, hostlist, path, query, _raw = _split_raw(url)
+    netloc = hostlist
+    if userinfo:
+        user, colon, _password = userinfo.partition(":")
+        netloc = f"{user}:{REDACTED}@{hostlist}" if colon else f"{user}@{hostlist}"
+    if query:
+        pairs = [
+            (k, REDACTED if is_secret_key(k) else v)
+            for k, v in parse_qsl(query, keep_blank_values=True)
+        ]
+        query = urlencode(pairs, safe="*")
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def _redact_one(url: str) -> str:
+    found = _find_secrets(url)
+    spans = [(p.value, p.end, REDACTED) for p in found.params]
+    if found.userinfo is not None and found.userinfo.colon >= 0:
+        spans.append((found.userinfo.colon + 1, found.userinfo.at, REDACTED))
+    elif found.guessed is not None:
+        spans.append((*found.guessed, REDACTED))
+    return _normalise(_cut(url, spans))
+
+
+def redact(text: str) -> str:
+    """Any target text (a URL, a list of them, a broken one, NAME=value) with secrets as ***.
+
+    Hidden: the userinfo password (from the first ':' after the user name to the last '@'
+    before the host, whatever it holds; with or without 'scheme://', or with a malformed
+    scheme), and the value of every password-like query parameter (`is_secret_key`). Text
+    that cannot be told apart errs on the side of hiding. A well-formed URL comes back as
+    parsing reads it (scheme in lower case, query re-encoded).
+    """
+    return "".join(sep + _redact_one(piece) for sep, piece in _pieces(text))
+
+
+def without_secrets(text: str) -> str:
+    """The target text with every password left out (kept on disk when passwords are not).
+
+    'redis://u:pw@h' -> 'redis://u@h', 'redis://:pw@h' -> 'redis://h', '?password=pw&x=1' ->
+    '?x=1'; the same secrets `redact` hides.
+    """
+    out = []
+    for sep, piece in _pieces(text):
+        found = _find_secrets(piece)
+        spans = _param_cuts(piece, found.params)
+        if found.userinfo is not None and found.userinfo.colon >= 0:
+            spans.append(_password_cut(found.userinfo, take_user=False))
+        elif found.guessed is not None:
+            spans.append((*found.guessed, ""))
+        out.append(sep + _cut(piece, spans).removesuffix("?"))
+    return "".join(out)
+
+
+class Credentials(NamedTuple):
+    """A target text with its password moved out (and its user name, when asked)."""
+
+    bare: str
+    username: str
+    password: str
+
+
+def split_credentials(text: str, *, take_user: bool = False) -> Credentials:
+    """Move the password (userinfo, or ?password=, ?pass=, ?sasl_password=) out of target text.
+
+    Values are percent-decoded. With `take_user` the user name (userinfo, or ?username=) comes
+    out too. Works on the same broken forms as `redact` ('user:pw@host', 'redis//:pw@host',
+    unencoded '@', '/', '?', '#' in a password); in a list, the first URL's credentials are
+    given and every URL loses its own.
+    """
+    username = password = ""
+    out = []
+    for sep, piece in _pieces(text):
+        found = _find_secrets(piece)
+        spans: list[tuple[int, int, str]] = []
+        info = found.userinfo
+        if info is not None and info.colon >= 0:
+            username = username or unquote(piece[info.start : info.colon])
+            password = password or unquote(piece[info.colon + 1 : info.at])
+            spans.append(_password_cut(info, take_user=take_user))
+        elif info is not None and take_user:
+            username = username or unquote(piece[info.start : info.at])
+            spans.append((info.start, info.at + 1, ""))
+        moved = [p for p in found.params if p.key.lower() in PASSWORD_QUERY_KEYS]
+        for param in moved:
+            password = password or unquote_plus(piece[param.value : param.end])
+        if take_user:
+            users = _find_params(piece, 0, lambda key: key.lower() in USERNAME_QUERY_KEYS)
+            for param in users:
+                username = username or unquote_plus(piece[param.value : param.end])
+            moved += users
+        spans += _param_cuts(piece, moved)
+        out.append(sep + _cut(piece, spans).removesuffix("?"))
+    return Credentials("".join(out), username, password)
+
+
+def _password_cut(info: _Userinfo, *, take_user: bool) -> tuple[int, int, str]:
+    """The span that leaves the password out: ':pw' of 'u:pw@', all of ':pw@' or 'u:pw@'."""
+    if take_user or info.colon == info.start:
+        return info.start, info.at + 1, ""
+    return info.colon, info.at, ""
+
+
+def _param_cuts(text: str, params: Iterable[_Param]) -> list[tuple[int, int, str]]:
+    """Spans that leave these query parameters out, keeping the '?' and '&' of the others."""
+    spans = []
+    for param in params:
+        if param.lead >= 0 and text[param.lead] in "&;":
+            spans.append((param.lead, param.end, ""))
+        else:  # the first parameter: its '&' goes with it, the '?' stays for the next one
+            end = param.end + 1 if text[param.end : param.end + 1] in ("&", ";") else param.end
+            spans.append((param.lead + 1, end, ""))
+    return spans
+
+
+_WORD_RE = re.compile(r"[^\s'\"<>]+")
+_WORD_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+._\-]*:?//")
+
+
+def redact_text(text: str) -> str:
+    """Free text (error messages, check details, figures) with every target's secrets as ***.
+
+    Each word (whitespace, quotes and angle brackets end one) that holds a URL, 'user:pw@host'
+    or a password-like parameter is redacted as a target; a password with a space in it is only
+    hidden inside a target field (`redact`), not inside prose.
+    """
+    return _WORD_RE.sub(_redact_word, text)
+
+
+def _redact_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    url = _WORD_URL_RE.search(word)
+    if url is not None:
+        return word[: url.start()] + redact(word[url.start() :])
+    if "@" in word or "=" in word:
+        return redact(word)
+    return word
 
 
 def _split(url: str) -> tuple[str, str, str, str, str]:
@@ -129,84 +444,53 @@ def _split_raw(url: str) -> tuple[str, str, str, str, str, bool]:
     if not match:
         raise TargetError(
             f"{redact(url)!r}: missing scheme; expected e.g. redis://host:6379, "
-            "amqp://host:5672/vhost or kafka://host:9092"
+            "amqp://host:5672/vhost or kafka://host:9092",
+            TargetField.SCHEME,
         )
     scheme, whole = match["scheme"].lower(), match["rest"]
-    rest, _, _fragment = whole.partition("#")
-    rest, _, query = rest.partition("?")
-    netloc, slash, path = rest.partition("/")
-    userinfo, at, hostlist = netloc.rpartition("@")
-    if at:
-        return scheme, userinfo, hostlist, slash + path, query, False
-    raw = _raw_userinfo(whole)
-    if raw is not None:
-        userinfo, after = raw
-        after, _, _fragment = after.partition("#")
-        after, _, query = after.partition("?")
-        hostlist, slash, path = after.partition("/")
-        return scheme, userinfo, hostlist, slash + path, query, True
-    return scheme, "", netloc, slash + path, query, False
-
-
-def redact(url: str) -> str:
-    """The URL with the userinfo password and password-like query values replaced by ***.
-
-    Lists of URLs (';' or ',' before each 'scheme://', as in failover lists or listener-prefixed
-    KAFKA_BOOTSTRAP_SERVERS) are redacted one URL at a time.
-    """
-    parts = _REDACT_SPLIT_RE.split(url.strip())
-    if len(parts) > 1:  # [url, separator, url, separator, url...]
-        return "".join(
-            part if index % 2 else redact(part.strip()) for index, part in enumerate(parts)
-        )
-    match = _URL_RE.match(url.strip())
-    if not match:
-        return url
-    scheme, userinfo, hostlist, path, query = _split(url)
-    netloc = hostlist
-    if userinfo:
-        user, colon, _password = userinfo.partition(":")
-        netloc = f"{user}:{REDACTED}@{hostlist}" if colon else f"{user}@{hostlist}"
-    if query:
-        pairs = [
-            (k, REDACTED if k.lower() in SECRET_QUERY_KEYS else v)
-            for k, v in parse_qsl(query, keep_blank_values=True)
-        ]
-        query = urlencode(pairs, safe="*")
-    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+    at = _separator(whole)
+    userinfo, after = (whole[:at], whole[at + 1 :]) if at >= 0 else ("", whole)
+    after, _, _fragment = after.partition("#")
+    after, _, query = after.partition("?")
+    hostlist, slash, path = after.partition("/")
+    raw = any(ch in userinfo for ch in "/?#")
+    return scheme, userinfo, hostlist, slash + path, query, raw
 
 
 def _parse_endpoints(hostlist: str, default_port: int, shown: str) -> tuple[Endpoint, ...]:
     if not hostlist.strip():
-        raise TargetError(f"{shown!r}: no host given")
+        raise TargetError(f"{shown!r}: no host given", TargetField.HOST)
     endpoints = []
     for raw in hostlist.split(","):
         item = raw.strip()
         if not item:
-            raise TargetError(f"{shown!r}: empty host in the host list")
+            raise TargetError(f"{shown!r}: empty host in the host list", TargetField.HOST)
         if item.startswith("["):
             host, bracket, tail = item[1:].partition("]")
             if not bracket or (tail and not tail.startswith(":")):
-                raise TargetError(f"{shown!r}: malformed IPv6 address {item!r}")
+                raise TargetError(f"{shown!r}: malformed IPv6 address {item!r}", TargetField.HOST)
             port_text = tail[1:] if tail else ""
         elif item.count(":") > 1:
             raise TargetError(
-                f"{shown!r}: IPv6 address {item!r} must be in brackets, e.g. [::1]:6379"
+                f"{shown!r}: IPv6 address {item!r} must be in brackets, e.g. [::1]:6379",
+                TargetField.HOST,
             )
         else:
             host, _, port_text = item.partition(":")
         if not host:
-            raise TargetError(f"{shown!r}: empty host name in {item!r}")
+            raise TargetError(f"{shown!r}: empty host name in {item!r}", TargetField.HOST)
         if not re.fullmatch(r"[A-Za-z0-9._\-:%]+", host):
-            raise TargetError(f"{shown!r}: invalid host name {host!r}")
+            raise TargetError(f"{shown!r}: invalid host name {host!r}", TargetField.HOST)
         if port_text == "":
             port = default_port
         elif not port_text.isdigit():
-            raise TargetError(f"{shown!r}: port {port_text!r} is not a number")
+            raise TargetError(f"{shown!r}: port {port_text!r} is not a number", TargetField.PORT)
         else:
             port = int(port_text)
             if not 1 <= port <= 65535:
-                raise TargetError(f"{shown!r}: port {port} is out of range 1-65535")
+                raise TargetError(
+                    f"{shown!r}: port {port} is out of range 1-65535", TargetField.PORT
+                )
         endpoints.append(Endpoint(host=host, port=port))
     return tuple(endpoints)
 
@@ -220,7 +504,8 @@ def _split_list(url: str, shown: str) -> tuple[str, str, str, str, str, bool]:
     if any(piece[0] != "sentinel" for piece in pieces):
         raise TargetError(
             f"{shown!r}: several URLs separated by ';' (a failover list): give them one at a "
-            "time; only sentinel://...;sentinel://... lists name one target"
+            "time; only sentinel://...;sentinel://... lists name one target",
+            TargetField.URL,
         )
     userinfo = next((p[1] for p in pieces if p[1]), "")
     path = next((p[3] for p in pieces if p[3].strip("/")), "")
@@ -237,15 +522,20 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
     if raw:
         raise TargetError(
             f"{shown!r}: the user name or password holds '/', '?' or '#', which end the host "
-            "part of a URL; percent-encode them (%2F, %3F, %23) as every client expects"
+            "part of a URL; percent-encode them (%2F, %3F, %23, and %40 for '@') as every "
+            "client expects",
+            TargetField.USERINFO,
         )
     if scheme not in SCHEMES:
         known = ", ".join(f"{s}://" for s in SCHEMES)
-        raise TargetError(f"{shown!r}: unknown scheme {scheme!r}; expected one of {known}")
+        raise TargetError(
+            f"{shown!r}: unknown scheme {scheme!r}; expected one of {known}", TargetField.SCHEME
+        )
     broker, tls, default_port = SCHEMES[scheme]
     if broker is not Broker.KAFKA and "," in hostlist and "sentinel" not in scheme:
         raise TargetError(
-            f"{shown!r}: several hosts are only allowed for redis+sentinel:// and kafka://"
+            f"{shown!r}: several hosts are only allowed for redis+sentinel:// and kafka://",
+            TargetField.HOST,
         )
     endpoints = _parse_endpoints(hostlist, default_port, shown)
 
@@ -273,7 +563,8 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
             elif not segments or not segments[0]:
                 raise TargetError(
                     f"{shown!r}: Sentinel URL needs the master name as its path, "
-                    "e.g. redis+sentinel://host:26379/mymaster"
+                    "e.g. redis+sentinel://host:26379/mymaster",
+                    TargetField.PATH,
                 )
             else:
                 sentinel_master = unquote(segments[0])
@@ -281,15 +572,20 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
         db_text = segments[0] if segments else ""
         if len([s for s in segments if s]) > 1:
             raise TargetError(
-                f"{shown!r}: unexpected path {path!r}; only a database number may follow the host"
+                f"{shown!r}: unexpected path {path!r}; only a database number may follow the host",
+                TargetField.PATH,
             )
         if db_text:
             if not db_text.isdigit():
-                raise TargetError(f"{shown!r}: database {db_text!r} is not a number")
+                raise TargetError(
+                    f"{shown!r}: database {db_text!r} is not a number", TargetField.PATH
+                )
             database = int(db_text)
         elif "db" in options:
             if not options["db"].isdigit():
-                raise TargetError(f"{shown!r}: database {options['db']!r} is not a number")
+                raise TargetError(
+                    f"{shown!r}: database {options['db']!r} is not a number", TargetField.QUERY
+                )
             database = int(options.pop("db"))
     elif broker is Broker.RABBITMQ:
         raw_vhost = path[1:]
@@ -297,12 +593,15 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
             raw_vhost = "%2F"
         if "/" in raw_vhost:
             raise TargetError(
-                f"{shown!r}: the vhost must be one path segment; write '/' inside it as %2F"
+                f"{shown!r}: the vhost must be one path segment; write '/' inside it as %2F",
+                TargetField.PATH,
             )
         vhost = unquote(raw_vhost) or "/"
     else:
         if path.strip("/"):
-            raise TargetError(f"{shown!r}: kafka URLs take no path (got {path!r})")
+            raise TargetError(
+                f"{shown!r}: kafka URLs take no path (got {path!r})", TargetField.PATH
+            )
         query_user = options.pop("username", None) or options.pop("sasl_plain_username", None)
         query_password = None
         for key in ("password", "sasl_password", "sasl_plain_password"):
@@ -317,27 +616,42 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
             if mechanism not in _SASL_MECHANISMS:
                 raise TargetError(
                     f"{shown!r}: unknown sasl_mechanism {mechanism!r}; expected "
-                    f"one of {', '.join(sorted(_SASL_MECHANISMS))}"
+                    f"one of {', '.join(sorted(_SASL_MECHANISMS))}",
+                    TargetField.QUERY,
                 )
             if mechanism in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512") and not (
                 username and password
             ):
                 raise TargetError(
-                    f"{shown!r}: sasl_mechanism {mechanism} needs both a username and a password"
+                    f"{shown!r}: sasl_mechanism {mechanism} needs both a username and a password",
+                    TargetField.USERINFO,
                 )
         sasl_mechanism = mechanism
     for key in list(options):
-        if key.lower() in SECRET_QUERY_KEYS:
+        if is_secret_key(key):
             raise TargetError(
                 f"{shown!r}: put the password in the userinfo "
-                f"(user:password@host), not in the query parameter {key!r}"
+                f"(user:password@host), not in the query parameter {key!r}",
+                TargetField.QUERY,
             )
     if management_url is not None:
         if broker is not Broker.RABBITMQ:
-            raise TargetError(f"{shown!r}: a management URL only applies to RabbitMQ targets")
+            raise TargetError(
+                f"{shown!r}: a management URL only applies to RabbitMQ targets",
+                TargetField.MANAGEMENT_URL,
+            )
         if not re.match(r"^https?://[^/\s]+", management_url.strip()):
             raise TargetError(
-                f"{redact(management_url)!r}: the management URL must be http(s)://host:port"
+                f"{redact(management_url)!r}: the management URL must be http(s)://host:port",
+                TargetField.MANAGEMENT_URL,
+            )
+        rest = management_url.strip().partition("://")[2]
+        at = _separator(rest)
+        if at >= 0 and any(ch in rest[:at] for ch in "/?#"):
+            raise TargetError(
+                f"{redact(management_url)!r}: the user name or password holds '/', '?' or '#'; "
+                "percent-encode them (%2F, %3F, %23, and %40 for '@')",
+                TargetField.MANAGEMENT_URL,
             )
     return ProbeTarget(
         broker=broker,
@@ -383,7 +697,8 @@ def kafka_url_from_bootstrap(servers: str) -> str:
             known = ", ".join(f"{p}://" for p in KAFKA_PROTOCOL_SCHEMES)
             raise TargetError(
                 f"{redact(item)!r}: unknown listener protocol {match['scheme']!r}; expected "
-                f"host:port or one of {known}"
+                f"host:port or one of {known}",
+                TargetField.SCHEME,
             )
         if protocol not in protocols:
             protocols.append(protocol)
@@ -394,12 +709,14 @@ def kafka_url_from_bootstrap(servers: str) -> str:
     if len(protocols) > 1:
         raise TargetError(
             f"{redact(servers)!r}: the bootstrap servers mix security protocols "
-            f"({', '.join(protocols)}); a client uses one: list one listener per broker"
+            f"({', '.join(protocols)}); a client uses one: list one listener per broker",
+            TargetField.SCHEME,
         )
     if len(credentials) > 1:
         raise TargetError(
             f"{redact(servers)!r}: the bootstrap servers carry different credentials; "
-            "a client logs in as one user"
+            "a client logs in as one user",
+            TargetField.USERINFO,
         )
     scheme = KAFKA_PROTOCOL_SCHEMES[protocols[0]] if protocols else "kafka"
     login = f"{credentials[0]}@" if credentials else ""
@@ -463,7 +780,8 @@ def targets_from_env(
             if target.broker is Broker.RABBITMQ and management:
                 target = parse_target(url, management_url=management)
         except TargetError as error:
-            bad = EnvTargetError(name, value, _guess_broker(name.split("[")[0], value), str(error))
+            broker = _guess_broker(name.split("[")[0], value)
+            bad = EnvTargetError(name, value, broker, str(error), error.field)
             if errors is None:
                 raise bad from None
             errors.append(bad)

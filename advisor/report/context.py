@@ -211,8 +211,8 @@ class ReportContext(_Model):
 
 
 def redact_text(text: str) -> str:
-    """Replace passwords in any URL inside free text with ***."""
-    return _URL_IN_TEXT.sub(lambda m: targets.redact(m.group(0)), text)
+    """Replace the passwords of every target inside free text with *** (URLs or not)."""
+    return targets.redact_text(text)
 
 
 def sanitize_probe_result(result: probe_models.ProbeResult) -> probe_models.ProbeResult:
@@ -245,7 +245,7 @@ def sanitize_probe_result(result: probe_models.ProbeResult) -> probe_models.Prob
     }
     return result.model_copy(
         update={
-            "target": redact_text(result.target),
+            "target": targets.redact(result.target),  # one target: may hold spaces
             "checks": checks,
             "verdicts": verdicts,
             "summary": result.summary.model_copy(update={"facts": facts}),
