@@ -49,7 +49,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,11 +67,13 @@ from kafka.protocol.broker_version_data import (
 from advisor.probe import kafka_sockets, preflight
 from advisor.probe.models import CheckStatus, Endpoint, FailureClass, ProbeCheck, Stage
 from advisor.probe.runner import (
+    CheckRecorder,
     Failure,
     ProbeContext,
     classify_os_error,
     describe,
     latency_figures,
+    run_deadline,
 )
 
 kafka_sockets.install()
@@ -1119,8 +1121,47 @@ def _topic_min_isr(run: _Run, topic: str) -> int:
     return value if value is not None else (run.broker_min_isr or 1)
 
 
+PROBE_PREFIX = probe_name("")
+# Past a run's deadline its own cleanup has had this long; a probe topic older than that is a
+# leftover of a killed run (SIGKILL, power loss) and the next probe deletes it.
+STALE_GRACE_S = 60.0
+
+
+def stale_probe_names(names: Iterable[str], now: float) -> list[str]:
+    """Probe topics or groups whose run's deadline passed more than STALE_GRACE_S ago."""
+    stale = []
+    for name in names:
+        if not name.startswith(PROBE_PREFIX):
+            continue
+        deadline = run_deadline(name.removeprefix(PROBE_PREFIX))
+        if deadline is not None and deadline + STALE_GRACE_S < now:
+            stale.append(name)
+    return sorted(stale)
+
+
+def _sweep_leftovers(ctx: ProbeContext, run: _Run, check: CheckRecorder) -> None:
+    """Delete probe topics and groups that killed runs left behind (Redis keys and RabbitMQ
+    queues expire on their own; Kafka topics do not)."""
+    try:
+        topics = stale_probe_names(run.admin.list_topics(), time.time())
+        if topics:
+            run.admin.delete_topics(topics, timeout_ms=_ms(ctx.timeout()))
+            with contextlib.suppress(Exception):  # a group that never formed is no error
+                run.admin.delete_groups(topics)
+    except Exception as error:  # leftovers of other runs never fail this one
+        check.warn(
+            f"could not remove the topics of earlier, killed probe runs: {describe(error)}",
+            "Delete topics named broker-advisor.probe.* by hand (kafka-topics.sh --delete).",
+        )
+        return
+    check.figures["leftovers_removed"] = len(topics)
+    if topics:
+        check.note(f"removed {len(topics)} topic(s) left by earlier, killed probe runs")
+
+
 def _create_topic(ctx: ProbeContext, run: _Run) -> ProbeCheck:
     with ctx.check("kafka.topic", _AFTER_BOOTSTRAP[3][1], Stage.BEHAVE) as check:
+        _sweep_leftovers(ctx, run, check)
         live = len(run.live_brokers) or len(_metadata_brokers(run))
         run.replication = max(1, min(MAX_REPLICATION, live))
         run.min_isr = min(2, run.replication)

@@ -47,12 +47,12 @@ import errno
 import importlib
 import math
 import queue
+import secrets
 import socket
 import ssl
 import statistics
 import threading
 import time
-import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -594,6 +594,24 @@ def _load_module(broker: Broker) -> tuple[ModuleType | None, str]:
         return None, f"cannot load {name}: {describe(error)}"
 
 
+RUN_ID_LENGTH = 12
+
+
+def new_run_id(budget_s: float) -> str:
+    """A run id that carries its run's deadline: 8 hex digits of the epoch second by which the
+    probe ends, then 4 random ones. Temporary resources are named after it, so a later probe
+    can tell a leftover of a killed run (deadline long past) from a run still going on."""
+    deadline = int(time.time() + budget_s) + 1
+    return f"{deadline & 0xFFFFFFFF:08x}{secrets.token_hex(2)}"
+
+
+def run_deadline(run_id: str) -> float | None:
+    """The epoch second a run id says its probe ends by, or None for another kind of id."""
+    if len(run_id) != RUN_ID_LENGTH or any(c not in "0123456789abcdef" for c in run_id):
+        return None
+    return float(int(run_id[:8], 16))
+
+
 def _check_limits(budget_s: float, stage_timeout_s: float, cleanup_timeout_s: float) -> None:
     for name, value in (
         ("budget_s", budget_s),
@@ -653,7 +671,7 @@ def failed_result(
     return ProbeResult(
         target=target.display_url if isinstance(target, ProbeTarget) else target,
         broker=broker,
-        run_id=uuid.uuid4().hex[:12],
+        run_id=new_run_id(budget_s if math.isfinite(budget_s) and budget_s > 0 else 0.0),
         started_at=datetime.now(UTC),
         duration_ms=0.0,
         budget_ms=budget_s * 1000 if math.isfinite(budget_s) and budget_s > 0 else 0.0,
@@ -693,7 +711,7 @@ def run_probe(
     """
     _check_limits(budget_s, stage_timeout_s, cleanup_timeout_s)
     cancel = cancel or threading.Event()
-    run_id = uuid.uuid4().hex[:12]
+    run_id = new_run_id(budget_s)
     started_at = datetime.now(UTC)
     ctx = ProbeContext(
         target=target,
