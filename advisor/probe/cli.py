@@ -86,7 +86,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=runner.DEFAULT_BUDGET_S,
         metavar="S",
-        help="whole-probe budget per target in seconds (default %(default)s)",
+        help="whole-probe budget per target in seconds (default %(default)s); cleaning up "
+        f"after a stalled broker may add at most {runner.CLEANUP_ALLOWANCE_S:g} s",
     )
     parser.add_argument(
         "--stage-timeout",
@@ -308,7 +309,8 @@ def run(args: argparse.Namespace) -> int:
     interrupted = _wait(probes, announce)
     results = [_env_result(e, args.timeout) for e in bad_env] + probes.collected()
     # Exiting kills the probes' threads: give an abandoned cleanup a last chance first.
-    runner.wait_for_workers(runner.DEFAULT_CLEANUP_TIMEOUT_S if not interrupted else 0.5)
+    # Cleanup calls end with the allowance: a worker still busy gets a last moment, no more.
+    runner.wait_for_workers(0.2)
     if args.json:
         print(render_json(results))
     else:

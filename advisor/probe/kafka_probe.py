@@ -1273,7 +1273,7 @@ def _produce(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             if wrong_partition:
                 check.warn(f"keys landed off their murmur2 partition: {wrong_partition[:5]}")
         finally:
-            _close_producer(producer, min(ctx.cleanup_timeout_s, 1.0))
+            _close_producer(producer, min(ctx.cleanup_timeout(), 1.0))
     return check.result
 
 
@@ -1376,7 +1376,7 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
                 )
         finally:
             with contextlib.suppress(Exception):
-                consumer.close(autocommit=False, timeout_ms=_ms(min(ctx.cleanup_timeout_s, 1.0)))
+                consumer.close(autocommit=False, timeout_ms=_ms(min(ctx.cleanup_timeout(), 1.0)))
     return check.result
 
 
@@ -1430,9 +1430,9 @@ def _cleanup(ctx: ProbeContext, run: _Run) -> None:
     The producer and consumer are already closed (in their checks' `finally`), so no client of
     ours asks for the topic's metadata any more. The bootstrap's admin client deletes, as it is
     connected already; a fresh one takes over when there is none or it fails. Everything is
-    bounded by ctx.cleanup_timeout_s.
+    bounded by ctx.cleanup_timeout().
     """
-    ends = time.monotonic() + ctx.cleanup_timeout_s
+    ends = time.monotonic() + ctx.cleanup_timeout()
 
     def left() -> float:
         return max(0.05, ends - time.monotonic())

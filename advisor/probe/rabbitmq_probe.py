@@ -1031,13 +1031,13 @@ def _cleanup(
 ) -> None:
     """Close the probe connection (exclusive queues go with it), then delete what outlives it.
 
-    Every pika call here runs under a watchdog bounded by ctx.cleanup_timeout_s: a broker that
+    Every pika call here runs under a watchdog bounded by ctx.cleanup_timeout(): a broker that
     stopped answering must not hold the cleanup (and the probe's result) for ever.
     """
     try:
         if connection is not None and connection.is_open:
             guard = (
-                watchdog.guard("closing the connection", ctx.cleanup_timeout_s, cleanup=True)
+                watchdog.guard("closing the connection", ctx.cleanup_timeout(), cleanup=True)
                 if watchdog is not None
                 else contextlib.nullcontext()
             )
@@ -1049,15 +1049,15 @@ def _cleanup(
     if not durable:
         return
     try:
-        cleaner = pika.BlockingConnection(_parameters(ctx, endpoint, ctx.cleanup_timeout_s))
+        cleaner = pika.BlockingConnection(_parameters(ctx, endpoint, ctx.cleanup_timeout()))
     except Exception as error:  # pika raises bare socket errors too
         ctx.cleanup_problem(
             f"could not reconnect to delete {[n for _, n in durable]}: {describe(error)}"
         )
         return
-    cleaner_watch = _Watchdog(ctx, cleaner, ctx.cleanup_timeout_s)
+    cleaner_watch = _Watchdog(ctx, cleaner, ctx.cleanup_timeout())
     try:
-        with cleaner_watch.guard("cleanup", ctx.cleanup_timeout_s, cleanup=True):
+        with cleaner_watch.guard("cleanup", ctx.cleanup_timeout(), cleanup=True):
             channel = cleaner.channel()
             for kind, name in list(durable):
                 try:

@@ -978,7 +978,7 @@ def _cleanup(
     if not created:
         return
     _track_keys(ctx, created)
-    cleaner = _client(ctx, endpoint, ctx.cleanup_timeout_s)
+    cleaner = _client(ctx, endpoint, ctx.cleanup_timeout())
     present = list(created)
     try:
         # Keys are recorded before the command that makes them, which a read-only user is

@@ -26,18 +26,22 @@ ProbeAbortError on cancellation or when the budget is spent. `where` (on `ctx.ch
 `ctx.address` for a whole phase) names the address a check dials, so failures name it.
 
 Temporary resources are removed in the generator's `finally` (the runner closes the generator on
-cancellation or budget), using `ctx.cleanup_timeout_s`; problems go to `ctx.cleanup_problem(...)`
-and become a warning check. Modules announce what they create with `ctx.track(...)` and
-`ctx.release(...)` once it is gone, so a cleanup that cannot finish names what may remain.
+cancellation or budget), each call bounded by `ctx.cleanup_timeout()`; problems go to
+`ctx.cleanup_problem(...)` and become a warning check. Modules announce what they create with
+`ctx.track(...)` and `ctx.release(...)` once it is gone, so a cleanup that cannot finish names
+what may remain.
 Headline facts go into `ctx.summary` (ProbeSummary).
 
-Timing: checks are driven in a worker thread. When the budget (plus a grace of 8 %, at most 1 s)
-is spent or the probe is cancelled while the worker still holds temporary objects (tracked with
-`ctx.track`), the runner waits up to `stop_wait_s()` more for the worker to return from its
-current call and run its cleanup, so the result arrives with every temporary object already
-removed. Holding nothing, the result comes at once (after a cancel, within 0.5 s). A worker stuck
-beyond the wait is abandoned; the result then says that cleanup was still running and what may
-remain, and `wait_for_workers()` lets a process that is about to exit give it a last chance.
+Timing: checks are driven in a worker thread and stop when the budget is spent (plus a grace of
+8 %, at most 0.5 s) or the probe is cancelled. The whole probe, cleanup included, returns within
+the budget plus CLEANUP_ALLOWANCE_S (after a cancel: the cancel plus the allowance): while the
+worker holds temporary objects (tracked with `ctx.track`), the runner waits for it until then,
+and every cleanup call is clipped to that end (`ctx.cleanup_timeout()`), so the result usually
+arrives with every temporary object removed. Holding nothing, the result comes at once (after a
+cancel, within 0.5 s). A worker still busy at the end is abandoned; the result then says that
+cleanup was still running and what may remain (probe objects also expire on their own, and a
+later Kafka probe removes stale probe topics), and `wait_for_workers()` lets a process that is
+about to exit give it a last chance.
 """
 
 from __future__ import annotations
@@ -86,6 +90,10 @@ PROBE_MODULES: dict[Broker, str] = {
 DEFAULT_BUDGET_S = 10.0
 DEFAULT_STAGE_TIMEOUT_S = 3.0
 DEFAULT_CLEANUP_TIMEOUT_S = 2.0
+# How long past its budget (or its cancellation) a probe may take to clean up and return: fixed,
+# so `--timeout 3` means 3 s + this at most, whatever the broker does. Deleting a few probe
+# objects takes milliseconds on a healthy broker; a stalled one gets this long, no more.
+CLEANUP_ALLOWANCE_S = 1.5
 MIN_TIMEOUT_S = 0.05
 _POLL_S = 0.05
 _CANCEL_REPORT_S = 0.5
@@ -379,10 +387,21 @@ class ProbeContext:
     cleanup_problems: list[str] = field(default_factory=list)
     address: str = ""  # what the current phase dials, for failure messages (default: endpoint)
     resources: list[str] = field(default_factory=list)  # temporary objects not yet removed
+    cancelled_at: float | None = None  # set by the runner when it sees the cancel
 
     @property
     def deadline(self) -> float:
         return self.started + self.budget_s
+
+    @property
+    def cleanup_end(self) -> float:
+        """When cleanup must be over: the budget (or the cancel) plus CLEANUP_ALLOWANCE_S."""
+        stop = self.deadline if self.cancelled_at is None else min(self.deadline, self.cancelled_at)
+        return stop + CLEANUP_ALLOWANCE_S
+
+    def cleanup_timeout(self) -> float:
+        """The timeout of one cleanup call: the configured one, clipped to the cleanup's end."""
+        return max(MIN_TIMEOUT_S, min(self.cleanup_timeout_s, self.cleanup_end - time.monotonic()))
 
     def remaining_s(self) -> float:
         return self.deadline - time.monotonic()
@@ -622,16 +641,6 @@ def _check_limits(budget_s: float, stage_timeout_s: float, cleanup_timeout_s: fl
             raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
 
 
-def stop_wait_s(stage_timeout_s: float, cleanup_timeout_s: float) -> float:
-    """How long the runner waits, once stopping, for the worker to finish and clean up.
-
-    The call in progress ends within its own timeout (a stage timeout, at most; often less, as
-    timeouts are clipped to the budget) and a module's cleanup takes at most about two cleanup
-    timeouts (closing clients, then a fresh connection to delete what outlives them).
-    """
-    return min(stage_timeout_s, cleanup_timeout_s) + 2 * cleanup_timeout_s
-
-
 _WORKERS: set[threading.Thread] = set()
 _WORKERS_LOCK = threading.Lock()
 
@@ -703,10 +712,10 @@ def run_probe(
 ) -> Generator[ProbeEvent, None, ProbeResult]:
     """Probe one target, yielding progress; the generator's return value is the ProbeResult.
 
-    Checks stop at budget_s plus a small grace (8 %, at most 1 s) or when `cancel` is set; if
+    Checks stop at budget_s plus a small grace (8 %, at most 0.5 s) or when `cancel` is set; if
     the probe still holds temporary objects, the result follows once its cleanup has run, at
-    most `stop_wait_s(...)` later (a worker stuck beyond that is abandoned and the result says
-    what may remain).
+    most CLEANUP_ALLOWANCE_S after the budget or the cancel (a worker still busy then is
+    abandoned and the result says what may remain).
     Raises ValueError unless every time limit is a positive, finite number of seconds.
     """
     _check_limits(budget_s, stage_timeout_s, cleanup_timeout_s)
@@ -753,8 +762,7 @@ def run_probe(
         _WORKERS.add(worker)
     worker.start()
     checks: list[ProbeCheck] = []
-    grace_s = min(1.0, 0.08 * budget_s)  # so the checks end within budget + 10 %
-    wait_s = stop_wait_s(ctx.stage_timeout_s, cleanup_timeout_s)
+    grace_s = min(0.5, 0.08 * budget_s)  # a check ending right at the deadline still reports
     stopping_since: float | None = None
     stopped_by_cancel = False
     awaiting_cleanup = False  # once stopping with something to delete, until the worker ends
@@ -763,14 +771,16 @@ def run_probe(
         now = time.monotonic()
         if stopping_since is None and (cancel.is_set() or now >= ctx.deadline + grace_s):
             stopping_since, stopped_by_cancel = now, cancel.is_set()
+            if stopped_by_cancel:
+                ctx.cancelled_at = now
         if stopping_since is not None and ctx.resources:
             awaiting_cleanup = True
         if stopping_since is None:
             limit = ctx.deadline + grace_s
-        elif awaiting_cleanup:  # something to delete: wait for the cleanup
-            limit = stopping_since + wait_s
+        elif awaiting_cleanup:  # something to delete: wait for the cleanup, to its end
+            limit = ctx.cleanup_end
         else:  # nothing to delete: a cancelled worker gets a moment to report, no more
-            limit = stopping_since + (min(wait_s, _CANCEL_REPORT_S) if stopped_by_cancel else 0)
+            limit = stopping_since + (_CANCEL_REPORT_S if stopped_by_cancel else 0)
         if stopping_since is not None and now >= limit:
             break
         try:
@@ -803,8 +813,8 @@ def run_probe(
         remaining = list(ctx.resources)
         if remaining:  # holding nothing, there is nothing to clean up
             problems.append(
-                f"cleanup was still running when the probe gave up waiting after {wait_s:g} s; "
-                f"these may remain: {', '.join(remaining)}"
+                f"cleanup was still running {CLEANUP_ALLOWANCE_S:g} s after the probe stopped; "
+                f"these may remain until they expire: {', '.join(remaining)}"
             )
     if problems:
         cleanup = ProbeCheck(
