@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from advisor import safe_load
+
 
 class Broker(StrEnum):
     """The three brokers the advisor compares."""
@@ -517,8 +519,9 @@ class WorkloadFileError(Exception):
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.path = str(path)
-        self.problems = problems
-        super().__init__(f"{self.path}: " + "; ".join(problems))
+        # Escaped and cut: a problem may quote the file, and the file may be hostile.
+        self.problems = safe_load.tidy(problems)
+        super().__init__(f"{self.path}: " + "; ".join(self.problems))
 
 
 def field_problems(error: ValidationError) -> list[tuple[str, str, dict[str, Any]]]:
@@ -528,7 +531,8 @@ def field_problems(error: ValidationError) -> list[tuple[str, str, dict[str, Any
     for item in error.errors():
         msg = str(item["msg"]).removeprefix("Value error, ")
         if item["loc"]:
-            found.append((".".join(str(p) for p in item["loc"]), msg, dict(item)))
+            loc = ".".join(safe_load.escaped(str(p)) for p in item["loc"])
+            found.append((loc, msg, dict(item)))
             continue
         for part in msg.split("; "):
             named = [
@@ -543,19 +547,22 @@ def field_problems(error: ValidationError) -> list[tuple[str, str, dict[str, Any
 def describe_validation_error(error: ValidationError) -> list[str]:
     """Turn a pydantic error into one line per problem: field, value and what is wrong."""
     lines = []
+    listed_known = False  # the list of known fields is long: give it once
     for loc, text, item in field_problems(error):
         msg = text
         if not item["loc"]:
             lines.append(f"{loc or '(workload)'}: {msg}")
             continue
         if item["type"] == "extra_forbidden":
-            known = ", ".join(Workload.model_fields)
-            msg = f"unknown field (known fields: {known})"
+            msg = "unknown field"
+            if not listed_known:
+                msg = f"unknown field (known fields: {', '.join(Workload.model_fields)})"
+                listed_known = True
             suggestion = _did_you_mean(str(item["loc"][-1]), list(Workload.model_fields))
             if suggestion:
                 msg = f"unknown field; did you mean '{suggestion}'?"
         if item["loc"] and item["type"] not in ("missing", "extra_forbidden"):
-            lines.append(f"{loc}: {msg} (got {item.get('input')!r})")
+            lines.append(f"{loc}: {msg} (got {safe_load.shown(item.get('input'))})")
         else:
             lines.append(f"{loc}: {msg}")
     return lines
@@ -564,6 +571,8 @@ def describe_validation_error(error: ValidationError) -> list[str]:
 def _did_you_mean(word: str, choices: list[str]) -> str | None:
     import difflib
 
+    if len(word) > safe_load.MAX_SHOWN_CHARS:  # no field name is this long; difflib is slow
+        return None
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return match[0] if match else None
 
@@ -583,7 +592,7 @@ def parse_workload(data: Any, source: Path | str = "<input>") -> Workload:
             source, [f"expected a mapping of fields, got {type(data).__name__}"]
         )
     not_finite = [
-        f"{key}: must be a finite number (got {value!r})"
+        f"{safe_load.escaped(str(key))}: must be a finite number (got {value!r})"
         for key, value in data.items()
         if isinstance(value, float) and not math.isfinite(value)
     ]
@@ -599,71 +608,12 @@ def parse_workload(data: Any, source: Path | str = "<input>") -> Workload:
         raise WorkloadFileError(source, describe_validation_error(error)) from None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice instead of keeping the last one."""
-
-
-def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
-    seen: set[Any] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"field {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
-)
-# YAML 1.1 reads 1e7 (no dot, no sign) as a string; people mean a number, as in YAML 1.2.
-_UniqueKeyLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
-
-
-def _json_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise ValueError(f"field {key!r} is given twice")
-        data[key] = value
-    return data
-
-
 def load_workload(path: Path | str) -> Workload:
-    """Read a workload from a YAML or JSON file."""
-    path = Path(path)
+    """Read a workload from a YAML or JSON file (bounded: see advisor/safe_load.py)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise WorkloadFileError(path, [error.strerror or str(error)]) from None
-    except UnicodeDecodeError:
-        raise WorkloadFileError(path, ["not a text file (UTF-8 expected)"]) from None
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, object_pairs_hook=_json_without_duplicates)
-        else:
-            data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except ValueError as error:
-        if isinstance(error, json.JSONDecodeError):
-            raise WorkloadFileError(
-                path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
-            ) from None
-        raise WorkloadFileError(path, [f"invalid JSON: {error}"]) from None
-    except json.JSONDecodeError as error:
-        raise WorkloadFileError(
-            path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
-        ) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise WorkloadFileError(path, [f"invalid YAML{where}: {problem}"]) from None
+        data = safe_load.load_data(path, safe_load.WORKLOAD)
+    except safe_load.LoadError as error:
+        raise WorkloadFileError(path, [error.problem]) from None
     return parse_workload(data, path)
 
 
