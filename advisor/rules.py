@@ -10,10 +10,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from advisor import guide, paths, versions
+from advisor import guide, paths, safe_load, versions
 from advisor.facts import FACT_SPECS, FactSpec, compute_facts, workload_data
 from advisor.recommendation import ReasonKind
 from advisor.workload import Broker, Workload
@@ -44,8 +43,19 @@ OPERATORS: dict[str, tuple[str, ...]] = {
 }
 
 
+# How deep all/any/not may nest in one condition: the shipped rules nest 4 levels; compiling
+# and evaluating recurse once per level.
+MAX_CONDITION_DEPTH = 16
+# Rule files are read by both suffixes, as users expect of YAML.
+RULE_FILE_GLOBS = ("*.yaml", "*.yml")
+
+
 class RulebookError(Exception):
     """A rule or pattern file that is invalid; the message names file, rule id and field."""
+
+    def __init__(self, message: str) -> None:
+        # Escaped and cut: the message may quote the file, and the file may be hostile.
+        super().__init__(safe_load.clean_line(message))
 
 
 class Effect(BaseModel):
@@ -191,6 +201,8 @@ class Rulebook(BaseModel):
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    if len(word) > safe_load.MAX_SHOWN_CHARS:  # no name is this long, and difflib is slow
+        return ""
     return guide.suggest(word, choices)
 
 
@@ -202,11 +214,21 @@ class _Checker:
         self.sections = known_sections
 
     def error(self, rule_id: str, where: str, message: str) -> RulebookError:
-        return RulebookError(f"{self.path}: rule '{rule_id}', {where}: {message}")
+        return RulebookError(
+            f"{self.path}: rule '{safe_load.escaped(rule_id)}', {where}: {message}"
+        )
 
-    def compile(self, node: Any, rule_id: str, where: str, used: set[str]) -> Predicate:
+    def compile(
+        self, node: Any, rule_id: str, where: str, used: set[str], depth: int = 1
+    ) -> Predicate:
+        if depth > MAX_CONDITION_DEPTH:
+            raise self.error(
+                rule_id, where, f"conditions nest more than {MAX_CONDITION_DEPTH} levels deep"
+            )
         if not isinstance(node, dict):
-            raise self.error(rule_id, where, f"a condition must be a mapping, got {node!r}")
+            raise self.error(
+                rule_id, where, f"a condition must be a mapping, got {safe_load.shown(node)}"
+            )
         keys = set(node)
         if keys in ({"all"}, {"any"}):
             key = next(iter(keys))
@@ -214,41 +236,52 @@ class _Checker:
             if not isinstance(items, list) or not items:
                 raise self.error(rule_id, f"{where}.{key}", "expects a non-empty list")
             parts = [
-                self.compile(item, rule_id, f"{where}.{key}[{i}]", used)
+                self.compile(item, rule_id, f"{where}.{key}[{i}]", used, depth + 1)
                 for i, item in enumerate(items)
             ]
             if key == "all":
                 return lambda f: all(p(f) for p in parts)
             return lambda f: any(p(f) for p in parts)
         if keys == {"not"}:
-            inner = self.compile(node["not"], rule_id, f"{where}.not", used)
+            inner = self.compile(node["not"], rule_id, f"{where}.not", used, depth + 1)
             return lambda f: not inner(f)
         if "fact" in keys:
             return self._leaf(node, rule_id, where, used)
         raise self.error(
             rule_id,
             where,
-            f"unknown condition keys {sorted(keys)}; use all, any, not, or {{fact, op, value}}",
+            f"unknown condition keys {_keys(keys)}; use all, any, not, or {{fact, op, value}}",
         )
 
     def _leaf(self, node: dict[str, Any], rule_id: str, where: str, used: set[str]) -> Predicate:
         extra = set(node) - {"fact", "op", "value"}
         if extra:
-            raise self.error(rule_id, where, f"unknown keys {sorted(extra)} in a condition")
+            raise self.error(rule_id, where, f"unknown keys {_keys(extra)} in a condition")
         fact = node["fact"]
+        if not isinstance(fact, str):
+            raise self.error(
+                rule_id, f"{where}.fact", f"a fact is named by text, got {safe_load.shown(fact)}"
+            )
         if fact not in FACT_SPECS:
             raise self.error(
                 rule_id,
                 f"{where}.fact",
-                f"unknown fact '{fact}'{_suggest(str(fact), list(FACT_SPECS))}",
+                f"unknown fact '{safe_load.escaped(fact)}'{_suggest(fact, list(FACT_SPECS))}",
             )
         spec = FACT_SPECS[fact]
         op = node.get("op", "eq")
+        if not isinstance(op, str):
+            raise self.error(
+                rule_id,
+                f"{where}.op",
+                f"an operator is named by text, got {safe_load.shown(op)}; "
+                f"allowed: {', '.join(OPERATORS)}",
+            )
         if op not in OPERATORS:
             raise self.error(
                 rule_id,
                 f"{where}.op",
-                f"unknown operator '{op}'{_suggest(str(op), list(OPERATORS))}; "
+                f"unknown operator '{safe_load.escaped(op)}'{_suggest(op, list(OPERATORS))}; "
                 f"allowed: {', '.join(OPERATORS)}",
             )
         if spec.kind not in OPERATORS[op]:
@@ -284,11 +317,11 @@ class _Checker:
                 raise self.error(rule_id, where, f"operator '{op}' expects a non-empty list")
             return [self._scalar(spec, v, rule_id, where) for v in value]
         if spec.kind == "set":
-            if value not in spec.values:
+            if not isinstance(value, str) or value not in spec.values:
                 raise self.error(
                     rule_id,
                     where,
-                    f"'{value}' is not one of {list(spec.values)}"
+                    f"{safe_load.shown(value)} is not one of {list(spec.values)}"
                     f"{_suggest(str(value), list(spec.values))}",
                 )
             return value
@@ -297,22 +330,35 @@ class _Checker:
     def _scalar(self, spec: FactSpec, value: Any, rule_id: str, where: str) -> Any:
         if spec.kind == "bool":
             if not isinstance(value, bool):
-                raise self.error(rule_id, where, f"fact '{spec.name}' is true/false, got {value!r}")
-            return value
-        if spec.kind == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise self.error(rule_id, where, f"fact '{spec.name}' is a number, got {value!r}")
-            return value
-        if spec.kind == "enum":
-            if value not in spec.values:
                 raise self.error(
                     rule_id,
                     where,
-                    f"'{value}' is not a value of '{spec.name}' "
+                    f"fact '{spec.name}' is true/false, got {safe_load.shown(value)}",
+                )
+            return value
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise self.error(
+                    rule_id, where, f"fact '{spec.name}' is a number, got {safe_load.shown(value)}"
+                )
+            return value
+        if spec.kind == "enum":
+            if not isinstance(value, str) or value not in spec.values:
+                raise self.error(
+                    rule_id,
+                    where,
+                    f"{safe_load.shown(value)} is not a value of '{spec.name}' "
                     f"({', '.join(spec.values)}){_suggest(str(value), list(spec.values))}",
                 )
             return value
         if spec.kind == "version":
+            if not isinstance(value, str):
+                raise self.error(
+                    rule_id,
+                    where,
+                    f"fact '{spec.name}' is a version in quotes like \"4.3\", "
+                    f"got {safe_load.shown(value)}",
+                )
             try:
                 return versions.Version.parse(value)
             except versions.VersionError as error:
@@ -329,7 +375,8 @@ class _Checker:
                 raise self.error(
                     rule_id,
                     where,
-                    f"unknown fact '{{{name}}}' in text{_suggest(name, list(FACT_SPECS))}",
+                    f"unknown fact '{{{safe_load.escaped(name)}}}' in text"
+                    f"{_suggest(name, list(FACT_SPECS))}",
                 )
         try:
             # Facts keep their types (int, float, str, bool) for every workload, so a format
@@ -345,13 +392,19 @@ class _Checker:
             raise self.error(
                 rule_id,
                 where,
-                f"unknown guide section '{cite}'{_suggest(cite, sorted(self.sections))}",
+                f"unknown guide section '{safe_load.escaped(cite)}'"
+                f"{_suggest(cite, sorted(self.sections))}",
             )
+
+
+def _keys(keys: set[Any]) -> str:
+    """Condition keys for a message: any type (YAML keys need not be text), escaped, cut."""
+    return safe_load.escaped(str(sorted(str(key) for key in keys)), safe_load.MAX_SHOWN_CHARS * 2)
 
 
 def _pydantic_problem(error: ValidationError) -> str:
     item = error.errors()[0]
-    loc = ".".join(str(p) for p in item["loc"])
+    loc = ".".join(safe_load.escaped(str(p)) for p in item["loc"])
     return f"{loc}: {item['msg']}" if loc else item["msg"]
 
 
@@ -385,19 +438,13 @@ def _load_file(
     patterns: list[CompiledPattern],
     seen: set[str],
     hybrids: list[CompiledHybrid],
-) -> None:
+) -> bytes:
+    """Validate and compile one rule file into the lists; returns the bytes it was read from."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise RulebookError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise RulebookError(f"{path}: cannot be read: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise RulebookError(
-            f"{path}: invalid YAML{where}: {getattr(error, 'problem', None) or error}"
-        ) from None
+        data = safe_load.read_bytes(path, safe_load.RULE_FILE)
+        raw = safe_load.parse_yaml(safe_load.decode(data, path), path, safe_load.RULE_FILE)
+    except safe_load.LoadError as error:
+        raise RulebookError(str(error)) from None
     try:
         content = _RuleFile.model_validate(raw or {})
     except ValidationError as error:
@@ -441,23 +488,24 @@ def _load_file(
             checker.check_text(part.because, hybrid.id, f"parts[{n}].because")
         predicate = checker.compile(hybrid.when, hybrid.id, "when", set())
         hybrids.append(CompiledHybrid(hybrid=hybrid, predicate=predicate))
+    return data
 
 
 def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebook:
-    """Load, validate and compile every *.yaml rule file in a folder."""
+    """Load, validate and compile every *.yaml and *.yml rule file in a folder."""
     if sections is None:
         sections = set(guide.load_guide().sections)
-    files = sorted(folder.glob("*.yaml"))
+    files = sorted({path for pattern in RULE_FILE_GLOBS for path in folder.glob(pattern)})
     if not files:
-        raise RulebookError(f"{folder}: no rule files (*.yaml)")
+        raise RulebookError(f"{folder}: no rule files ({' or '.join(RULE_FILE_GLOBS)})")
     rules: list[CompiledRule] = []
     patterns: list[CompiledPattern] = []
     hybrids: list[CompiledHybrid] = []
     seen: set[str] = set()
     digest = hashlib.sha256()
     for path in files:
-        _load_file(path, _Checker(path, sections), rules, patterns, seen, hybrids)
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        data = _load_file(path, _Checker(path, sections), rules, patterns, seen, hybrids)
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
     for broker in Broker:
         if not any(p.pattern.broker == broker for p in patterns):
             raise RulebookError(
