@@ -277,11 +277,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_guarded(action: Callable[[], int]) -> int:
     """Run a command; known errors become a message and exit 2, never a traceback."""
-    from advisor import guide, precedents, rules
+    from advisor import guide, precedents, rules, versions
 
     try:
         return action()
-    except (rules.RulebookError, guide.GuideError, precedents.PrecedentError) as error:
+    except (
+        rules.RulebookError,
+        guide.GuideError,
+        precedents.PrecedentError,
+        versions.VersionTableError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -8,15 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from advisor import paths
+from advisor import paths, safe_load
 from advisor.facts import NOT_STATED, compute_facts, workload_data
 from advisor.recommendation import PrecedentMatch
 from advisor.workload import Broker, Workload, WorkloadFileError, parse_workload
 
-MAX_FILE_BYTES = 256 * 1024
 NEAREST = 3
 
 
@@ -25,8 +23,8 @@ class PrecedentError(Exception):
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.path = str(path)
-        self.problems = problems
-        super().__init__(f"{self.path}: " + "; ".join(problems))
+        self.problems = safe_load.tidy(problems)  # escaped and cut, as they may quote the file
+        super().__init__(f"{self.path}: " + "; ".join(self.problems))
 
 
 class Precedent(BaseModel):
@@ -72,17 +70,9 @@ def _check(precedent: Precedent, path: Path) -> list[str]:
 def load_precedent(path: Path) -> Precedent:
     """Read and validate one precedent file."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PrecedentError(path, [f"larger than {MAX_FILE_BYTES // 1024} KiB"])
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PrecedentError(path, [error.strerror or str(error)]) from None
-    except UnicodeDecodeError:
-        raise PrecedentError(path, ["not UTF-8 text"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise PrecedentError(path, [f"invalid YAML{where}"]) from None
+        raw = safe_load.load_yaml(path, safe_load.PRECEDENT)
+    except safe_load.LoadError as error:
+        raise PrecedentError(path, [error.problem]) from None
     if not isinstance(raw, dict):
         raise PrecedentError(path, ["expected a mapping of precedent fields"])
     try:

@@ -15,10 +15,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from advisor import paths
+from advisor import paths, safe_load
 from advisor.workload import Broker
 
 if TYPE_CHECKING:
@@ -137,9 +136,11 @@ class VersionTableError(ValueError):
 def table() -> VersionTable:
     path = paths.assets_dir() / "versions.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load.load_yaml(path, safe_load.VERSION_TABLE)
         return VersionTable.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as error:
+    except safe_load.LoadError as error:
+        raise VersionTableError(str(error)) from None
+    except ValidationError as error:
         raise VersionTableError(f"{path}: {error}") from None
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from advisor import safe_load
 from advisor.probe.models import ProbeResult
 
 _RESULTS = TypeAdapter(list[ProbeResult])
@@ -18,8 +18,8 @@ class ProbeResultsError(Exception):
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.path = str(path)
-        self.problems = problems
-        super().__init__(f"{self.path}: " + "; ".join(problems))
+        self.problems = safe_load.tidy(problems)  # escaped and cut, as they may quote the file
+        super().__init__(f"{self.path}: " + "; ".join(self.problems))
 
 
 def parse_probe_results(data: Any, source: Path | str = "<input>") -> list[ProbeResult]:
@@ -44,25 +44,16 @@ def parse_probe_results(data: Any, source: Path | str = "<input>") -> list[Probe
         problems = []
         for item in error.errors():
             loc = list(item["loc"])[1:] if single else list(item["loc"])
-            where = ".".join(str(p) for p in [*prefix, *loc]) or "(result)"
+            where = ".".join(safe_load.escaped(str(p)) for p in [*prefix, *loc]) or "(result)"
             msg = item["msg"].removeprefix("Value error, ")
             problems.append(f"{where}: {msg}")
-        raise ProbeResultsError(source, problems[:20]) from None
+        raise ProbeResultsError(source, problems) from None
 
 
 def load_probe_results(path: Path | str) -> list[ProbeResult]:
-    """Read probe results from a JSON file."""
-    path = Path(path)
+    """Read probe results from a JSON file (bounded: see advisor/safe_load.py)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProbeResultsError(path, [error.strerror or str(error)]) from None
-    except UnicodeDecodeError:
-        raise ProbeResultsError(path, ["not a text file (UTF-8 JSON expected)"]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ProbeResultsError(
-            path, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
-        ) from None
+        data = safe_load.load_json(path, safe_load.PROBE_RESULTS)
+    except safe_load.LoadError as error:
+        raise ProbeResultsError(path, [error.problem]) from None
     return parse_probe_results(data, path)
