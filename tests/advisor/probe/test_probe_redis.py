@@ -371,3 +371,19 @@ def test_small_budgets_leave_no_key(redis_url: str, budget_s: float) -> None:
     result = runner.probe(parse_target(redis_url), budget_s=budget_s)
     assert redis_leftovers(redis_url, result.run_id) == []
     assert not any(c.id == "redis.cleanup" for c in result.checks), result.checks[-2:]
+
+
+@pytest.mark.usefixtures("slow_checks")
+def test_paused_with_keys_to_clean_returns_within_budget_and_allowance(
+    own_redis: OwnRedis,
+) -> None:
+    """Paused just before the probe writes keys: cleanup cannot reach the server, and the result
+    still comes within the budget plus the fixed cleanup allowance (the keys expire on their own)."""
+    try:
+        result, elapsed = _probe(
+            own_redis.url, budget_s=3.0, on_event=_on("redis.memory", own_redis.pause)
+        )
+    finally:
+        own_redis.resume()
+    assert elapsed < 3.0 + runner.CLEANUP_ALLOWANCE_S + 0.5
+    assert any(c.failure_class is FailureClass.BUDGET_EXCEEDED for c in result.checks)
