@@ -148,7 +148,8 @@ _HOST = r"(?:\[[0-9A-Za-z:.%]*\]|[A-Za-z0-9._\-%]+)(?::[0-9]*)?"
 _CLEAN_AUTHORITY_RE = re.compile(rf"(?:[^/?#@]*@)?{_HOST}(?:,{_HOST})*")
 _MALFORMED_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+._\-]*:?/{2,3}")
 _ENV_PREFIX_RE = re.compile(r"^(?P<name>[A-Z_][A-Z0-9_]*(?:\[\d+\])?)=(?=\S)")
-_PARAM_RE = re.compile(r"(?:^|(?<=[?&;]))\s*(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=")
+# 'key=' after '?', '&' or ';', and anywhere a key starts in prose ("(password=...").
+_PARAM_RE = re.compile(r"(?<![A-Za-z0-9_.\-])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=")
 _NEXT_PARAM_RE = re.compile(r"[&;]\s*[A-Za-z_][A-Za-z0-9_.\-]*\s*=")
 # Query keys whose value may hold a raw '@' in an otherwise well-formed URL (user names are
 # often e-mail addresses); any other '@' after the host is taken for the end of a password.
