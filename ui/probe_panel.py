@@ -9,7 +9,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -77,8 +77,9 @@ _WIDE_PX = 900
 _PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 _SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 _URL_RE = re.compile(
-    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", re.DOTALL
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+._\-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", re.DOTALL
 )
+_MIN_BLANKED_SECRET = 4
 _ROLE_CHECK = Qt.ItemDataRole.UserRole
 _ROLE_VERDICT = Qt.ItemDataRole.UserRole + 1
 _ROLE_STATUS = Qt.ItemDataRole.UserRole + 2
@@ -86,30 +87,19 @@ _ROLE_STATUS = Qt.ItemDataRole.UserRole + 2
 
 # -- pure helpers (no widgets) ----------------------------------------------------------------
 def split_password(url: str) -> tuple[str, str]:
-    """Move the userinfo password out of a URL: ('redis://u@h', 'pw'); ('url', '') if none."""
-    text = url.strip()
-    match = _URL_RE.match(text)
-    if not match:
-        return text, ""
-    userinfo, at, hosts = match["netloc"].rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    if not at or not colon:
-        return text, ""
-    netloc = f"{user}@{hosts}" if user else hosts
-    return f"{match['scheme']}{netloc}{match['rest']}", unquote(password)
+    """Move the password out of a URL: ('redis://u@h', 'pw'); ('url', '') if none.
+
+    Any text the user typed: the userinfo or a ?password= parameter, with or without a scheme,
+    '@', '/', '?' or '#' left unencoded in the password (see `targets.split_credentials`).
+    """
+    bare, _user, password = targets.split_credentials(url)
+    return bare, password
 
 
 def split_userinfo(url: str) -> tuple[str, str, str]:
     """Move user and password out of a URL: ('kafka://h:9092', 'user', 'pw')."""
-    text = url.strip()
-    match = _URL_RE.match(text)
-    if not match:
-        return text, "", ""
-    userinfo, at, hosts = match["netloc"].rpartition("@")
-    if not at:
-        return text, "", ""
-    user, _colon, password = userinfo.partition(":")
-    return f"{match['scheme']}{hosts}{match['rest']}", unquote(user), unquote(password)
+    bare, user, password = targets.split_credentials(url, take_user=True)
+    return bare, user, password
 
 
 def join_password(url: str, password: str) -> str:
@@ -440,15 +430,19 @@ class _ConnectionForm(QWidget):
         try:
             return self.target()
         except targets.TargetError as error:
-            self.show_error(str(error))
+            self.show_error(str(error), error.field)
             return None
 
-    def show_error(self, message: str) -> None:
+    def show_error(
+        self, message: str, field: targets.TargetField = targets.TargetField.URL
+    ) -> None:
+        """Show a problem under the field it is about (the URL's, or the management URL's)."""
         key = (
             "management"
-            if "management url" in message.lower() and "management" in self.errors
+            if field is targets.TargetField.MANAGEMENT_URL and "management" in self.errors
             else "url"
         )
+        message = self._without_own_secrets(targets.redact_text(message))
         for name, label in self.errors.items():
             text = message if name == key else ""
             label.setText(text)
@@ -459,6 +453,17 @@ class _ConnectionForm(QWidget):
     def error_text(self) -> str:
         return " ".join(label.text() for label in self.errors.values() if label.text())
 
+    def _without_own_secrets(self, text: str) -> str:
+        """Text with this form's passwords blanked (as typed and percent-encoded).
+
+        Only for good measure, after redaction; a very short password would blank ordinary words.
+        """
+        own = {s for s in self.secrets() if len(s) >= _MIN_BLANKED_SECRET}
+        for secret in sorted(own, key=len, reverse=True):
+            text = text.replace(secret, targets.REDACTED)
+            text = text.replace(quote(secret, safe=""), targets.REDACTED)
+        return text
+
     def restyle(self) -> None:
         color = theme.bad_color(self.palette()).name()
         for label in self.errors.values():
@@ -466,10 +471,14 @@ class _ConnectionForm(QWidget):
 
     # -- settings ---------------------------------------------------------------------------
     def save(self, store: QSettings, *, passwords: bool) -> None:
+        """Keep the fields; without `passwords`, no password field and no password in a URL."""
         for key, edit in self.fields.items():
             name = f"{self.broker.value}/{key}"
             if self._is_secret(key) and not passwords:
                 store.remove(name)
+            elif not passwords:
+                # A password the form could not move out (a Sentinel's, a broken URL) stays out.
+                store.setValue(name, targets.without_secrets(edit.text()))
             else:
                 store.setValue(name, edit.text())
         if self.mechanism is not None:
