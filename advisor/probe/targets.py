@@ -203,7 +203,7 @@ class _Userinfo:
 
 @dataclass(frozen=True)
 class _Param:
-    lead: int  # the '?', '&' or ';' before the key; -1 at the start of the text
+    lead: int  # the character before the key ('?', '&' or ';' in a query); -1 at the start
     key: str
     value: int  # the value's first character
     end: int  # one past its last
@@ -278,7 +278,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
 
 
 def _cut(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """Text with each (start, end) span replaced by its string; spans sorted, may overlap."""
+    """Text with each (start, end) span replaced by its string; spans in any order, may overlap."""
     out: list[str] = []
     position = 0
     for start, end, replacement in sorted(spans):
@@ -433,14 +433,9 @@ def _redact_word(match: re.Match[str]) -> str:
     return word
 
 
-def _split(url: str) -> tuple[str, str, str, str, str]:
-    """Split into scheme, userinfo, hostlist, path, query without validating hosts."""
-    scheme, userinfo, hostlist, path, query, _raw = _split_raw(url)
-    return scheme, userinfo, hostlist, path, query
-
-
 def _split_raw(url: str) -> tuple[str, str, str, str, str, bool]:
-    """Like _split, and whether the userinfo held characters it should have percent-encoded."""
+    """Scheme, userinfo, hostlist, path, query (hosts not validated), and whether the userinfo
+    held characters it should have percent-encoded."""
     match = _URL_RE.match(url.strip())
     if not match:
         raise TargetError(
