@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import json
 import socket
 import struct
@@ -73,6 +74,7 @@ _MGMT_CHECKS: tuple[tuple[str, str, Stage], ...] = (
     ("rabbitmq.mgmt_health", "Health checks", Stage.INSPECT),
 )
 _HEALTH_CHECKS = ("alarms", "local-alarms", "node-is-quorum-critical", "virtual-hosts")
+_MGMT_MAX_BYTES = 4 * 1024 * 1024  # the largest management API answer read (nodes, overview)
 # 401 replies whose reason says the login worked but the user's tags do not allow the request.
 _MGMT_TAG_NEEDED = {
     "Not management user": "The user has no management tag: give it 'monitoring' "
@@ -95,6 +97,10 @@ class StalledError(Exception):
     """The broker sent nothing while a pika call waited (the watchdog ended the wait)."""
 
 
+class NotManagementApiError(Exception):
+    """The management URL answered, but not as RabbitMQ's management API (HTTP and JSON)."""
+
+
 def _walk(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     stack = [exc]
@@ -110,6 +116,13 @@ def _walk(exc: BaseException) -> Iterator[BaseException]:
 
 def _classify_one(exc: BaseException, where: str) -> Failure | None:
     text = describe(exc)
+    if isinstance(exc, NotManagementApiError):
+        return Failure(
+            FailureClass.WRONG_PROTOCOL,
+            f"{where} is not RabbitMQ's management API: {exc}",
+            "Point the management URL at the management plugin's HTTP port (15672, or 15671 "
+            "for HTTPS), not at the AMQP port or another service.",
+        )
     if isinstance(exc, StalledError):
         return Failure(
             FailureClass.TIMEOUT,
@@ -896,7 +909,18 @@ def _management(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
         request = urllib.request.Request(root + path, headers={"Authorization": f"Basic {auth}"})
         try:
             with urllib.request.urlopen(request, timeout=ctx.timeout()) as response:
-                return int(response.status), json.loads(response.read() or b"null")
+                raw = response.read(_MGMT_MAX_BYTES)
+                try:
+                    return int(response.status), json.loads(raw or b"null")
+                except ValueError:
+                    raise NotManagementApiError(
+                        f"HTTP {response.status} with a body that is not JSON"
+                    ) from None
+        except (http.client.BadStatusLine, http.client.RemoteDisconnected) as error:
+            # An AMQP port answers an HTTP request with its protocol header, then hangs up.
+            raise NotManagementApiError(f"no HTTP reply ({describe(error)})") from None
+        except ConnectionResetError as error:
+            raise NotManagementApiError(f"the connection was reset ({describe(error)})") from None
         except urllib.error.HTTPError as error:
             body = error.read()
             try:

@@ -92,6 +92,13 @@ _REPLY_CAUSES: tuple[tuple[str, FailureClass, str, str], ...] = (
         "Remove the database number from the URL (redis://host:port or /0) for a cluster.",
     ),
     (
+        "unknown command 'SENTINEL'",
+        FailureClass.WRONG_PROTOCOL,
+        "this is a Redis server, not a Sentinel",
+        "redis+sentinel:// must point at a Sentinel (port 26379 by default); for this server "
+        "use redis://host:port.",
+    ),
+    (
         "unknown command",
         FailureClass.CONFIGURATION,
         "the server does not know a command the check needs (renamed or disabled)",
@@ -279,8 +286,9 @@ def _handshake(ctx: ProbeContext, endpoint: Endpoint) -> Generator[ProbeCheck, N
                 FailureClass.TIMEOUT,
                 f"{endpoint} accepted the connection but sent no reply to PING within "
                 f"{ctx.stage_timeout_s:g} s",
-                "The server is paused (SIGSTOP), overloaded or busy with a slow command, "
-                "or the listener is not Redis.",
+                "The server is paused (SIGSTOP), overloaded or busy with a slow command "
+                "(SLOWLOG GET shows which), or the listener is not Redis; a server that is "
+                "only slow answers with a larger --stage-timeout.",
             )
         except (ConnectionResetError, BrokenPipeError) as error:
             check.fail(

@@ -306,9 +306,11 @@ class CheckRecorder:
         if not isinstance(exc, Exception):
             return False  # KeyboardInterrupt, GeneratorExit, SystemExit pass through
         failure = self.ctx.classify(exc, self.where)
-        lost = failure.failure_class is FailureClass.WRONG_PROTOCOL or (
-            # a refused reconnect to the address that took the handshake: it went away too
-            failure.failure_class is FailureClass.REFUSED and self.where is None
+        # Only the address that took the handshake has proved its protocol: a check that dials
+        # another one (a management URL, a Sentinel) keeps "wrong protocol" as it is.
+        lost = self.where is None and failure.failure_class in (
+            FailureClass.WRONG_PROTOCOL,
+            FailureClass.REFUSED,  # a refused reconnect to it: it went away too
         )
         if lost and self.stage in _AFTER_HANDSHAKE:
             # The handshake already proved the protocol: a hang-up now means the broker went away.

@@ -98,3 +98,20 @@ def test_a_user_without_the_monitoring_tag_is_an_authorisation_problem(
     assert check.failure_class is FailureClass.AUTHORISATION
     assert words in check.hint and "monitoring" in check.hint
     assert "refused the credentials" not in check.details
+
+
+@pytest.mark.parametrize("service", ["amqp", "redis"])
+def test_a_management_url_at_another_service_is_named(
+    amqp_url: str, redis_url: str, service: str
+) -> None:
+    amqp = urllib.parse.urlsplit(amqp_url)
+    port = amqp.port if service == "amqp" else urllib.parse.urlsplit(redis_url).port
+    result = runner.probe(
+        parse_target(amqp_url, management_url=f"http://127.0.0.1:{port}"),
+        budget_s=8.0,
+        stage_timeout_s=2.0,
+    )
+    check = result.check("rabbitmq.mgmt_overview")
+    assert check is not None and check.status is CheckStatus.FAIL
+    assert check.failure_class is FailureClass.WRONG_PROTOCOL
+    assert "not RabbitMQ's management API" in check.details and "15672" in check.hint

@@ -118,3 +118,11 @@ def test_a_read_only_user_is_refused_writes_and_no_cleanup_is_claimed(tmp_path: 
     assert queue is not None and queue.failure_class is FailureClass.AUTHORISATION
     assert result.check("redis.cleanup") is None  # nothing was made, nothing to delete
     assert leftover == []
+
+
+def test_a_sentinel_url_at_a_plain_redis_is_named(redis_url: str) -> None:
+    host_port = redis_url.removeprefix("redis://").split("/")[0]
+    result = _probe(f"redis+sentinel://{host_port}/mymaster")
+    check = _first_failure(result)
+    assert check.failure_class is FailureClass.WRONG_PROTOCOL
+    assert "not a Sentinel" in check.details and "26379" in check.hint
