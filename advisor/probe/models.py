@@ -6,11 +6,43 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from advisor.workload import Broker
 
 Figure = float | int | str
+
+# Control characters a broker may put in a reply (ESC starts terminal escape sequences; C1 and
+# bidirectional controls reorder or hide text). Kept out of every text a probe reports.
+_UNSAFE = {
+    *(c for c in range(0x20) if chr(c) not in "\n\t"),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+}
+_ESCAPES = {code: chr(code).encode("unicode_escape").decode("ascii") for code in _UNSAFE}
+
+
+def terminal_safe(value: Any) -> Any:
+    """Text with control characters shown escaped (\\x1b), so a hostile or broken server's
+    reply cannot move the cursor, recolour or clear a terminal; other values unchanged."""
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, dict):
+        return {terminal_safe(k): terminal_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [terminal_safe(v) for v in value]
+    return value
+
+
+class _SafeText(BaseModel):
+    """Every string field (and the strings inside dict and list fields) is made terminal-safe
+    when the model is built or assigned."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _escape_controls(cls, data: Any) -> Any:
+        return terminal_safe(data) if isinstance(data, dict) else data
 """A measured or reported value attached to a check (units are in the figure's name)."""
 
 
@@ -155,7 +187,7 @@ class ProbeTarget(BaseModel):
         return data
 
 
-class ProbeCheck(BaseModel):
+class ProbeCheck(_SafeText):
     """The outcome of one check, with its timing, measured figures and, on failure, a cause."""
 
     model_config = ConfigDict(extra="forbid")
@@ -200,7 +232,7 @@ class ProbeEvent(BaseModel):
     checks_done: int = Field(0, title="Checks done", ge=0)
 
 
-class Verdict(BaseModel):
+class Verdict(_SafeText):
     """Whether the probed broker meets one workload requirement, with the check that shows it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -214,7 +246,7 @@ class Verdict(BaseModel):
     advice: str = Field("", title="Advice", description="What to change, if anything.")
 
 
-class ProbeSummary(BaseModel):
+class ProbeSummary(_SafeText):
     """Headline facts learnt about the broker, filled in by the checks that find them."""
 
     model_config = ConfigDict(extra="forbid")

@@ -849,7 +849,8 @@ def run_probe(
 def _copy_summary(ctx: ProbeContext) -> ProbeSummary:
     for _ in range(3):
         try:
-            return ctx.summary.model_copy(deep=True)
+            # Validated again, so text the broker put in it is made terminal-safe.
+            return ProbeSummary.model_validate(ctx.summary.model_dump())
         except RuntimeError:  # the abandoned worker changed a dict while copying
             time.sleep(0.01)
     return ProbeSummary()
