@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor import __version__, guide, precedents, rules, text_output, versions
+from advisor import __version__, guide, precedents, rules, units, versions
 from advisor.facts import (
     FACT_SPECS,
     RABBITMQ_STALL_SECONDS,
@@ -388,8 +388,8 @@ def _near_flips_sampled(
             if other is not None and other != winner:
                 spec = FACT_SPECS[axis.field]
                 found.append(
-                    f"{_field_title(axis.field)} at {text_output.quantity(candidate, spec.unit)} "
-                    f"(now {text_output.quantity(value, spec.unit)}) makes {other.title} the "
+                    f"{_field_title(axis.field)} at {units.quantity(candidate, spec.unit)} "
+                    f"(now {units.quantity(value, spec.unit)}) makes {other.title} the "
                     "answer."
                 )
                 break
@@ -807,20 +807,20 @@ def _what_if(
         if ruled_out
         else f"the answer becomes {new_winner.title} instead of {current.title}"
     )
-    now = text_output.quantity(value, spec.unit)
+    now = units.quantity(value, spec.unit)
     also = ""
     if value == 0 and direction == "above" and threshold <= axis.resolution:
         # Any value above zero flips it: say so instead of a threshold like 3.6e-07 h.
         threshold = axis.resolution
     if direction == "below" and threshold <= axis.resolution and axis.field == "retention_hours":
-        condition = f"{title} below {text_output.quantity(threshold, spec.unit)} (until consumed)"
+        condition = f"{title} below {units.quantity(threshold, spec.unit)} (until consumed)"
     else:
-        condition = f"{title} {direction} {text_output.quantity(threshold, spec.unit)}"
+        condition = f"{title} {direction} {units.quantity(threshold, spec.unit)}"
     # Moving one requirement can move its sibling (the peak keeps its ratio to the average):
     # say so rather than let it change silently.
     also += "".join(
         f"; {_field_title(name).lower()} moves with it to "
-        f"{text_output.quantity(moved_to, FACT_SPECS[name].unit)}"
+        f"{units.quantity(moved_to, FACT_SPECS[name].unit)}"
         for name, moved_to in sorted((moved or {}).items())
     )
     text = f"{condition} (now {now}{also}): {change}."

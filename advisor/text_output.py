@@ -2,57 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 
 from advisor import views
 from advisor.recommendation import NO_WHAT_IF, Recommendation
 
 WIDTH = 100
-
-
-def human_bytes(value: float) -> str:
-    """Bytes in the largest unit that keeps the number readable (decimal units)."""
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
-        value /= 1000
-    return f"{value:,.1f} TB"
-
-
-def human_number(value: float) -> str:
-    """A count with thousands separators, or in millions/billions when large."""
-    if not math.isfinite(value):
-        return "unbounded"
-    if abs(value) >= 1e9:
-        return f"{trim(value / 1e9)} billion"
-    if abs(value) >= 1e6:
-        return f"{trim(value / 1e6)} million"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def trim(value: float) -> str:
-    """At most one decimal for values >= 10, two below; no trailing zeros."""
-    text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def quantity(value: float, unit: str) -> str:
-    """A requirement's value with its unit, as the what-if sentences and tables word it."""
-    if unit == "bytes":
-        return human_bytes(value)
-    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.3g}"
-    return f"{text} {unit}".strip()
-
-
-def human_count(value: float) -> str:
-    """A count with thousands separators, or with k/M/G suffixes when large."""
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:,.1f}{suffix}"
-    return f"{value:,.0f}"
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -105,22 +60,10 @@ def format_recommendation(rec: Recommendation) -> str:
             for advice in item.advice:
                 setting = f"{advice.setting} = {advice.value}: " if advice.setting else ""
                 out.append(_wrap(f"- {setting}{advice.text} [{advice.citation}]", "    "))
-    cap = rec.capacity
-    out += [
-        "",
-        "Capacity estimates",
-        f"  peak bandwidth      {human_bytes(cap.peak_bandwidth_bytes_per_s)}/s "
-        f"(average {human_bytes(cap.avg_bandwidth_bytes_per_s)}/s)",
-        f"  messages per day    {human_count(cap.messages_per_day)}",
-        f"  retained            {human_count(cap.retained_messages)} messages, "
-        f"{human_bytes(cap.retained_bytes)} per copy",
-        f"  Redis memory        {human_bytes(cap.redis_memory_bytes)}",
-        f"  Kafka               {cap.kafka_partitions} partitions, replication factor "
-        f"{cap.kafka_replication_factor}, {human_bytes(cap.kafka_disk_bytes)} of disk",
-        f"  RabbitMQ backlog    {human_count(cap.rabbitmq_queue_depth_at_peak)} messages "
-        "after 10 min at peak with consumers stalled",
-        f"  nodes               {cap.nodes_needed} for the tolerated failures",
-    ]
+    out += ["", "Capacity estimates"]
+    rows = views.capacity_rows(rec)
+    width = max(len(row.title) for row in rows)
+    out.extend(f"  {row.title:<{width}}  {row.value}" for row in rows)
     precedents = views.precedent_views(rec)
     if precedents:
         out += ["", "Teams with similar workloads (published decisions)"]

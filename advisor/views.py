@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor import units
 from advisor.recommendation import Recommendation, VersionSource
 
 
@@ -155,3 +156,32 @@ def versions_view(recommendation: Recommendation) -> VersionsView | None:
         for note in recommendation.version_notes
     ]
     return VersionsView(line="Advice written for " + ", ".join(parts) + ".", notes=notes)
+
+
+class CapacityRow(_Model):
+    """One capacity estimate, worded."""
+
+    title: str
+    value: str
+
+
+def capacity_rows(recommendation: Recommendation) -> list[CapacityRow]:
+    """The capacity estimates as every output shows them."""
+    cap = recommendation.capacity
+    rows = [
+        ("Average bandwidth", units.human_bandwidth(cap.avg_bandwidth_bytes_per_s)),
+        ("Peak bandwidth", units.human_bandwidth(cap.peak_bandwidth_bytes_per_s)),
+        ("Messages per day", units.human_number(cap.messages_per_day)),
+        ("Messages retained", units.human_number(cap.retained_messages)),
+        ("Data retained (one copy)", units.human_bytes(cap.retained_bytes)),
+        ("Redis memory for the retained data", units.human_bytes(cap.redis_memory_bytes)),
+        ("Kafka partitions (estimate)", units.human_number(cap.kafka_partitions)),
+        ("Kafka replication factor", units.human_number(cap.kafka_replication_factor)),
+        ("Kafka disk, all replicas", units.human_bytes(cap.kafka_disk_bytes)),
+        (
+            "RabbitMQ backlog after 10 min at peak with consumers stalled",
+            f"{units.human_number(cap.rabbitmq_queue_depth_at_peak)} messages",
+        ),
+        ("Broker nodes for the tolerated failures", units.human_number(cap.nodes_needed)),
+    ]
+    return [CapacityRow(title=title, value=value) for title, value in rows]

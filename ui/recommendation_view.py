@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor import recommendation as rec
-from advisor import text_output, views
+from advisor import views
 from advisor import workload as wl
 from ui import theme, worker
 from ui.workload_editor import Validation, WorkloadDocument
@@ -281,23 +281,7 @@ def render_details(
                 + f'<li><a href="{esc(seen.source)}">{esc(seen.source)}</a></li></ul>'
             )
 
-    cap = recommendation.capacity
-    rows = [
-        ("Average bandwidth", f"{text_output.human_bytes(cap.avg_bandwidth_bytes_per_s)}/s"),
-        ("Peak bandwidth", f"{text_output.human_bytes(cap.peak_bandwidth_bytes_per_s)}/s"),
-        ("Messages per day", text_output.human_number(cap.messages_per_day)),
-        ("Messages retained", text_output.human_number(cap.retained_messages)),
-        ("Bytes retained (one copy)", text_output.human_bytes(cap.retained_bytes)),
-        ("Redis memory", text_output.human_bytes(cap.redis_memory_bytes)),
-        ("Kafka partitions", f"{cap.kafka_partitions:,}"),
-        ("Kafka replication factor", f"{cap.kafka_replication_factor}"),
-        ("Kafka disk (all replicas)", text_output.human_bytes(cap.kafka_disk_bytes)),
-        (
-            "RabbitMQ backlog after 10 min at peak, consumers stalled",
-            f"{text_output.human_number(cap.rabbitmq_queue_depth_at_peak)} messages",
-        ),
-        ("Broker nodes", f"{cap.nodes_needed}"),
-    ]
+    rows = [(row.title, row.value) for row in views.capacity_rows(recommendation)]
     out.append('<h3>Capacity estimates</h3><table cellspacing="0" cellpadding="2">')
     out += [
         f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td><td>{esc(v)}</td></tr>'

@@ -14,11 +14,10 @@ from advisor import facts as facts_mod
 from advisor import guide as guide_mod
 from advisor import recommendation as recommendation_module
 from advisor import rules as rules_mod
-from advisor import views
+from advisor import units, views
 from advisor.probe import models as probe_models
 from advisor.probe import runner, targets, verdicts
 from advisor.recommendation import Advice, Reason, ReasonKind, Recommendation
-from advisor.report import units
 from advisor.report.schema import REPORT_SCHEMA_VERSION, Snippet
 from advisor.workload import CONTEXT_FIELDS, Broker, Workload
 
@@ -489,31 +488,7 @@ class _Citations:
 
 
 def _capacity_rows(recommendation: Recommendation) -> list[Row]:
-    cap = recommendation.capacity
-    return [
-        Row(title="Average bandwidth", value=units.human_bandwidth(cap.avg_bandwidth_bytes_per_s)),
-        Row(title="Peak bandwidth", value=units.human_bandwidth(cap.peak_bandwidth_bytes_per_s)),
-        Row(title="Messages per day", value=units.human_number(cap.messages_per_day)),
-        Row(title="Messages retained", value=units.human_number(cap.retained_messages)),
-        Row(title="Data retained (one copy)", value=units.human_bytes(cap.retained_bytes)),
-        Row(
-            title="Redis memory for the retained data",
-            value=units.human_bytes(cap.redis_memory_bytes),
-        ),
-        Row(title="Kafka partitions (estimate)", value=units.human_number(cap.kafka_partitions)),
-        Row(
-            title="Kafka replication factor", value=units.human_number(cap.kafka_replication_factor)
-        ),
-        Row(title="Kafka disk, all replicas", value=units.human_bytes(cap.kafka_disk_bytes)),
-        Row(
-            title="RabbitMQ backlog after 10 min at peak with consumers stalled",
-            value=f"{units.human_number(cap.rabbitmq_queue_depth_at_peak)} messages",
-        ),
-        Row(
-            title="Broker nodes for the tolerated failures",
-            value=units.human_number(cap.nodes_needed),
-        ),
-    ]
+    return [Row(title=row.title, value=row.value) for row in views.capacity_rows(recommendation)]
 
 
 def _probe_view(result: probe_models.ProbeResult, workload: Workload) -> ProbeView:
