@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import units
+from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation, VersionSource
 
 
@@ -185,3 +186,12 @@ def capacity_rows(recommendation: Recommendation) -> list[CapacityRow]:
         ("Broker nodes for the tolerated failures", units.human_number(cap.nodes_needed)),
     ]
     return [CapacityRow(title=title, value=value) for title, value in rows]
+
+
+def probe_headline(result: ProbeResult) -> str:
+    """One line of what a probe learnt about the broker: product and version, mode, replication
+    and persistence (the CLI table, the app's probe panel and the reports show the same)."""
+    summary = result.summary
+    facts = [f"{summary.product or result.broker.title} {summary.version or ''}".strip()]
+    facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
+    return " · ".join(facts)

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor import views
 from advisor.probe import cli as probe_cli
 from advisor.probe import runner, targets, verdicts
 from advisor.probe.models import (
@@ -783,9 +784,6 @@ class _BrokerPage(QWidget):
         return [item for item in items if item is not None]
 
     def _summary_text(self, result: ProbeResult) -> str:
-        summary = result.summary
-        facts = [f"{summary.product or ''} {summary.version or ''}".strip()]
-        facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
         color = status_color(result.status, self.palette()).name()
         tally = f"checks: {_tally(c.status for c in result.checks)}"
         if result.verdicts:
@@ -795,7 +793,7 @@ class _BrokerPage(QWidget):
             f"{html.escape(result.target)} in {_format_ms(result.duration_ms)} "
             f"(budget {result.budget_ms / 1000:g} s)<br>{tally}"
         )
-        facts_text = " · ".join(html.escape(f) for f in facts if f)
+        facts_text = html.escape(views.probe_headline(result))
         return head + (f"<br>{facts_text}" if facts_text else "")
 
     def _detail_html(self, item: QTreeWidgetItem | None) -> str:

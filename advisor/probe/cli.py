@@ -27,6 +27,7 @@ from typing import TextIO
 
 from pydantic import BaseModel
 
+from advisor import views
 from advisor.probe import runner, targets
 from advisor.probe.models import (
     CheckStatus,
@@ -335,14 +336,11 @@ def _figures(check: ProbeCheck, limit: int = 6) -> str:
 def render_table(results: Sequence[ProbeResult], out: TextIO) -> None:
     """A readable report: one block per target, one row per check, then verdicts."""
     for result in results:
-        summary = result.summary
-        facts = [f"{summary.product or result.broker.value} {summary.version or ''}".strip()]
-        facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
         out.write(
             f"\n{_MARK[result.status]}  {result.broker.value}  {targets.redact(result.target)}  "
             f"({result.duration_ms:.0f} ms of {result.budget_ms / 1000:g} s budget)\n"
         )
-        out.write("      " + " · ".join(facts) + "\n")
+        out.write("      " + views.probe_headline(result) + "\n")
         for check in result.checks:
             out.write(
                 f"  {_MARK[check.status]}  {check.duration_ms:8.1f} ms  {check.id:<28} "
