@@ -91,6 +91,22 @@ class Version:
         return format(self.text, spec)
 
 
+def loose_parts(text: str) -> tuple[int, int, int]:
+    """The leading numbers of a server's version text ("7.0.15", "3.10.8-rc.1", "4.3 or
+    later"); missing or unreadable parts count as 0. For comparisons that must not fail."""
+    parts: list[int] = []
+    for piece in str(text).strip().removeprefix("v").split(".")[:3]:
+        digits = ""
+        for char in piece:
+            if not char.isdigit():
+                break
+            digits += char
+        if not digits:
+            break
+        parts.append(int(digits[:9]))
+    return (*parts, 0, 0, 0)[:3]  # type: ignore[return-value]
+
+
 def validate_text(text: str) -> str:
     """The version text as stored in a workload (stripped), or VersionError."""
     return Version.parse(text).text

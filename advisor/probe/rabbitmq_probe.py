@@ -41,6 +41,7 @@ import pika
 import pika.exceptions as pex
 from pika.adapters.blocking_connection import BlockingChannel
 
+from advisor import versions
 from advisor.probe import preflight
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
 from advisor.probe.runner import (
@@ -50,6 +51,7 @@ from advisor.probe.runner import (
     classify_os_error,
     describe,
     latency_figures,
+    walk_exception,
 )
 
 CONFIRM_COUNT = 50
@@ -86,7 +88,7 @@ _MGMT_TAG_NEEDED = {
 
 def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     """Name pika errors (which often have an empty str()) and the broker's reply codes."""
-    for item in _walk(exc):
+    for item in walk_exception(exc):
         found = _classify_one(item, where)
         if found is not None:
             return found
@@ -99,19 +101,6 @@ class StalledError(Exception):
 
 class NotManagementApiError(Exception):
     """The management URL answered, but not as RabbitMQ's management API (HTTP and JSON)."""
-
-
-def _walk(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    stack = [exc]
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        nested = [*item.args, *getattr(item, "exceptions", ()), item.__cause__, item.__context__]
-        stack.extend(n for n in nested if isinstance(n, BaseException))
 
 
 def _classify_one(exc: BaseException, where: str) -> Failure | None:
@@ -517,7 +506,7 @@ def _server(
         summary.facts.update(
             cluster_name=cluster, **{f"cap_{k}": v for k, v in capabilities.items()}
         )
-        major = _version_tuple(version)
+        major = versions.loose_parts(version)
         summary.max_message_bytes = 16 * 1024 * 1024 if major >= (4, 0) else 128 * 1024 * 1024
         summary.facts["max_message_bytes_source"] = "default max_message_size for this version"
         # Whether quorum queues replicate depends on the node count, which only the management
@@ -535,16 +524,6 @@ def _server(
                 "Upgrade to a supported release (3.13 or 4.x).",
             )
     return check.result
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    parts: list[int] = []
-    for part in version.split(".")[:3]:
-        digits = "".join(ch for ch in part if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
 
 
 def _durable_queue(

@@ -26,6 +26,7 @@ import redis.exceptions as rex
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from advisor import versions
 from advisor.probe import preflight
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
 from advisor.probe.runner import (
@@ -481,14 +482,6 @@ def _pairs(reply: Any) -> dict[str, str]:
     return {str(items[i]): str(items[i + 1]) for i in range(0, len(items) - 1, 2)}
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for part in version.split(".")[:3]:
-        digits = "".join(ch for ch in part if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
-
-
 def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
     """All Redis checks for ctx.target, in order (see the module docstring)."""
     target = ctx.target
@@ -543,7 +536,7 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
             for check_id, title, stage in _LATER_CHECKS[4:]:
                 yield ctx.skipped(check_id, title, stage, "read-only replica: writes would fail")
             return
-        version = _version_tuple(str(info.get("redis_version", "0")))
+        version = versions.loose_parts(str(info.get("redis_version", "0")))
         yield _reliable_queue(ctx, client, created, version)
         yield _pubsub(ctx, client)
         yield _streams(ctx, client, created, version)
@@ -623,7 +616,7 @@ def _info(ctx: ProbeContext, client: redis.Redis, info: dict[str, Any]) -> Probe
                     "this is a read-only replica; writes (and the queue checks) fail",
                     "Point the URL at the master, or use redis+sentinel://.",
                 )
-        if _version_tuple(version) < (6, 2):
+        if versions.loose_parts(version) < (6, 2):
             check.warn(
                 f"Redis {version} predates BLMOVE (6.2)",
                 "Upgrade: older versions miss reliable-queue and ACL features.",

@@ -136,8 +136,8 @@ def describe(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-def _walk(exc: BaseException) -> Iterator[BaseException]:
-    """The exception, its causes/contexts and exceptions nested in its args."""
+def walk_exception(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes and contexts, and exceptions nested in its args or groups."""
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
     while stack:
@@ -146,9 +146,8 @@ def _walk(exc: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(item))
         yield item
-        for nested in (item.__cause__, item.__context__, *item.args):
-            if isinstance(nested, BaseException):
-                stack.append(nested)
+        nested = [*item.args, *getattr(item, "exceptions", ()), item.__cause__, item.__context__]
+        stack.extend(n for n in nested if isinstance(n, BaseException))
 
 
 _TLS_PLAIN_MARKERS = (
@@ -192,7 +191,7 @@ def tls_failure(exc: ssl.SSLError | ssl.CertificateError, endpoint: str) -> Fail
 
 def classify_os_error(exc: BaseException, endpoint: str = "the server") -> Failure | None:
     """Classify socket-level errors (DNS, refused, timeout, TLS) anywhere in the exception chain."""
-    for item in _walk(exc):
+    for item in walk_exception(exc):
         if isinstance(item, socket.gaierror):
             return Failure(
                 FailureClass.DNS,
