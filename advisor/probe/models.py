@@ -161,6 +161,22 @@ class ProbeTarget(BaseModel):
         repr=False,
         description="RabbitMQ management HTTP API base URL, credentials included (never dumped).",
     )
+    ssl_ca_certs: str | None = Field(
+        None,
+        title="CA file",
+        description="PEM file of the CAs to trust for TLS (?ssl_ca_certs=); None: the system's.",
+    )
+    ssl_certfile: str | None = Field(
+        None,
+        title="Client certificate file",
+        description="PEM client certificate for mutual TLS (?ssl_certfile=).",
+    )
+    ssl_keyfile: str | None = Field(
+        None,
+        title="Client key file",
+        description="The client certificate's unencrypted private key (?ssl_keyfile=); None: "
+        "it is in the certificate file.",
+    )
     options: dict[str, str] = Field(
         default_factory=dict,
         title="Options",

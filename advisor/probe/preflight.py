@@ -7,7 +7,8 @@ and bounded by `ctx.timeout()`, and returns True when the endpoint accepted a co
 TLS). Clients hide the cause of a failure (pika raises bare socket errors, kafka-python turns
 everything into a bootstrap timeout); this names it, with the address dialled.
 `tls_context(target)` builds the SSLContext the broker clients should also use
-(`?ssl_cert_reqs=none` disables verification, `?ssl_ca_certs=path` adds a CA file).
+(`?ssl_cert_reqs=none` disables verification, `?ssl_ca_certs=path` names the CA file, and
+`?ssl_certfile=...&ssl_keyfile=...` the client certificate for mutual TLS).
 
 For the raw protocol handshakes: `open_socket` (TCP, then TLS when the target asks for it),
 `recv` (bounded, and it notices cancellation while it waits), and `sniff` plus `what_speaks`,
@@ -37,13 +38,34 @@ SNIFF_AFTER_S = 1.0  # a broker answers its protocol greeting within millisecond
 _SLICE_S = 0.1  # how often a raw wait looks at the cancel event
 
 
+class TlsFilesError(ValueError):
+    """A CA, client certificate or key file of the target that cannot be loaded."""
+
+
 def tls_context(target: ProbeTarget) -> ssl.SSLContext:
-    """An SSLContext honouring the target's ssl_cert_reqs / ssl_ca_certs query options."""
-    context = ssl.create_default_context(cafile=target.options.get("ssl_ca_certs") or None)
+    """An SSLContext honouring the target's CA, client certificate and ssl_cert_reqs options.
+
+    Raises TlsFilesError naming the file when one cannot be read or is not what it should be.
+    """
+    try:
+        context = ssl.create_default_context(cafile=target.ssl_ca_certs or None)
+    except (OSError, ssl.SSLError) as error:
+        raise TlsFilesError(
+            f"cannot load the CA file {target.ssl_ca_certs} (ssl_ca_certs): {describe(error)}"
+        ) from error
     verify = target.options.get("ssl_cert_reqs", target.options.get("tls_verify", "required"))
     if verify.lower() in _FALSE:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    if target.ssl_certfile:
+        try:
+            context.load_cert_chain(target.ssl_certfile, target.ssl_keyfile or None)
+        except (OSError, ssl.SSLError) as error:
+            key = f" with the key {target.ssl_keyfile}" if target.ssl_keyfile else ""
+            raise TlsFilesError(
+                f"cannot load the client certificate {target.ssl_certfile}{key} "
+                f"(ssl_certfile/ssl_keyfile): {describe(error)}"
+            ) from error
     return context
 
 

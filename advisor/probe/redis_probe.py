@@ -219,7 +219,9 @@ def _tls_kwargs(ctx: ProbeContext) -> dict[str, Any]:
         "ssl": True,
         "ssl_cert_reqs": "required" if context.verify_mode else "none",
         "ssl_check_hostname": context.check_hostname,
-        "ssl_ca_certs": target.options.get("ssl_ca_certs"),
+        "ssl_ca_certs": target.ssl_ca_certs,
+        "ssl_certfile": target.ssl_certfile,
+        "ssl_keyfile": target.ssl_keyfile,
     }
 
 

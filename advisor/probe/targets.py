@@ -16,6 +16,8 @@ Accepted forms (default ports in brackets)::
     kafka://host[:9092][,host:port...]                kafka+ssl://, kafka+sasl_ssl://,
         kafka+sasl_plaintext://; SASL via userinfo or ?sasl_mechanism=PLAIN&username=u&password=p
         confluentkafka:// (kombu's Kafka transport) means kafka://
+    TLS schemes take ?ssl_ca_certs=ca.pem (the CA to trust; kafka-python's ssl_cafile too) and,
+    for mutual TLS, ?ssl_certfile=client.pem&ssl_keyfile=client.key (redis-py's names)
 
 `parse_target(text)` raises `TargetError` (a ValueError whose message names the problem and shows
 the URL with its password redacted; `.field` says which part is wrong). `targets_from_env()` reads
@@ -98,6 +100,13 @@ _URL_LIST_RE = re.compile(r";(?=\s*[A-Za-z][A-Za-z0-9+._\-]*://)")
 _REDACT_SPLIT_RE = re.compile(r"([;,])(?=\s*[A-Za-z][A-Za-z0-9+._\-]*://)")
 
 _URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+._\-]*)://(?P<rest>.*)$", re.DOTALL)
+# TLS file options -> the ProbeTarget field they fill (aliases as other clients spell them).
+TLS_FILE_KEYS = {
+    "ssl_ca_certs": "ssl_ca_certs",
+    "ssl_cafile": "ssl_ca_certs",
+    "ssl_certfile": "ssl_certfile",
+    "ssl_keyfile": "ssl_keyfile",
+}
 _SASL_MECHANISMS = frozenset({"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI"})
 
 
@@ -623,7 +632,14 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
                     TargetField.USERINFO,
                 )
         sasl_mechanism = mechanism
+    tls_files = _tls_files(options, tls, scheme, shown)
     for key in list(options):
+        if key.lower() == "ssl_keyfile_password":
+            raise TargetError(
+                f"{shown!r}: encrypted client keys are not supported; give an unencrypted key "
+                "(openssl pkey -in key.pem -out plain.pem) in a file only you can read",
+                TargetField.QUERY,
+            )
         if is_secret_key(key):
             raise TargetError(
                 f"{shown!r}: put the password in the userinfo "
@@ -665,7 +681,36 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
         sasl_mechanism=sasl_mechanism,
         management_url=management_url.strip() if management_url else None,
         options=options,
+        **tls_files,
     )
+
+
+def _tls_files(options: dict[str, str], tls: bool, scheme: str, shown: str) -> dict[str, str]:
+    """Take the CA, client certificate and key options out of `options`, checked."""
+    found: dict[str, str] = {}
+    for key in [k for k in options if k.lower() in TLS_FILE_KEYS]:
+        value = options.pop(key).strip()
+        field = TLS_FILE_KEYS[key.lower()]
+        if not value:
+            raise TargetError(f"{shown!r}: {key} is empty; give a file path", TargetField.QUERY)
+        if field in found and found[field] != value:
+            raise TargetError(f"{shown!r}: two different files for {field}", TargetField.QUERY)
+        found[field] = value
+    if found and not tls:
+        secure = {"redis": "rediss", "redis+sentinel": "rediss+sentinel", "amqp": "amqps"}.get(
+            scheme, "kafka+ssl or kafka+sasl_ssl" if scheme.startswith("kafka") else "a TLS scheme"
+        )
+        raise TargetError(
+            f"{shown!r}: {', '.join(sorted(found))} only apply to TLS, and {scheme}:// does not "
+            f"use it: write {secure}://",
+            TargetField.SCHEME,
+        )
+    if "ssl_keyfile" in found and "ssl_certfile" not in found:
+        raise TargetError(
+            f"{shown!r}: ssl_keyfile without ssl_certfile: give the client certificate too",
+            TargetField.QUERY,
+        )
+    return found
 
 
 def kafka_url_from_bootstrap(servers: str) -> str:

@@ -283,3 +283,47 @@ def test_password_never_in_dump_str_or_repr(password: str, user: str, scheme: st
         targets.redact(url),
     ):
         assert password not in text
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "rediss://h:6380/0?ssl_ca_certs=/ca.pem&ssl_certfile=/c.pem&ssl_keyfile=/k.pem",
+            ("/ca.pem", "/c.pem", "/k.pem"),
+        ),
+        ("amqps://h/%2F?ssl_certfile=/both.pem", (None, "/both.pem", None)),
+        ("kafka+sasl_ssl://u:p@h:9093?ssl_cafile=/ca.pem", ("/ca.pem", None, None)),
+        ("kafka+ssl://h:9093?SSL_CERTFILE=/c.pem&ssl_keyfile=/k.pem", (None, "/c.pem", "/k.pem")),
+    ],
+)
+def test_tls_file_options_become_fields(
+    url: str, expected: tuple[str | None, str | None, str | None]
+) -> None:
+    target = targets.parse_target(url)
+    assert (target.ssl_ca_certs, target.ssl_certfile, target.ssl_keyfile) == expected
+    assert not {k.lower() for k in target.options} & set(targets.TLS_FILE_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "words"),
+    [
+        ("redis://h/0?ssl_certfile=/c.pem", targets.TargetField.SCHEME, "rediss://"),
+        ("amqp://h/?ssl_ca_certs=/ca.pem", targets.TargetField.SCHEME, "amqps://"),
+        ("kafka://h?ssl_certfile=/c.pem", targets.TargetField.SCHEME, "kafka+ssl"),
+        ("rediss://h/0?ssl_keyfile=/k.pem", targets.TargetField.QUERY, "without ssl_certfile"),
+        ("rediss://h/0?ssl_certfile=", targets.TargetField.QUERY, "empty"),
+        (
+            "rediss://h/0?ssl_certfile=/c&ssl_keyfile=/k&ssl_keyfile_password=pw",
+            targets.TargetField.QUERY,
+            "encrypted client keys",
+        ),
+    ],
+)
+def test_tls_file_options_that_cannot_work_are_named(
+    url: str, field: targets.TargetField, words: str
+) -> None:
+    with pytest.raises(targets.TargetError) as caught:
+        targets.parse_target(url)
+    assert caught.value.field is field
+    assert words in str(caught.value)
