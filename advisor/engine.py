@@ -276,7 +276,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
     winner = None if tally.out[order[0]] else order[0]
     tied = _tied(assessments)
     flips = what_if_analysis(workload, book) if what_if and winner else []
-    near = _near_flips(flips) if what_if else _near_flips_sampled(workload, book, winner)
+    near = _near_flips(flips) if what_if else _near_flips_sampled(book, winner, data, facts, tally)
     confidence = _confidence(assessments, tied, near, _unstated(workload))
     return Recommendation(
         app_version=__version__,
@@ -353,15 +353,16 @@ def _axis_rules(book: rules.Rulebook, field_name: str) -> _AxisRules:
 
 
 def _near_flips_sampled(
-    workload: Workload, book: rules.Rulebook, winner: Broker | None
+    book: rules.Rulebook,
+    winner: Broker | None,
+    base: Mapping[str, Any],
+    base_facts: Mapping[str, Any],
+    base_tally: _Tally,
 ) -> list[str]:
     """Without the full what-if: whether the winner changes within NEAR_FLIP of any numeric
-    requirement, sampled at a few points on each side."""
+    requirement, sampled at a few points on each side (from the recommendation's own facts)."""
     if winner is None:
         return []
-    base = workload_data(workload)
-    base_facts = compute_facts(base)
-    base_tally = _tally(book.rules, base_facts)
     found = []
     for axis in WHAT_IF_AXES:
         value = float(base[axis.field])
@@ -631,7 +632,7 @@ def _stated_axis(data: Mapping[str, Any], name: str) -> bool:
     return all(data[group] for group, fields in STATED_GROUPS.items() if name in fields)
 
 
-def _adjust(data: dict[str, Any], name: str, value: float) -> dict[str, Any]:
+def _adjust(data: Mapping[str, Any], name: str, value: float) -> dict[str, Any]:
     """Set one requirement and keep the others consistent with it."""
     changed = dict(data)
     changed[name] = value

@@ -160,15 +160,21 @@ def table() -> VersionTable:
         raise VersionTableError(f"{path}: {error}") from None
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> Version:
+    """Version.parse, remembered: the engine reads the same few version texts many times."""
+    return Version.parse(text)
+
+
 def current(broker: Broker) -> Version:
     """The current release line of a broker (what an unstated version means)."""
-    return Version.parse(table().current[broker].version)
+    return _parsed(table().current[broker].version)
 
 
 def effective(stated: Mapping[Any, str], broker: Broker) -> Version:
     """The version a workload will run: the stated one, else the current release."""
     text = stated.get(broker) or stated.get(broker.value)
-    return Version.parse(text) if text else current(broker)
+    return _parsed(text) if text else current(broker)
 
 
 def label(stated: Mapping[Any, str], broker: Broker) -> str:
