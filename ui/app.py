@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import settings
+
+# How long quitting waits for background work (a probe notices a cancel between its checks).
+SHUTDOWN_WAIT_MS = 5_000
 
 
 def create_application(argv: list[str] | None = None, *, dark: bool = False) -> QApplication:
@@ -43,10 +46,26 @@ def launch(argv: list[str]) -> int:
     # Questions (restore unsaved work?) come once the window is on screen and built.
     QTimer.singleShot(0, lambda: window.start(files[:1]))
     code = app.exec()
+    shut_down(window)
+    return code
+
+
+def shut_down(window: QWidget) -> None:
+    """After the event loop: end the background work, then the window, while Qt is whole.
+
+    Threads cannot be killed, so running work (probes on their own pool included) is told to
+    stop and waited for; the window and its children are deleted here rather than in the
+    interpreter's teardown, where modules, the QApplication and the wrappers go in no set order.
+    """
+    import shiboken6
+
     from ui import worker
 
-    worker.cancel_all()  # threads cannot be killed; let running work end before Qt goes away
-    return code
+    worker.cancel_all(SHUTDOWN_WAIT_MS)
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+    # Deferred deletions of the window's objects are only sent when asked for by type.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 if __name__ == "__main__":

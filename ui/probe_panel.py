@@ -189,8 +189,15 @@ def probe_pool() -> QThreadPool:
         _POOL = QThreadPool(app)
         _POOL.setMaxThreadCount(len(Broker) * 2)
         if app is not None:
-            app.aboutToQuit.connect(functools.partial(_cancel_all, _ALL_CANCELS))
+            app.aboutToQuit.connect(_on_about_to_quit)
     return _POOL
+
+
+def _on_about_to_quit() -> None:
+    """Stop every probe, and drop the cached icons while there is still a QGuiApplication (a
+    module-level pixmap freed after it, during interpreter teardown, is freed too late)."""
+    _cancel_all(_ALL_CANCELS)
+    _ICON_CACHE.clear()
 
 
 # -- palette-aware status colours and icons ---------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -48,6 +49,7 @@ class Worker(QRunnable):
         self._args = args
         self._kwargs = kwargs
         self._cancel = threading.Event()
+        self._pool: QThreadPool | None = None
         if pass_cancel:
             self._kwargs["is_cancelled"] = self._cancel.is_set
         self.signals.finished.connect(self._on_finished)
@@ -62,8 +64,9 @@ class Worker(QRunnable):
 
     def start(self, pool: QThreadPool | None = None) -> Worker:
         """Queue the worker on the global thread pool (or the given one)."""
+        self._pool = pool or QThreadPool.globalInstance()
         _RUNNING.add(self)
-        (pool or QThreadPool.globalInstance()).start(self)
+        self._pool.start(self)
         return self
 
     def run(self) -> None:
@@ -131,10 +134,25 @@ def create_worker(
 
 
 def cancel_all(wait_ms: int = 2_000) -> bool:
-    """At shutdown: ask every running worker to stop, then wait a little for the pool."""
-    for running in list(_RUNNING):
-        running.cancel()
-    return QThreadPool.globalInstance().waitForDone(wait_ms)
+    """At shutdown: ask every running worker to stop, then wait a little for every pool.
+
+    Every pool a worker still runs on is waited for, not only the global one: a probe on its
+    own pool that outlived the event loop would still be running Python while the interpreter
+    tears down. The wait is shared: all pools together take at most wait_ms.
+    """
+    running = list(_RUNNING)
+    for item in running:
+        item.cancel()
+    pools = [QThreadPool.globalInstance()]
+    for item in running:
+        if item._pool is not None and all(item._pool is not p for p in pools):
+            pools.append(item._pool)
+    deadline = time.monotonic() + wait_ms / 1000
+    done = True
+    for pool in pools:
+        left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        done = pool.waitForDone(left_ms) and done
+    return done
 
 
 def active_workers() -> int:
