@@ -26,15 +26,20 @@ from collections.abc import Generator
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, ProbeTarget, Stage
 from advisor.probe.runner import (
     MIN_TIMEOUT_S,
+    CheckRecorder,
     ProbeAbortError,
     ProbeContext,
     describe,
+    is_tls_alert,
     tls_failure,
 )
 
 _FALSE = frozenset({"none", "false", "0", "no", "off", "cert_none"})
 SNIFF_CAP_S = 1.0
 SNIFF_AFTER_S = 1.0  # a broker answers its protocol greeting within milliseconds
+# Under TLS 1.3 a server that refuses the client's certificate (or wants one) says so after the
+# handshake; a broker never speaks first, so anything that arrives this soon is that alert.
+ALERT_WAIT_S = 0.2
 _SLICE_S = 0.1  # how often a raw wait looks at the cancel event
 
 
@@ -181,46 +186,90 @@ def run(
         with ctx.check(
             f"{prefix}.tls", f"TLS handshake with {where}", Stage.TLS, where=where
         ) as check:
-            context = tls_context(ctx.target)
-            sock.settimeout(ctx.timeout())
-            started = time.monotonic()
             try:
-                wrapped = context.wrap_socket(
-                    sock, server_hostname=server_hostname or endpoint.host
-                )
-            except (ssl.SSLError, ssl.CertificateError) as error:
-                failure = tls_failure(error, where)
-                check.fail(failure.failure_class, failure.details, failure.hint)
-            except TimeoutError:
+                context = tls_context(ctx.target)
+            except TlsFilesError as error:
                 check.fail(
-                    FailureClass.TLS,
-                    f"no TLS answer from {where} within {ctx.stage_timeout_s:g} s",
-                    "The port accepted TCP but did not answer the TLS hello: it is "
-                    "probably a plain-text port; use the non-TLS scheme or the TLS port.",
-                )
-            except ConnectionError as error:
-                check.fail(
-                    FailureClass.TLS,
-                    f"{where} closed the connection during the TLS handshake: {describe(error)}",
-                    "The port probably does not serve TLS; use the non-TLS scheme or "
-                    "the broker's TLS port.",
+                    FailureClass.CONFIGURATION,
+                    str(error),
+                    "Check the path and that the file is a PEM certificate (and an unencrypted "
+                    "PEM key) this user can read.",
                 )
             else:
-                sock = wrapped
-                check.figures["handshake_ms"] = round((time.monotonic() - started) * 1000, 3)
-                check.figures["protocol"] = wrapped.version() or "?"
-                cipher = wrapped.cipher()
-                if cipher:
-                    check.figures["cipher"] = cipher[0]
-                if context.verify_mode == ssl.CERT_NONE:
-                    check.warn(
-                        "certificate verification is disabled (ssl_cert_reqs=none)",
-                        "Verify the certificate in production.",
-                    )
+                sock = _handshake(ctx, check, sock, context, server_hostname or endpoint.host)
         yield check.result
         return check.ok
     finally:
         sock.close()
+
+
+def _handshake(
+    ctx: ProbeContext,
+    check: CheckRecorder,
+    sock: socket.socket,
+    context: ssl.SSLContext,
+    server_hostname: str,
+) -> socket.socket:
+    """The TLS handshake of the `tls` check; returns the socket to close (wrapped if it was)."""
+    where = check.where or "the server"
+    client_cert = ctx.target.ssl_certfile is not None
+    sock.settimeout(ctx.timeout())
+    started = time.monotonic()
+    try:
+        wrapped = context.wrap_socket(sock, server_hostname=server_hostname)
+    except (ssl.SSLError, ssl.CertificateError) as error:
+        failure = tls_failure(error, where, client_cert=client_cert)
+        check.fail(failure.failure_class, failure.details, failure.hint)
+        return sock
+    except TimeoutError:
+        check.fail(
+            FailureClass.TLS,
+            f"no TLS answer from {where} within {ctx.stage_timeout_s:g} s",
+            "The port accepted TCP but did not answer the TLS hello: it is "
+            "probably a plain-text port; use the non-TLS scheme or the TLS port.",
+        )
+        return sock
+    except ConnectionError as error:
+        check.fail(
+            FailureClass.TLS,
+            f"{where} closed the connection during the TLS handshake: {describe(error)}",
+            "The port probably does not serve TLS; use the non-TLS scheme or "
+            "the broker's TLS port.",
+        )
+        return sock
+    check.figures["handshake_ms"] = round((time.monotonic() - started) * 1000, 3)
+    alert = _alert_after_handshake(ctx, wrapped)
+    if alert is not None:
+        failure = tls_failure(alert, where, client_cert=client_cert)
+        check.fail(failure.failure_class, failure.details, failure.hint)
+        return wrapped
+    check.figures["protocol"] = wrapped.version() or "?"
+    cipher = wrapped.cipher()
+    if cipher:
+        check.figures["cipher"] = cipher[0]
+    check.figures["client_certificate"] = "sent" if client_cert else "none"
+    if context.verify_mode == ssl.CERT_NONE:
+        check.warn(
+            "certificate verification is disabled (ssl_cert_reqs=none)",
+            "Verify the certificate in production.",
+        )
+    return wrapped
+
+
+def _alert_after_handshake(ctx: ProbeContext, sock: ssl.SSLSocket) -> ssl.SSLError | None:
+    """A client-certificate alert the server sent right after a TLS 1.3 handshake, if any."""
+    if sock.version() != "TLSv1.3":
+        return None  # under TLS 1.2 the alert ends the handshake itself
+    sock.settimeout(min(ALERT_WAIT_S, ctx.timeout()))
+    try:
+        sock.recv(1)
+    except ssl.SSLError as error:
+        return error if is_tls_alert(error) else None
+    except OSError:
+        return None  # nothing came (the usual case), or the peer hung up: later checks say
+    finally:
+        sock.settimeout(ctx.timeout())
+    return None
 
 
 def open_socket(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> socket.socket:

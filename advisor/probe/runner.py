@@ -162,10 +162,76 @@ _TLS_PLAIN_MARKERS = (
 )
 
 
-def tls_failure(exc: ssl.SSLError | ssl.CertificateError, endpoint: str) -> Failure:
-    """Name a TLS failure; a plain-text port answering a TLS hello gets its own hint."""
+# Alerts a server sends when it wants a client certificate (mutual TLS) and got none or one it
+# does not accept. Under TLS 1.3 they arrive after the client's handshake has completed, on the
+# first read; under TLS 1.2 (OpenSSL's "peer did not return a certificate") as a handshake failure.
+_CLIENT_CERT_MISSING = (
+    "certificate required",
+    "certificate_required",
+    "peer did not return a certificate",
+    "no certificate returned",
+)
+_CLIENT_CERT_REFUSED = (
+    "alert bad certificate",
+    "alert certificate unknown",
+    "alert unknown ca",
+    "alert unsupported certificate",
+    "alert certificate expired",
+    "alert certificate revoked",
+    "alert access denied",
+)
+CLIENT_CERT_HINT = (
+    "The server requires a client certificate (mutual TLS): give it and its key as "
+    "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key, signed by a CA the server trusts."
+)
+
+
+def is_tls_alert(exc: BaseException) -> bool:
+    """Whether an SSLError is an alert about the client certificate (worth naming at once)."""
+    lowered = describe(exc).lower()
+    return any(m in lowered for m in (*_CLIENT_CERT_MISSING, *_CLIENT_CERT_REFUSED)) or (
+        "alert handshake failure" in lowered
+    )
+
+
+def tls_failure(
+    exc: ssl.SSLError | ssl.CertificateError, endpoint: str, *, client_cert: bool | None = None
+) -> Failure:
+    """Name a TLS failure; a plain-text port answering a TLS hello gets its own hint, and so does
+    a server that wants a client certificate (`client_cert`: whether one was sent, if known)."""
     text = describe(exc)
     lowered = text.lower()
+    if any(marker in lowered for marker in _CLIENT_CERT_MISSING) or (
+        client_cert is False and any(marker in lowered for marker in _CLIENT_CERT_REFUSED)
+    ):
+        return Failure(
+            FailureClass.TLS,
+            f"{endpoint} requires a client certificate and none was sent: {text}",
+            CLIENT_CERT_HINT,
+        )
+    if any(marker in lowered for marker in _CLIENT_CERT_REFUSED):
+        if client_cert:
+            return Failure(
+                FailureClass.TLS,
+                f"{endpoint} refused the client certificate: {text}",
+                "The server does not accept this client certificate: it must be signed by a CA "
+                "the server trusts (its CA file or trust store), be valid now and allow client "
+                "use (extendedKeyUsage clientAuth).",
+            )
+        return Failure(
+            FailureClass.TLS,
+            f"{endpoint} refused the TLS client: {text}",
+            "The server wants a client certificate it trusts (mutual TLS): give it and its key "
+            "as ?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key.",
+        )
+    if "alert handshake failure" in lowered and not client_cert:
+        return Failure(
+            FailureClass.TLS,
+            f"TLS handshake with {endpoint} failed: {text}",
+            "The server may require a client certificate (mutual TLS): give it as "
+            "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key. Otherwise client and "
+            "server share no protocol version or cipher.",
+        )
     if isinstance(exc, ssl.SSLCertVerificationError) or "certificate verify" in lowered:
         return Failure(
             FailureClass.TLS,
@@ -473,6 +539,10 @@ class ProbeContext:
         if isinstance(exc, ProbeAbortError):
             return Failure(exc.failure_class, exc.details)
         address = self.where(where)
+        # A client-certificate alert is named for what the target sent (or did not send).
+        for item in walk_exception(exc):
+            if isinstance(item, ssl.SSLError) and is_tls_alert(item):
+                return tls_failure(item, address, client_cert=self.target.ssl_certfile is not None)
         if self.classifier is not None:
             found = self.classifier(exc, address)
             if found is not None:
