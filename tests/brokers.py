@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
 
 from advisor import sandbox
-from advisor.probe import kafka_sockets
+from advisor.probe import kafka_sockets, targets
 
 # The tests' own kafka-python clients get the probe's fix for sockets leaked by failed connects.
 kafka_sockets.install()
@@ -64,7 +65,9 @@ def sandbox_state() -> Iterator[sandbox.SandboxState]:
     started = [
         broker
         for broker in sandbox.Broker
-        if all(p.name in state.started for p in state.processes if p.broker == broker)
+        if all(
+            p.name in state.started for p in state.processes if p.broker == broker and not p.modes
+        )
     ]
     if started:
         sandbox.down(started)
@@ -94,3 +97,56 @@ def rabbitmq_management_url(sandbox_state: sandbox.SandboxState) -> str:
 def kafka_bootstrap(sandbox_state: sandbox.SandboxState) -> str:
     """Comma-separated host:port list of the three Kafka nodes, as Kafka clients take it."""
     return sandbox_state.targets.kafka_bootstrap
+
+
+# --- production modes (`sandbox up --tls --auth --redis-cluster`) -------------------------------
+
+
+@dataclass(frozen=True)
+class Production:
+    """The targets of the running production modes, and their users' passwords."""
+
+    targets: sandbox.ProductionTargets
+
+    def password(self, user: str) -> str:
+        return self.targets.password_files[user].read_text(encoding="ascii").strip()
+
+    def login(self, url: str, user: str, password: str | None = None) -> str:
+        """`url` with user:password@ before the host (the user's own password by default)."""
+        scheme, _, rest = url.partition("://")
+        secret = self.password(user) if password is None else password
+        return f"{scheme}://{targets.userinfo(user, secret)}{rest}"
+
+
+def _production(mode: sandbox.Mode) -> Production:
+    """The running sandbox's production targets; skipped (failed on CI) when `mode` is not up."""
+    state = sandbox.status()
+    if not state.mode_healthy(mode) or state.production is None:
+        listed = state.mode_processes(mode)
+        why = ", ".join(f"{p.name}={p.health.value}" for p in listed) or "not started"
+        message = (
+            f"sandbox mode --{mode.value} is not running ({why}): "
+            f"start it with `broker-advisor sandbox up --{mode.value}`"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return Production(targets=state.production)
+
+
+@pytest.fixture(scope="session")
+def production_tls() -> Production:
+    """TLS mode: Redis TLS and mutual TLS, RabbitMQ amqps with client certificates, Kafka TLS."""
+    return _production(sandbox.Mode.TLS)
+
+
+@pytest.fixture(scope="session")
+def production_auth() -> Production:
+    """Auth mode: Redis ACL users (full, read-only), Kafka SASL PLAIN and SCRAM-SHA-512."""
+    return _production(sandbox.Mode.AUTH)
+
+
+@pytest.fixture(scope="session")
+def production_redis_cluster() -> Production:
+    """A Redis Cluster of six nodes, three masters."""
+    return _production(sandbox.Mode.REDIS_CLUSTER)

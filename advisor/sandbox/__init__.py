@@ -14,7 +14,15 @@ from advisor.sandbox.manager import (
     stop_kafka_node,
     up,
 )
-from advisor.sandbox.models import Broker, Health, ProcessStatus, SandboxState, SandboxTargets
+from advisor.sandbox.models import (
+    Broker,
+    Health,
+    Mode,
+    ProcessStatus,
+    ProductionTargets,
+    SandboxState,
+    SandboxTargets,
+)
 from advisor.sandbox.prereqs import MissingPrerequisite, MissingPrerequisitesError
 from advisor.sandbox.process import SpawnError
 
@@ -25,8 +33,10 @@ __all__ = [
     "Layout",
     "MissingPrerequisite",
     "MissingPrerequisitesError",
+    "Mode",
     "PortInUseError",
     "ProcessStatus",
+    "ProductionTargets",
     "SandboxState",
     "SandboxTargets",
     "SpawnError",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import socket
+import ssl
 import struct
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,8 +30,25 @@ class CheckResult(BaseModel):
     detail: str = Field(default="", title="Detail")
 
 
-def _connect(port: int, timeout_s: float) -> socket.socket:
-    return socket.create_connection((layout.HOST, port), timeout=timeout_s)
+def _connect(port: int, timeout_s: float, tls: ssl.SSLContext | None = None) -> socket.socket:
+    sock = socket.create_connection((layout.HOST, port), timeout=timeout_s)
+    if tls is None:
+        return sock
+    try:
+        return tls.wrap_socket(sock, server_hostname="localhost")
+    except BaseException:
+        sock.close()
+        raise
+
+
+def client_tls(
+    ca_file: Path, cert_file: Path | None = None, key_file: Path | None = None
+) -> ssl.SSLContext:
+    """A verifying client context for the sandbox's TLS ports (with a client certificate)."""
+    context = ssl.create_default_context(cafile=str(ca_file))
+    if cert_file is not None:
+        context.load_cert_chain(str(cert_file), str(key_file) if key_file else None)
+    return context
 
 
 def _recv_exact(sock: socket.socket, count: int) -> bytes:
@@ -62,26 +81,81 @@ def require_free_ports(ports: list[int], owner: str) -> None:
         )
 
 
-def redis_ping(port: int, timeout_s: float = TIMEOUT_S) -> CheckResult:
-    """PING over RESP; a loading or misconfigured server answers with an error line instead."""
+def _resp(*args: str) -> bytes:
+    parts = [f"*{len(args)}\r\n".encode()]
+    for arg in args:
+        data = arg.encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+def _read_line(sock: socket.socket) -> str:
+    data = b""
+    while not data.endswith(b"\r\n") and len(data) < 4096:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors="replace").strip()
+
+
+def redis_ping(
+    port: int,
+    timeout_s: float = TIMEOUT_S,
+    *,
+    auth: tuple[str, str] | None = None,
+    tls: ssl.SSLContext | None = None,
+) -> CheckResult:
+    """PING over RESP (after AUTH user password, over TLS when asked); a loading or
+    misconfigured server answers with an error line instead."""
     try:
-        with _connect(port, timeout_s) as sock:
-            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            reply = sock.recv(256).decode(errors="replace").strip()
-    except OSError as exc:
+        with _connect(port, timeout_s, tls) as sock:
+            if auth is not None:
+                sock.sendall(_resp("AUTH", *auth))
+                login = _read_line(sock)
+                if login != "+OK":
+                    return CheckResult(ok=False, detail=f"AUTH: {login or 'empty reply'}")
+            sock.sendall(_resp("PING"))
+            reply = _read_line(sock)
+    except (OSError, ssl.SSLError) as exc:
         return CheckResult(ok=False, detail=f"{type(exc).__name__}: {exc}")
     if reply == "+PONG":
-        return CheckResult(ok=True, detail="PONG")
+        return CheckResult(ok=True, detail="PONG" + (" over TLS" if tls is not None else ""))
     return CheckResult(ok=False, detail=reply or "empty reply")
 
 
-def amqp_handshake(port: int, timeout_s: float = TIMEOUT_S) -> CheckResult:
+def redis_command(
+    port: int,
+    *args: str,
+    timeout_s: float = TIMEOUT_S,
+) -> str:
+    """One command's reply as text (a bulk string's payload, or the status/error line)."""
+    with _connect(port, timeout_s) as sock:
+        sock.sendall(_resp(*args))
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            if data.startswith(b"$"):
+                head, _, body = data.partition(b"\r\n")
+                if int(head[1:]) < 0 or len(body) >= int(head[1:]) + 2:
+                    return body[: max(0, int(head[1:]))].decode(errors="replace")
+            elif data.endswith(b"\r\n"):
+                return data.decode(errors="replace").strip()
+    return data.decode(errors="replace").strip()
+
+
+def amqp_handshake(
+    port: int, timeout_s: float = TIMEOUT_S, *, tls: ssl.SSLContext | None = None
+) -> CheckResult:
     """Send the AMQP 0-9-1 protocol header and expect a Connection.Start method frame."""
     try:
-        with _connect(port, timeout_s) as sock:
+        with _connect(port, timeout_s, tls) as sock:
             sock.sendall(b"AMQP\x00\x00\x09\x01")
             header = _recv_exact(sock, 11)
-    except (OSError, ConnectionError) as exc:
+    except (OSError, ConnectionError, ssl.SSLError) as exc:
         return CheckResult(ok=False, detail=f"{type(exc).__name__}: {exc}")
     frame_type, _channel, _size, class_id, method_id = struct.unpack(">BHIHH", header)
     if frame_type == 1 and (class_id, method_id) == (10, 10):

@@ -6,10 +6,11 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from advisor.sandbox import checks, layout, manager, prereqs, process, rabbitmq_sandbox
-from advisor.sandbox.models import Broker, SandboxState
+from advisor.sandbox.models import Broker, Health, Mode, SandboxState
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,6 +34,14 @@ def _nodes_arg(value: str) -> int:
     return nodes
 
 
+def _names_arg(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _modes(args: argparse.Namespace) -> list[Mode]:
+    return [mode for mode in Mode if getattr(args, mode.value.replace("-", "_"), False)]
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -42,7 +51,10 @@ def format_state(state: SandboxState) -> str:
     rows = [("PROCESS", "PID", "PORTS", "HEALTH", "DETAIL")]
     for proc in state.processes:
         ports = ",".join(str(p) for p in [proc.port, *proc.extra_ports])
-        rows.append((proc.name, str(proc.pid or "-"), ports, proc.health.value, proc.detail))
+        detail = proc.detail + (
+            f"  [--{' --'.join(m.value for m in proc.modes)}]" if proc.modes else ""
+        )
+        rows.append((proc.name, str(proc.pid or "-"), ports, proc.health.value, detail))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [
         f"Sandbox in {state.state_dir} (Kafka {state.kafka_version}, {state.kafka_nodes} node"
@@ -67,20 +79,57 @@ def format_state(state: SandboxState) -> str:
         f"password in {state.rabbitmq_advisor_password_file}",
         f"rabbitmqctl: {rabbitmq_sandbox.cli_hint(layout.Layout(home=state.state_dir.parent))} ...",
     ]
+    prod = state.production
+    if prod is not None:
+        lines += [
+            "",
+            f"Production modes (--{' --'.join(m.value for m in state.modes)}):",
+            f"  redis ACL users     {prod.redis_acl_url}  "
+            f"({prod.redis_full_user}: every right, {prod.redis_readonly_user}: read-only)",
+            f"  redis TLS           {prod.redis_tls_url}",
+            f"  redis mutual TLS    {prod.redis_mtls_url}",
+            f"  redis cluster       {prod.redis_cluster_url}",
+            f"  rabbitmq mutual TLS {prod.amqps_url}",
+            f"  rabbitmq TLS mgmt   {prod.rabbitmq_tls_management_url}  (guest/guest)",
+            f"  kafka SASL          {prod.kafka_sasl_plaintext_url}",
+            f"  kafka SASL+TLS      {prod.kafka_sasl_ssl_url}",
+            f"  kafka mutual TLS    {prod.kafka_mtls_url}",
+            f"Kafka user '{prod.kafka_user}' (PLAIN and {layout.KAFKA_SCRAM_MECHANISM}); local CA "
+            f"{prod.ca_file}; passwords in:",
+        ]
+        lines += [f"  {user}: {path}" for user, path in prod.password_files.items()]
     return "\n".join(lines)
 
 
 def _cmd_up(args: argparse.Namespace) -> int:
     began = time.monotonic()
-    state = manager.up(args.only, args.kafka_nodes, report=_say)
+    chosen = _modes(args)
+    state = manager.up(args.only, args.kafka_nodes, production=chosen, report=_say)
+    if args.started_file is not None:
+        # What this call started, one name a line: `down --process` stops exactly those.
+        Path(args.started_file).write_text("".join(f"{name}\n" for name in state.started))
     _say(f"sandbox up in {time.monotonic() - began:.1f} s\n")
     _say(format_state(state))
-    return EXIT_OK if state.is_healthy(args.only) else EXIT_FAILED
+    families = args.only or list(Broker)
+    modes_ok = all(
+        p.health == Health.HEALTHY
+        for mode in chosen
+        for p in state.mode_processes(mode)
+        if p.broker in families
+    )
+    return EXIT_OK if state.is_healthy(args.only) and modes_ok else EXIT_FAILED
 
 
 def _cmd_down(args: argparse.Namespace) -> int:
     began = time.monotonic()
-    manager.down(args.only, purge=args.purge, report=_say)
+    chosen = _modes(args)
+    manager.down(
+        args.only,
+        production=chosen or None,
+        names=args.process,
+        purge=args.purge,
+        report=_say,
+    )
     _say(
         f"sandbox down in {time.monotonic() - began:.1f} s"
         + (" (data purged)" if args.purge else "")
@@ -91,7 +140,7 @@ def _cmd_down(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     state = manager.status()
     _say(state.model_dump_json(indent=2) if args.json else format_state(state))
-    if args.check and not state.is_healthy():
+    if args.check and not state.is_healthy(modes=state.modes):
         return EXIT_FAILED
     return EXIT_OK
 
@@ -149,6 +198,26 @@ def run(args: argparse.Namespace) -> int:
     return result
 
 
+def _mode_flags(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help=f"{verb} the TLS mode: a local CA; Redis TLS and mutual TLS, RabbitMQ amqps with "
+        "client certificates, Kafka SASL_SSL and mutual TLS",
+    )
+    parser.add_argument(
+        "--auth",
+        action="store_true",
+        help=f"{verb} the auth mode: Redis ACL users (full and read-only), Kafka SASL PLAIN "
+        "and SCRAM-SHA-512",
+    )
+    parser.add_argument(
+        "--redis-cluster",
+        action="store_true",
+        help=f"{verb} a Redis Cluster of six nodes, three masters (ports 17001-17006)",
+    )
+
+
 def register(subparsers: Any) -> None:
     """Add the `sandbox` command to a main CLI's subparsers; it sets `func` to `run`."""
     parser = subparsers.add_parser(
@@ -156,7 +225,11 @@ def register(subparsers: Any) -> None:
         help="run real Redis, RabbitMQ and Kafka brokers on 127.0.0.1",
         description=(
             "Start, stop and inspect local brokers on loopback: Redis 16379 (+ replica 16381, "
-            "Sentinel 16380), RabbitMQ 15673 (management 15674), Kafka 19092... State lives in "
+            "Sentinel 16380), RabbitMQ 15673 (management 15674), Kafka 19092... and, asked "
+            "for, production modes beside them: --tls (a local CA; Redis TLS 16383 and mutual "
+            "TLS 16384, RabbitMQ amqps 15676, Kafka SASL_SSL 19193 and mutual TLS 19194), "
+            "--auth (Redis ACL users on 16382, Kafka SASL PLAIN and SCRAM on 19192/19193) and "
+            "--redis-cluster (17001-17006, three masters). State lives in "
             f"${layout.HOME_ENV}/sandbox (default ~/.cache/broker-advisor/sandbox)."
         ),
     )
@@ -181,6 +254,14 @@ def register(subparsers: Any) -> None:
         help="Kafka cluster size (1 or 3; default: keep the current size, else 1). "
         "A different size recreates the Kafka cluster with empty data.",
     )
+    _mode_flags(up, "also start")
+    up.add_argument(
+        "--started-file",
+        default=None,
+        metavar="PATH",
+        help="write the names of the processes this call started to PATH, one a line "
+        "(to stop exactly those later with `down --process`)",
+    )
     up.set_defaults(sandbox_func=_cmd_up)
 
     down = commands.add_parser("down", help="stop the brokers the sandbox started")
@@ -190,6 +271,14 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="LIST",
         help="comma-separated subset of redis,rabbitmq,kafka",
+    )
+    _mode_flags(down, "stop only")
+    down.add_argument(
+        "--process",
+        type=_names_arg,
+        default=None,
+        metavar="NAMES",
+        help="stop exactly these processes (comma-separated, e.g. what --started-file lists)",
     )
     down.add_argument(
         "--purge", action="store_true", help="also delete their data, logs and configs"

@@ -54,7 +54,7 @@ def load_cluster(lay: layout.Layout) -> KafkaCluster | None:
         return None
 
 
-def _random_cluster_id() -> str:
+def random_cluster_id() -> str:
     """Same shape as Kafka's Uuid.randomUuid(): url-safe base64 of 16 bytes, no padding.
 
     Kafka re-draws ids starting with '-' so they never look like a command-line flag.
@@ -144,7 +144,7 @@ def ensure_jars(lay: layout.Layout, version: str = layout.KAFKA_VERSION) -> Path
 
 # --- configuration ------------------------------------------------------------------------------
 
-_LOG4J2_SERVER = """<?xml version="1.0" encoding="UTF-8"?>
+LOG4J2_SERVER = """<?xml version="1.0" encoding="UTF-8"?>
 <Configuration status="WARN">
   <Appenders>
     <Console name="stdout" target="SYSTEM_OUT">
@@ -159,7 +159,7 @@ _LOG4J2_SERVER = """<?xml version="1.0" encoding="UTF-8"?>
 </Configuration>
 """
 
-_LOG4J2_TOOLS = """<?xml version="1.0" encoding="UTF-8"?>
+LOG4J2_TOOLS = """<?xml version="1.0" encoding="UTF-8"?>
 <Configuration status="WARN">
   <Appenders>
     <Console name="stderr" target="SYSTEM_ERR">
@@ -212,7 +212,7 @@ def _properties(lay: layout.Layout, node_id: int, nodes: int) -> str:
     return "".join(f"{key}={value}\n" for key, value in settings.items())
 
 
-def _java_argv(lay: layout.Layout, lib: Path, heap: str, log4j: Path, main: str) -> list[str]:
+def java_argv(lay: layout.Layout, lib: Path, heap: str, log4j: Path, main: str) -> list[str]:
     java = prereqs.java_executable()
     if java is None:
         raise prereqs.MissingPrerequisitesError(
@@ -243,7 +243,7 @@ def _format_nodes(
     tools_log4j = _kafka_dir(lay) / "log4j2-tools.xml"
     running: list[tuple[int, subprocess.Popen[str]]] = []
     for node_id in node_ids:
-        argv = _java_argv(lay, lib, "256m", tools_log4j, "kafka.tools.StorageTool")
+        argv = java_argv(lay, lib, "256m", tools_log4j, "kafka.tools.StorageTool")
         argv += ["format", "-t", cluster.cluster_id, "-c", str(_properties_path(lay, node_id))]
         running.append(
             (
@@ -306,11 +306,11 @@ def prepare(lay: layout.Layout, nodes: int, version: str = layout.KAFKA_VERSION)
         wipe(lay)
         cluster = None
     if cluster is None:
-        cluster = KafkaCluster(cluster_id=_random_cluster_id(), nodes=nodes, version=version)
+        cluster = KafkaCluster(cluster_id=random_cluster_id(), nodes=nodes, version=version)
     kdir = _kafka_dir(lay)
     kdir.mkdir(parents=True, exist_ok=True)
-    (kdir / "log4j2-server.xml").write_text(_LOG4J2_SERVER)
-    (kdir / "log4j2-tools.xml").write_text(_LOG4J2_TOOLS)
+    (kdir / "log4j2-server.xml").write_text(LOG4J2_SERVER)
+    (kdir / "log4j2-tools.xml").write_text(LOG4J2_TOOLS)
     for node_id in range(1, nodes + 1):
         _node_dir(lay, node_id).mkdir(parents=True, exist_ok=True)
         _properties_path(lay, node_id).write_text(_properties(lay, node_id, nodes))
@@ -334,7 +334,7 @@ def _launch(lay: layout.Layout, cluster: KafkaCluster, node_id: int) -> _Launch:
     checks.require_free_ports([ports.broker_port, ports.controller_port], node_name(node_id))
     log = lay.log_file(node_name(node_id))
     offset = process.log_size(log)
-    argv = _java_argv(
+    argv = java_argv(
         lay,
         lay.kafka_lib_dir(cluster.version),
         layout.KAFKA_HEAP,

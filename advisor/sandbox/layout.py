@@ -29,6 +29,34 @@ RABBITMQ_USER = "advisor"
 KAFKA_FIRST_PORT = 19092
 KAFKA_HEAP = "512m"
 
+# Production modes (`sandbox up --tls --auth --redis-cluster`): processes of their own beside the
+# ones above, never reconfiguring them. Base Kafka nodes take 19092 + 2 per node; 19190 leaves
+# room for dozens of them.
+REDIS_ACL_PORT = 16382  # redis-tls: plain text, ACL users only (the default user is off)
+REDIS_TLS_PORT = 16383  # redis-tls: TLS, a client certificate is checked when one is sent
+REDIS_MTLS_PORT = 16384  # redis-mtls: TLS only, a client certificate is required
+REDIS_CLUSTER_FIRST_PORT = 17001  # redis-cluster-1..6; each cluster bus on port + 10000
+REDIS_CLUSTER_NODES = 6
+REDIS_CLUSTER_BUS_OFFSET = 10000
+REDIS_FULL_USER = "advisor-full"
+REDIS_READONLY_USER = "advisor-ro"
+RABBITMQ_TLS_NAME = "rabbitmq-tls"
+RABBITMQ_TLS_NODE_NAME = "advisor-sandbox-tls@localhost"
+RABBITMQ_AMQPS_PORT = 15676  # amqps with verify_peer; fail_if_no_peer_cert below
+RABBITMQ_TLS_MANAGEMENT_PORT = 15677
+RABBITMQ_TLS_DIST_PORT = 35676
+# RabbitMQ's ssl_options hold for every TLS listener of a node, so one node cannot offer both a
+# TLS-only and a mutual-TLS listener: this node asks every client for its certificate.
+RABBITMQ_TLS_FAIL_IF_NO_PEER_CERT = True
+KAFKA_SECURE_NAME = "kafka-secure"
+KAFKA_SECURE_CONTROLLER_PORT = 19190
+KAFKA_SECURE_INTERNAL_PORT = 19191  # PLAINTEXT, inter-broker and the sandbox's health check
+KAFKA_SECURE_SASL_PLAINTEXT_PORT = 19192
+KAFKA_SECURE_SASL_SSL_PORT = 19193  # SASL PLAIN and SCRAM-SHA-512 over TLS
+KAFKA_SECURE_SSL_PORT = 19194  # TLS with a required client certificate (mutual TLS)
+KAFKA_USER = "advisor"
+KAFKA_SCRAM_MECHANISM = "SCRAM-SHA-512"
+
 
 class KafkaNodePorts(BaseModel):
     """Listener ports of one combined broker+controller Kafka node."""
@@ -95,6 +123,24 @@ class Layout(BaseModel):
     @property
     def rabbitmq_password_file(self) -> Path:
         return self.process_dir("rabbitmq") / "advisor.password"
+
+    @property
+    def tls_dir(self) -> Path:
+        """The local CA and the certificates it signed (0700 directory, 0600 files)."""
+        return self.state_dir / "tls"
+
+    @property
+    def credentials_dir(self) -> Path:
+        """Generated passwords of the production modes' users, one 0600 file each."""
+        return self.state_dir / "credentials"
+
+    def password_file(self, user: str) -> Path:
+        return self.credentials_dir / f"{user}.password"
+
+    @property
+    def modes_file(self) -> Path:
+        """The production modes `up` was asked for; `status` lists their processes."""
+        return self.state_dir / "modes.json"
 
 
 def default_layout() -> Layout:

@@ -15,12 +15,20 @@ from advisor.sandbox import (
     checks,
     kafka_sandbox,
     layout,
+    modes,
     prereqs,
     process,
     rabbitmq_sandbox,
     redis_sandbox,
 )
-from advisor.sandbox.models import Broker, Health, ProcessStatus, SandboxState, SandboxTargets
+from advisor.sandbox.models import (
+    Broker,
+    Health,
+    Mode,
+    ProcessStatus,
+    SandboxState,
+    SandboxTargets,
+)
 
 Reporter = Callable[[str], None]
 STOP_TIMEOUT_S = 30.0
@@ -76,21 +84,31 @@ def up(
     only: Iterable[Broker | str] | None = None,
     kafka_nodes: int | None = None,
     *,
+    production: Iterable[Mode | str] | None = None,
     lay: layout.Layout | None = None,
     report: Reporter = _quiet,
 ) -> SandboxState:
     """Start whatever of the selected brokers is not running; running ones are reused.
 
     `kafka_nodes` None keeps the size of an existing Kafka cluster (1 for a new one); a different
-    size stops that cluster, wipes its data and formats a new one.
+    size stops that cluster, wipes its data and formats a new one. `production` adds the
+    processes of production modes (tls, auth, redis-cluster) of the selected broker families,
+    beside the plain brokers and without touching them.
     """
     lay = lay or layout.default_layout()
     brokers = parse_brokers(only)
+    wanted_modes = modes.parse_modes(production)
     if kafka_nodes is not None and kafka_nodes < 1:
         raise ValueError("kafka_nodes must be at least 1")
     prereqs.require(brokers, lay.kafka_lib_dir())
     with _locked(lay):
         running_before = _running_names(lay)
+        if wanted_modes:
+            modes.record(lay, modes.add(modes.recorded(lay), wanted_modes, brokers))
+        mode_names = {proc.name for proc in modes.needed(wanted_modes, brokers)}
+        mode_units = [unit for unit in modes.units() if set(unit.names) & mode_names]
+        if mode_units:
+            modes.prepare(lay)
         if Broker.REDIS in brokers:
             for spec in redis_sandbox.SPECS:
                 _timed(
@@ -99,8 +117,9 @@ def up(
                     redis_sandbox.running_pid(spec, lay) is not None,
                     functools.partial(redis_sandbox.start, spec, lay),
                 )
-        # RabbitMQ and Kafka spend their start-up mostly waiting on their VMs: overlap them.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        # RabbitMQ and Kafka spend their start-up mostly waiting on their VMs, the Redis Cluster
+        # on its replicas' first sync: overlap them all.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2 + len(mode_units)) as pool:
             jobs = []
             if Broker.RABBITMQ in brokers:
                 jobs.append(
@@ -116,6 +135,8 @@ def up(
                 nodes = kafka_nodes if kafka_nodes is not None else _kafka_nodes(lay)
                 if not prereqs.kafka_jars_cached(lay.kafka_lib_dir()):
                     report(f"kafka: fetching Kafka {layout.KAFKA_VERSION} jars with Maven (once)")
+                    # Fetch before the secure node's start needs them too: one Maven run.
+                    kafka_sandbox.ensure_jars(lay)
                 cluster = kafka_sandbox.load_cluster(lay)
                 all_running = (
                     cluster is not None
@@ -133,6 +154,16 @@ def up(
                         functools.partial(kafka_sandbox.start, lay, nodes),
                     )
                 )
+            for unit in mode_units:
+                jobs.append(
+                    pool.submit(
+                        _timed,
+                        report,
+                        unit.label,
+                        _unit_running(unit, lay),
+                        functools.partial(unit.start, lay),
+                    )
+                )
             # result() re-raises the first failure (MissingPrerequisites, SpawnError...) here.
             for job in jobs:
                 job.result()
@@ -140,41 +171,49 @@ def up(
     return status(lay=lay).model_copy(update={"started": started})
 
 
+def _unit_running(unit: modes.StartUnit, lay: layout.Layout) -> bool:
+    found = [modes.by_name(name) for name in unit.names]
+    return all(proc is not None and proc.pid(lay) is not None for proc in found)
+
+
 def down(
     only: Iterable[Broker | str] | None = None,
     *,
+    production: Iterable[Mode | str] | None = None,
+    names: Iterable[str] | None = None,
     purge: bool = False,
     lay: layout.Layout | None = None,
     report: Reporter = _quiet,
 ) -> SandboxState:
-    """Stop the selected brokers (SIGTERM, then SIGKILL); `purge` also deletes their data."""
+    """Stop the selected brokers (SIGTERM, then SIGKILL); `purge` also deletes their data.
+
+    With neither `only` nor `production`, everything stops (production modes included). With
+    `production`, only those modes' processes stop (of the `only` families, if given), except
+    what a mode still asked for needs: never a plain broker. With `only` alone, the plain
+    brokers of those families.
+    `names` stops exactly the processes named (what an `up` reported as `started`).
+    """
     lay = lay or layout.default_layout()
-    brokers = parse_brokers(only)
     with _locked(lay):
-        names: list[str] = []
-        if Broker.REDIS in brokers:
-            names += [spec.name for spec in redis_sandbox.SPECS]
-        if Broker.RABBITMQ in brokers:
-            names.append(rabbitmq_sandbox.NAME)
-        if Broker.KAFKA in brokers:
-            names += [kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)]
-        running = {name: pid for name in names if (pid := _pid_of(name, lay)) is not None}
+        stop, asked = plan_down(only, production=production, names=names, lay=lay, report=report)
+        running = {name: pid for name in stop if (pid := _pid_of(name, lay)) is not None}
         # Everything at once: faster, and Kafka nodes stopped one by one would lose their quorum
         # and stall in controlled shutdown.
         killed = process.terminate_many(list(running.values()), STOP_TIMEOUT_S)
         for name, pid in running.items():
             report(f"{name}: stopped" + (" (needed SIGKILL)" if pid in killed else ""))
-        for name in names:
+        for name in stop:
             lay.pid_file(name).unlink(missing_ok=True)
+        if names is None:
+            modes.record(lay, asked)
         if purge:
-            if Broker.KAFKA in brokers:
+            base_kafka = {kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)}
+            if base_kafka <= set(stop):
                 kafka_sandbox.wipe(lay)
-            if Broker.RABBITMQ in brokers:
-                shutil.rmtree(lay.process_dir(rabbitmq_sandbox.NAME), ignore_errors=True)
-            if Broker.REDIS in brokers:
-                for spec in redis_sandbox.SPECS:
-                    shutil.rmtree(lay.process_dir(spec.name), ignore_errors=True)
-        if purge and set(brokers) == set(Broker):
+            for name in stop:
+                if name not in base_kafka:
+                    shutil.rmtree(lay.process_dir(name), ignore_errors=True)
+        if purge and names is None and only is None and production is None:
             # Logs and configs too; the Kafka jar cache lives outside the state dir and stays.
             for child in lay.state_dir.iterdir():
                 if child.is_dir():
@@ -182,6 +221,46 @@ def down(
                 elif child.name != ".lock":
                     child.unlink()
     return status(lay=lay)
+
+
+def plan_down(
+    only: Iterable[Broker | str] | None = None,
+    *,
+    production: Iterable[Mode | str] | None = None,
+    names: Iterable[str] | None = None,
+    lay: layout.Layout,
+    report: Reporter = _quiet,
+) -> tuple[list[str], modes.Asked]:
+    """What `down` would stop, and the modes still asked for afterwards (see `down`)."""
+    brokers = parse_brokers(only)
+    chosen_modes = modes.parse_modes(production)
+    asked = modes.recorded(lay)
+    if names is not None:
+        stop = list(dict.fromkeys(names))
+        for name in stop:
+            _pid_of(name, lay)  # KeyError for a name the sandbox does not know
+        return stop, asked
+    stop = []
+    if production is None:
+        # No mode named: the plain brokers of the families (and, with no family named
+        # either, every mode too). Naming a mode never stops a plain broker.
+        if only is None:
+            chosen_modes = list(Mode)
+        if Broker.REDIS in brokers:
+            stop += [spec.name for spec in redis_sandbox.SPECS]
+        if Broker.RABBITMQ in brokers:
+            stop.append(rabbitmq_sandbox.NAME)
+        if Broker.KAFKA in brokers:
+            stop += [kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)]
+    asked = modes.remove(asked, chosen_modes, brokers)
+    still_needed = {proc.name for proc in modes.needed_by(asked)}
+    for proc in modes.needed(chosen_modes, brokers):
+        if proc.name in still_needed:
+            kept = [f"--{mode.value}" for mode in proc.modes if mode in asked]
+            report(f"{proc.name}: kept for {' '.join(kept)}")
+        else:
+            stop.append(proc.name)
+    return stop, asked
 
 
 def _process_status(
@@ -193,6 +272,7 @@ def _process_status(
     check: Callable[[], checks.CheckResult],
     lay: layout.Layout,
     extra_ports: list[int] | None = None,
+    production: list[Mode] | None = None,
 ) -> ProcessStatus:
     if pid is None:
         health, detail = Health.STOPPED, "not running"
@@ -215,6 +295,7 @@ def _process_status(
         health=health,
         detail=detail,
         log_path=lay.log_file(name),
+        modes=production or [],
     )
 
 
@@ -227,7 +308,7 @@ def status(*, lay: layout.Layout | None = None) -> SandboxState:
             broker=Broker.REDIS,
             pid=redis_sandbox.running_pid(spec, lay),
             port=spec.port,
-            check=functools.partial(redis_sandbox.check, spec),
+            check=functools.partial(redis_sandbox.check, spec, lay),
             lay=lay,
         )
         for spec in redis_sandbox.SPECS
@@ -257,6 +338,24 @@ def status(*, lay: layout.Layout | None = None) -> SandboxState:
                 extra_ports=[ports.controller_port],
             )
         )
+    asked = modes.recorded(lay)
+    listed = {proc.name for proc in modes.needed_by(asked)}
+    for proc in modes.processes():
+        pid = proc.pid(lay)
+        if pid is None and proc.name not in listed:
+            continue
+        procs.append(
+            _process_status(
+                proc.name,
+                broker=proc.broker,
+                pid=pid,
+                port=proc.port,
+                check=functools.partial(proc.check, lay),
+                lay=lay,
+                extra_ports=list(proc.extra_ports),
+                production=[mode for mode in proc.modes if mode in asked] or list(proc.modes),
+            )
+        )
     bootstrap = ",".join(
         f"{layout.HOST}:{layout.kafka_node_ports(n).broker_port}" for n in range(1, nodes + 1)
     )
@@ -267,6 +366,8 @@ def status(*, lay: layout.Layout | None = None) -> SandboxState:
         rabbitmq_advisor_password_file=lay.rabbitmq_password_file,
         processes=procs,
         targets=SandboxTargets(kafka_bootstrap=bootstrap, kafka_url=f"kafka://{bootstrap}"),
+        modes=[mode for mode in Mode if mode in asked],
+        production=modes.targets(lay) if asked else None,
     )
 
 
@@ -275,7 +376,8 @@ def status(*, lay: layout.Layout | None = None) -> SandboxState:
 
 def _all_names(lay: layout.Layout) -> list[str]:
     names = [spec.name for spec in redis_sandbox.SPECS] + [rabbitmq_sandbox.NAME]
-    return names + [kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)]
+    names += [kafka_sandbox.node_name(n) for n in range(1, _kafka_nodes(lay) + 1)]
+    return names + [proc.name for proc in modes.processes()]
 
 
 def _running_names(lay: layout.Layout) -> set[str]:
@@ -298,6 +400,9 @@ def _pid_of(name: str, lay: layout.Layout) -> int | None:
     for node_id in range(1, _kafka_nodes(lay) + 1):
         if name == kafka_sandbox.node_name(node_id):
             return kafka_sandbox.running_pid(lay, node_id)
+    found = modes.by_name(name)
+    if found is not None:
+        return found.pid(lay)
     raise KeyError(f"no sandbox process named {name!r}")
 
 

@@ -118,7 +118,7 @@ def test_kafka_node_ports_and_cluster_id_shape() -> None:
     assert [layout.kafka_node_ports(n).broker_port for n in (1, 2, 3)] == [19092, 19094, 19096]
     assert [layout.kafka_node_ports(n).controller_port for n in (1, 2, 3)] == [19093, 19095, 19097]
     for _ in range(50):
-        cluster_id = kafka_sandbox._random_cluster_id()
+        cluster_id = kafka_sandbox.random_cluster_id()
         assert len(cluster_id) == 22
         assert not cluster_id.startswith("-")
         assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
