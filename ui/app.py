@@ -29,6 +29,9 @@ def create_application(argv: list[str] | None = None, *, dark: bool = False) -> 
         from ui import theme
 
         theme.apply_dark(app)
+    from ui import focus_ring
+
+    focus_ring.install(app)
     return app
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from advisor import report
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
 from advisor.workload import Workload
+from ui import settings
 
 # Filter text -> format, in the order the dialog lists them.
 FILTERS: dict[str, report.Format] = {
@@ -43,14 +47,33 @@ def default_folder() -> Path:
 
 
 def ask_path(parent: QWidget | None, workload: Workload) -> tuple[Path, report.Format] | None:
-    """Ask where to save and in which format; None when cancelled."""
-    start = str(default_folder() / default_file_name(workload))
+    """Ask where to save and in which format; None when cancelled.
+
+    The dialog opens in the folder last used (for a workload or a report), else Documents.
+    """
+    start = str(settings.last_folder(default_folder()) / default_file_name(workload))
     chosen, selected = QFileDialog.getSaveFileName(
         parent, "Export report", start, ";;".join(FILTERS), next(iter(FILTERS))
     )
     if not chosen:
         return None
     return resolve_choice(chosen, selected)
+
+
+# Programs Qt hands a file to on Linux and the BSDs (QDesktopServices: xdg-open first).
+_LAUNCHERS = ("xdg-open", "gio", "kde-open", "kde-open5", "gnome-open")
+
+
+def can_open_files() -> bool:
+    """Whether this desktop has a program to open a file with; without one, QDesktopServices
+    fails (and says nothing), so the app must not offer to open the report."""
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return False
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("FLATPAK_ID") or os.environ.get("SNAP"):
+        return True  # the desktop portal opens it
+    return any(shutil.which(name) for name in _LAUNCHERS)
 
 
 def resolve_choice(chosen: str, selected_filter: str) -> tuple[Path, report.Format]:
@@ -64,16 +87,27 @@ def resolve_choice(chosen: str, selected_filter: str) -> tuple[Path, report.Form
 
 
 def offer_open(parent: QWidget | None, path: Path, fmt: report.Format) -> None:
-    """Say where the report went and open it when the user wants to."""
+    """Say where the report went; offer to open it only where a program can, and say so when
+    opening it fails instead of failing silently."""
+    saved = f"The {report.FORMAT_TITLES[fmt]} report was saved to\n{path}"
+    if not can_open_files():
+        QMessageBox.information(parent, "Report exported", saved)
+        return
     answer = QMessageBox.question(
         parent,
         "Report exported",
-        f"The {report.FORMAT_TITLES[fmt]} report was saved to\n{path}\n\nOpen it now?",
+        f"{saved}\n\nOpen it now?",
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
         QMessageBox.StandardButton.Open,
     )
-    if answer == QMessageBox.StandardButton.Open:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    if answer == QMessageBox.StandardButton.Open and not QDesktopServices.openUrl(
+        QUrl.fromLocalFile(str(path))
+    ):
+        QMessageBox.warning(
+            parent,
+            "Cannot open the report",
+            f"No program on this computer opened it. The report is at\n{path}",
+        )
 
 
 def run_export(
@@ -87,6 +121,7 @@ def run_export(
     if choice is None:
         return
     path, fmt = choice
+    settings.set_last_folder(path.parent)
     try:
         report.export(fmt, workload, recommendation, path, probe_results)
     except (report.ReportError, OSError) as error:

@@ -132,7 +132,58 @@ def preset_files(folder: Path | None = None) -> list[Path]:
 
 
 def preset_title(path: Path) -> str:
-    return path.stem.replace("-", " ").replace("_", " ").capitalize()
+    """The preset's own name (its `name` field), else one made from the file name."""
+    return preset_info(path).title
+
+
+class PresetInfo:
+    """A preset's name and a one-line description, read from the file's `name` and `notes`."""
+
+    def __init__(self, path: Path, title: str, description: str) -> None:
+        self.path = path
+        self.title = title
+        self.description = description
+
+
+_PRESET_INFO: dict[tuple[Path, float], PresetInfo] = {}
+
+
+def preset_info(path: Path) -> PresetInfo:
+    """Name and first sentence of the notes; a file that cannot be read gets its file name."""
+    try:
+        key = (path, path.stat().st_mtime)
+    except OSError:
+        key = (path, 0.0)
+    cached = _PRESET_INFO.get(key)
+    if cached is not None:
+        return cached
+    fallback = path.stem.replace("-", " ").replace("_", " ").capitalize()
+    title, description = fallback, ""
+    try:
+        from advisor import workload as wl
+
+        workload = wl.load_workload(path)
+    except Exception:  # a broken preset still gets a menu entry; opening it says what is wrong
+        pass
+    else:
+        title = workload.name.strip() or fallback
+        description = first_sentence(workload.notes)
+    info = PresetInfo(path, title, description)
+    _PRESET_INFO[key] = info
+    return info
+
+
+def first_sentence(text: str | None, limit: int = 140) -> str:
+    """The first sentence of a note, on one line, cut at a word when long."""
+    import re
+
+    flat = " ".join((text or "").split())
+    match = re.search(r"(?<=[.;!?])\s", flat)
+    sentence = flat[: match.start()] if match else flat
+    sentence = sentence.rstrip(";")
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence
 
 
 class MainWindow(QMainWindow):
@@ -217,6 +268,9 @@ class MainWindow(QMainWindow):
             self._probe_placeholder = QWidget()
             self.side_tabs.addTab(self._probe_placeholder, "&Probe")
         self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
+        # A margin at the window's right edge, so the search field and the tab frame do not run
+        # into it (they read as cut off at 1024 px).
+        self._holder_layouts[2].setContentsMargins(0, 2, 6, 0)
         self._holder_layouts[2].addWidget(self.side_tabs)
         guide_split = settings.load_bytes("guide/splitter")
         if guide_split is None or not self.guide_browser.splitter.restoreState(guide_split):
@@ -238,6 +292,7 @@ class MainWindow(QMainWindow):
         self.document.modified_changed.connect(self._on_modified_changed)
         self.document.path_changed.connect(self._on_path_changed)
         self.live.updated.connect(self._on_recommendation_updated)
+        self.live.stale_changed.connect(self._on_stale_changed)
         self.live.busy_changed.connect(self._on_busy_changed)
         self.recommendation_view.citation_activated.connect(self.show_guide_section)
         self._drops = _WorkloadDrops(self)
@@ -414,9 +469,16 @@ class MainWindow(QMainWindow):
         return True
 
     def open_dialog(self) -> bool:
-        folder = str(self.document.path.parent) if self.document.path else str(Path.home())
-        path = self.prompts.open_path(folder)
+        path = self.prompts.open_path(str(self._start_folder()))
         return self.open_file(path) if path else False
+
+    def _start_folder(self) -> Path:
+        """Where file dialogs open: the folder last used, else the workload's, else home."""
+        if self.document.path is not None and self.document.path.parent.is_dir():
+            fallback = self.document.path.parent
+        else:
+            fallback = Path.home()
+        return settings.last_folder(fallback)
 
     def open_file(self, path: Path, *, as_preset: bool = False) -> bool:
         """Open a workload file; on problems say which and keep the current workload."""
@@ -441,6 +503,7 @@ class MainWindow(QMainWindow):
         self.autosave.discard()
         if not as_preset:
             self._remember_recent(path)
+            settings.set_last_folder(path.parent)
         self.statusBar().showMessage(
             f"Loaded preset “{preset_title(path)}”" if as_preset else f"Opened {path}", 5000
         )
@@ -452,28 +515,33 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
+        # An invalid workload is refused before a file name is asked for, not after.
+        if not self._check_savable():
+            return False
         current = self.document.path
-        suggested = (
-            str(current)
-            if current
-            else str(
-                Path.home() / f"{_slug(str(self.document.values.get('name', 'workload')))}.yaml"
-            )
-        )
+        slug = _slug(str(self.document.values.get("name", "workload")))
+        folder = self._start_folder()
+        suggested = str(folder / current.name) if current else str(folder / f"{slug}.yaml")
         path = self.prompts.save_path(suggested)
         return self._save_to(path) if path else False
+
+    def _check_savable(self) -> bool:
+        if self.document.workload is not None:
+            return True
+        problems = [m for ms in self.document.validation.problems.values() for m in ms]
+        self.prompts.problems(
+            "Cannot save",
+            "Fix these problems first (your edits are kept in the autosave meanwhile):",
+            problems,
+        )
+        return False
 
     def _save_to(self, path: Path) -> bool:
         from advisor import workload as wl
 
         workload = self.document.workload
         if workload is None:
-            problems = [m for ms in self.document.validation.problems.values() for m in ms]
-            self.prompts.problems(
-                "Cannot save",
-                "Fix these problems first (your edits are kept in the autosave meanwhile):",
-                problems,
-            )
+            self._check_savable()
             return False
         try:
             wl.save_workload(workload, path)
@@ -485,6 +553,7 @@ class MainWindow(QMainWindow):
         self.document.mark_saved(path)
         self.autosave.discard()
         self._remember_recent(path)
+        settings.set_last_folder(path.parent)
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
@@ -523,7 +592,12 @@ class MainWindow(QMainWindow):
         settings.add_recent_file(path)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.document.display_name}[*] — Broker Advisor")
+        # The workload's name whatever it came from (a preset, a file, a new one), and the file
+        # beside it when there is one.
+        name = self.document.display_name.replace("[*]", "[ *]")
+        path = self.document.path
+        where = f" ({path.name})" if path is not None else ""
+        self.setWindowTitle(f"{name}{where}[*] — Broker Advisor")
         self.setWindowModified(self.document.is_modified)
 
     def _write_autosave(self) -> bool:
@@ -570,11 +644,17 @@ class MainWindow(QMainWindow):
         return self.document.workload or self.document.last_valid_workload
 
     # -- slots ----------------------------------------------------------------------------
-    def _on_value_changed(self, _name: str) -> None:
+    def _on_value_changed(self, name: str) -> None:
         self._autosave_timer.start()
+        if name == "name":
+            self._update_title()
 
     def _on_values_replaced(self) -> None:
         self._update_title()
+        # Another workload: start at the top of the form and of the reasons, not where the
+        # previous one was scrolled to.
+        self.editor.verticalScrollBar().setValue(0)
+        self.recommendation_view.scroll_to_top()
 
     def _on_modified_changed(self, modified: bool) -> None:
         self._update_title()
@@ -587,9 +667,26 @@ class MainWindow(QMainWindow):
     def _on_autosave_timeout(self) -> None:
         self._write_autosave()
 
-    def _on_recommendation_updated(self, recommendation: Any) -> None:
+    def _on_recommendation_updated(self, _recommendation: Any) -> None:
+        self._show_verdict_in_status_bar()
+
+    def _on_stale_changed(self, _stale: bool) -> None:
+        self._show_verdict_in_status_bar()
+
+    def _show_verdict_in_status_bar(self) -> None:
+        recommendation = self.live.recommendation
+        if recommendation is None:
+            return
+        if self.live.is_stale:
+            # A recommendation for input that no longer holds is not one to act on.
+            self._busy_label.setText("Out of date: fix the workload")
+            return
         winner = recommendation.winner
-        self._busy_label.setText(f"Recommended: {winner.title}" if winner else "No broker fits")
+        if recommendation.tied:
+            text = "A tie: " + " or ".join(b.title for b in recommendation.tied)
+        else:
+            text = f"Recommended: {winner.title}" if winner else "No broker fits"
+        self._busy_label.setText(text)
 
     def _on_busy_changed(self, busy: bool) -> None:
         if busy and self.live.recommendation is None:
@@ -621,8 +718,10 @@ class MainWindow(QMainWindow):
         self.presets_menu.clear()
         presets = preset_files(self._presets_dir)
         for path in presets:
-            action = self.presets_menu.addAction(preset_title(path))
-            action.setStatusTip(str(path))
+            info = preset_info(path)
+            action = self.presets_menu.addAction(info.title.replace("&", "&&"))
+            action.setStatusTip(info.description or str(path))
+            action.setToolTip(info.description or info.title)
             action.triggered.connect(lambda _c=False, p=path: self.open_file(p, as_preset=True))
         if not presets:
             self.presets_menu.addAction("No presets found").setEnabled(False)

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
@@ -33,6 +34,14 @@ FOOTER_MM = 8.0
 MAX_MOVES = 400  # page breaks paginate() may add; a report has far fewer headings
 RESOLUTION_DPI = 300
 CAPTION_CHARS = 160  # a block this short between a heading and its table moves with them
+# A table is moved whole to the next page only if that leaves at most this share of the page
+# blank; a longer table splits between rows (its header repeated) instead of leaving half a
+# page empty.
+MAX_BLANK_SHARE = 0.3
+# Space above and below headings, in points, as the print stylesheet asks: Qt's HTML import
+# drops margins given in pt, so headings sat tight on the table above them.
+HEADING_SPACE_PT = {1: (0.0, 2.0), 2: (16.0, 5.0), 3: (9.0, 3.0), 4: (6.0, 2.0)}
+FOOTER_GAP_MM = 6.0  # between the footer's title and its page number
 # The report's own timestamp, which the PDF's creation dates are set to (report.html.j2).
 _CREATED_META = re.compile(r'<meta name="dcterms\.created" content="([^"]+)">')
 _PDF_DATES = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})(Z|[+-]\d\d'\d\d'?)")
@@ -61,13 +70,76 @@ def ensure_gui_application() -> QGuiApplication:
 
 
 def build_document(html: str) -> QTextDocument:
-    """A QTextDocument holding the HTML, with the report's default font."""
+    """A QTextDocument holding the HTML, with the report's default font.
+
+    Characters no installed font can draw (emoji, most often) are written out by name, e.g.
+    "[rocket]", rather than left as empty boxes.
+    """
     document = QTextDocument()
     font = QFont("DejaVu Sans")
     font.setPointSizeF(9.5)
     document.setDefaultFont(font)
-    document.setHtml(html)
+    document.setHtml(without_missing_glyphs(html, font))
     return document
+
+
+_DRAWABLE: dict[int, bool] = {}
+_JOINERS = {0x200D, 0xFE0E, 0xFE0F}  # zero-width joiner, text and emoji presentation selectors
+
+
+def _drawable(code: int, font: QFont) -> bool:
+    """Whether the font, or any installed font Qt could fall back to, has the character."""
+    known = _DRAWABLE.get(code)
+    if known is not None:
+        return known
+    from PySide6.QtGui import QFontDatabase, QFontMetricsF
+
+    found = QFontMetricsF(font).inFontUcs4(code) or any(
+        QFontMetricsF(QFont(family)).inFontUcs4(code) for family in QFontDatabase.families()
+    )
+    _DRAWABLE[code] = found
+    return found
+
+
+def without_missing_glyphs(text: str, font: QFont) -> str:
+    """Symbols (emoji and the like) that no installed font has, replaced by their names."""
+    import unicodedata
+
+    out: list[str] = []
+    replaced = False
+    for char in text:
+        code = ord(char)
+        if code in _JOINERS:
+            if not replaced:
+                out.append(char)
+            continue
+        if code < 0x2000 or unicodedata.category(char) not in ("So", "Sk", "Co", "Cn"):
+            out.append(char)
+            replaced = False
+            continue
+        if _drawable(code, font):
+            out.append(char)
+            replaced = False
+        else:
+            name = unicodedata.name(char, "").lower()
+            out.append(f"[{name}]" if name else "[?]")
+            replaced = True
+    return "".join(out)
+
+
+def space_headings(document: QTextDocument, px_per_pt: float) -> None:
+    """Give headings the space above and below that the print stylesheet asks for."""
+    block = document.begin()
+    while block.isValid():
+        level = block.blockFormat().headingLevel()
+        if level in HEADING_SPACE_PT:
+            above, below = HEADING_SPACE_PT[level]
+            cursor = QTextCursor(block)
+            block_format = cursor.blockFormat()
+            block_format.setTopMargin(max(block_format.topMargin(), above * px_per_pt))
+            block_format.setBottomMargin(max(block_format.bottomMargin(), below * px_per_pt))
+            cursor.setBlockFormat(block_format)
+        block = block.next()
 
 
 def render_pdf(html: str, path: Path) -> None:
@@ -79,7 +151,7 @@ def render_pdf(html: str, path: Path) -> None:
     writer.setDocumentId(QUuid(str(uuid.uuid5(_ID_NAMESPACE, digest))))
     writer.setResolution(RESOLUTION_DPI)
     writer.setCreator("Broker Advisor")
-    title = _title(html)
+    title = without_missing_glyphs(_title(html), QFont("DejaVu Sans"))
     writer.setTitle(title)
     writer.setPageLayout(
         QPageLayout(
@@ -99,6 +171,7 @@ def render_pdf(html: str, path: Path) -> None:
     footer_px = FOOTER_MM / 25.4 * writer.resolution()
     page_height = area.height() - footer_px
     document.setPageSize(QSizeF(area.width(), page_height))
+    space_headings(document, writer.resolution() / 72.0)
     paginate(document, page_height)
     pages = document.pageCount()
     painter = QPainter()
@@ -107,6 +180,7 @@ def render_pdf(html: str, path: Path) -> None:
     try:
         footer_font = QFont(document.defaultFont())
         footer_font.setPointSizeF(7.5)
+        gap_px = FOOTER_GAP_MM / 25.4 * writer.resolution()
         for page in range(pages):
             if page:
                 writer.newPage()
@@ -117,13 +191,16 @@ def render_pdf(html: str, path: Path) -> None:
             painter.setFont(footer_font)
             painter.setPen(QColor("#7b8794"))
             band = QRectF(0, area.height() - footer_px * 0.7, area.width(), footer_px * 0.7)
+            number = f"page {page + 1} of {pages}"
+            metrics = QFontMetricsF(footer_font, writer)
+            # A long title is cut short with an ellipsis: it never runs into the page number.
+            room = area.width() - metrics.horizontalAdvance(number) - gap_px
+            shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, max(room, 0.0))
             painter.drawText(
-                band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), title
+                band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), shown
             )
             painter.drawText(
-                band,
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-                f"page {page + 1} of {pages}",
+                band, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), number
             )
     finally:
         painter.end()
@@ -189,11 +266,18 @@ def paginate(document: QTextDocument, page_height: float) -> None:
                 group = [table]
             if block.position() == table.firstPosition() and _straddles(layout, group, page_height):
                 target = _heading_before(document, table.firstPosition())
-                if target is not None:
-                    _break_before(target)
-                else:
-                    _break_before_table(table)
-                moves += 1
+                top = (
+                    float(layout.blockBoundingRect(target).top())
+                    if target is not None
+                    else float(layout.frameBoundingRect(table).top())
+                )
+                # Moving leaves the rest of this page blank: only when that is little.
+                if page_height - top % page_height <= MAX_BLANK_SHARE * page_height:
+                    if target is not None:
+                        _break_before(target)
+                    else:
+                        _break_before_table(table)
+                    moves += 1
             # Skip the rest of the group: its cells are handled with it.
             block = document.findBlock(group[-1].lastPosition() + 1)
             continue

@@ -130,13 +130,30 @@ def kafka_url(bootstrap: str, user: str, password: str, mechanism: str) -> str:
 
 
 def results_as_text(results: Iterable[ProbeResult], secrets: Iterable[str] = ()) -> str:
-    """The CLI's table for these results, with any of the given secrets blanked for good measure."""
+    """The CLI's table for these results, with any of the given secrets blanked for good measure.
+
+    User names stay as the app and the reports show them: a password that is also the user
+    name (guest:guest) or part of it must not blank the user out of a target URL.
+    """
+    shown = list(results)
     buffer = io.StringIO()
-    probe_cli.render_table(list(results), buffer)
+    probe_cli.render_table(shown, buffer)
     text = buffer.getvalue().lstrip("\n")
+    users = {split_userinfo(r.target)[1] for r in shown} - {""}
+    kept: dict[str, str] = {}
+    for index, user in enumerate(sorted(users, key=len, reverse=True)):
+        for written in {user, quote(user, safe="")}:
+            for before, after in (("//", "@"), ("//", ":")):
+                # Private-use characters: no password blanks a part of the marker.
+                marker = f"\ue000{chr(0xE001 + index)}{chr(0xE001 + len(kept))}\ue000"
+                if before + written + after in text:
+                    text = text.replace(before + written + after, marker)
+                    kept[marker] = before + written + after
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, targets.REDACTED)
         text = text.replace(quote(secret, safe=""), targets.REDACTED)
+    for marker, original in kept.items():
+        text = text.replace(marker, original)
     return text
 
 
@@ -936,9 +953,12 @@ class ProbePanel(QWidget):
         self.cancel_button.setToolTip("Stop all running probes (Esc)")
         self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_button.setEnabled(False)
-        self.copy_button = QPushButton("Co&py as text")
-        self.copy_button.setAccessibleName("Copy results as text")
-        self.copy_button.setToolTip("Copy the results to the clipboard (never any password)")
+        # All three brokers' results go to the clipboard, and the label says so.
+        self.copy_button = QPushButton("Cop&y all results")
+        self.copy_button.setAccessibleName("Copy every broker's results as text")
+        self.copy_button.setToolTip(
+            "Copy the results of every probed broker to the clipboard as text (never a password)"
+        )
         self.copy_button.setEnabled(False)
 
         top = QHBoxLayout()
@@ -1060,7 +1080,7 @@ class ProbePanel(QWidget):
             self.status.setText("Cancelling…")
 
     def results_text(self) -> str:
-        """The results as plain text without credentials (what "Copy as text" copies)."""
+        """The results as plain text without credentials (what "Copy all results" copies)."""
         secrets = [s for page in self.pages.values() for s in page.form.secrets()]
         return results_as_text(self.results(), secrets)
 

@@ -172,14 +172,22 @@ class LiveRecommendation(QObject):
 
 
 def render_details(
-    recommendation: rec.Recommendation, palette: QPalette, section_title: Callable[[str], str] = str
+    recommendation: rec.Recommendation,
+    palette: QPalette,
+    section_title: Callable[[str], str] = str,
+    *,
+    stale: bool = False,
 ) -> str:
-    """The recommendation's details as HTML for a QTextBrowser, coloured from the palette."""
+    """The recommendation's details as HTML for a QTextBrowser, coloured from the palette.
+
+    A stale recommendation (kept while the input is invalid) is rendered all in the muted
+    colour, its marks included, so that nothing in it reads as a current answer.
+    """
+    muted = theme.muted_color(palette).name()
     good, bad, warn = (
-        c.name()
+        muted if stale else c.name()
         for c in (theme.good_color(palette), theme.bad_color(palette), theme.warn_color(palette))
     )
-    muted = theme.muted_color(palette).name()
     esc = html.escape
     out: list[str] = []
 
@@ -292,6 +300,8 @@ def render_details(
         f'<p style="color:{muted}">Rulebook {esc(recommendation.rulebook_hash[:12])}, '
         f"Broker Advisor {esc(recommendation.app_version)}</p>"
     )
+    if stale:
+        return f'<div style="color:{muted}">' + "\n".join(out) + "</div>"
     return "\n".join(out)
 
 
@@ -339,6 +349,8 @@ class RecommendationView(QWidget):
         super().__init__(parent)
         self.model = model
         self._section_title = section_title
+        self._scroll_to_top = False
+        self._rendered_stale = False
         self.setObjectName("recommendationView")
         self.setAccessibleName("Recommendation")
         layout = QVBoxLayout(self)
@@ -408,19 +420,30 @@ class RecommendationView(QWidget):
             # In a tie no row is marked as the recommendation.
             row.show(assessment, assessment.broker == winner and not recommendation.tied)
         self._render_details()
+        self._scroll_to_top = False
         self._on_stale_changed(self.model.is_stale)
 
     def refresh(self) -> None:
         """Render again (e.g. once guide titles are known)."""
         self._render_details()
 
+    def scroll_to_top(self) -> None:
+        """Show the next recommendation from its top (another workload was loaded)."""
+        self._scroll_to_top = True
+        self.details.verticalScrollBar().setValue(0)
+
     def _render_details(self) -> None:
         recommendation = self.model.recommendation
         if recommendation is None:
             return
         bar = self.details.verticalScrollBar()
-        position = bar.value()
-        self.details.setHtml(render_details(recommendation, self.palette(), self._section_title))
+        position = 0 if self._scroll_to_top else bar.value()
+        self._rendered_stale = self.model.is_stale
+        self.details.setHtml(
+            render_details(
+                recommendation, self.palette(), self._section_title, stale=self.model.is_stale
+            )
+        )
         bar.setValue(position)
 
     def _on_stale_changed(self, stale: bool) -> None:
@@ -431,6 +454,8 @@ class RecommendationView(QWidget):
         self._color_banner()
         self.stale_banner.setVisible(stale)
         self.setProperty("stale", stale)
+        if stale != self._rendered_stale:
+            self._render_details()  # the reasons' colours go grey, and come back
         # Greyed out, but the details stay readable and their citations clickable.
         for widget in (
             self.headline,

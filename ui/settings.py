@@ -62,3 +62,15 @@ def add_recent_file(path: Path | str) -> list[str]:
 
 def clear_recent_files() -> None:
     _settings().setValue("recent_files", [])
+
+
+def last_folder(fallback: Path) -> Path:
+    """The folder a file was last opened from, saved or exported to, if it still exists."""
+    value = _settings().value("last_folder")
+    if isinstance(value, str) and value and Path(value).is_dir():
+        return Path(value)
+    return fallback
+
+
+def set_last_folder(folder: Path | str) -> None:
+    _settings().setValue("last_folder", str(Path(folder).resolve()))

@@ -215,7 +215,8 @@ class WorkloadDocument(QObject):
 
     @property
     def display_name(self) -> str:
-        return self._path.name if self._path else str(self._values.get("name") or "Untitled")
+        """The workload's name, wherever it came from (the file name is no name)."""
+        return str(self._values.get("name") or "").strip() or "Untitled"
 
     def set_value(self, name: str, value: Any) -> None:
         if self._values.get(name) == value:
@@ -389,7 +390,7 @@ class WorkloadEditor(QScrollArea):
         high = spec.get("maximum")
         if low is not None and high is not None:
             unit = spec.get("unit", "")
-            tip += f"\nRange: {low:,g} to {high:,g} {unit}".rstrip()
+            tip += f"\nRange: {range_text(low, high, unit)}"
         return str(tip)
 
     def _make_error_label(self) -> QLabel:
@@ -623,6 +624,15 @@ class WorkloadEditor(QScrollArea):
             for label in [self._general_error, *(f.error for f in self._fields.values())]:
                 self._color_error(label)
         super().changeEvent(event)
+
+
+def range_text(low: float, high: float, unit: str) -> str:
+    """A field's range in words: '0 to 10,000,000 msg/s', '1 B to 2.1 GB' (never '1e+07')."""
+    from advisor import units
+
+    if unit == "bytes":
+        return f"{units.human_bytes(low)} to {units.human_bytes(high)}"
+    return f"{units.quantity(low, '')} to {units.quantity(high, unit)}".rstrip()
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

@@ -309,6 +309,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     monkeypatch.setattr(QMessageBox, "question", fake_question)
     monkeypatch.setattr(QMessageBox, "critical", fake_critical)
     monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
+    monkeypatch.setattr(export_dialog, "can_open_files", lambda: True)  # a desktop with xdg-open
     return recorder
 
 
@@ -352,3 +353,131 @@ def test_run_export_shows_errors(
     export_dialog.run_export(None, workload, engine.recommend(workload))
     assert [c[0] for c in dialogs.calls] == ["critical"]
     assert "could not be written" in dialogs.calls[0][1]
+
+
+# -- defects found in the walk-through (issue 12) -------------------------------------------------
+def _export_md(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "out"
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), "Markdown decision record (*.md)"),
+    )
+    workload = hostile_workload()
+    export_dialog.run_export(None, workload, engine.recommend(workload))
+    return tmp_path / "out.md"
+
+
+def test_without_a_program_to_open_files_the_export_only_says_where_it_went(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialogs: Recorder
+) -> None:
+    monkeypatch.setattr(export_dialog, "can_open_files", lambda: False)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "information",
+        lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Ok,
+    )
+    written = _export_md(tmp_path, monkeypatch)
+    assert written.exists()
+    assert dialogs.calls == []  # neither "Open it now?" nor an attempt to open
+    assert shown and str(written) in shown[0] and "Open it now" not in shown[0]
+
+
+def test_on_the_offscreen_platform_there_is_nothing_to_open_files_with() -> None:
+    assert not export_dialog.can_open_files()
+
+
+def test_a_report_that_fails_to_open_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialogs: Recorder
+) -> None:
+    monkeypatch.setattr(export_dialog, "can_open_files", lambda: True)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda *a, **k: warned.append(a[2]) or QMessageBox.StandardButton.Ok
+    )
+    written = _export_md(tmp_path, monkeypatch)
+    assert warned and str(written) in warned[0]
+
+
+def test_the_decision_record_does_not_ask_for_a_probe_it_contains(tmp_path: Path) -> None:
+    workload = load_workload(paths.presets_dir() / "order-processing.yaml")
+    recommendation = engine.recommend(workload)
+    assert recommendation.winner is not None
+    with_probe, without = tmp_path / "with.md", tmp_path / "without.md"
+    report.export("md", workload, recommendation, with_probe, [rabbitmq_result()])
+    report.export("md", workload, recommendation, without, [])
+    asked = "Probe the RabbitMQ deployment against this workload before go-live"
+    assert asked in without.read_text(encoding="utf-8")
+    text = with_probe.read_text(encoding="utf-8")
+    assert asked not in text
+    assert "The probe of the RabbitMQ deployment below confirms this decision" in text
+
+
+def _table_html(rows: int, filler: int) -> str:
+    body = "".join(f"<p>Filler line {n}</p>" for n in range(filler))
+    cells = "".join(f"<tr><td>row {n}</td><td>value</td></tr>" for n in range(rows))
+    return f"{body}<h2>Table</h2><table><tr><th>a</th><th>b</th></tr>{cells}</table><p>After.</p>"
+
+
+def test_paginate_does_not_leave_half_a_page_empty_to_keep_a_table_whole() -> None:
+    from PySide6.QtGui import QTextFormat
+
+    size = QSizeF(400, 600)
+    blanks = []
+    for filler in range(4, 24):
+        document = _laid_out(_table_html(rows=14, filler=filler), size)
+        pdf.paginate(document, size.height())
+        layout = document.documentLayout()
+        block = document.begin()
+        previous_bottom = 0.0
+        while block.isValid():
+            policy = block.blockFormat().pageBreakPolicy()
+            if policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+                page_end = (previous_bottom // size.height() + 1) * size.height()
+                blanks.append((page_end - previous_bottom) / size.height())
+            previous_bottom = float(layout.blockBoundingRect(block).bottom())
+            block = block.next()
+    assert blanks  # some filler lengths did move the heading and its table
+    assert max(blanks) <= 0.4  # never half a page left empty to keep the table whole
+
+
+@needs_poppler
+def test_pdf_headings_have_room_above_a_table_and_long_titles_leave_the_page_number_alone(
+    tmp_path: Path,
+) -> None:
+    pdf.ensure_gui_application()
+    document = pdf.build_document(
+        "<table><tr><td>cell</td></tr></table><h2>After the table</h2><p>x</p>"
+    )
+    pdf.space_headings(document, 300 / 72)
+    layout = document.documentLayout()
+    table = document.rootFrame().childFrames()[0]
+    heading = document.findBlock(table.lastPosition() + 1)
+    while heading.isValid() and heading.blockFormat().headingLevel() == 0:
+        heading = heading.next()
+    gap = layout.blockBoundingRect(heading).top() - layout.frameBoundingRect(table).bottom()
+    assert gap >= 0.8 * 16 * 300 / 72  # about the stylesheet's 16 pt
+
+    title = "A workload with a very long name " * 6
+    target = tmp_path / "long.pdf"
+    pdf.render_pdf(f"<html><head><title>{title}</title></head><body><p>x</p></body></html>", target)
+    footer = [line for line in pdf_text(target).splitlines() if line.strip()][-1]
+    assert "page 1 of 1" in footer
+    assert "…" in pdf_text(target)
+
+
+@needs_poppler
+def test_an_emoji_no_font_can_draw_is_written_out_by_name(tmp_path: Path) -> None:
+    target = tmp_path / "emoji.pdf"
+    pdf.render_pdf(
+        "<html><head><title>Launch 🚀</title></head><body><h1>Orders 🚀 ✓</h1></body></html>",
+        target,
+    )
+    text = pdf_text(target)
+    font = pdf.build_document("").defaultFont()
+    if pdf.without_missing_glyphs("🚀", font) == "🚀":
+        pytest.skip("an installed font draws this emoji")
+    assert "[rocket]" in text
+    assert "✓" in text  # drawable symbols stay as they are

@@ -597,3 +597,165 @@ def test_colours_follow_the_palette(window: MainWindow, qapp: Any) -> None:
         assert theme.good_color(theme.dark_palette()).name() not in light
     finally:
         qapp.setPalette(original)
+
+
+# -- defects found in the walk-through (issue 12) -------------------------------------------------
+def test_save_as_refuses_an_invalid_workload_before_asking_for_a_name(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    _set(window, "avg_rate_msg_per_s", 5_000)  # above the peak: invalid
+    prompts.save_answer = tmp_path / "never.yaml"
+    assert not window.save_as()
+    assert prompts.kinds() == ["problems"]  # no file name asked for first
+    assert not (tmp_path / "never.yaml").exists()
+
+
+def test_file_dialogs_start_in_the_folder_last_used(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    from ui import export_dialog
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    source = first / "orders.yaml"
+    source.write_text(PRESETS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert window.open_file(source)
+    window.new_workload()
+    window.open_dialog()
+    assert prompts.asked[-1] == ("open", str(first.resolve()))
+    prompts.save_answer = second / "saved.yaml"
+    assert window.save_as()
+    window.new_workload()
+    window.save_as()
+    kind, suggested = prompts.asked[-1]
+    assert kind == "save" and Path(suggested).parent == second.resolve()
+    asked: list[str] = []
+
+    def fake_dialog(_parent: object, _caption: str, start: str, *_rest: object) -> Any:
+        asked.append(start)
+        return "", ""
+
+    import pytest as _pytest
+
+    with _pytest.MonkeyPatch.context() as patch:
+        from PySide6.QtWidgets import QFileDialog
+
+        patch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+        export_dialog.ask_path(window, wl.Workload(name="x"))
+    assert Path(asked[0]).parent == second.resolve()
+
+
+def test_new_and_open_start_at_the_top_of_the_form_and_the_reasons(
+    window: MainWindow, qtbot: Any
+) -> None:
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    preset = next(p for p in PRESETS if p.stem == "order-processing")
+    with qtbot.waitSignal(window.live.updated, timeout=5_000):
+        window.open_file(preset, as_preset=True)
+    form = window.editor.verticalScrollBar()
+    reasons = window.recommendation_view.details.verticalScrollBar()
+    form.setValue(form.maximum())
+    reasons.setValue(reasons.maximum())
+    assert form.value() > 0 and reasons.value() > 0
+    window.document.load(window.document.values)  # as if saved: New asks nothing
+    with qtbot.waitSignal(window.live.updated, timeout=5_000):
+        assert window.new_workload()
+    assert form.value() == 0
+    assert reasons.value() == 0
+
+
+def test_the_title_names_the_workload_for_presets_and_files_alike(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    preset = next(p for p in PRESETS if p.stem == "iot-telemetry")
+    window.open_file(preset, as_preset=True)
+    assert window.windowTitle().startswith("IoT telemetry[*]")
+    path = tmp_path / "telemetry.yaml"
+    prompts.save_answer = path
+    assert window.save_as()
+    assert window.windowTitle().startswith("IoT telemetry (telemetry.yaml)[*]")
+    window.open_file(path)
+    assert window.windowTitle().startswith("IoT telemetry (telemetry.yaml)[*]")
+    window.editor.field_widget("name").setText("Sensors")  # type: ignore[attr-defined]
+    assert window.windowTitle().startswith("Sensors (telemetry.yaml)[*]")
+
+
+def test_a_tie_says_so_without_a_zero_point_margin(window: MainWindow, qtbot: Any) -> None:
+    window.document.load({}, stated=set())  # nothing stated: Redis and RabbitMQ tie
+    with qtbot.waitSignal(window.live.updated, timeout=5_000) as blocker:
+        pass
+    assert blocker.args[0].tied
+    view = window.recommendation_view
+    shown = " ".join([view.headline.text(), view.summary.text(), view.confidence.text()])
+    assert "A tie" in view.headline.text()
+    assert "0 points" not in shown and "0.0 points" not in shown
+    assert window._busy_label.text().startswith("A tie")
+
+
+def test_a_high_peak_alone_is_not_called_a_sustained_rate(window: MainWindow, qtbot: Any) -> None:
+    with qtbot.waitSignal(window.live.updated, timeout=5_000):
+        _set(window, "peak_rate_msg_per_s", 800_000)
+    assert window.document.values["avg_rate_msg_per_s"] < 50_000
+    text = window.recommendation_view.details.toPlainText()
+    assert "peak" in text.lower()
+    assert "Sustained" not in text and "all day" not in text
+
+
+def test_a_stale_recommendation_greys_its_reasons_and_stops_recommending(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from ui import theme
+
+    details = window.recommendation_view.details
+    good = theme.good_color(details.palette()).name()
+    assert good in details.toHtml()
+    assert window._busy_label.text().startswith("Recommended: ")
+    with qtbot.waitSignal(window.live.stale_changed, timeout=1_000):
+        _set(window, "avg_rate_msg_per_s", 5_000)  # invalid
+    assert good not in details.toHtml()
+    assert "Recommended" not in window._busy_label.text()
+    assert "Out of date" in window._busy_label.text()
+    with qtbot.waitSignal(window.live.updated, timeout=5_000):
+        _set(window, "peak_rate_msg_per_s", 6_000)
+    assert good in details.toHtml()
+    assert window._busy_label.text().startswith("Recommended: ")
+
+
+def test_the_presets_menu_uses_the_presets_own_names(window: MainWindow) -> None:
+    window.presets_menu.aboutToShow.emit()
+    titles = [a.text() for a in window.presets_menu.actions()]
+    assert "IoT telemetry" in titles
+    assert "Pricing requests between services" in titles
+    assert "Iot telemetry" not in titles and "Rpc pricing service" not in titles
+    tips = [a.statusTip() for a in window.presets_menu.actions()]
+    assert all(tip and not tip.endswith(".yaml") for tip in tips)  # a description, not a path
+
+
+def test_tooltip_ranges_are_written_out(window: MainWindow) -> None:
+    import re
+
+    tips = [
+        window.editor.field_widget(name).toolTip()
+        for name in wl.Workload.model_fields
+        if name in window.editor._fields
+    ]
+    ranges = [t for t in tips if "Range:" in t]
+    assert ranges
+    assert not [t for t in ranges if re.search(r"\de[+-]?\d", t)]
+    peak = window.editor.field_widget("peak_rate_msg_per_s").toolTip()
+    assert "Range: 0 to 10,000,000 msg/s" in peak
+    size = window.editor.field_widget("avg_message_size_bytes").toolTip()
+    assert "GB" in size
+
+
+def test_the_side_pane_keeps_a_margin_at_the_window_edge(window: MainWindow, qtbot: Any) -> None:
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    field = window.guide_browser.search_field
+    right = field.mapTo(window, QPoint(field.width(), 0)).x()
+    assert window.width() - right >= 4

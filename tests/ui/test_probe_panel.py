@@ -486,3 +486,31 @@ def test_probing_the_sandbox_redis_shows_passing_checks(
     shot = tmp_path / "probe-panel.png"
     assert panel.grab().save(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+# -- defects found in the walk-through (issue 12) -------------------------------------------------
+def test_copy_says_it_copies_every_broker_and_keeps_user_names(make_panel: PanelFactory) -> None:
+    from tests.advisor.report.test_report_probes import rabbitmq_result
+
+    panel = make_panel()
+    assert "all" in panel.copy_button.text().replace("&", "").lower()
+    result = rabbitmq_result()  # amqp://guest:***@rabbit.internal…, as the app shows it
+    text = probe_panel.results_as_text([result], secrets=["guest"])  # password == user name
+    assert "amqp://guest:***@rabbit.internal:5672" in text
+    text = probe_panel.results_as_text([result], secrets=["gue"])  # a part of the user name
+    assert "amqp://guest:***@rabbit.internal:5672" in text
+
+
+def test_access_keys_of_the_probe_panel_are_unique(make_panel: PanelFactory) -> None:
+    import re
+
+    panel = make_panel()
+    keys = [
+        m.group(1).lower()
+        for w in panel.findChildren(QAbstractButton)
+        if w.isVisibleTo(panel) or True
+        for m in [re.search(r"&([^&])", w.text())]
+        if m and w.parentWidget() is panel
+    ]
+    assert len(keys) == len(set(keys)), keys
+    assert "p" not in keys  # the side tab "Probe" has P
