@@ -7,6 +7,13 @@ redis.streams. Every key the probe writes is named `broker-advisor:probe:<run-id
 60 s TTL when it is created, and is deleted in a `finally` (also on failure and cancellation).
 redis-py runs with retries off and connect/socket timeouts from the runner's stage timeout.
 
+On a Redis Cluster (INFO redis_mode:cluster) `redis.cluster` reads CLUSTER NODES: masters and
+replicas that serve, and every node marked failing (`fail`, `fail?`) named as down, never
+counted as a master or replica. The behaviour checks then run through redis-py's cluster-aware
+`RedisCluster` (following MOVED redirects); their keys share the hash tag `{<run-id>}`, so the
+queue and its processing list live in one slot (`broker-advisor:probe:<run-id>:{<run-id>}:...`).
+A database number other than 0 on a cluster is a configuration error (SELECT is refused).
+
 Through Sentinel, the Sentinels get their own credentials (`?sentinel_password=`, and
 `?sentinel_username=`; Celery's `sentinel_kwargs`) and the same TLS settings as the master;
 the URL's userinfo is the master's. Without a master name (Celery's `sentinel://` form) the
@@ -19,11 +26,13 @@ import contextlib
 import ssl
 import time
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 import redis
 import redis.exceptions as rex
 from redis.backoff import NoBackoff
+from redis.cluster import RedisCluster
 from redis.retry import Retry
 
 from advisor import versions
@@ -200,12 +209,19 @@ def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     return None
 
 
-def _cmd(client: redis.Redis, *args: Any) -> Any:
+def _cmd(client: redis.Redis | RedisCluster, *args: Any) -> Any:
     """execute_command, typed (redis-py leaves it untyped)."""
     return client.execute_command(*args)  # type: ignore[no-untyped-call]
 
 
-def _key(ctx: ProbeContext, name: str) -> str:
+Client = redis.Redis | RedisCluster
+"""A standalone client, or the cluster-aware one the behaviour checks use on a cluster."""
+
+
+def _key(ctx: ProbeContext, name: str, client: Client | None = None) -> str:
+    if isinstance(client, RedisCluster):
+        # One hash tag for all of a run's keys: BLMOVE needs both lists in one slot.
+        return f"broker-advisor:probe:{ctx.run_id}:{{{ctx.run_id}}}:{name}"
     return f"broker-advisor:probe:{ctx.run_id}:{name}"
 
 
@@ -244,6 +260,32 @@ def _client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> redis.Re
         decode_responses=True,
         protocol=2,  # RESP2 works on every version; redis-py 8 defaults to RESP3 (HELLO)
         **kwargs,
+    )
+
+
+def _cluster_client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> RedisCluster:
+    """A cluster-aware client: it reads the slot map from `endpoint` and follows redirects."""
+    target = ctx.target
+    return RedisCluster(
+        host=endpoint.host,
+        port=endpoint.port,
+        username=target.username,
+        password=target.password,
+        socket_connect_timeout=timeout_s,
+        socket_timeout=timeout_s,
+        retry=_NO_RETRY,
+        # Slots of a failed master are reported by redis.cluster; the client must still start.
+        require_full_coverage=False,
+        client_name=CLIENT_NAME,
+        decode_responses=True,
+        protocol=2,
+        **_tls_kwargs(ctx),
+    )
+
+
+def _client_for(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float, cluster: bool) -> Client:
+    return (
+        _cluster_client(ctx, endpoint, timeout_s) if cluster else _client(ctx, endpoint, timeout_s)
     )
 
 
@@ -503,6 +545,7 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
         return
 
     client = _client(ctx, endpoint, ctx.timeout())
+    behaving: Client = client  # the client that wrote the keys the cleanup deletes
     created: list[str] = []
     try:
         with ctx.check("redis.auth", "Authenticate and PING", Stage.AUTHENTICATE) as check:
@@ -526,13 +569,10 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
         mode = str(info.get("redis_mode", "standalone"))
         if mode == "cluster":
             yield _cluster(ctx, client)
-            for check_id, title, stage in _LATER_CHECKS[4:]:
-                yield ctx.skipped(
-                    check_id,
-                    title,
-                    stage,
-                    "cluster mode: behaviour checks need a cluster-aware client",
-                )
+            version = versions.loose_parts(str(info.get("redis_version", "0")))
+            cluster = yield from _cluster_behaviour(ctx, endpoint, created, version)
+            if cluster is not None:
+                behaving = cluster
             return
         if info.get("role") == "slave":
             for check_id, title, stage in _LATER_CHECKS[4:]:
@@ -543,7 +583,31 @@ def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
         yield _pubsub(ctx, client)
         yield _streams(ctx, client, created, version)
     finally:
-        _cleanup(ctx, endpoint, client, created)
+        if behaving is not client:
+            with contextlib.suppress(Exception):
+                client.close()
+        _cleanup(ctx, endpoint, behaving, created)
+
+
+def _cluster_behaviour(
+    ctx: ProbeContext, endpoint: Endpoint, created: list[str], version: tuple[int, ...]
+) -> Generator[ProbeCheck, None, RedisCluster | None]:
+    """The behaviour checks through a cluster-aware client; returns it (None if it failed)."""
+    checks = _LATER_CHECKS[4:]
+    made: list[RedisCluster] = []
+    with ctx.check(*checks[0]) as check:
+        # The client reads the slot map when it is made: a failure belongs to the first check.
+        made.append(_cluster_client(ctx, endpoint, ctx.timeout()))
+    if not made:
+        yield check.result
+        for check_id, title, stage in checks[1:]:
+            yield ctx.skipped(check_id, title, stage, "the cluster-aware client could not start")
+        return None
+    cluster = made[0]
+    yield _reliable_queue(ctx, cluster, created, version)
+    yield _pubsub(ctx, cluster)
+    yield _streams(ctx, cluster, created, version)
+    return cluster
 
 
 def _skip_rest(ctx: ProbeContext, reason: str) -> Generator[ProbeCheck, None, None]:
@@ -743,57 +807,117 @@ def _memory(ctx: ProbeContext, info: dict[str, Any]) -> ProbeCheck:
     return check.result
 
 
+@dataclass(frozen=True)
+class _ClusterNode:
+    """One line of CLUSTER NODES (or one node of CLUSTER SHARDS)."""
+
+    address: str
+    role: str  # "master" or "replica", as the node was last known
+    down: str  # "" when serving; else why it is down: "fail", "fail?" (unreachable), "noaddr"
+    slots: int
+
+
+def _cluster_nodes(client: redis.Redis) -> list[_ClusterNode]:
+    """Every node the cluster knows, from CLUSTER NODES; CLUSTER SHARDS where that is refused."""
+    try:
+        raw = _cmd(client, "CLUSTER", "NODES")
+    except rex.ResponseError:
+        return _shard_nodes(_cmd(client, "CLUSTER", "SHARDS"))
+    nodes = []
+    text = raw if isinstance(raw, str) else str(raw)
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 8:
+            continue
+        flags = set(fields[2].split(","))
+        down = next((flag for flag in ("fail", "fail?", "noaddr") if flag in flags), "")
+        slots = 0
+        for item in fields[8:]:
+            if item.startswith("["):
+                continue  # a slot being migrated or imported
+            low, _, high = item.partition("-")
+            slots += int(high or low) - int(low) + 1
+        address = fields[1].split("@")[0]
+        role = "master" if "master" in flags else "replica"
+        nodes.append(_ClusterNode(address=address, role=role, down=down, slots=slots))
+    return nodes
+
+
+def _shard_nodes(shards: Any) -> list[_ClusterNode]:
+    nodes = []
+    for shard in shards or []:
+        info = _pairs(shard)
+        node_list = shard[shard.index("nodes") + 1] if isinstance(shard, list) else info["nodes"]
+        ranges = shard[shard.index("slots") + 1] if isinstance(shard, list) else info["slots"]
+        bounds = [int(b) for b in ranges or []]
+        slots = sum(high - low + 1 for low, high in zip(bounds[::2], bounds[1::2], strict=False))
+        for node in node_list or []:
+            fields = _pairs(node)
+            role = "master" if fields.get("role") == "master" else "replica"
+            health = fields.get("health", "online")
+            nodes.append(
+                _ClusterNode(
+                    address=f"{fields.get('ip', fields.get('endpoint', '?'))}:{fields.get('port')}",
+                    role=role,
+                    down="" if health == "online" else health,
+                    slots=slots if role == "master" else 0,
+                )
+            )
+    return nodes
+
+
 def _cluster(ctx: ProbeContext, client: redis.Redis) -> ProbeCheck:
     with ctx.check("redis.cluster", "Cluster state and slot coverage", Stage.INSPECT) as check:
         raw = _cmd(client, "CLUSTER", "INFO")
         text = raw if isinstance(raw, str) else str(raw)
         facts = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        state = facts.get("cluster_state", "?")
+        state = facts.get("cluster_state", "?").strip()
         assigned = int(facts.get("cluster_slots_assigned", 0))
         failing = int(facts.get("cluster_slots_fail", 0))
-        nodes = int(facts.get("cluster_known_nodes", 0))
         check.figures.update(
             cluster_state=state,
             slots_assigned=assigned,
             slots_fail=failing,
-            known_nodes=nodes,
+            known_nodes=int(facts.get("cluster_known_nodes", 0)),
             size=int(facts.get("cluster_size", 0)),
         )
-        masters, replicas = _cluster_shards(client)
-        check.figures.update(masters=masters, replicas=replicas)
-        ctx.summary.nodes = nodes
-        ctx.summary.replicas = replicas
-        ctx.summary.replication = f"cluster: {masters} master(s), {replicas} replica(s)"
+        nodes = _cluster_nodes(client)
+        live = [node for node in nodes if not node.down]
+        down = [node for node in nodes if node.down]
+        # A master without slots (an empty or just-failed-over one) serves nothing.
+        masters = [node for node in live if node.role == "master" and node.slots]
+        replicas = [node for node in live if node.role == "replica"]
+        check.figures.update(masters=len(masters), replicas=len(replicas), nodes_down=len(down))
+        check.figures["master_addresses"] = ", ".join(node.address for node in masters)
+        if down:
+            check.figures["down"] = ", ".join(f"{n.address} ({n.role}, {n.down})" for n in down)
+        ctx.summary.nodes = len(live)
+        ctx.summary.replicas = len(replicas)
+        ctx.summary.replication = f"cluster: {len(masters)} master(s), {len(replicas)} replica(s)"
+        ctx.summary.facts.update(cluster_masters=len(masters), cluster_nodes_down=len(down))
+        named = "; ".join(
+            f"{node.address} is down ({'was ' if node.role == 'master' else ''}{node.role}, "
+            f"flagged {node.down})"
+            for node in down
+        )
         if state != "ok" or assigned < 16384 or failing:
             check.fail(
                 FailureClass.DEGRADED,
-                f"cluster_state {state}, {assigned}/16384 slots assigned, {failing} failing",
-                "Some hash slots have no working master: assign them or fix the nodes.",
+                f"cluster_state {state}, {assigned}/16384 slots assigned, {failing} failing"
+                + (f"; {named}" if named else ""),
+                "Some hash slots have no working master: restart the failed node, or let a "
+                "replica take over (cluster-node-timeout), or assign the slots.",
             )
-        elif masters and replicas < masters:
+        elif down:
+            check.warn(
+                f"{named}; the cluster serves every slot with {len(masters)} master(s)",
+                "Restart the failed node: it rejoins as a replica. Until then a further failure "
+                "in its shard loses slots.",
+            )
+        check.note(f"{len(masters)} master(s) serving slots, {len(replicas)} replica(s)")
+        if masters and len(replicas) < len(masters):
             check.warn("not every master has a replica", "Add a replica per master.")
     return check.result
-
-
-def _cluster_shards(client: redis.Redis) -> tuple[int, int]:
-    """(masters, replicas) from CLUSTER SHARDS (7.0+), else the deprecated CLUSTER SLOTS."""
-    try:
-        shards = _cmd(client, "CLUSTER", "SHARDS")
-        masters = replicas = 0
-        for shard in shards:
-            nodes = _pairs(shard).get("nodes")
-            node_list = shard[shard.index("nodes") + 1] if isinstance(shard, list) else nodes
-            for node in node_list or []:
-                if _pairs(node).get("role") == "master":
-                    masters += 1
-                else:
-                    replicas += 1
-        return masters, replicas
-    except rex.ResponseError:
-        slots = _cmd(client, "CLUSTER", "SLOTS")
-        master_ids = {tuple(entry[2][:2]) for entry in slots}
-        replica_ids = {tuple(node[:2]) for entry in slots for node in entry[3:]}
-        return len(master_ids), len(replica_ids)
 
 
 def _register(created: list[str], *keys: str) -> None:
@@ -809,11 +933,11 @@ def _track_keys(ctx: ProbeContext, created: list[str]) -> None:
 
 
 def _reliable_queue(
-    ctx: ProbeContext, client: redis.Redis, created: list[str], version: tuple[int, ...]
+    ctx: ProbeContext, client: Client, created: list[str], version: tuple[int, ...]
 ) -> ProbeCheck:
     title = "Reliable queue round trip (BLMOVE)"
     with ctx.check("redis.reliable_queue", title, Stage.BEHAVE) as check:
-        queue, processing = _key(ctx, "queue"), _key(ctx, "processing")
+        queue, processing = _key(ctx, "queue", client), _key(ctx, "processing", client)
         _register(created, queue, processing)
         _track_keys(ctx, [queue, processing])
         items = [f"item-{i}" for i in range(QUEUE_ITEMS)]
@@ -861,9 +985,9 @@ def _reliable_queue(
     return check.result
 
 
-def _pubsub(ctx: ProbeContext, client: redis.Redis) -> ProbeCheck:
+def _pubsub(ctx: ProbeContext, client: Client) -> ProbeCheck:
     with ctx.check("redis.pubsub", "Pub/Sub round trip", Stage.BEHAVE) as check:
-        channel = _key(ctx, "channel")
+        channel = _key(ctx, "channel", client)
         pubsub = client.pubsub()  # type: ignore[no-untyped-call]
         try:
             pubsub.subscribe(channel)
@@ -905,7 +1029,7 @@ def _next_message(ctx: ProbeContext, pubsub: Any, kind: str) -> str | None:
 
 
 def _streams(
-    ctx: ProbeContext, client: redis.Redis, created: list[str], version: tuple[int, ...]
+    ctx: ProbeContext, client: Client, created: list[str], version: tuple[int, ...]
 ) -> ProbeCheck:
     title = "Streams consumer group round trip"
     with ctx.check("redis.streams", title, Stage.BEHAVE) as check:
@@ -914,7 +1038,7 @@ def _streams(
     if version < (5, 0):
         return check.result
     with ctx.check("redis.streams", title, Stage.BEHAVE) as check:
-        stream, group = _key(ctx, "stream"), "broker-advisor-probe"
+        stream, group = _key(ctx, "stream", client), "broker-advisor-probe"
         _register(created, stream)
         _track_keys(ctx, [stream])
         started = time.perf_counter()
@@ -972,17 +1096,24 @@ def _pairs_pending(reply: Any) -> int:
     return int(reply[0]) if reply else 0
 
 
-def _cleanup(
-    ctx: ProbeContext, endpoint: Endpoint, client: redis.Redis, created: list[str]
-) -> None:
+def _cleanup(ctx: ProbeContext, endpoint: Endpoint, client: Client, created: list[str]) -> None:
     """Delete the probe's keys with a fresh short-timeout connection; record what is left."""
     with contextlib.suppress(Exception):  # may already be broken; the cleaner is fresh
         client.close()
     if not created:
         return
     _track_keys(ctx, created)
-    cleaner = _client(ctx, endpoint, ctx.cleanup_timeout())
     present = list(created)
+    try:
+        cleaner = _client_for(
+            ctx, endpoint, ctx.cleanup_timeout(), isinstance(client, RedisCluster)
+        )
+    except (rex.RedisError, OSError, ssl.SSLError) as error:  # the cluster client connects now
+        ctx.cleanup_problem(
+            f"could not reach the cluster to delete {len(present)} probe key(s) "
+            f"({describe(error)}); they expire within {KEY_TTL_S} s"
+        )
+        return
     try:
         # Keys are recorded before the command that makes them, which a read-only user is
         # refused: only what exists needs deleting (and a user who may not read deletes all).

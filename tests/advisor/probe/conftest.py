@@ -289,6 +289,15 @@ def redis_leftovers(redis_url: str, run_id: str) -> list[str]:
         client.close()
 
 
+def redis_cluster_leftovers(cluster_url: str, run_id: str) -> list[str]:
+    """This run's keys on every master of a Redis Cluster."""
+    client = redis.RedisCluster.from_url(cluster_url, decode_responses=True, socket_timeout=5)
+    try:
+        return list(client.scan_iter(match=f"broker-advisor:probe:{run_id}:*", count=1000))
+    finally:
+        client.close()
+
+
 def rabbitmq_leftovers(management_url: str, run_id: str) -> list[str]:
     """Queues and exchanges (any vhost) of this run, as the management API lists them."""
     auth = base64.b64encode(b"guest:guest").decode()
