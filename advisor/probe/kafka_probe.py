@@ -95,6 +95,10 @@ TRANSACTION_KEYS = (22, 24, 25, 26, 28)  # InitProducerId, AddPartitions/Offsets
 UNSUPPORTED_SASL_MECHANISM = 33
 ILLEGAL_SASL_STATE = 34
 MAX_FRAME_BYTES = 1 << 20
+OFFSETS_TOPIC = "__consumer_offsets"
+# Left of the budget when the consume loop gives up waiting: the checks after it still run and
+# the failure is the consume's own, not a spent budget.
+CONSUME_RESERVE_S = 1.0  # closing the consumer takes up to 1 s of it
 LOG_LIMIT = 40
 
 BROKER_CONFIGS = (
@@ -676,6 +680,7 @@ class _Run:
     broker_min_isr: int | None = None
     keys: dict[str, int] = field(default_factory=dict)
     produced: int = 0
+    offsets_topic_existed: bool | None = None  # None: not known
 
 
 def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]:
@@ -1143,7 +1148,9 @@ def _sweep_leftovers(ctx: ProbeContext, run: _Run, check: CheckRecorder) -> None
     """Delete probe topics and groups that killed runs left behind (Redis keys and RabbitMQ
     queues expire on their own; Kafka topics do not)."""
     try:
-        topics = stale_probe_names(run.admin.list_topics(), time.time())
+        names = list(run.admin.list_topics())
+        run.offsets_topic_existed = OFFSETS_TOPIC in names
+        topics = stale_probe_names(names, time.time())
         if topics:
             run.admin.delete_topics(topics, timeout_ms=_ms(ctx.timeout()))
             with contextlib.suppress(Exception):  # a group that never formed is no error
@@ -1316,8 +1323,11 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             started = time.monotonic()
             consumer.subscribe([run.topic])
             # Joining a group can take the broker's group.initial.rebalance.delay.ms (3 s by
-            # default) on top of the round trips: allow two stage timeouts, within the budget.
-            deadline = started + 2 * ctx.timeout()
+            # default) on top of the round trips, and a fresh cluster's first group waits for
+            # __consumer_offsets to be created: allow two stage timeouts, but end early enough
+            # to say so within the budget.
+            wait_s = min(2 * ctx.timeout(), ctx.remaining_s() - CONSUME_RESERVE_S)
+            deadline = started + max(wait_s, ctx.timeout() / 2)
             first_ms: float | None = None
             seen: dict[str, list[int]] = {}
             partition_of: dict[str, set[int]] = {}
@@ -1338,7 +1348,7 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
                         offsets.setdefault(int(tp.partition), []).append(int(record.offset))
                         total += 1
             if total:
-                consumer.commit()
+                consumer.commit(timeout_ms=_ms(ctx.timeout()))
             check.figures.update(
                 consumed=total,
                 produced=run.produced,
@@ -1352,12 +1362,19 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             offset_gaps = sorted(p for p, o in offsets.items() if o != sorted(o))
             duplicates = sorted(k for k, s in seen.items() if len(s) != len(set(s)))
             check.figures["keys_out_of_order"] = len(out_of_order)
+            first_group = run.offsets_topic_existed is False
+            if first_group:
+                check.figures["offsets_topic_created"] = "true"
             if total < run.produced:
                 check.fail(
                     FailureClass.TIMEOUT if total == 0 else FailureClass.OTHER,
                     f"consumed {total} of {run.produced} messages in group {run.group} "
-                    f"within {deadline - started:.1f} s",
-                    "The group coordinator may be slow to form the group "
+                    f"within {deadline - started:.1f} s"
+                    + (f" while Kafka created {OFFSETS_TOPIC}" if first_group else ""),
+                    "A fresh cluster creates its offsets topic for the first consumer group; "
+                    "probe again in a few seconds, or with a larger --timeout."
+                    if first_group
+                    else "The group coordinator may be slow to form the group "
                     "(group.initial.rebalance.delay.ms) or a partition leader is unavailable.",
                 )
             if out_of_order or split_keys or offset_gaps:
@@ -1374,6 +1391,11 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
                     f"{total} messages over {len(offsets)} partitions in group {run.group}; "
                     "each key stayed on one partition with its sequence numbers in order"
                 )
+                if first_group:
+                    check.note(
+                        f"the cluster's first consumer group: Kafka created {OFFSETS_TOPIC} "
+                        "during this check, which slows it down this once"
+                    )
         finally:
             with contextlib.suppress(Exception):
                 consumer.close(autocommit=False, timeout_ms=_ms(min(ctx.cleanup_timeout(), 1.0)))
