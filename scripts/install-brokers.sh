@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install what `broker-advisor sandbox` needs from Debian packages; safe to run again.
 #
-# Installs only what is missing: redis-server (+ redis-sentinel where packaged separately),
-# rabbitmq-server, a Java runtime >= 17 and Maven. The sandbox runs its own broker processes on
+# Installs only what is missing: redis-server (+ redis-sentinel where packaged separately, and
+# redis-tools), rabbitmq-server, a Java runtime >= 17, Maven and openssl (the TLS modes' CA). The sandbox runs its own broker processes on
 # other ports, so the system services that Debian's postinst may start are never relied on; the
 # install asks invoke-rc.d not to start them, and on systemd hosts newly installed ones are disabled.
 set -euo pipefail
@@ -68,6 +68,9 @@ if ! java_ok; then
     fi
 fi
 command -v mvn >/dev/null || wanted+=(maven)
+# The production modes' local CA (sandbox up --tls) and the Redis Cluster's creation.
+command -v openssl >/dev/null || wanted+=(openssl)
+command -v redis-cli >/dev/null || wanted+=(redis-tools)
 
 if ((${#wanted[@]} == 0)); then
     echo "install-brokers.sh: everything is already installed"
