@@ -22,7 +22,12 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 
 # Feature packages that add their own subcommands through a register(subparsers) function.
-_FEATURE_CLIS = ("advisor.probe.cli", "advisor.sandbox.cli", "advisor.report.cli")
+_FEATURE_CLIS = (
+    "advisor.probe.cli",
+    "advisor.sandbox.cli",
+    "advisor.report.cli",
+    "advisor.loadtest.cli",
+)
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:

@@ -1,0 +1,474 @@
+"""The `loadtest` and `bakeoff` subcommands.
+
+    broker-advisor loadtest TARGET --workload FILE [--duration S] [--rate avg|peak|N] [--json]
+                            [--yes] [--management-url URL] [--producers N]
+    broker-advisor loadtest [TARGET] --workload FILE --export-omb DIR
+    broker-advisor bakeoff --workload FILE [--duration S] [--rate ...] [--json]
+
+Exit status: 0 when every verdict passed or warned, 1 when one failed (or the test could not
+run), 2 on bad input or a refused target, 130 when interrupted. Ctrl-C cancels the load, waits
+for the cleanup (a second Ctrl-C stops waiting) and prints what was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any, TextIO
+
+from advisor.loadtest import plan
+from advisor.loadtest.models import BakeoffResult, LoadEvent, LoadTestResult, PhaseResult
+from advisor.probe.models import CheckStatus
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+_MARK = {
+    CheckStatus.PASS: "PASS",
+    CheckStatus.WARN: "WARN",
+    CheckStatus.FAIL: "FAIL",
+    CheckStatus.SKIPPED: "SKIP",
+}
+
+
+def register(subparsers: Any) -> None:
+    """Add `loadtest` and `bakeoff` to the main CLI's subcommands."""
+    load = subparsers.add_parser(
+        "loadtest",
+        help="drive a workload's load against a broker and judge it",
+        description="Send the workload's messages (its sizes, average and peak rates, "
+        "consumption pattern and the recommended delivery settings) to a real broker, measure "
+        "end-to-end latency from each message's intended send time, find where it saturates, "
+        "and judge the workload's requirements. Temporary resources are named "
+        "broker-advisor.loadtest.<run-id> and removed afterwards. Credentials never appear in "
+        "the output.",
+    )
+    load.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help="redis://, amqp://, kafka:// address (only loopback unless --yes)",
+    )
+    _common(load)
+    load.add_argument(
+        "--yes",
+        action="store_true",
+        help="run against a target that is not this machine's loopback (it gets real load)",
+    )
+    load.add_argument(
+        "--management-url",
+        metavar="URL",
+        help="RabbitMQ management API (queue depth, memory alarms), e.g. http://host:15672",
+    )
+    load.add_argument(
+        "--export-omb",
+        metavar="DIR",
+        help="write OpenMessaging Benchmark workload and driver files to DIR instead of running",
+    )
+    load.set_defaults(func=run_loadtest_command)
+
+    bake = subparsers.add_parser(
+        "bakeoff",
+        help="run the same load against the sandbox's Redis, RabbitMQ and Kafka",
+        description="Run the workload's load test against each sandbox broker in turn and show "
+        "them side by side: one machine, loopback, the sandbox's versions.",
+    )
+    _common(bake)
+    bake.set_defaults(func=run_bakeoff_command)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workload", metavar="FILE", required=True, help="workload YAML/JSON")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=plan.DEFAULT_DURATION_S,
+        metavar="S",
+        help="seconds per constant-rate phase (default %(default)g; the ramp takes as long)",
+    )
+    parser.add_argument(
+        "--rate",
+        metavar="avg|peak|N",
+        help="run one constant rate only: the workload's average, its peak, or N msg/s "
+        "(default: average, peak, then a ramp to saturation)",
+    )
+    parser.add_argument(
+        "--producers",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"producer processes (default %(default)s, at most {plan.MAX_PRODUCERS})",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _inputs(args: argparse.Namespace) -> tuple[Any, plan.RateChoice] | str:
+    from advisor import workload
+
+    if not math.isfinite(args.duration) or not (
+        plan.MIN_DURATION_S <= args.duration <= plan.MAX_DURATION_S
+    ):
+        return (
+            f"--duration must be between {plan.MIN_DURATION_S:g} and {plan.MAX_DURATION_S:g} "
+            f"seconds (got {args.duration!r})"
+        )
+    if not 1 <= args.producers <= plan.MAX_PRODUCERS:
+        return f"--producers must be between 1 and {plan.MAX_PRODUCERS} (got {args.producers})"
+    try:
+        rate = plan.RateChoice.parse(args.rate)
+    except ValueError as error:
+        return str(error)
+    try:
+        return workload.load_workload(args.workload), rate
+    except workload.WorkloadFileError as error:
+        return f"cannot use workload file {error.path}: " + "; ".join(error.problems)
+
+
+@contextmanager
+def _interruptible(cancel: threading.Event) -> Iterator[list[float]]:
+    """First Ctrl-C sets `cancel` (the run cleans up and returns); a second one raises."""
+    presses: list[float] = []
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        presses.append(1.0)
+        if len(presses) == 1:
+            cancel.set()
+            print(
+                "interrupted: stopping the load and cleaning up… (Ctrl-C again to stop waiting)",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+    try:
+        yield presses
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _progress(prefix: str = "") -> Callable[[LoadEvent], None]:
+    def show(event: LoadEvent) -> None:
+        if event.kind == "tick":
+            if not sys.stderr.isatty():
+                return
+            text = (
+                f"\r{prefix}{event.phase or '…'}: sending {event.send_rate_msg_per_s:,.0f}/s, "
+                f"receiving {event.receive_rate_msg_per_s:,.0f}/s, p99 {event.p99_ms:,.1f} ms, "
+                f"{event.elapsed_s:.0f} s of {event.budget_s:.0f} s"
+            )
+            print(f"{text:<100}", end="", file=sys.stderr, flush=True)
+            return
+        clear = "\r" + " " * 100 + "\r" if sys.stderr.isatty() else ""
+        print(f"{clear}{prefix}{event.message or event.kind}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_loadtest_command(args: argparse.Namespace) -> int:
+    from advisor.loadtest import runner
+    from advisor.probe import targets
+
+    found = _inputs(args)
+    if isinstance(found, str):
+        return _error(found)
+    wl, rate = found
+    target = None
+    if args.target:
+        try:
+            target = targets.parse_target(args.target, management_url=args.management_url)
+        except targets.TargetError as error:
+            return _error(str(error))
+    elif args.management_url:
+        return _error("--management-url needs a RabbitMQ (amqp://) TARGET")
+    if args.export_omb:
+        from advisor.loadtest import omb
+
+        explicit = args.duration if args.duration != plan.DEFAULT_DURATION_S else None
+        written = omb.export(
+            wl,
+            args.export_omb,
+            duration_s=explicit,
+            targets={target.broker: target} if target is not None else None,
+        )
+        if args.json:
+            print(json.dumps([str(p) for p in written], indent=2))
+        else:
+            print(f"wrote {len(written)} OpenMessaging Benchmark files to {args.export_omb}:")
+            for path in written:
+                print(f"  {path}")
+        return EXIT_OK
+    if target is None:
+        return _error("a TARGET is needed (or --export-omb DIR to write OMB files)")
+    cancel = threading.Event()
+    try:
+        with _interruptible(cancel):
+            result = runner.loadtest(
+                target,
+                wl,
+                on_event=_progress(),
+                duration_s=args.duration,
+                rate=rate,
+                producers=args.producers,
+                cancel=cancel,
+                allow_remote=args.yes,
+            )
+    except runner.LoadTestRefusedError as error:
+        return _error(str(error))
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        render(result, sys.stdout)
+    if result.cancelled:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def run_bakeoff_command(args: argparse.Namespace) -> int:
+    from advisor.loadtest import bakeoff
+
+    found = _inputs(args)
+    if isinstance(found, str):
+        return _error(found)
+    wl, rate = found
+    cancel = threading.Event()
+    shows: dict[str, Callable[[LoadEvent], None]] = {}
+
+    def on_event(broker: Any, event: LoadEvent) -> None:
+        show = shows.setdefault(broker.value, _progress(f"[{broker.value}] "))
+        show(event)
+
+    with _interruptible(cancel):
+        result = bakeoff.bakeoff(
+            wl,
+            on_event=on_event,
+            duration_s=args.duration,
+            rate=rate,
+            producers=args.producers,
+            cancel=cancel,
+        )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        render_bakeoff(result, sys.stdout)
+    if cancel.is_set():
+        return EXIT_INTERRUPTED
+    if not result.results or any(r.failed for r in result.results):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# --- text output ---------------------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _phase_row(phase: PhaseResult) -> str:
+    lat = phase.latency_ms
+    limit = "-" if phase.sustained else phase.limited_by.value
+    return (
+        f"  {phase.name:<20} {phase.target_rate_msg_per_s:>10,.0f} "
+        f"{phase.send_rate_msg_per_s:>10,.0f} {phase.throughput_msg_per_s:>10,.0f} "
+        f"{_ms(lat.p50):>8} {_ms(lat.p90):>8} "
+        f"{_ms(lat.p99):>8} {_ms(lat.p999):>8} {_ms(lat.max):>8}  {limit}"
+    )
+
+
+def render(result: LoadTestResult, out: TextIO) -> None:
+    """A readable report of one load test."""
+    p = result.plan
+    server = " ".join(v for v in (result.server.get("product"), result.server.get("version")) if v)
+    out.write(f"\nload test  {result.target}  ({server or result.broker.title})\n")
+    if result.server.get("persistence"):
+        out.write(f"  broker: {result.server['persistence']}\n")
+    out.write(
+        f"  workload '{p.workload_name}': {p.consumption.value.replace('_', ' ')}, "
+        f"{p.modelled_as}\n"
+    )
+    sizes = f"{p.avg_message_bytes:,} B average"
+    if p.large_every:
+        sizes += (
+            f" ({p.small_message_bytes:,} B, and {p.max_message_bytes:,} B every "
+            f"{p.large_every}th message)"
+        )
+    out.write(f"  messages: {sizes}; {p.producers} producer process(es)\n")
+    d = p.delivery
+    parts = [
+        "acknowledged publishes" if d.publisher_confirms else "unacknowledged publishes",
+        "persistent" if d.persistent else "transient",
+        "manual consumer acks" if d.consumer_acks else "auto-ack",
+    ]
+    for name, value in (
+        ("acks", d.kafka_acks),
+        ("replication factor", d.replication_factor),
+        ("min.insync.replicas", d.min_insync_replicas),
+        ("queue", d.queue_type),
+        ("prefetch", d.prefetch),
+        ("structure", d.redis_mode),
+    ):
+        if value is not None:
+            parts.append(f"{name} {value}")
+    out.write(f"  delivery: {', '.join(parts)} (from {d.source})\n")
+    out.write(
+        f"  measured by: {result.environment.client}, on {result.environment.cores} cores "
+        f"({result.environment.machine}); latency from each message's intended send time\n\n"
+    )
+    out.write(
+        f"  {'PHASE':<20} {'TARGET/S':>10} {'SENT/S':>10} {'RECV/S':>10} {'p50 ms':>8} "
+        f"{'p90':>8} {'p99':>8} {'p99.9':>8} {'max':>8}  LIMIT\n"
+    )
+    for phase in result.phases + result.saturation.steps:
+        out.write(_phase_row(phase) + "\n")
+        if not phase.sustained and phase.limit_figure:
+            out.write(f"        {phase.limit_figure}\n")
+    sat = result.saturation
+    if sat.measured:
+        out.write(f"\n  saturation: {sat.message}\n")
+    out.write(
+        f"\n  sent {result.sent:,} · acknowledged {result.acknowledged:,} · received by every "
+        f"receiver {result.received:,} · lost {result.lost:,} · duplicates "
+        f"{result.duplicates:,}"
+        + (f" · failed publishes {result.failed_publishes:,}" if result.failed_publishes else "")
+        + "\n"
+    )
+    if result.broker_reported:
+        shown = ", ".join(f"{k}={v}" for k, v in result.broker_reported.items())
+        out.write(f"  broker reported (peaks): {shown}\n")
+    for note in result.notes:
+        out.write(f"  note: {note}\n")
+    for error in result.errors:
+        out.write(f"  error: {error}\n")
+    if result.verdicts:
+        out.write("  verdicts for the workload:\n")
+        for verdict in result.verdicts:
+            out.write(f"  {_MARK[verdict.status]}  {verdict.requirement:<15} {verdict.message}\n")
+            if verdict.advice and verdict.status is not CheckStatus.PASS:
+                out.write(f"        advice: {verdict.advice}\n")
+    clean = result.cleanup
+    left = ", ".join(clean.leftovers) if clean.leftovers else "none"
+    out.write(
+        f"  cleanup: removed {', '.join(clean.resources) or 'nothing'}; left behind: {left}"
+        + (f"; problems: {'; '.join(clean.problems)}" if clean.problems else "")
+        + "\n"
+    )
+    out.flush()
+
+
+def _cell_rows(results: Sequence[LoadTestResult]) -> list[tuple[str, list[str]]]:
+    def phase(r: LoadTestResult, kind: str) -> PhaseResult | None:
+        return next((p for p in r.phases if p.kind.value == kind), None)
+
+    def lat(p: PhaseResult | None) -> str:
+        if p is None:
+            return "-"
+        return f"{_ms(p.latency_ms.p50)} / {_ms(p.latency_ms.p99)} / {_ms(p.latency_ms.max)}"
+
+    def thr(p: PhaseResult | None) -> str:
+        if p is None:
+            return "-"
+        mark = "" if p.sustained else f" ({p.limited_by.value})"
+        return f"{p.throughput_msg_per_s:,.0f} of {p.target_rate_msg_per_s:,.0f}{mark}"
+
+    def sat(r: LoadTestResult) -> str:
+        s = r.saturation
+        if not s.measured:
+            return "not measured"
+        if s.unsustained_msg_per_s is None:
+            return f"≥ {s.sustained_msg_per_s or 0:,.0f} (not reached)"
+        return (
+            f"{s.sustained_msg_per_s or 0:,.0f}–{s.unsustained_msg_per_s:,.0f} "
+            f"({s.limited_by.value})"
+        )
+
+    def verdicts(r: LoadTestResult) -> str:
+        counts: dict[str, int] = {}
+        for v in r.verdicts:
+            counts[v.status.value] = counts.get(v.status.value, 0) + 1
+        return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "-"
+
+    def delivery(r: LoadTestResult) -> str:
+        d = r.plan.delivery
+        if r.broker.value == "kafka":
+            return f"acks={d.kafka_acks}, RF {d.replication_factor}"
+        if r.broker.value == "rabbitmq":
+            return f"{d.queue_type} queue, {'confirms' if d.publisher_confirms else 'no confirms'}"
+        return f"{d.redis_mode}, {'acks' if d.consumer_acks else 'no acks'}"
+
+    return [
+        ("pattern", [r.plan.modelled_as.split(" (")[0] for r in results]),
+        ("delivery", [delivery(r) for r in results]),
+        ("average: msg/s received", [thr(phase(r, "average")) for r in results]),
+        ("average: p50/p99/max ms", [lat(phase(r, "average")) for r in results]),
+        ("peak: msg/s received", [thr(phase(r, "peak")) for r in results]),
+        ("peak: p50/p99/max ms", [lat(phase(r, "peak")) for r in results]),
+        ("saturation msg/s", [sat(r) for r in results]),
+        ("lost / duplicates", [f"{r.lost:,} / {r.duplicates:,}" for r in results]),
+        ("verdicts", [verdicts(r) for r in results]),
+        ("leftovers", [str(len(r.cleanup.leftovers)) for r in results]),
+    ]
+
+
+def render_bakeoff(result: BakeoffResult, out: TextIO) -> None:
+    """The brokers side by side, labelled as what the figures are."""
+    out.write(f"\nbake-off: '{result.workload_name}'\n{result.label}\n\n")
+    if result.results:
+        heads = [
+            f"{r.server.get('product', r.broker.title)} {r.server.get('version', '')}".strip()
+            for r in result.results
+        ]
+        rows = _cell_rows(result.results)
+        first = max(len(name) for name, _ in rows)
+        widths = [max(len(h), *(len(cells[i]) for _, cells in rows)) for i, h in enumerate(heads)]
+        out.write(
+            " " * (first + 2)
+            + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))
+            + "\n"
+        )
+        for name, cells in rows:
+            out.write(
+                f"{name:<{first}}  "
+                + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+                + "\n"
+            )
+    for broker, why in result.skipped.items():
+        out.write(f"not run: {broker}: {why}\n")
+    for r in result.results:
+        for verdict in r.verdicts:
+            if verdict.status in (CheckStatus.FAIL, CheckStatus.WARN):
+                out.write(
+                    f"{r.broker.value}: {_MARK[verdict.status]} {verdict.requirement}: "
+                    f"{verdict.message}\n"
+                )
+    out.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `loadtest` on its own: python -m advisor.loadtest.cli TARGET --workload FILE."""
+    parser = argparse.ArgumentParser(prog="broker-advisor")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register(sub)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

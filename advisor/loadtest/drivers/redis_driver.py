@@ -1,0 +1,316 @@
+"""Redis load: a Stream with one consumer group per receiver (XADD, XREADGROUP, XACK), or
+Pub/Sub for a fan-out that may lose messages. redis-py on the hiredis parser, pipelined."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from advisor.loadtest.drivers.base import (
+    Connection,
+    DriverSpec,
+    ProducerBase,
+    Sample,
+    describe,
+)
+
+CLIENT_NAME = "broker-advisor-loadtest"
+READ_COUNT = 512
+FIELD = b"p"
+_NO_RETRY = Retry(NoBackoff(), 0)  # redis-py 8 retries 10 times by default
+
+
+def client(connection: Connection, timeout_s: float | None = None) -> redis.Redis:
+    """A redis-py client with bounded timeouts and no retries (a stall must surface)."""
+    timeout = timeout_s or connection.timeout_s
+    kwargs: dict[str, Any] = {}
+    if connection.tls:
+        kwargs = {"ssl": True, "ssl_ca_certs": connection.ca_file}
+    made = redis.Redis(
+        host=connection.host,
+        port=connection.port,
+        db=connection.database,
+        username=connection.username,
+        password=connection.password,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=_NO_RETRY,
+        retry_on_error=[],
+        health_check_interval=0,
+        client_name=CLIENT_NAME,
+        decode_responses=False,
+        protocol=2,
+        **kwargs,
+    )
+    # Raw replies: the load path parses entries itself (no dict per entry).
+    for command in ("XREADGROUP", "XADD", "XACK"):
+        made.set_response_callback(command, lambda response, **_: response)
+    return made
+
+
+def _cmd(conn: Any, *args: Any) -> Any:
+    """execute_command on a client or pipeline (redis-py leaves it untyped)."""
+    return conn.execute_command(*args)
+
+
+class StreamProducer(ProducerBase):
+    """XADD in one pipeline per batch; a reply is the acknowledgement."""
+
+    def __init__(self, spec: DriverSpec) -> None:
+        super().__init__()
+        self.key = spec.layout.name.encode()
+        self.pubsub = spec.layout.redis_mode == "pubsub"
+        self.conn = client(spec.connection)
+        _cmd(self.conn, "PING")
+
+    def send(self, messages: Sequence[tuple[int, int, bytes]]) -> None:
+        pipe = self.conn.pipeline(transaction=False)
+        for _seq, _key, payload in messages:
+            if self.pubsub:
+                _cmd(pipe, "PUBLISH", self.key, payload)
+            else:
+                _cmd(pipe, "XADD", self.key, "NOMKSTREAM", "*", FIELD, payload)
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except (redis.RedisError, OSError):
+            with contextlib.suppress(Exception):
+                self.conn.connection_pool.disconnect()
+            raise
+        failed = [
+            m[0]
+            for m, reply in zip(messages, replies, strict=True)
+            if isinstance(reply, Exception) or reply is None
+        ]
+        if failed:
+            bad = next(r for r in replies if isinstance(r, Exception) or r is None)
+            self.fail(failed, describe(bad) if isinstance(bad, Exception) else "stream missing")
+        self.acked += len(messages) - len(failed)
+
+    def poll(self) -> None:
+        return None
+
+    def flush(self, timeout_s: float) -> None:
+        return None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class StreamConsumer:
+    """XREADGROUP from its group; the previous batch is XACKed in the same round trip."""
+
+    def __init__(self, spec: DriverSpec, group: int, index: int) -> None:
+        self.errors = 0
+        self.last_error = ""
+        layout = spec.layout
+        self.key = layout.name.encode()
+        self.group = layout.group_name(group).encode()
+        self.me = f"c{index}".encode()
+        self.noack = not layout.consumer_acks
+        self.conn = client(spec.connection)
+        self.pending: list[bytes] = []
+
+    def ready(self) -> bool:
+        return True  # the group exists before the first message (set-up creates it at '0')
+
+    def receive(self, max_wait_s: float) -> list[bytes]:
+        block_ms = max(1, int(max_wait_s * 1000))
+        read: list[Any] = ["XREADGROUP", "GROUP", self.group, self.me, "COUNT", READ_COUNT]
+        read += ["BLOCK", block_ms]
+        if self.noack:
+            read.append("NOACK")
+        read += ["STREAMS", self.key, ">"]
+        try:
+            if self.pending:
+                pipe = self.conn.pipeline(transaction=False)
+                _cmd(pipe, "XACK", self.key, self.group, *self.pending)
+                _cmd(pipe, *read)
+                reply = pipe.execute()[1]
+                self.pending = []
+            else:
+                reply = _cmd(self.conn, *read)
+        except (redis.RedisError, OSError) as error:
+            self.errors += 1
+            self.last_error = describe(error)
+            with contextlib.suppress(Exception):
+                self.conn.connection_pool.disconnect()
+            time.sleep(min(0.1, max_wait_s))
+            return []
+        if not reply:
+            return []
+        entries = reply[0][1]
+        out: list[bytes] = []
+        for entry_id, fields in entries:
+            if not self.noack:
+                self.pending.append(entry_id)
+            if fields and len(fields) >= 2:
+                out.append(fields[1])
+        return out
+
+    def close(self) -> None:
+        if self.pending:
+            with contextlib.suppress(Exception):
+                _cmd(self.conn, "XACK", self.key, self.group, *self.pending)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class PubSubConsumer:
+    """A Pub/Sub subscriber: sees what is published while it is subscribed, nothing else."""
+
+    def __init__(self, spec: DriverSpec, group: int, index: int) -> None:
+        self.errors = 0
+        self.last_error = ""
+        self.conn = client(spec.connection)
+        self.pubsub: Any = self.conn.pubsub(ignore_subscribe_messages=False)  # type: ignore[no-untyped-call]
+        self.pubsub.subscribe(spec.layout.name)
+        self.subscribed = False
+
+    def ready(self) -> bool:
+        if not self.subscribed:
+            self.receive(0.05)
+        return self.subscribed
+
+    def receive(self, max_wait_s: float) -> list[bytes]:
+        out: list[bytes] = []
+        wait = max_wait_s
+        try:
+            while len(out) < READ_COUNT:
+                message = self.pubsub.get_message(timeout=wait)
+                if message is None:
+                    break
+                wait = 0.0
+                kind = message.get("type")
+                if kind in (b"subscribe", "subscribe"):
+                    self.subscribed = True
+                elif kind in (b"message", "message"):
+                    out.append(message["data"])
+        except (redis.RedisError, OSError) as error:
+            self.errors += 1
+            self.last_error = describe(error)
+            time.sleep(min(0.1, max_wait_s))
+        return out
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.pubsub.close()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def open_producer(spec: DriverSpec, index: int) -> StreamProducer:
+    return StreamProducer(spec)
+
+
+def open_consumer(spec: DriverSpec, group: int, index: int) -> StreamConsumer | PubSubConsumer:
+    if spec.layout.redis_mode == "pubsub":
+        return PubSubConsumer(spec, group, index)
+    return StreamConsumer(spec, group, index)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _pairs(reply: Any) -> dict[str, Any]:
+    if isinstance(reply, dict):
+        return {_text(k): v for k, v in reply.items()}
+    items = list(reply or [])
+    return {_text(items[i]): items[i + 1] for i in range(0, len(items) - 1, 2)}
+
+
+class Admin:
+    """Set-up, samples and cleanup in the runner's process."""
+
+    def __init__(self, spec: DriverSpec) -> None:
+        self.spec = spec
+        self.layout = spec.layout
+        self.conn = client(spec.connection)
+        self.created: list[str] = []
+
+    def advertised_hosts(self) -> list[str]:
+        return []
+
+    def server_info(self) -> dict[str, str]:
+        info = self.conn.info("server")
+        persistence = self.conn.info("persistence")
+        aof = bool(persistence.get("aof_enabled"))
+        fsync = ""
+        with contextlib.suppress(redis.RedisError):
+            fsync = _text(self.conn.config_get("appendfsync").get("appendfsync", ""))
+        shown = f"AOF on (appendfsync {fsync})" if aof and fsync else "AOF on" if aof else "AOF off"
+        return {
+            "product": "Redis",
+            "version": str(info.get("redis_version", "")),
+            "persistence": shown,
+        }
+
+    def setup(self) -> None:
+        layout = self.layout
+        if layout.redis_mode == "pubsub":
+            return
+        self.created.append(layout.name)
+        for group in range(layout.groups):
+            _cmd(
+                self.conn,
+                "XGROUP",
+                "CREATE",
+                layout.name,
+                layout.group_name(group),
+                "0",
+                "MKSTREAM",
+            )
+        # A run that is killed leaves nothing for long: the stream expires on its own.
+        _cmd(self.conn, "EXPIRE", layout.name, layout.expires_s)
+
+    def sample(self) -> Sample:
+        out: Sample = {}
+        memory = self.conn.info("memory")
+        out["redis_used_memory_bytes"] = int(memory.get("used_memory", 0))
+        if self.layout.redis_mode == "pubsub":
+            return out
+        out["stream_length"] = int(_cmd(self.conn, "XLEN", self.layout.name) or 0)
+        backlog = 0
+        for group in _cmd(self.conn, "XINFO", "GROUPS", self.layout.name) or []:
+            fields = _pairs(group)
+            lag = fields.get("lag")
+            backlog = max(backlog, int(lag) if lag is not None else 0)
+        out["backlog_messages"] = backlog
+        return out
+
+    def housekeeping(self) -> None:
+        """Trim what every group has read, so the stream holds only the backlog."""
+        if self.layout.redis_mode == "pubsub":
+            return
+        groups = [_pairs(g) for g in _cmd(self.conn, "XINFO", "GROUPS", self.layout.name) or []]
+        ids = [_text(g.get("last-delivered-id", "0-0")) for g in groups]
+        if len(ids) != self.layout.groups:
+            return
+        oldest = min(ids, key=lambda i: tuple(int(x) for x in i.split("-")))
+        _cmd(self.conn, "XTRIM", self.layout.name, "MINID", "~", oldest)
+
+    def cleanup(self) -> list[str]:
+        problems: list[str] = []
+        for key in list(self.created):
+            try:
+                _cmd(self.conn, "DEL", key)
+                self.created.remove(key)
+            except (redis.RedisError, OSError) as error:
+                problems.append(f"stream {key}: {describe(error)}")
+        return problems
+
+    def leftovers(self) -> list[str]:
+        return [
+            f"key {_text(k)}" for k in self.conn.scan_iter(match=f"{self.layout.name}*", count=1000)
+        ]
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
