@@ -293,11 +293,19 @@ def register(subparsers: Any) -> None:
     status.set_defaults(sandbox_func=_cmd_status)
 
     pause = commands.add_parser("pause", help="SIGSTOP one process (fault injection)")
-    pause.add_argument("process", help="redis, redis-replica, redis-sentinel, rabbitmq or kafka-N")
+    pause.add_argument(
+        "process",
+        help="redis, redis-replica, redis-sentinel, rabbitmq, kafka-N, or a production mode's "
+        "process (redis-tls, redis-mtls, redis-cluster-N, rabbitmq-tls, kafka-secure)",
+    )
     pause.set_defaults(sandbox_func=_cmd_pause)
 
     resume = commands.add_parser("resume", help="SIGCONT a paused process")
-    resume.add_argument("process", help="redis, redis-replica, redis-sentinel, rabbitmq or kafka-N")
+    resume.add_argument(
+        "process",
+        help="redis, redis-replica, redis-sentinel, rabbitmq, kafka-N, or a production mode's "
+        "process (redis-tls, redis-mtls, redis-cluster-N, rabbitmq-tls, kafka-secure)",
+    )
     resume.set_defaults(sandbox_func=_cmd_resume)
 
     kafka_node = commands.add_parser(
