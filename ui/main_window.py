@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QUndoGroup,
 )
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 import advisor
 from ui import settings
+from ui.keys import REDO_KEYS, UNDO_KEYS
 
 # Only Qt is imported up front: the window paints first, then the model-backed panes are built
 # (pydantic and the core cost more than the bare window does).
@@ -239,6 +241,8 @@ class MainWindow(QMainWindow):
         self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self._on_autosave_timeout)
 
+        # One history per workload (per scenario variant); the Edit menu follows the active one.
+        self.undo_group = QUndoGroup(self)
         self._build_menus()
         self.setWindowTitle("Broker Advisor")
         self._restore_layout()
@@ -278,6 +282,8 @@ class MainWindow(QMainWindow):
 
         self.autosave = self._autosave or Autosave()
         self.document = WorkloadDocument(self)
+        self.undo_group.addStack(self.document.undo_stack)
+        self.undo_group.setActiveStack(self.document.undo_stack)
         self.live = LiveRecommendation(self.document, self._recommend, parent=self)
         self.editor = WorkloadEditor(self.document)
         self.recommendation_view = RecommendationView(
@@ -295,6 +301,7 @@ class MainWindow(QMainWindow):
         self.live.stale_changed.connect(self._on_stale_changed)
         self.live.busy_changed.connect(self._on_busy_changed)
         self.recommendation_view.citation_activated.connect(self.show_guide_section)
+        self.recommendation_view.what_if_activated.connect(self._on_what_if_activated)
         self._drops = _WorkloadDrops(self)
         self._drops.watch(self.splitter)
         self._update_title()
@@ -380,6 +387,15 @@ class MainWindow(QMainWindow):
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self._set_keys(self.undo_action, QKeySequence.StandardKey.Undo, *UNDO_KEYS)
+        self._set_keys(self.redo_action, QKeySequence.StandardKey.Redo, *REDO_KEYS)
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        self.edit_menu = edit
+
         view = bar.addMenu("&View")
         self._action(view, "&Workload", lambda: self._focus(self.editor), QKeySequence("Alt+1"))
         self._action(
@@ -420,18 +436,28 @@ class MainWindow(QMainWindow):
         explicit key comes first (the menu shows it) and the platform's bindings follow.
         """
         action = QAction(text, self)
-        keys: list[QKeySequence] = [QKeySequence(explicit)] if explicit else []
         if isinstance(shortcut, QKeySequence):
-            keys.append(shortcut)
-        elif shortcut is not None:
-            keys += QKeySequence.keyBindings(shortcut)
+            self._set_keys(action, None, *([explicit] if explicit else []), shortcut)
+        else:
+            self._set_keys(action, shortcut, *([explicit] if explicit else []))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    @staticmethod
+    def _set_keys(
+        action: QAction,
+        standard: QKeySequence.StandardKey | None,
+        *explicit: str | QKeySequence,
+    ) -> None:
+        """The explicit keys first (the menu shows the first), then the platform's bindings."""
+        keys = [key if isinstance(key, QKeySequence) else QKeySequence(key) for key in explicit]
+        if standard is not None:
+            keys += QKeySequence.keyBindings(standard)
         unique = [key for index, key in enumerate(keys) if key not in keys[:index]]
         if unique:
             # The list overload: setShortcut()'s overload check builds every Qt enum (~12 ms).
             action.setShortcuts(unique)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
 
     def _focus(self, widget: QWidget) -> None:
         if widget is self.guide_browser.tree:
@@ -495,11 +521,20 @@ class MainWindow(QMainWindow):
                 error.problems,
             )
             return False
-        self.document.load(
-            workload.model_dump(mode="json"),
-            None if as_preset else path,
-            stated=set(workload.model_fields_set),
-        )
+        values = workload.model_dump(mode="json")
+        stated = set(workload.model_fields_set)
+        if as_preset:
+            # A preset is an edit of the workload, undone like any other; a file is a new
+            # document with a history of its own.
+            self.document.replace(
+                values,
+                f"Load Preset “{preset_title(path)}”",
+                stated=stated,
+                path=None,
+                saved=True,
+            )
+        else:
+            self.document.load(values, path, stated=stated)
         self.autosave.discard()
         if not as_preset:
             self._remember_recent(path)
@@ -572,6 +607,19 @@ class MainWindow(QMainWindow):
         if callable(results):
             results = results()
         export_dialog.run_export(self, workload, recommendation, results)
+
+    def apply_what_if(self, item: Any) -> None:
+        """Set the what-if's requirement to its threshold (siblings kept consistent), undoably."""
+        from advisor import sensitivity
+
+        values = sensitivity.adjusted(self.document.values, item.field, item.threshold)
+        changed = {k for k, v in values.items() if v != self.document.values.get(k)}
+        self.document.replace(
+            values,
+            f"Apply What-if: {what_if_condition(item)}",
+            stated=self.document.stated | changed | {item.field},
+        )
+        self.statusBar().showMessage(f"Applied: {what_if_condition(item)}", 5000)
 
     def confirm_discard(self) -> bool:
         """True when the current workload may be replaced: saved, discarded, or unmodified."""
@@ -691,6 +739,10 @@ class MainWindow(QMainWindow):
     def _on_busy_changed(self, busy: bool) -> None:
         if busy and self.live.recommendation is None:
             self._busy_label.setText("Working…")
+
+    def _on_what_if_activated(self, item: Any, as_variant: bool) -> None:
+        del as_variant  # variants come with the scenarios
+        self.apply_what_if(item)
 
     def _on_side_tab_changed(self, index: int) -> None:
         if (
@@ -815,6 +867,13 @@ def _dropped_workload(event: QDropEvent) -> Path | None:
             if path.suffix.lower() in WORKLOAD_SUFFIXES:
                 return path
     return None
+
+
+def what_if_condition(item: Any) -> str:
+    """'Peak rate above 100,000 msg/s': what applying a what-if sets."""
+    from advisor import units
+
+    return f"{item.field_title} {item.direction} {units.quantity(item.threshold, item.unit)}"
 
 
 def _slug(text: str) -> str:

@@ -27,6 +27,7 @@ from ui.workload_editor import Validation, WorkloadDocument
 
 Recommend = Callable[..., rec.Recommendation]
 CITATION_SCHEME = "guide"
+WHAT_IF_SCHEME = "whatif"
 DEBOUNCE_MS = 150
 NO_WHAT_IF = rec.NO_WHAT_IF
 
@@ -177,6 +178,7 @@ def render_details(
     section_title: Callable[[str], str] = str,
     *,
     stale: bool = False,
+    variants: bool = False,
 ) -> str:
     """The recommendation's details as HTML for a QTextBrowser, coloured from the palette.
 
@@ -239,9 +241,10 @@ def render_details(
 
     if recommendation.what_if:
         out.append("<h3>What would change the answer</h3><ul>")
-        for item in recommendation.what_if:
+        for index, item in enumerate(recommendation.what_if):
             text = item.text[:1].upper() + item.text[1:]
-            out.append(f"<li>{esc(text)}</li>")
+            links = "" if stale else what_if_links(index, variants=variants)
+            out.append(f"<li>{esc(text)}{links}</li>")
         out.append("</ul>")
     elif recommendation.winner is not None:
         # Saying so is an answer too (a robust choice); an empty heading would look broken.
@@ -305,6 +308,20 @@ def render_details(
     return "\n".join(out)
 
 
+def what_if_links(index: int, *, variants: bool = False) -> str:
+    """The links after a what-if: apply it here, or (with scenarios) as a new variant."""
+    apply = (
+        f' <a href="{WHAT_IF_SCHEME}:apply/{index}" title="Set this requirement to the '
+        f'threshold (Undo takes it back)">[Apply]</a>'
+    )
+    if not variants:
+        return apply
+    return apply + (
+        f' <a href="{WHAT_IF_SCHEME}:variant/{index}" title="Open a copy of this workload with '
+        f'the threshold applied, beside this one">[Apply as variant]</a>'
+    )
+
+
 class _ScoreRow:
     """One broker's line in the ranking: name, score bar, one-word verdict."""
 
@@ -338,6 +355,7 @@ class RecommendationView(QWidget):
     """Shows a LiveRecommendation: the winner, score bars, then reasons, pattern, sizing, advice."""
 
     citation_activated = Signal(str)
+    what_if_activated = Signal(object, bool)  # WhatIf, as a new variant
 
     def __init__(
         self,
@@ -351,6 +369,7 @@ class RecommendationView(QWidget):
         self._section_title = section_title
         self._scroll_to_top = False
         self._rendered_stale = False
+        self._variants = False
         self.setObjectName("recommendationView")
         self.setAccessibleName("Recommendation")
         layout = QVBoxLayout(self)
@@ -441,7 +460,11 @@ class RecommendationView(QWidget):
         self._rendered_stale = self.model.is_stale
         self.details.setHtml(
             render_details(
-                recommendation, self.palette(), self._section_title, stale=self.model.is_stale
+                recommendation,
+                self.palette(),
+                self._section_title,
+                stale=self.model.is_stale,
+                variants=self._variants,
             )
         )
         bar.setValue(position)
@@ -489,9 +512,26 @@ class RecommendationView(QWidget):
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == CITATION_SCHEME:
             self.citation_activated.emit(url.path())
+        elif url.scheme() == WHAT_IF_SCHEME:
+            self._on_what_if_link(url.path())
         elif url.scheme() in ("http", "https"):
             # A precedent's published source opens in the user's browser.
             QDesktopServices.openUrl(url)
+
+    def _on_what_if_link(self, path: str) -> None:
+        recommendation = self.model.recommendation
+        kind, _, number = path.partition("/")
+        if recommendation is None or self.model.is_stale or not number.isdigit():
+            return
+        index = int(number)
+        if index < len(recommendation.what_if):
+            self.what_if_activated.emit(recommendation.what_if[index], kind == "variant")
+
+    def set_variants_enabled(self, enabled: bool) -> None:
+        """Offer "Apply as variant" beside each what-if (the window has scenarios)."""
+        if enabled != self._variants:
+            self._variants = enabled
+            self._render_details()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from advisor import workload as wl
 from ui import theme
+from ui.keys import REDO_KEYS, UNDO_KEYS
 
 # The form's sections, in order; a field the model gains later lands in "Other" automatically.
 GROUPS: list[tuple[str, list[str]]] = [
@@ -168,11 +170,90 @@ def _format_number(value: float) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
 
 
-class WorkloadDocument(QObject):
-    """The workload being edited: values as typed, where it lives, and whether it is saved."""
+@dataclass(frozen=True)
+class DocumentState:
+    """Everything an undoable replacement changes: values, what they state, file and saved copy."""
 
-    values_changed = Signal()  # values replaced (load, new, restore)
-    value_changed = Signal(str)  # one field changed by the user
+    values: dict[str, Any]
+    stated: frozenset[str]
+    path: Path | None
+    saved: dict[str, Any]
+
+
+class _Keep:
+    """The marker for "keep what is there" where None is a value."""
+
+
+KEEP = _Keep()
+
+# Edits of one field closer together than this are one undo step (typing "12000" is one change).
+MERGE_WINDOW_S = 1.5
+_FIELD_EDIT_ID = 1
+
+
+class _SetValue(QUndoCommand):
+    """One field set to a value; consecutive edits of the same field merge into one step."""
+
+    def __init__(
+        self, document: WorkloadDocument, name: str, old: Any, new: Any, was_stated: bool
+    ) -> None:
+        super().__init__(f"Change {field_titles().get(name, name)}")
+        self._document = document
+        self._name = name
+        self._old = old
+        self._new = new
+        self._was_stated = was_stated
+        self._at = time.monotonic()
+
+    def id(self) -> int:
+        return _FIELD_EDIT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _SetValue) or other._name != self._name:
+            return False
+        if other._at - self._at > MERGE_WINDOW_S:
+            return False
+        self._new = other._new
+        self._at = other._at
+        # Typed back to where it was: the step is dropped rather than undone to no effect.
+        self.setObsolete(self._new == self._old and self._was_stated)
+        return True
+
+    def redo(self) -> None:
+        self._document._apply_value(self._name, self._new, stated=True)
+
+    def undo(self) -> None:
+        self._document._apply_value(self._name, self._old, stated=self._was_stated)
+
+
+class _Replace(QUndoCommand):
+    """Every value replaced at once (a preset loaded, a what-if applied)."""
+
+    def __init__(
+        self, document: WorkloadDocument, text: str, before: DocumentState, after: DocumentState
+    ) -> None:
+        super().__init__(text)
+        self._document = document
+        self._before = before
+        self._after = after
+
+    def redo(self) -> None:
+        self._document._apply_state(self._after)
+
+    def undo(self) -> None:
+        self._document._apply_state(self._before)
+
+
+class WorkloadDocument(QObject):
+    """The workload being edited: values as typed, where it lives, and whether it is saved.
+
+    Every change the user makes goes through an undo stack (`undo_stack`): a field edit, a
+    preset loaded, a what-if applied. Opening a file or starting a new one is a new document:
+    the stack starts empty.
+    """
+
+    values_changed = Signal()  # values replaced (load, new, restore, preset, undo of those)
+    value_changed = Signal(str)  # one field changed (by the user, or by undo and redo)
     validated = Signal(object)  # Validation, after every change
     workload_changed = Signal(object)  # a new valid Workload
     modified_changed = Signal(bool)
@@ -186,6 +267,15 @@ class WorkloadDocument(QObject):
         self._path: Path | None = None
         self._validation = validate(self._values, self._stated)
         self._last_valid = self._validation.workload or wl.Workload()
+        self._undo_stack = QUndoStack(self)
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self._undo_stack
+
+    def use_undo_stack(self, stack: QUndoStack) -> None:
+        """Push to this stack from now on (each scenario variant keeps its own history)."""
+        self._undo_stack = stack
 
     @property
     def values(self) -> dict[str, Any]:
@@ -218,16 +308,42 @@ class WorkloadDocument(QObject):
         """The workload's name, wherever it came from (the file name is no name)."""
         return str(self._values.get("name") or "").strip() or "Untitled"
 
+    def state(self) -> DocumentState:
+        return DocumentState(
+            dict(self._values), frozenset(self._stated), self._path, dict(self._saved)
+        )
+
     def set_value(self, name: str, value: Any) -> None:
+        """The user changed a field: one undoable step (merged with more typing into it)."""
         if self._values.get(name) == value:
             return
-        was_modified = self.is_modified
-        self._values[name] = value
-        self._stated.add(name)
-        self.value_changed.emit(name)
-        self._revalidate()
-        if self.is_modified != was_modified:
-            self.modified_changed.emit(self.is_modified)
+        self._undo_stack.push(
+            _SetValue(self, name, self._values.get(name), value, name in self._stated)
+        )
+
+    def replace(
+        self,
+        values: dict[str, Any],
+        text: str,
+        *,
+        stated: set[str] | None = None,
+        path: Path | _Keep | None = KEEP,
+        saved: bool = False,
+    ) -> None:
+        """Replace every value as one undoable step (a preset, a what-if), named by text.
+
+        The file stays unless `path` is given (a preset has none); saved=True makes the new
+        values the saved state (a preset opens unmodified).
+        """
+        merged = default_values()
+        merged.update(values)
+        after = DocumentState(
+            merged,
+            frozenset(merged if stated is None else stated),
+            self._path if isinstance(path, _Keep) else path,
+            dict(merged) if saved else dict(self._saved),
+        )
+        self._undo_stack.push(_Replace(self, text, self.state(), after))
 
     def load(
         self,
@@ -237,22 +353,23 @@ class WorkloadDocument(QObject):
         modified: bool = False,
         stated: set[str] | None = None,
     ) -> None:
-        """Replace every value (new, open, preset, restore); modified=True keeps it unsaved.
+        """Start a new document (new, open, restore); modified=True keeps it unsaved.
 
         `stated` names the fields the source stated (a file's keys); the others show their
         defaults in the form but stay "not stated" until edited. None: every field is stated.
+        The undo history starts again: there is nothing before a document was opened.
         """
         merged = default_values()
         merged.update(values)
-        self._values = merged
-        self._stated = set(merged) if stated is None else set(stated)
-        self._saved = {} if modified else dict(merged)
-        if path != self._path:
-            self._path = path
-            self.path_changed.emit(path)
-        self.values_changed.emit()
-        self._revalidate()
-        self.modified_changed.emit(self.is_modified)
+        self._undo_stack.clear()
+        self._apply_state(
+            DocumentState(
+                merged,
+                frozenset(merged if stated is None else stated),
+                path,
+                {} if modified else dict(merged),
+            )
+        )
 
     def mark_saved(self, path: Path) -> None:
         self._saved = dict(self._values)
@@ -260,6 +377,30 @@ class WorkloadDocument(QObject):
             self._path = path
             self.path_changed.emit(path)
         self.modified_changed.emit(False)
+
+    # -- applied by the undo commands ------------------------------------------------------
+    def _apply_value(self, name: str, value: Any, *, stated: bool) -> None:
+        was_modified = self.is_modified
+        self._values[name] = value
+        if stated:
+            self._stated.add(name)
+        else:
+            self._stated.discard(name)
+        self.value_changed.emit(name)
+        self._revalidate()
+        if self.is_modified != was_modified:
+            self.modified_changed.emit(self.is_modified)
+
+    def _apply_state(self, state: DocumentState) -> None:
+        self._values = dict(state.values)
+        self._stated = set(state.stated)
+        self._saved = dict(state.saved)
+        if state.path != self._path:
+            self._path = state.path
+            self.path_changed.emit(state.path)
+        self.values_changed.emit()
+        self._revalidate()
+        self.modified_changed.emit(self.is_modified)
 
     @property
     def stated(self) -> set[str]:
@@ -275,13 +416,31 @@ class WorkloadDocument(QObject):
 
 
 class _NoWheelUnlessFocused(QObject):
-    """Scrolling the form must not change a spin box or combo the pointer passes over."""
+    """Scrolling the form must not change a spin box or combo the pointer passes over; and
+    Undo and Redo pressed in a field undo the workload's last change, not the field's typing
+    (one history for the form: the field's own would leave the document out of step)."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
             event.ignore()
             return True
+        if event.type() == QEvent.Type.ShortcutOverride and is_undo_key(event):
+            event.ignore()  # not taken by the field: the window's Undo or Redo action runs
+            return True
         return False
+
+
+def is_undo_key(event: QEvent) -> bool:
+    """Whether a key event is Undo or Redo (the explicit keys, or the platform's)."""
+    if not isinstance(event, QKeyEvent):
+        return False
+    if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+        return True
+    pressed = QKeySequence(event.keyCombination())
+    return any(
+        pressed.matches(QKeySequence(key)) == QKeySequence.SequenceMatch.ExactMatch
+        for key in (*UNDO_KEYS, *REDO_KEYS)
+    )
 
 
 @dataclass
@@ -321,6 +480,7 @@ class WorkloadEditor(QScrollArea):
         self.setWidget(body)
 
         document.values_changed.connect(self._on_values_changed)
+        document.value_changed.connect(self._on_value_changed)
         document.validated.connect(self._on_validated)
         self._on_values_changed()
         self._on_validated(document.validation)
@@ -582,19 +742,29 @@ class WorkloadEditor(QScrollArea):
             self.document.set_value(name, value)
 
     def _on_values_changed(self) -> None:
+        values = self.document.values
+        for name in self._fields:
+            if name in values:
+                self._show_value(name, values[name])
+
+    def _on_value_changed(self, name: str) -> None:
+        # An edit typed here is already shown (set() leaves an equal value alone); an undo or
+        # redo is not, and shows now.
+        if name in self._fields:
+            self._show_value(name, self.document.values.get(name))
+
+    def _show_value(self, name: str, value: Any) -> None:
+        made = self._fields[name]
+        if made.get() == value:
+            return
         self._updating = True
+        for widget in made.inputs:
+            widget.blockSignals(True)
         try:
-            values = self.document.values
-            for name, made in self._fields.items():
-                if name in values:
-                    for widget in made.inputs:
-                        widget.blockSignals(True)
-                    try:
-                        made.set(values[name])
-                    finally:
-                        for widget in made.inputs:
-                            widget.blockSignals(False)
+            made.set(value)
         finally:
+            for widget in made.inputs:
+                widget.blockSignals(False)
             self._updating = False
 
     def _on_validated(self, validation: Validation) -> None:

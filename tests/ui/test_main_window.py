@@ -243,7 +243,10 @@ def test_citations_are_reachable_by_keyboard(window: MainWindow, qtbot: Any) -> 
     qtbot.waitExposed(window)
     details = window.recommendation_view.details
     details.setFocus()
-    qtbot.keyClick(details, Qt.Key.Key_Tab)  # the first link
+    for _ in range(20):  # past the what-if's [Apply] links to the first citation
+        qtbot.keyClick(details, Qt.Key.Key_Tab)
+        if details.textCursor().charFormat().anchorHref().startswith("guide:"):
+            break
     with qtbot.waitSignal(window.guide_browser.section_shown, timeout=5_000) as blocker:
         qtbot.keyClick(details, Qt.Key.Key_Return)
     assert blocker.args[0] in window.recommendation_view.citation_links()
