@@ -155,7 +155,11 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _open_app(file: str | None) -> int:
+# Flags the desktop app takes (ui.app.THEME_FLAGS): the theme for this run.
+APP_FLAGS = ("--dark", "--light", "--system-theme")
+
+
+def _open_app(file: str | None, flags: Sequence[str] = ()) -> int:
     if not has_display():
         print(
             "No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app "
@@ -175,7 +179,7 @@ def _open_app(file: str | None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return int(launch([file] if file else []))
+    return int(launch([*([file] if file else []), *flags]))
 
 
 def _cmd_screenshot(args: argparse.Namespace) -> int:
@@ -202,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="broker-advisor",
         description="Choose between Redis, RabbitMQ and Kafka for a workload, probe live brokers "
         "and export reports. With no command (or a workload FILE) the desktop app "
-        "opens.",
+        "opens; --dark, --light or --system-theme set its theme for that run.",
     )
     parser.add_argument("--version", action="version", version=f"broker-advisor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -265,13 +269,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(action, argparse._SubParsersAction)
         for name in action.choices
     }
-    if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
-        if len(args_list) > 1:
-            parser.error(f"unknown command '{args_list[0]}'")
-        file = args_list[0] if args_list else None
+    # The app's own flags (a theme for this run) may come before or after a workload file.
+    flags = [a for a in args_list if a in APP_FLAGS]
+    app_args = [a for a in args_list if a not in APP_FLAGS]
+    if not app_args or (app_args[0] not in known and not app_args[0].startswith("-")):
+        if len(app_args) > 1:
+            parser.error(f"unknown command '{app_args[0]}'")
+        file = app_args[0] if app_args else None
         if file is not None and not Path(file).exists():
             parser.error(f"'{file}' is neither a command nor an existing workload file")
-        return _run_guarded(lambda: _open_app(file))
+        return _run_guarded(lambda: _open_app(file, flags))
     if args_list[0] == "screenshot":
         # Its own parser reads every argument, --help included (REMAINDER would not take it).
         rest = argparse.Namespace(rest=args_list[1:])
