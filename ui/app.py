@@ -14,8 +14,14 @@ from ui import settings
 SHUTDOWN_WAIT_MS = 5_000
 
 
-def create_application(argv: list[str] | None = None, *, dark: bool = False) -> QApplication:
-    """The QApplication, named for QSettings, high-DPI aware, optionally forced dark."""
+def create_application(
+    argv: list[str] | None = None, *, dark: bool = False, theme: str | None = None
+) -> QApplication:
+    """The QApplication, named for QSettings, high-DPI aware, in the theme chosen.
+
+    The theme is `theme` if given (a command-line flag), dark when `dark` or the environment's
+    BROKER_ADVISOR_DARK=1 asks for it, else the one chosen in Preferences.
+    """
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing
@@ -25,22 +31,38 @@ def create_application(argv: list[str] | None = None, *, dark: bool = False) -> 
         app = QApplication(argv if argv is not None else sys.argv[:1])
     settings.configure_application(app)
     app.setDesktopFileName("broker-advisor")
-    if dark or os.environ.get("BROKER_ADVISOR_DARK") == "1":
-        from ui import theme
+    from ui import theme as ui_theme
 
-        theme.apply_dark(app)
+    ui_theme.remember_platform_style(app)
+    if dark or os.environ.get("BROKER_ADVISOR_DARK") == "1":
+        choice = "dark"
+    elif theme is not None:
+        choice = theme
+    else:
+        from ui import preferences
+
+        choice = preferences.load().theme
+    if choice != "system":
+        ui_theme.apply_theme(app, choice)
     from ui import focus_ring
 
     focus_ring.install(app)
     return app
 
 
+# Flags the app takes beside a workload file: a theme for this run (Preferences keep theirs).
+THEME_FLAGS = {"--dark": "dark", "--light": "light", "--system-theme": "system"}
+
+
 def launch(argv: list[str]) -> int:
-    """Open the main window (with argv[0] as a workload file if given) and run the event loop."""
+    """Open the main window (with a workload file if given) and run the event loop.
+
+    `--dark`, `--light` or `--system-theme` anywhere in argv set the theme for this run.
+    """
     args = list(argv)
-    dark = "--dark" in args
-    files = [a for a in args if a != "--dark"]
-    app = create_application(sys.argv[:1], dark=dark)
+    chosen = [THEME_FLAGS[a] for a in args if a in THEME_FLAGS]
+    files = [a for a in args if a not in THEME_FLAGS]
+    app = create_application(sys.argv[:1], theme=chosen[-1] if chosen else None)
 
     from ui.main_window import MainWindow
 

@@ -394,6 +394,15 @@ class MainWindow(QMainWindow):
         self._set_keys(self.redo_action, QKeySequence.StandardKey.Redo, *REDO_KEYS)
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
+        edit.addSeparator()
+        self.preferences_action = self._action(
+            edit,
+            "Pre&ferences…",
+            self.show_preferences,
+            QKeySequence.StandardKey.Preferences,
+            "Ctrl+,",
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.edit_menu = edit
 
         view = bar.addMenu("&View")
@@ -629,6 +638,31 @@ class MainWindow(QMainWindow):
         if answer == "save":
             return self.save()
         return answer == "discard"
+
+    def show_preferences(self) -> QWidget:
+        """Edit > Preferences (window-modal, not blocking); OK saves and applies them."""
+        from PySide6.QtCore import Qt
+
+        from ui import preferences
+
+        dialog = preferences.PreferencesDialog(preferences.load(), self)
+        dialog.applied.connect(self._on_preferences_applied)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_preferences_applied(self, chosen: Any) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from ui import theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, chosen.theme)
+        apply = getattr(self.probe_panel, "apply_preferences", None)
+        if callable(apply):
+            apply(chosen)
+        self.statusBar().showMessage("Preferences saved", 3000)
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -66,12 +66,12 @@ from advisor.probe.models import (
     Verdict,
 )
 from advisor.workload import Broker, Workload
+from ui import preferences, theme, worker
 from ui import settings as ui_settings
-from ui import theme, worker
 
 SETTINGS_GROUP = "probe"
 DEFAULT_BUDGET_S = runner.DEFAULT_BUDGET_S
-MAX_BUDGET_S = 120.0
+MAX_BUDGET_S = preferences.MAX_BUDGET_S
 STAGE_TIMEOUT_S = runner.DEFAULT_STAGE_TIMEOUT_S
 _TICK_MS = 100
 _WIDE_PX = 900
@@ -1103,6 +1103,13 @@ class ProbePanel(QWidget):
             page.restyle()
         self._update_tabs()
 
+    def apply_preferences(self, chosen: preferences.Preferences) -> None:
+        """New Preferences: the default budget, and whether connection details are kept."""
+        if not self.is_running():
+            self.budget.setValue(chosen.probe_budget_s)
+        self.remember.setChecked(chosen.remember_connections)
+        self.remember_passwords.setChecked(chosen.remember_passwords)
+
     # -- Qt overrides -----------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         # The workload may have been edited while the panel was hidden.
@@ -1127,8 +1134,10 @@ class ProbePanel(QWidget):
         )
 
     def _prefill(self, environ: Mapping[str, str] | None) -> None:
-        """Remembered details first (the user chose them), else the environment."""
+        """Remembered details first (the user chose them), else the environment; the budget
+        from Preferences."""
         store = self._store()
+        self.budget.setValue(preferences.load(store).probe_budget_s)
         store.beginGroup(SETTINGS_GROUP)
         try:
             remembered = store.value("remember", False, type=bool)
@@ -1137,8 +1146,6 @@ class ProbePanel(QWidget):
                 self.remember_passwords.setChecked(
                     bool(store.value("remember_passwords", False, type=bool))
                 )
-                budget = store.value("budget_s", DEFAULT_BUDGET_S, type=float)
-                self.budget.setValue(budget if isinstance(budget, float) else DEFAULT_BUDGET_S)
                 for page in self.pages.values():
                     page.form.load(store)
         finally:
@@ -1172,7 +1179,6 @@ class ProbePanel(QWidget):
             passwords = self.remember_passwords.isChecked()
             store.setValue("remember", True)
             store.setValue("remember_passwords", passwords)
-            store.setValue("budget_s", self.budget.value())
             for page in self.pages.values():
                 page.form.save(store, passwords=passwords)
         finally:

@@ -82,9 +82,47 @@ def apply_dark(app: QGuiApplication) -> None:
     """Fusion with a dark palette, whatever the platform theme says."""
     from PySide6.QtWidgets import QApplication
 
+    remember_platform_style(app)
     if isinstance(app, QApplication):
         app.setStyle(AppStyle("Fusion"))
     app.setPalette(dark_palette())
+
+
+THEMES = ("system", "light", "dark")
+_PLATFORM_STYLE: list[str] = []  # the style the application started with, before any theme
+
+
+def remember_platform_style(app: QGuiApplication) -> None:
+    """Note the platform's style once, before a theme replaces it (so "system" can restore it)."""
+    from PySide6.QtWidgets import QApplication
+
+    if not _PLATFORM_STYLE and isinstance(app, QApplication):
+        _PLATFORM_STYLE.append(app.style().name() or "fusion")
+
+
+def apply_theme(app: QGuiApplication, choice: str) -> None:
+    """ "dark", "light", or "system" (the platform's style and palette, following its changes)."""
+    from PySide6.QtWidgets import QApplication
+
+    remember_platform_style(app)
+    hints = app.styleHints()
+    if choice == "dark":
+        hints.setColorScheme(Qt.ColorScheme.Dark)
+        apply_dark(app)
+        return
+    if isinstance(app, QApplication) and _PLATFORM_STYLE:
+        app.setStyle(_PLATFORM_STYLE[0])
+    if choice == "light":
+        hints.setColorScheme(Qt.ColorScheme.Light)
+        app.setPalette(QPalette())
+        if is_dark(app.palette()) and isinstance(app, QApplication):
+            # The platform would not give a light palette: Fusion's own is light.
+            fusion = AppStyle("Fusion")
+            app.setStyle(fusion)
+            app.setPalette(fusion.standardPalette())
+        return
+    hints.unsetColorScheme()
+    app.setPalette(QPalette())  # the platform's, which Qt keeps in step with the desktop
 
 
 class AppStyle(QProxyStyle):
