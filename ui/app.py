@@ -31,22 +31,15 @@ def create_application(
         app = QApplication(argv if argv is not None else sys.argv[:1])
     settings.configure_application(app)
     app.setDesktopFileName("broker-advisor")
-    from ui import theme as ui_theme
-
-    ui_theme.remember_platform_style(app)
     if dark or os.environ.get("BROKER_ADVISOR_DARK") == "1":
         choice = "dark"
-    elif theme is not None:
-        choice = theme
     else:
-        from ui import preferences
-
-        choice = preferences.load().theme
+        # Read straight from the settings: the preferences module is not needed to paint.
+        choice = theme if theme is not None else settings.theme_choice()
     if choice != "system":
-        ui_theme.apply_theme(app, choice)
-    from ui import focus_ring
+        from ui import theme as ui_theme
 
-    focus_ring.install(app)
+        ui_theme.apply_theme(app, choice)
     return app
 
 

@@ -311,6 +311,14 @@ class MainWindow(QMainWindow):
         if splitter is not None:  # again, now that the panes have their minimum sizes
             self.splitter.restoreState(splitter)
         self._is_ready = True
+        # The focus ring after the first paint, with the rest of the content.
+        from PySide6.QtWidgets import QApplication
+
+        from ui import focus_ring
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)
         self.live.refresh(now=True)
         # In the background, so neither start-up nor the first recommendation waits for it.
         self.guide_browser.load_in_background()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui import settings as ui_settings
 
-THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+THEMES = dict(zip(ui_settings.THEME_CHOICES, ("Follow the system", "Light", "Dark"), strict=True))
 LANGUAGES = {"en": "English"}  # more once there are translations
 DEFAULT_BUDGET_S = 10.0  # advisor.probe.runner.DEFAULT_BUDGET_S, without importing the probes
 MIN_BUDGET_S, MAX_BUDGET_S = 1.0, 120.0
@@ -60,7 +60,7 @@ class Preference:
 PREFERENCES = (
     Preference(
         "theme",
-        "preferences/theme",
+        ui_settings.THEME_KEY,
         "&Theme",
         "Light, dark, or whatever the desktop uses (and follows when it changes).",
         choices=THEMES,

@@ -74,3 +74,13 @@ def last_folder(fallback: Path) -> Path:
 
 def set_last_folder(folder: Path | str) -> None:
     _settings().setValue("last_folder", str(Path(folder).resolve()))
+
+
+THEME_KEY = "preferences/theme"
+THEME_CHOICES = ("system", "light", "dark")
+
+
+def theme_choice() -> str:
+    """The theme chosen in Preferences ("system" unless one of the others was chosen)."""
+    value = _settings().value(THEME_KEY, "system")
+    return value if isinstance(value, str) and value in THEME_CHOICES else "system"
