@@ -9,9 +9,10 @@ Checks (ids), in order:
   that never answers is named as such instead of ending in kafka-python's bootstrap timeout.
   The APIs it lists also say whether idempotent and transactional producers are supported.
 - `kafka.auth` (SASL targets): SaslHandshake over a raw socket for the chosen mechanism, then
-  SaslAuthenticate for PLAIN, so a listener without SASL, a mechanism it does not enable and
-  wrong PLAIN credentials are each named (kafka-python only sees a dropped connection); SCRAM
-  and other mechanisms log in during `kafka.bootstrap`.
+  SaslAuthenticate for PLAIN and the SCRAM-SHA-256/512 exchange (RFC 5802, the broker's
+  signature checked too), so a listener without SASL, a mechanism it does not enable and wrong
+  credentials are each named (kafka-python only sees a dropped connection); other mechanisms
+  log in during `kafka.bootstrap`.
 - `kafka.bootstrap`: KafkaAdminClient bootstrap; the cause of a failure is taken from the
   client's own log records, which kafka-python 3 does not raise.
 - `kafka.advertised`: a TCP connect to every broker address the metadata advertises; clients
@@ -43,8 +44,12 @@ from `ctx.timeout()`: none of kafka-python's 30-120 s defaults applies.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import logging
+import secrets
 import socket
 import struct
 import threading
@@ -272,7 +277,10 @@ def bootstrap_failure(
             "Wrong user name or password, or SCRAM credentials that were never created for "
             "this user on the cluster (kafka-configs.sh --alter --add-config SCRAM-SHA-...).",
         )
-    if "certificate" in lowered or "ssl" in lowered:
+    # kafka-python names its TLS transport class KafkaSSLTransport in every line it logs: only
+    # words of a TLS failure count, not the class name.
+    tls_words = lowered.replace("kafkassltransport", "")
+    if "certificate" in tls_words or "ssl" in tls_words:
         return Failure(
             FailureClass.TLS,
             f"TLS with {where} failed during bootstrap: {joined}",
@@ -571,7 +579,8 @@ def sasl_login(
     password: str,
     timeout_s: float,
 ) -> SaslOutcome:
-    """SaslHandshake v1 for `mechanism`, then (PLAIN only) SaslAuthenticate v1."""
+    """SaslHandshake v1 for `mechanism`, then the login itself over SaslAuthenticate v1 (PLAIN
+    and SCRAM; other mechanisms only learn whether the listener enables them)."""
     name = mechanism.encode()
     reply = _exchange(
         ctx, sock, _frame(SASL_HANDSHAKE_KEY, 1, struct.pack(">h", len(name)) + name), timeout_s
@@ -610,9 +619,34 @@ def sasl_login(
         return SaslOutcome(
             False, f"SaslHandshake failed with error code {error_code}", FailureClass.OTHER
         )
+    if mechanism in SCRAM_HASHES:
+        return _scram_login(ctx, sock, mechanism, username, password, timeout_s)
     if mechanism != "PLAIN":
         return SaslOutcome(True, f"the listener enables {mechanism}")
     token = b"\0" + username.encode() + b"\0" + password.encode()
+    answer = _authenticate(ctx, sock, token, timeout_s)
+    if isinstance(answer, SaslOutcome):
+        return SaslOutcome(
+            False,
+            answer.said,
+            FailureClass.AUTH,
+            "Check the user name and password (the broker's JAAS config for PLAIN).",
+        )
+    return SaslOutcome(True, "PLAIN login accepted")
+
+
+SCRAM_HASHES = {"SCRAM-SHA-256": "sha256", "SCRAM-SHA-512": "sha512"}
+SCRAM_HINT = (
+    "Check the user name and password; SCRAM credentials exist only once created on the cluster "
+    "(kafka-configs.sh --alter --add-config 'SCRAM-SHA-512=[password=...]' --entity-type users, "
+    "or kafka-storage format --add-scram)."
+)
+
+
+def _authenticate(
+    ctx: ProbeContext, sock: socket.socket, token: bytes, timeout_s: float
+) -> bytes | SaslOutcome:
+    """One SaslAuthenticate v1 round trip: the server's auth bytes, or why it failed."""
     reply = _exchange(
         ctx,
         sock,
@@ -624,15 +658,64 @@ def sasl_login(
             False, "the broker closed the connection during SaslAuthenticate", FailureClass.AUTH
         )
     (error_code,) = struct.unpack(">h", reply[:2])
-    message, _ = _string(reply, 2)
+    message, offset = _string(reply, 2)
     if error_code != 0:
         return SaslOutcome(
             False,
             message or f"SaslAuthenticate failed with error code {error_code}",
             FailureClass.AUTH,
-            "Check the user name and password (the broker's JAAS config for PLAIN).",
         )
-    return SaslOutcome(True, "PLAIN login accepted")
+    (size,) = struct.unpack(">i", reply[offset : offset + 4])
+    return reply[offset + 4 : offset + 4 + max(0, size)]
+
+
+def _scram_login(
+    ctx: ProbeContext,
+    sock: socket.socket,
+    mechanism: str,
+    username: str,
+    password: str,
+    timeout_s: float,
+) -> SaslOutcome:
+    """The SCRAM exchange of RFC 5802 over SaslAuthenticate; the broker's signature is checked."""
+    digest = SCRAM_HASHES[mechanism]
+    nonce = base64.b64encode(secrets.token_bytes(18)).decode()
+    name = username.replace("=", "=3D").replace(",", "=2C")
+    client_first_bare = f"n={name},r={nonce}"
+    answer = _authenticate(ctx, sock, f"n,,{client_first_bare}".encode(), timeout_s)
+    if isinstance(answer, SaslOutcome):
+        return SaslOutcome(False, answer.said, FailureClass.AUTH, SCRAM_HINT)
+    server_first = answer.decode("utf-8", "replace")
+    fields = dict(item.split("=", 1) for item in server_first.split(",") if "=" in item)
+    try:
+        combined, salt, rounds = fields["r"], base64.b64decode(fields["s"]), int(fields["i"])
+    except (KeyError, ValueError) as error:
+        return SaslOutcome(
+            False, f"the broker's SCRAM challenge is malformed ({error})", FailureClass.OTHER
+        )
+    if not combined.startswith(nonce) or not 1 <= rounds <= 1_000_000:
+        return SaslOutcome(False, "the broker's SCRAM challenge is not valid", FailureClass.OTHER)
+    salted = hashlib.pbkdf2_hmac(digest, password.encode(), salt, rounds)
+    client_key = hmac.new(salted, b"Client Key", digest).digest()
+    stored_key = hashlib.new(digest, client_key).digest()
+    without_proof = f"c=biws,r={combined}"
+    auth_message = f"{client_first_bare},{server_first},{without_proof}".encode()
+    signature = hmac.new(stored_key, auth_message, digest).digest()
+    proof = base64.b64encode(bytes(a ^ b for a, b in zip(client_key, signature, strict=True)))
+    answer = _authenticate(ctx, sock, f"{without_proof},p={proof.decode()}".encode(), timeout_s)
+    if isinstance(answer, SaslOutcome):
+        return SaslOutcome(False, answer.said, FailureClass.AUTH, SCRAM_HINT)
+    server_key = hmac.new(salted, b"Server Key", digest).digest()
+    expected = base64.b64encode(hmac.new(server_key, auth_message, digest).digest()).decode()
+    if answer.decode("utf-8", "replace") != f"v={expected}":
+        return SaslOutcome(
+            False,
+            "the broker accepted the login but its SCRAM signature does not prove it knows the "
+            "password",
+            FailureClass.AUTH,
+            "Something between this machine and the broker answered for it; check the address.",
+        )
+    return SaslOutcome(True, f"{mechanism} login accepted (the broker's signature checked)")
 
 
 def _sasl(ctx: ProbeContext, endpoint: Endpoint) -> ProbeCheck:
@@ -648,9 +731,10 @@ def _sasl(ctx: ProbeContext, endpoint: Endpoint) -> ProbeCheck:
         check.figures["login_ms"] = round((time.monotonic() - started) * 1000, 3)
         check.figures["mechanism"] = mechanism
         if outcome.ok:
+            raw = mechanism == "PLAIN" or mechanism in SCRAM_HASHES
             check.note(
                 f"SASL {mechanism} as {user}: {outcome.said}"
-                + ("" if mechanism == "PLAIN" else "; the login itself runs in kafka.bootstrap")
+                + ("" if raw else "; the login itself runs in kafka.bootstrap")
             )
         else:
             cls = outcome.failure_class or FailureClass.AUTH
