@@ -172,6 +172,9 @@ def render_pdf(html: str, path: Path) -> None:
     page_height = area.height() - footer_px
     document.setPageSize(QSizeF(area.width(), page_height))
     space_headings(document, writer.resolution() / 72.0)
+    # Changing block formats relays out only part of the document: code blocks after a changed
+    # heading were left without lines (and vanished from the PDF). Lay it all out again.
+    document.markContentsDirty(0, document.characterCount())
     paginate(document, page_height)
     pages = document.pageCount()
     painter = QPainter()

@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from advisor import engine, paths, report
-from advisor.report import context
+from advisor.report import context, snippets
 from advisor.workload import load_workload
 from tests.advisor.report.conftest import (
     GENERATED_AT,
@@ -74,6 +74,12 @@ def test_every_preset_renders_a_pdf_with_ranking_and_reasons(tmp_path: Path, nam
         or recommendation.rulebook_hash[:12] in text
     )
     assert "page 1 of" in text
+    # Every line of every snippet reaches the page (long code blocks once vanished).
+    compact = text.replace(" ", "")
+    for snippet in snippets.snippets_for(workload, recommendation):
+        for line in snippet.code.splitlines():
+            if line.strip():
+                assert squash(line).replace(" ", "")[:60] in compact, (snippet.id, line)
 
 
 @needs_poppler
