@@ -132,6 +132,12 @@ class PhaseResult(_Model):
     send_lag_ms: LatencyMs = Field(
         title="Send lag", description="How late the producers sent, against the schedule."
     )
+    publish_latency_ms: LatencyMs = Field(
+        default_factory=LatencyMs,
+        title="Publish latency",
+        description="From the intended send time until the broker acknowledged the message "
+        "(publisher confirm, Kafka ack, Redis reply); empty without acknowledgements.",
+    )
     censored: int = Field(
         0,
         title="Never received",

@@ -220,6 +220,7 @@ class _Phase:
     scheduled: int = 0
     hist: Any = field(default_factory=latency.new)
     lag: Any = field(default_factory=latency.new)
+    ack: Any = field(default_factory=latency.new)
     received: dict[int, int] = field(default_factory=dict)  # group -> unique messages
     done: dict[int, dict[str, Any]] = field(default_factory=dict)  # producer -> phase_done
     last_receipt_ns: int = 0
@@ -430,6 +431,7 @@ class _Run:
                 phase = self.phases.get(int(data.get("phase", 0)))
                 if phase is not None:
                     latency.merge_into(phase.lag, data["lag"])
+                    latency.merge_into(phase.ack, data["ack"])
             else:
                 group = int(data.get("group", 0))
                 for phase_id, count in data["received"].items():
@@ -874,6 +876,7 @@ class _Run:
             throughput_msg_per_s=round(received / recv_span, 1),
             latency_ms=LatencyMs(**latency.summary_ms(phase.hist)),
             send_lag_ms=LatencyMs(**latency.summary_ms(phase.lag)),
+            publish_latency_ms=LatencyMs(**latency.summary_ms(phase.ack)),
             censored=phase.censored,
             backlog_max_messages=max(backlogs) if backlogs else None,
             producer_cpu=self._cpu_fraction(phase, "producer"),

@@ -13,14 +13,24 @@ package, the schedule and their driver. Every blocking client call has its own t
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
+
+from advisor.loadtest import latency
 
 Sample = dict[str, float | int | str | bool | None]
 
 # Failed sequence numbers kept per producer (beyond this only the count grows).
 MAX_FAILED_KEPT = 200_000
+_INTENDED = struct.Struct("<q")
+_INTENDED_OFFSET = 16  # where the message header keeps the intended send time
+
+
+def intended_ns(payload: bytes) -> int:
+    """The intended send time stamped in a load-test message (see schedule.HEADER)."""
+    return int(_INTENDED.unpack_from(payload, _INTENDED_OFFSET)[0])
 
 
 @dataclass(frozen=True)
@@ -90,12 +100,14 @@ class DriverSpec:
 
 
 class Producer(Protocol):
-    """Sends messages; counts what the broker acknowledged and what failed."""
+    """Sends messages; counts what the broker acknowledged and what failed, and records how
+    long each acknowledgement took from the message's intended send time (`ack_latency`)."""
 
     acked: int
     failures: int
     failed: list[int]
     last_error: str
+    ack_latency: Any
 
     def send(self, messages: Sequence[tuple[int, int, bytes]]) -> None:
         """Send (seq, key, payload) messages; may raise (the caller marks them failed)."""
@@ -134,6 +146,7 @@ class ProducerBase:
         self.failures = 0
         self.failed: list[int] = []
         self.last_error = ""
+        self.ack_latency: Any = latency.new()
 
     def fail(self, seqs: Sequence[int], error: str) -> None:
         self.failures += len(seqs)

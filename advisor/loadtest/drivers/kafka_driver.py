@@ -13,7 +13,15 @@ from typing import Any
 import confluent_kafka
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
-from advisor.loadtest.drivers.base import Connection, DriverSpec, ProducerBase, Sample, describe
+from advisor.loadtest import latency
+from advisor.loadtest.drivers.base import (
+    Connection,
+    DriverSpec,
+    ProducerBase,
+    Sample,
+    describe,
+    intended_ns,
+)
 
 _SEQ = struct.Struct("<Q")
 _SEQ_OFFSET = 8  # where the header keeps the sequence number (see schedule.HEADER)
@@ -35,6 +43,7 @@ def common_config(connection: Connection, client_id: str) -> dict[str, Any]:
         "bootstrap.servers": connection.bootstrap,
         "client.id": client_id,
         "security.protocol": protocol,
+        "socket.nagle.disable": True,  # as the Java client (TCP_NODELAY): no delayed small sends
         "socket.timeout.ms": _ms(max(connection.timeout_s, 1.0) * 3),
         "socket.connection.setup.timeout.ms": _ms(max(connection.timeout_s, 1.0) * 3),
     }
@@ -48,7 +57,7 @@ def common_config(connection: Connection, client_id: str) -> dict[str, Any]:
 
 
 class KafkaProducer(ProducerBase):
-    """produce() without waiting; librdkafka batches, and reports only failed deliveries."""
+    """produce() without waiting; librdkafka batches, and reports each delivery (its latency)."""
 
     def __init__(self, spec: DriverSpec, index: int) -> None:
         super().__init__()
@@ -62,7 +71,6 @@ class KafkaProducer(ProducerBase):
                 "message.timeout.ms": _ms(max(5.0, spec.connection.timeout_s * 5)),
                 "queue.buffering.max.messages": 1_000_000,
                 "queue.buffering.max.kbytes": 1_048_576,
-                "delivery.report.only.error": True,
                 "on_delivery": self._on_delivery,
             }
         )
@@ -73,9 +81,11 @@ class KafkaProducer(ProducerBase):
         self.keys = [str(k).encode() for k in range(256)]
 
     def _on_delivery(self, error: Any, message: Any) -> None:
-        if error is None:
-            return
         value = message.value() or b""
+        if error is None:
+            if len(value) >= 24:
+                latency.record_ns(self.ack_latency, time.monotonic_ns() - intended_ns(value))
+            return
         seqs = [_SEQ.unpack_from(value, _SEQ_OFFSET)[0]] if len(value) >= 16 else []
         self.fail(seqs, str(error))
 
@@ -333,7 +343,7 @@ class Admin:
             else:
                 self.topics.remove(topic)
         # Deletion completes asynchronously: wait until the metadata no longer lists the topic.
-        deadline = time.monotonic() + self.timeout_s * 3
+        deadline = time.monotonic() + self.timeout_s * 5
         while time.monotonic() < deadline:
             with contextlib.suppress(Exception):
                 if self.layout.name not in self._metadata().topics:

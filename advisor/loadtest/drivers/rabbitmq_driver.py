@@ -20,12 +20,14 @@ from typing import Any
 import pika
 import pika.exceptions
 
+from advisor.loadtest import latency
 from advisor.loadtest.drivers.base import (
     Connection,
     DriverSpec,
     ProducerBase,
     Sample,
     describe,
+    intended_ns,
 )
 
 _MGMT_MAX_BYTES = 4 * 1024 * 1024
@@ -83,7 +85,8 @@ class AmqpProducer(ProducerBase):
         self.exchange, self.routing_key = _route(spec)
         self.props = pika.BasicProperties(delivery_mode=2 if layout.persistent else 1)
         self.confirms = layout.confirms
-        self.outstanding: dict[int, int] = {}  # delivery tag -> seq, in publish order
+        # delivery tag -> (seq, intended send time), in publish order
+        self.outstanding: dict[int, tuple[int, int]] = {}
         self.tag = 0
         if self.confirms:
             selected: list[bool] = []
@@ -106,14 +109,17 @@ class AmqpProducer(ProducerBase):
                 if pending_tag > tag:
                     break
                 done.append(pending_tag)
-            seqs = [self.outstanding.pop(t) for t in done]
+            entries = [self.outstanding.pop(t) for t in done]
         else:
-            seq = self.outstanding.pop(tag, None)
-            seqs = [] if seq is None else [seq]
+            entry = self.outstanding.pop(tag, None)
+            entries = [] if entry is None else [entry]
         if nack:
-            self.fail(seqs, "the broker nacked the publish")
-        else:
-            self.acked += len(seqs)
+            self.fail([seq for seq, _ in entries], "the broker nacked the publish")
+            return
+        self.acked += len(entries)
+        now = time.monotonic_ns()
+        for _seq, intended in entries:
+            latency.record_ns(self.ack_latency, now - intended)
 
     def send(self, messages: Sequence[tuple[int, int, bytes]]) -> None:
         publish = self.impl.basic_publish
@@ -121,9 +127,9 @@ class AmqpProducer(ProducerBase):
             publish(self.exchange, self.routing_key, payload, self.props)
             if self.confirms:
                 self.tag += 1
-                self.outstanding[self.tag] = seq
+                self.outstanding[self.tag] = (seq, intended_ns(payload))
         if not self.confirms:
-            self.acked += len(messages)
+            self.acked += len(messages)  # nothing to wait for: published is done
         self.conn.process_data_events(time_limit=0)
 
     def poll(self) -> None:

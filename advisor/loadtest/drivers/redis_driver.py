@@ -12,12 +12,14 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from advisor.loadtest import latency
 from advisor.loadtest.drivers.base import (
     Connection,
     DriverSpec,
     ProducerBase,
     Sample,
     describe,
+    intended_ns,
 )
 
 CLIENT_NAME = "broker-advisor-loadtest"
@@ -82,11 +84,15 @@ class StreamProducer(ProducerBase):
             with contextlib.suppress(Exception):
                 self.conn.connection_pool.disconnect()
             raise
-        failed = [
-            m[0]
-            for m, reply in zip(messages, replies, strict=True)
-            if isinstance(reply, Exception) or reply is None
-        ]
+        now = time.monotonic_ns()
+        failed = []
+        record = self.ack_latency.record_value
+        highest = latency.HIGHEST_US
+        for message, reply in zip(messages, replies, strict=True):
+            if isinstance(reply, Exception) or reply is None:
+                failed.append(message[0])
+            else:
+                record(min(highest, max(1, (now - intended_ns(message[2])) // 1000)))
         if failed:
             bad = next(r for r in replies if isinstance(r, Exception) or r is None)
             self.fail(failed, describe(bad) if isinstance(bad, Exception) else "stream missing")

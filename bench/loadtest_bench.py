@@ -1,0 +1,455 @@
+"""Benchmark: the load generator against each broker's own tool, side by side, in one run.
+
+On the sandbox brokers, at one message size and the same durability settings:
+
+- Redis: redis-benchmark (Debian's redis-tools) XADD against our producers (2 processes,
+  redis-py on the hiredis parser, pipelined). Redis persistence (AOF everysec) is the server's.
+- RabbitMQ: PerfTest (Maven Central com.rabbitmq:perf-test) against our pika producer and
+  consumer, both with publisher confirms, persistent messages, a durable classic queue, manual
+  acks and a prefetch of 100.
+- Kafka: the kafka-tools ProducerPerformance (kafka-producer-perf-test) against our
+  confluent-kafka (librdkafka) producer, both acks=all on a topic with 3 partitions, replication
+  factor 3 (capped to the live nodes) and min.insync.replicas 2.
+
+For each: the highest throughput (ours: messages received end to end per second while the
+schedule asks for far more than the broker takes; the native tools' own figure), and p99 at a
+modest fixed rate (ours from the intended send time; redis-benchmark has no rate limit and is
+run with one client, one request in flight). Targets: at least 0.5x the native tool's
+throughput, p99 within 1.5x. Figures only: nothing is asserted. The brokers, both tools and
+whatever else runs on this machine share its cores, so the figures describe this machine.
+
+    python bench/loadtest_bench.py [--duration 5] [--size 1024] [--modest-rate 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from advisor import sandbox
+from advisor.loadtest import plan, runner
+from advisor.loadtest.models import LoadTestResult, PhaseResult
+from advisor.probe import targets
+from advisor.workload import Workload
+
+CACHE = Path.home() / ".cache" / "broker-advisor" / "bench"
+PERF_TEST = ("com.rabbitmq", "perf-test", "2.22.1")  # the newest version Maven Central serves here
+KAFKA_TOOLS = ("org.apache.kafka", "kafka-tools", sandbox.KAFKA_VERSION)
+MAVEN_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies"
+
+
+def fetch_jars(group: str, artifact: str, version: str, *, transitive: bool) -> Path:
+    """A directory with the artifact's jars, fetched once with Maven."""
+    lib = CACHE / f"{artifact}-{version}" / "lib"
+    if (lib / ".complete").exists():
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise RuntimeError("mvn is needed to fetch the Java tools (apt-get install maven)")
+    work = lib.parent
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "pom.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        f"<groupId>local.broker-advisor</groupId><artifactId>bench-{artifact}</artifactId>"
+        "<version>1</version><packaging>pom</packaging><dependencies><dependency>"
+        f"<groupId>{group}</groupId><artifactId>{artifact}</artifactId><version>{version}"
+        "</version></dependency></dependencies></project>\n"
+    )
+    shutil.rmtree(lib, ignore_errors=True)
+    command = [mvn, "-q", "-B", "-f", str(work / "pom.xml"), MAVEN_PLUGIN]
+    command += [f"-DoutputDirectory={lib}", "-DincludeScope=runtime"]
+    if not transitive:
+        command.append("-DexcludeTransitive=true")
+    subprocess.run(command, check=True, timeout=900, capture_output=True)
+    (lib / ".complete").write_text(version)
+    return lib
+
+
+def run(command: list[str], timeout_s: float) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+    return done.stdout + done.stderr
+
+
+def bench_workload(size: int) -> Workload:
+    return Workload(
+        name="bench",
+        avg_rate_msg_per_s=1000,
+        peak_rate_msg_per_s=1000,
+        avg_message_size_bytes=size,
+        max_message_size_bytes=size,
+        p99_latency_ms=100,
+        consumption="competing_workers",
+        workers=1,
+        crash_may_lose_messages=False,
+    )
+
+
+def ours(url: str, wl: Workload, rate: float, duration_s: float, producers: int) -> PhaseResult:
+    target = targets.parse_target(url)
+    result: LoadTestResult = runner.loadtest(
+        target,
+        wl,
+        duration_s=duration_s,
+        rate=plan.RateChoice("fixed", rate),
+        ramp=False,
+        producers=producers,
+    )
+    if result.errors or not result.phases:
+        raise RuntimeError(f"load test on {url} failed: {result.errors}")
+    return result.phases[0]
+
+
+# --- Redis -----------------------------------------------------------------------------------
+
+
+def redis_benchmark(
+    port: int, size: int, requests: int, clients: int, pipeline: int
+) -> dict[str, float]:
+    key = f"broker-advisor.bench.{os.getpid()}"
+    payload = "x" * max(1, size - 8)
+    out = run(
+        [
+            "redis-benchmark",
+            "-p",
+            str(port),
+            "-n",
+            str(requests),
+            "-c",
+            str(clients),
+            "-P",
+            str(pipeline),
+            "--csv",
+            "XADD",
+            key,
+            "*",
+            "p",
+            payload,
+        ],
+        300,
+    )
+    run(["redis-cli", "-p", str(port), "DEL", key], 30)
+    row = [line for line in out.splitlines() if line.startswith('"XADD')][-1]
+    fields = [f.strip('"') for f in row.split('","')]
+    return {"rps": float(fields[1]), "p50": float(fields[4]), "p99": float(fields[6])}
+
+
+# --- RabbitMQ ----------------------------------------------------------------------------------
+
+
+def perf_test(
+    lib: Path, url: str, size: int, seconds: float, rate: float | None
+) -> dict[str, float]:
+    queue = f"broker-advisor.bench.perftest.{os.getpid()}"
+    command = ["java", "-cp", f"{lib}/*", "com.rabbitmq.perf.PerfTest", "-h", url]
+    command += ["-x", "1", "-y", "1", "-s", str(size), "-z", str(int(seconds))]
+    command += ["-c", "100", "-q", "100", "-f", "persistent", "-u", queue]
+    command += ["--auto-delete", "true"]
+    if rate:
+        command += ["-r", str(int(rate))]
+    out = run(command, seconds + 120)
+    found: dict[str, float] = {}
+    for name, key in (("sending rate avg", "sent"), ("receiving rate avg", "received")):
+        match = re.search(rf"{name}: (\d+) msg/s", out)
+        if match:
+            found[key] = float(match[1])
+    for name in ("consumer latency", "confirm latency"):
+        match = re.search(
+            rf"{name} min/median/75th/95th/99th (\d+)/(\d+)/(\d+)/(\d+)/(\d+) µs", out
+        )
+        if match:
+            found[f"{name.split()[0]}_p50"] = int(match[2]) / 1000
+            found[f"{name.split()[0]}_p99"] = int(match[5]) / 1000
+    if "received" not in found:
+        raise RuntimeError(f"PerfTest printed no summary:\n{out[-2000:]}")
+    return found
+
+
+# --- Kafka --------------------------------------------------------------------------------------
+
+
+def producer_performance(
+    lib: Path, tools: Path, bootstrap: str, size: int, records: int, throughput: float
+) -> dict[str, float]:
+    from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
+
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    nodes = len(admin.list_topics(timeout=10).brokers)
+    topic = f"broker-advisor.bench.{os.getpid()}.{int(time.time())}"
+    replicas = min(3, nodes)
+    config = {"min.insync.replicas": str(max(1, replicas - 1))}
+    admin.create_topics([NewTopic(topic, 3, replicas, config=config)])[topic].result(30)
+    try:
+        log4j = sandbox.default_layout().state_dir / "log4j2-tools.xml"
+        command = ["java", "-cp", f"{lib}/*:{tools}/*"]
+        if log4j.exists():
+            command.append(f"-Dlog4j2.configurationFile={log4j}")
+        command += ["org.apache.kafka.tools.ProducerPerformance", "--topic", topic]
+        command += ["--num-records", str(records), "--record-size", str(size)]
+        command += ["--throughput", str(int(throughput)), "--producer-props"]
+        command += [f"bootstrap.servers={bootstrap}", "acks=all"]
+        out = run(command, 600)
+    finally:
+        admin.delete_topics([topic])[topic].result(30)
+    pattern = r"records sent, ([\d.]+) records/sec .*?, ([\d.]+) ms 50th, [\d.]+ ms 95th, "
+    match = re.search(pattern + r"([\d.]+) ms 99th", out)
+    if match is None:
+        raise RuntimeError(f"ProducerPerformance printed no summary:\n{out[-2000:]}")
+    return {"rps": float(match[1]), "p50": float(match[2]), "p99": float(match[3])}
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def row(
+    broker: str, tool: str, rps: float | None, p50: float | None, p99: float | None, note: str = ""
+) -> str:
+    cells = [
+        f"{rps:>10,.0f}" if rps is not None else f"{'-':>10}",
+        f"{p50:>8.2f}" if p50 is not None else f"{'-':>8}",
+        f"{p99:>8.2f}" if p99 is not None else f"{'-':>8}",
+    ]
+    return f"{broker:<9} {tool:<58} {'  '.join(cells)}  {note}"
+
+
+def ratio(ours_value: float, theirs: float) -> str:
+    return f"{ours_value / theirs:.2f}x" if theirs else "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
+    parser.add_argument("--size", type=int, default=1024, help="message size in bytes")
+    parser.add_argument("--modest-rate", type=float, default=1000.0, help="msg/s for the p99 row")
+    args = parser.parse_args(argv)
+    state = sandbox.status()
+    if not state.is_healthy([sandbox.Broker.REDIS, sandbox.Broker.RABBITMQ, sandbox.Broker.KAFKA]):
+        print("the sandbox is not healthy: broker-advisor sandbox up", file=sys.stderr)
+        return 2
+    urls = state.targets
+    wl = bench_workload(args.size)
+    seconds, size, modest = args.duration, args.size, args.modest_rate
+    flood = 400_000.0  # far above what any broker here takes: the schedule falls behind
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average at the start: {load} (other work on this machine shares its cores)")
+    print(
+        f"load generator vs native tools, one run on the sandbox: {os.cpu_count()} cores, "
+        f"loopback, {size:,}-byte messages, {seconds:g} s per measurement; throughput in msg/s, "
+        f"latency in ms (p99 row at {modest:,.0f} msg/s)\n"
+    )
+    print(f"{'broker':<9} {'tool':<58} {'msg/s':>10}  {'p50':>8}  {'p99':>8}  vs native")
+
+    # Redis
+    port = int(urls.redis_url.rsplit(":", 1)[1].split("/")[0])
+    if shutil.which("redis-benchmark") is None:
+        print("Redis     redis-benchmark is missing (apt-get install redis-tools)")
+    else:
+        native = redis_benchmark(port, size, int(60_000 * seconds), 50, 1)
+        piped = redis_benchmark(port, size, int(120_000 * seconds), 50, 16)
+        native_low = redis_benchmark(port, size, int(modest * seconds), 1, 1)
+        top = ours(urls.redis_url, wl, flood, seconds, producers=2)
+        low = ours(urls.redis_url, wl, modest, seconds, producers=1)
+        print(
+            row(
+                "Redis",
+                "redis-benchmark XADD, 50 clients",
+                native["rps"],
+                native["p50"],
+                native["p99"],
+            )
+        )
+        print(
+            row(
+                "",
+                "redis-benchmark XADD, 50 clients, -P 16",
+                piped["rps"],
+                piped["p50"],
+                piped["p99"],
+            )
+        )
+        print(
+            row(
+                "",
+                "broker-advisor: 2 producers (hiredis), received end to end",
+                top.throughput_msg_per_s,
+                None,
+                None,
+                f"{ratio(top.throughput_msg_per_s, native['rps'])} of 50 clients, "
+                f"{ratio(top.throughput_msg_per_s, piped['rps'])} of -P 16",
+            )
+        )
+        print(
+            row(
+                "",
+                "redis-benchmark XADD, 1 client (one request in flight)",
+                native_low["rps"],
+                native_low["p50"],
+                native_low["p99"],
+            )
+        )
+        print(
+            row(
+                "",
+                f"broker-advisor at {modest:,.0f} msg/s: XADD reply",
+                low.send_rate_msg_per_s,
+                low.publish_latency_ms.p50,
+                low.publish_latency_ms.p99,
+                f"p99 {ratio(low.publish_latency_ms.p99, native_low['p99'])}",
+            )
+        )
+        print(
+            row(
+                "",
+                f"broker-advisor at {modest:,.0f} msg/s: end to end",
+                low.throughput_msg_per_s,
+                low.latency_ms.p50,
+                low.latency_ms.p99,
+                "(XADD, XREADGROUP, XACK)",
+            )
+        )
+
+    # RabbitMQ
+    try:
+        lib = fetch_jars(*PERF_TEST, transitive=True)
+    except (RuntimeError, subprocess.SubprocessError) as error:
+        print(f"RabbitMQ  PerfTest unavailable: {error}")
+    else:
+        native = perf_test(lib, urls.amqp_url, size, seconds, None)
+        native_low = perf_test(lib, urls.amqp_url, size, seconds, modest)
+        top = ours(urls.amqp_url, wl, flood, seconds, producers=1)
+        low = ours(urls.amqp_url, wl, modest, seconds, producers=1)
+        print(
+            row(
+                "RabbitMQ",
+                "PerfTest 1 producer 1 consumer, confirms, persistent",
+                native["received"],
+                native.get("consumer_p50"),
+                native.get("consumer_p99"),
+            )
+        )
+        print(
+            row(
+                "",
+                "broker-advisor: 1 producer 1 consumer (pika), received",
+                top.throughput_msg_per_s,
+                None,
+                None,
+                ratio(top.throughput_msg_per_s, native["received"]),
+            )
+        )
+        print(
+            row(
+                "",
+                f"PerfTest at {modest:,.0f} msg/s: consumer latency",
+                native_low["received"],
+                native_low.get("consumer_p50"),
+                native_low.get("consumer_p99"),
+            )
+        )
+        print(
+            row(
+                "",
+                f"broker-advisor at {modest:,.0f} msg/s: end to end",
+                low.throughput_msg_per_s,
+                low.latency_ms.p50,
+                low.latency_ms.p99,
+                f"p99 {ratio(low.latency_ms.p99, native_low.get('consumer_p99', 0))}",
+            )
+        )
+        print(
+            row(
+                "",
+                f"PerfTest at {modest:,.0f} msg/s: confirm latency",
+                None,
+                native_low.get("confirm_p50"),
+                native_low.get("confirm_p99"),
+            )
+        )
+        print(
+            row(
+                "",
+                f"broker-advisor at {modest:,.0f} msg/s: confirm",
+                None,
+                low.publish_latency_ms.p50,
+                low.publish_latency_ms.p99,
+                f"p99 {ratio(low.publish_latency_ms.p99, native_low.get('confirm_p99', 0))}",
+            )
+        )
+
+    # Kafka
+    try:
+        tools = fetch_jars(*KAFKA_TOOLS, transitive=False)
+    except (RuntimeError, subprocess.SubprocessError) as error:
+        print(f"Kafka     ProducerPerformance unavailable: {error}")
+    else:
+        kafka_lib = sandbox.default_layout().kafka_lib_dir(sandbox.KAFKA_VERSION)
+        bootstrap = urls.kafka_bootstrap
+        native = producer_performance(kafka_lib, tools, bootstrap, size, int(80_000 * seconds), -1)
+        native_low = producer_performance(
+            kafka_lib, tools, bootstrap, size, int(modest * seconds), modest
+        )
+        top = ours(urls.kafka_url, wl, flood, seconds, producers=1)
+        low = ours(urls.kafka_url, wl, modest, seconds, producers=1)
+        print(
+            row(
+                "Kafka",
+                "ProducerPerformance acks=all (Java client)",
+                native["rps"],
+                native["p50"],
+                native["p99"],
+            )
+        )
+        print(
+            row(
+                "",
+                "broker-advisor: 1 producer (confluent-kafka), received",
+                top.throughput_msg_per_s,
+                None,
+                None,
+                ratio(top.throughput_msg_per_s, native["rps"]),
+            )
+        )
+        print(
+            row(
+                "",
+                f"ProducerPerformance at {modest:,.0f} msg/s: ack latency",
+                native_low["rps"],
+                native_low["p50"],
+                native_low["p99"],
+            )
+        )
+        print(
+            row(
+                "",
+                f"broker-advisor at {modest:,.0f} msg/s: ack latency",
+                low.send_rate_msg_per_s,
+                low.publish_latency_ms.p50,
+                low.publish_latency_ms.p99,
+                f"p99 {ratio(low.publish_latency_ms.p99, native_low['p99'])}",
+            )
+        )
+        print(
+            row(
+                "",
+                f"broker-advisor at {modest:,.0f} msg/s: end to end",
+                low.throughput_msg_per_s,
+                low.latency_ms.p50,
+                low.latency_ms.p99,
+            )
+        )
+    print(
+        "\nours: open-loop schedule, latency from each message's intended send time; "
+        "native tools: their own figures (redis-benchmark and ProducerPerformance time the "
+        "request until its reply or ack, PerfTest the message until a consumer got it)."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
