@@ -70,8 +70,9 @@ def run_bakeoff(
 
     cancel = cancel or threading.Event()
     skipped: dict[str, str] = {}
+    versions: dict[str, str] = {}
     if chosen is None:
-        chosen, skipped, _versions = sandbox_targets()
+        chosen, skipped, versions = sandbox_targets()
     recommendation = engine.recommend(workload, what_if=False)
     results: list[LoadTestResult] = []
     for target in chosen:
@@ -92,7 +93,11 @@ def run_bakeoff(
             try:
                 event = next(gen)
             except StopIteration as stop:
-                results.append(stop.value)
+                result: LoadTestResult = stop.value
+                known = versions.get(target.broker.value)
+                if known:  # the sandbox knows the release; ApiVersions only give a floor
+                    result.server["version"] = known
+                results.append(result)
                 break
             yield target.broker, event
     return BakeoffResult(

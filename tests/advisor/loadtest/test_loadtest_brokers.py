@@ -4,6 +4,7 @@ leave nothing behind."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -200,3 +201,24 @@ def test_cancel_stops_the_load_and_cleans_up(redis_url: str) -> None:
     assert result.cancelled
     assert time.monotonic() - started < 15
     assert result.cleanup.leftovers_checked and result.cleanup.leftovers == []
+
+
+def test_bakeoff_runs_the_three_sandbox_brokers_side_by_side(
+    sandbox_state: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from advisor.loadtest import bakeoff, cli
+
+    found = bakeoff.bakeoff(
+        PATTERNS["competing_workers"],
+        duration_s=1.0,
+        rate=plan.RateChoice("fixed", 100),
+        ramp=False,
+    )
+    assert [r.broker.value for r in found.results] == ["redis", "rabbitmq", "kafka"]
+    assert "loopback" in found.label and "one machine" in found.label
+    for result in found.results:
+        assert result.server.get("version") and result.server["version"] in found.label
+        assert result.received == result.sent > 0 and result.cleanup.leftovers == []
+    cli.render_bakeoff(found, sys.stdout)
+    out = capsys.readouterr().out
+    assert "Redis 7" in out and "RabbitMQ" in out and "Kafka" in out and "lost / duplicates" in out
