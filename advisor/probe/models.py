@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from advisor.workload import Broker
 
 Figure = float | int | str
+"""A measured or reported value attached to a check (units are in the figure's name)."""
 
 # Control characters a broker may put in a reply (ESC starts terminal escape sequences; C1 and
 # bidirectional controls reorder or hide text). Kept out of every text a probe reports.
@@ -37,13 +38,12 @@ def terminal_safe(value: Any) -> Any:
 
 class _SafeText(BaseModel):
     """Every string field (and the strings inside dict and list fields) is made terminal-safe
-    when the model is built or assigned."""
+    when the model is built (not on attribute assignment: the runner re-validates summaries)."""
 
     @model_validator(mode="before")
     @classmethod
     def _escape_controls(cls, data: Any) -> Any:
         return terminal_safe(data) if isinstance(data, dict) else data
-"""A measured or reported value attached to a check (units are in the figure's name)."""
 
 
 class CheckStatus(StrEnum):
