@@ -74,6 +74,8 @@ GENERATOR_BUSY = 0.85  # a worker process using this much of a core is the limit
 MACHINE_BUSY = 0.95
 MAX_CENSORED_EXACT = 2_000_000
 STOP_JOIN_S = 4.0
+# Memory stays bounded: the consumers keep a bit per message, the runner a few per phase.
+MAX_MESSAGES_PER_RUN = 20_000_000
 
 
 class LoadTestRefusedError(ValueError):
@@ -639,6 +641,13 @@ class _Run:
         duration_s: float,
         drain_s: float = plan.DRAIN_S,
     ) -> Generator[LoadEvent, None, _Phase]:
+        room = MAX_MESSAGES_PER_RUN - sum(p.scheduled for p in self.phases.values())
+        if rate * duration_s > room:
+            duration_s = max(0.1, room / rate)
+            self.notes.append(
+                f"phase '{name}' shortened to {duration_s:.1f} s: a run sends at most "
+                f"{MAX_MESSAGES_PER_RUN:,} messages"
+            )
         phase = _Phase(self.next_phase_id, name, kind, rate, duration_s)
         self.next_phase_id += 1
         if phase.id > 255:

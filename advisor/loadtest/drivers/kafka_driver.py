@@ -70,7 +70,7 @@ class KafkaProducer(ProducerBase):
                 "linger.ms": 5,  # librdkafka's default; 1 ms costs a core at a few thousand msg/s
                 "message.timeout.ms": _ms(max(5.0, spec.connection.timeout_s * 5)),
                 "queue.buffering.max.messages": 1_000_000,
-                "queue.buffering.max.kbytes": 1_048_576,
+                "queue.buffering.max.kbytes": 262_144,  # 256 MB: a stalled cluster fails sends
                 "on_delivery": self._on_delivery,
             }
         )

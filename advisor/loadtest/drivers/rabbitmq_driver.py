@@ -32,6 +32,8 @@ from advisor.loadtest.drivers.base import (
 
 _MGMT_MAX_BYTES = 4 * 1024 * 1024
 STREAM_MAX_BYTES = 256 * 1024 * 1024
+MAX_UNCONFIRMED = 20_000
+MAX_UNSENT_BYTES = 32 * 1024 * 1024
 
 
 def parameters(connection: Connection, name: str) -> pika.ConnectionParameters:
@@ -84,6 +86,7 @@ class AmqpProducer(ProducerBase):
         self.impl: Any = self.channel._impl
         self.exchange, self.routing_key = _route(spec)
         self.props = pika.BasicProperties(delivery_mode=2 if layout.persistent else 1)
+        self.timeout_s = spec.connection.timeout_s
         self.confirms = layout.confirms
         # delivery tag -> (seq, intended send time), in publish order
         self.outstanding: dict[int, tuple[int, int]] = {}
@@ -121,7 +124,23 @@ class AmqpProducer(ProducerBase):
         for _seq, intended in entries:
             latency.record_ns(self.ack_latency, now - intended)
 
+    def _room(self) -> None:
+        """Wait (bounded) while too much is unconfirmed or unsent: memory stays bounded, and a
+        broker that takes nothing makes the publishes fail rather than pile up here."""
+        deadline = time.monotonic() + self.timeout_s
+        while (
+            len(self.outstanding) > MAX_UNCONFIRMED
+            or self.conn._impl._get_write_buffer_size() > MAX_UNSENT_BYTES
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the broker took nothing for {self.timeout_s:g} s "
+                    f"({len(self.outstanding):,} publishes unconfirmed)"
+                )
+            self.conn.process_data_events(time_limit=0.01)
+
     def send(self, messages: Sequence[tuple[int, int, bytes]]) -> None:
+        self._room()
         publish = self.impl.basic_publish
         for seq, _key, payload in messages:
             publish(self.exchange, self.routing_key, payload, self.props)
