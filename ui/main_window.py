@@ -202,10 +202,13 @@ class MainWindow(QMainWindow):
         guide_loader: Callable[[], Guide] | None = None,
         presets_dir: Path | None = None,
         defer_content: bool = False,
+        welcome: bool = True,
         parent: QWidget | None = None,
     ) -> None:
-        """defer_content=True paints the frame first and builds the panes right after (launch)."""
+        """defer_content=True paints the frame first and builds the panes right after (launch);
+        welcome=False never shows the welcome at start (screenshots, scripts)."""
         super().__init__(parent)
+        self._show_welcome_at_start = welcome
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.prompts = prompts or Prompts(self)
@@ -345,6 +348,11 @@ class MainWindow(QMainWindow):
             record = self.autosave.pending_restore()
         if argv:
             self.open_file(Path(argv[0]))
+        elif record is None and self._show_welcome_at_start:
+            from ui import welcome
+
+            if welcome.should_show_at_start():
+                self.show_welcome()
 
     def _restore_layout(self) -> None:
         geometry = settings.load_bytes("main/geometry")
@@ -424,6 +432,7 @@ class MainWindow(QMainWindow):
         self._action(
             view, "&Guide", lambda: self._focus(self.guide_browser.tree), QKeySequence("Alt+3")
         )
+        self.probe_action = self._action(view, "&Probe", self.focus_probe, QKeySequence("Alt+4"))
         self.find_action = self._action(
             view,
             "&Search the Guide",
@@ -432,12 +441,26 @@ class MainWindow(QMainWindow):
             "Ctrl+F",
         )
         view.addSeparator()
-        self._action(view, "Re&set Layout", self._reset_layout)
+        self._action(view, "Reset &Layout", self._reset_layout)
+        self.view_menu = view
 
         help_menu = bar.addMenu("&Help")
+        self.user_guide_action = self._action(
+            help_menu,
+            "&User Guide",
+            self.show_user_guide,
+            QKeySequence.StandardKey.HelpContents,
+            "F1",
+        )
+        self.shortcuts_action = self._action(
+            help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/")
+        )
+        self.welcome_action = self._action(help_menu, "&Welcome…", self.show_welcome)
+        help_menu.addSeparator()
         self._action(help_menu, "&About Broker Advisor", self.show_about).setMenuRole(
             QAction.MenuRole.AboutRole
         )
+        self.help_menu = help_menu
 
     def _action(
         self,
@@ -492,6 +515,18 @@ class MainWindow(QMainWindow):
         self.side_tabs.setCurrentWidget(self.guide_browser)
         self.guide_browser.focus_search()
 
+    def focus_probe(self) -> None:
+        """View > Probe: the Probe tab, with the focus in its first address field."""
+        if not self.show_probe_panel():
+            self.statusBar().showMessage("This installation has no probe panel", 5000)
+            return
+        tabs = getattr(self.probe_panel, "tabs", None)
+        page = tabs.currentWidget() if tabs is not None else None
+        form = getattr(page, "form", None)
+        target = getattr(form, "url_edit", None) or self.probe_panel
+        if isinstance(target, QWidget):
+            self._focus(target)
+
     def show_probe_panel(self) -> bool:
         """Bring the Probe tab to the front (built on first use); False if there is none."""
         if self._probe_placeholder is None:
@@ -507,7 +542,8 @@ class MainWindow(QMainWindow):
     def new_workload(self) -> bool:
         if not self.confirm_discard():
             return False
-        self.document.load({}, None)
+        # Nothing stated: every value shown is an assumption until set (as on the command line).
+        self.document.load({}, None, stated=set())
         self.autosave.discard()
         return True
 
@@ -649,13 +685,11 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> QWidget:
         """Edit > Preferences (window-modal, not blocking); OK saves and applies them."""
-        from PySide6.QtCore import Qt
-
         from ui import preferences
 
         dialog = preferences.PreferencesDialog(preferences.load(), self)
         dialog.applied.connect(self._on_preferences_applied)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(delete_on_close())
         dialog.open()
         return dialog
 
@@ -671,6 +705,83 @@ class MainWindow(QMainWindow):
         if callable(apply):
             apply(chosen)
         self.statusBar().showMessage("Preferences saved", 3000)
+
+    def show_user_guide(self, section: str | None = None) -> QWidget:
+        """Help > User Guide, at the section about where the focus is (or the one given)."""
+        from ui import help as help_module
+
+        dialog = help_module.HelpDialog(self)
+        dialog.setAttribute(delete_on_close())
+        dialog.show_section(section or self._help_context())
+        dialog.show()
+        return dialog
+
+    def _help_context(self) -> str:
+        focus = self.focusWidget()
+        panes: list[tuple[QWidget | None, str]] = [
+            (getattr(self, "editor", None), "editing"),
+            (getattr(self, "recommendation_view", None), "recommendation"),
+            (self.probe_panel, "probe"),
+        ]
+        for pane, section in panes:
+            if focus is not None and pane is not None and pane.isAncestorOf(focus):
+                return section
+        return "start"
+
+    def show_shortcuts(self) -> QWidget:
+        """Help > Keyboard Shortcuts: every menu command with a key, from the menus themselves."""
+        from ui import help as help_module
+
+        menus = {
+            menu.title(): [a for a in menu.actions() if not a.isSeparator()]
+            for menu in self.menus()
+        }
+        extra = {"Panes": self._pane_shortcuts()}
+        dialog = help_module.ShortcutsDialog(help_module.shortcuts({**menus, **extra}), self)
+        dialog.setAttribute(delete_on_close())
+        dialog.show()
+        return dialog
+
+    def menus(self) -> list[Any]:
+        from PySide6.QtWidgets import QMenu
+
+        found = []
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu):
+                found.append(menu)
+        return found
+
+    def _pane_shortcuts(self) -> list[QAction]:
+        """Keys that belong to a pane rather than a menu (listed so that all are in one place)."""
+        rows = []
+        for text, key in (
+            ("Cancel running probes", "Esc"),
+            ("Next variant", "Ctrl+PgDown"),
+            ("Previous variant", "Ctrl+PgUp"),
+            ("Back in the guide", "Alt+Left"),
+            ("Forward in the guide", "Alt+Right"),
+        ):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(key)])
+            action.setEnabled(False)  # a row of the list only: the pane owns the key
+            rows.append(action)
+        return rows
+
+    def show_welcome(self) -> QWidget:
+        """Help > Welcome (and the first start): the presets with one line each, or blank."""
+        from ui import welcome
+
+        presets = [
+            (info.path, info.title, info.description)
+            for info in (preset_info(p) for p in preset_files(self._presets_dir))
+        ]
+        dialog = welcome.WelcomeDialog(presets, self)
+        dialog.setAttribute(delete_on_close())
+        dialog.preset_chosen.connect(lambda path: self.open_file(path, as_preset=True))
+        dialog.blank_chosen.connect(self.new_workload)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -909,6 +1020,13 @@ def _dropped_workload(event: QDropEvent) -> Path | None:
             if path.suffix.lower() in WORKLOAD_SUFFIXES:
                 return path
     return None
+
+
+def delete_on_close() -> Any:
+    """Qt.WidgetAttribute.WA_DeleteOnClose, imported when needed (the Qt namespace is slow)."""
+    from PySide6.QtCore import Qt
+
+    return Qt.WidgetAttribute.WA_DeleteOnClose
 
 
 def what_if_condition(item: Any) -> str:

@@ -987,7 +987,7 @@ class ProbePanel(QWidget):
         self.remember = QCheckBox("&Remember connection details")
         self.remember.setAccessibleName("Remember connection details")
         self.remember.setToolTip("Save the addresses (not the passwords) for next time")
-        self.remember_passwords = QCheckBox("Remember pass&words")
+        self.remember_passwords = QCheckBox("Remember passwor&ds")
         self.remember_passwords.setAccessibleName("Remember passwords")
         self.remember_passwords.setToolTip("Also save passwords, in plain text, in the settings")
         self.remember_passwords.setEnabled(False)

@@ -405,6 +405,13 @@ class RecommendationView(QWidget):
         self.confidence.setAccessibleName("Confidence")
         layout.addWidget(self.confidence)
 
+        self.assumed_note = QLabel()
+        self.assumed_note.setObjectName("assumedNote")
+        self.assumed_note.setWordWrap(True)
+        self.assumed_note.setAccessibleName("Assumed values")
+        self.assumed_note.hide()
+        layout.addWidget(self.assumed_note)
+
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         self._rows = [_ScoreRow(grid, i) for i in range(len(wl.Broker))]
@@ -438,9 +445,31 @@ class RecommendationView(QWidget):
         for row, assessment in zip(self._rows, recommendation.ranking, strict=False):
             # In a tie no row is marked as the recommendation.
             row.show(assessment, assessment.broker == winner and not recommendation.tied)
+        self._show_assumed()
         self._render_details()
         self._scroll_to_top = False
         self._on_stale_changed(self.model.is_stale)
+
+    def _show_assumed(self) -> None:
+        """Say how much of the answer rests on values nobody stated (italic in the form)."""
+        total = len(wl.Workload.model_fields)
+        assumed = total - len(self.model.document.stated & set(wl.Workload.model_fields))
+        if assumed == 0:
+            self.assumed_note.hide()
+            return
+        if assumed == total:
+            text = (
+                "Every value is assumed (a blank workload): this answer rests on defaults. "
+                "Set what you know, in the form on the left."
+            )
+        else:
+            text = (
+                f"{assumed} of {total} values are assumed (in italics in the form): "
+                "set the ones you know."
+            )
+        muted = theme.muted_color(self.palette()).name()
+        self.assumed_note.setText(f"<span style='color:{muted}'>{html.escape(text)}</span>")
+        self.assumed_note.show()
 
     def refresh(self) -> None:
         """Render again (e.g. once guide titles are known)."""

@@ -34,6 +34,11 @@ def _settings() -> QSettings:
     )
 
 
+def store() -> QSettings:
+    """The application's settings (the user's, or the folder `use_settings_folder` chose)."""
+    return _settings()
+
+
 def load_bytes(key: str) -> QByteArray | None:
     value = _settings().value(key)
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Callable
@@ -115,6 +116,7 @@ _LABELS = {
     "network_partitions": "Partitions",
 }
 NOT_STATED = "Not stated"
+_ASSUMED_SUFFIX = " (assumed)"
 _DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
 _SPINBOX_MAX = 2**31 - 1
 
@@ -262,7 +264,8 @@ class WorkloadDocument(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._values: dict[str, Any] = default_values()
-        self._stated: set[str] = set(self._values)  # a new workload states what the form shows
+        # A new workload states nothing: the form shows the defaults, marked assumed.
+        self._stated: set[str] = set()
         self._saved: dict[str, Any] = dict(self._values)
         self._path: Path | None = None
         self._validation = validate(self._values, self._stated)
@@ -452,6 +455,9 @@ class _Field:
     error: QLabel
     inputs: list[QWidget]
     form: QFormLayout | None = None
+    label: QLabel | None = None
+    title: str = ""
+    assumed: bool | None = None  # as last shown
 
 
 class WorkloadEditor(QScrollArea):
@@ -484,6 +490,42 @@ class WorkloadEditor(QScrollArea):
         document.validated.connect(self._on_validated)
         self._on_values_changed()
         self._on_validated(document.validation)
+
+    # -- assumed values ----------------------------------------------------------------------
+    def assumed_fields(self) -> list[str]:
+        """The fields shown as assumed (their value is the default, not stated)."""
+        return [name for name, made in self._fields.items() if made.assumed]
+
+    def _mark_assumed(self, name: str) -> None:
+        """A field the workload does not state shows its default in italics, marked assumed."""
+        made = self._fields[name]
+        assumed = name not in self.document.stated
+        if made.assumed is assumed:
+            return
+        made.assumed = assumed
+        for widget in made.inputs:
+            font = widget.font()
+            font.setItalic(assumed)
+            widget.setFont(font)
+        note = " (assumed: not stated, the default is used)" if assumed else ""
+        for widget in made.inputs:
+            widget.setAccessibleName(
+                f"{widget.accessibleName().removesuffix(_ASSUMED_SUFFIX)}"
+                f"{_ASSUMED_SUFFIX if assumed else ''}"
+            )
+        if made.label is not None:
+            muted = theme.muted_color(made.label.palette()).name()
+            made.label.setText(
+                f"{html.escape(made.title)}: <span style='color:{muted}'><i>assumed</i></span>"
+                if assumed
+                else f"{html.escape(made.title)}:"
+            )
+            made.label.setToolTip(
+                made.label.toolTip().split("\n\n(assumed")[0]
+                + (f"\n\n{note.strip()}" if assumed else "")
+            )
+        elif isinstance(made.widget, QCheckBox):
+            made.widget.setText(f"{made.title} (assumed)" if assumed else made.title)
 
     def minimumSizeHint(self) -> QSize:
         # A scroll area would shrink to almost nothing; the form's own minimum width (labels
@@ -529,12 +571,14 @@ class WorkloadEditor(QScrollArea):
             for widget in made.inputs:
                 widget.setToolTip(tip)
                 widget.installEventFilter(self._wheel_guard)
+            made.title = str(spec.get("title", name))
             if isinstance(made.widget, QCheckBox):
                 form.addRow("", made.widget)
             else:
-                label = QLabel(f"{spec.get('title', name)}:")
+                label = QLabel(f"{made.title}:")
                 label.setBuddy(made.inputs[0])
                 label.setToolTip(tip)
+                made.label = label
                 form.addRow(label, made.widget)
             # The message gets a row of its own, the form's full width, shown only when needed.
             form.addRow(made.error)
@@ -746,12 +790,14 @@ class WorkloadEditor(QScrollArea):
         for name in self._fields:
             if name in values:
                 self._show_value(name, values[name])
+            self._mark_assumed(name)
 
     def _on_value_changed(self, name: str) -> None:
         # An edit typed here is already shown (set() leaves an equal value alone); an undo or
         # redo is not, and shows now.
         if name in self._fields:
             self._show_value(name, self.document.values.get(name))
+            self._mark_assumed(name)
 
     def _show_value(self, name: str, value: Any) -> None:
         made = self._fields[name]
@@ -768,6 +814,14 @@ class WorkloadEditor(QScrollArea):
             self._updating = False
 
     def _on_validated(self, validation: Validation) -> None:
+        if validation.workload is not None:
+            # An assumed value shows what the workload uses: a peak left unstated follows the
+            # average typed above it, so the form never shows a peak below the average.
+            used = validation.workload.model_dump(mode="json")
+            stated = self.document.stated
+            for name in self._fields:
+                if name not in stated and name in used:
+                    self._show_value(name, used[name])
         for name, made in [("", None), *self._fields.items()]:
             label = made.error if made else self._general_error
             messages = validation.problems.get(name, [])
@@ -793,6 +847,10 @@ class WorkloadEditor(QScrollArea):
         if event.type() == QEvent.Type.PaletteChange:
             for label in [self._general_error, *(f.error for f in self._fields.values())]:
                 self._color_error(label)
+            for name, made in self._fields.items():
+                if made.assumed:
+                    made.assumed = None  # the muted colour of the mark comes from the palette
+                    self._mark_assumed(name)
         super().changeEvent(event)
 
 

@@ -90,7 +90,9 @@ def make_window(qtbot: Any, prompts: FakePrompts, state_dir: Path) -> Any:
     """Build main windows that use the real engine, fake prompts and a temporary state folder;
     each waits for its first recommendation."""
 
-    def make(**kwargs: Any) -> MainWindow:
+    def make(*, stated: bool = True, **kwargs: Any) -> MainWindow:
+        """stated=True: the new workload states every value the form shows (the tests were
+        written for that); stated=False: as the app starts, every value assumed."""
         kwargs.setdefault("prompts", prompts)
         kwargs.setdefault("autosave", Autosave(state_dir))
         window = MainWindow(**kwargs)
@@ -98,6 +100,9 @@ def make_window(qtbot: Any, prompts: FakePrompts, state_dir: Path) -> Any:
         if window.live.recommendation is None:
             with qtbot.waitSignal(window.live.updated, timeout=10_000):
                 pass
+        if stated:
+            with qtbot.waitSignal(window.live.updated, timeout=10_000):
+                window.document.load({}, None)
         return window
 
     return make

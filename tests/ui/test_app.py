@@ -56,7 +56,8 @@ def test_deferred_window_builds_its_panes_after_the_first_paint(
     assert window.is_ready and window.menuBar().isEnabled()
     with qtbot.waitSignal(window.live.updated, timeout=5_000):
         pass
-    assert window.recommendation_view.headline.text().startswith("Use ")
+    # A new workload states nothing: an honest start is a tie, never a confident answer.
+    assert window.recommendation_view.headline.text().startswith(("Use ", "A tie"))
 
 
 @pytest.mark.parametrize("tab", ["guide", "probe"])

@@ -15,7 +15,10 @@ from ui.workload_editor import WorkloadDocument, WorkloadEditor
 
 @pytest.fixture
 def editor(qtbot: Any) -> WorkloadEditor:
-    widget = WorkloadEditor(WorkloadDocument())
+    """A form over a workload that states every value it shows."""
+    document = WorkloadDocument()
+    document.load({}, None)
+    widget = WorkloadEditor(document)
     qtbot.addWidget(widget)
     return widget
 
@@ -133,3 +136,51 @@ def test_a_file_opened_in_the_app_keeps_what_it_left_unstated(tmp_path: Path) ->
     # An edit states the field from then on.
     document.set_value("avg_rate_msg_per_s", 50.0)
     assert "avg_rate_msg_per_s" in document.workload.model_fields_set
+
+
+# -- assumed values (issue 12) --------------------------------------------------------------------
+def test_a_new_workload_marks_every_value_assumed_until_set(qtbot: Any) -> None:
+    document = WorkloadDocument()
+    editor = WorkloadEditor(document)
+    qtbot.addWidget(editor)
+    assert set(editor.assumed_fields()) == set(editor._fields)
+    peak = editor.field_widget("peak_rate_msg_per_s")
+    assert peak.font().italic()
+    label = editor._fields["peak_rate_msg_per_s"].label
+    assert label is not None and "assumed" in label.text()
+    assert "assumed" in peak.accessibleName()
+    replay = editor.field_widget("replay")
+    assert isinstance(replay, QCheckBox) and replay.text().endswith("(assumed)")
+
+    peak.setValue(9_000)  # type: ignore[attr-defined]
+    assert "peak_rate_msg_per_s" not in editor.assumed_fields()
+    assert not peak.font().italic() and "assumed" not in label.text()
+    assert peak.accessibleName() == "Peak rate"
+    replay.setChecked(True)
+    assert replay.text() == "Consumers replay history"
+    document.undo_stack.undo()
+    assert replay.text().endswith("(assumed)")  # undoing the edit unstates it again
+
+
+def test_an_assumed_value_shows_what_the_workload_uses(qtbot: Any) -> None:
+    document = WorkloadDocument()
+    editor = WorkloadEditor(document)
+    qtbot.addWidget(editor)
+    editor.field_widget("avg_rate_msg_per_s").setValue(5_000)  # type: ignore[attr-defined]
+    workload = document.workload
+    assert workload is not None and workload.peak_rate_msg_per_s == 5_000  # it follows
+    assert editor.field_widget("peak_rate_msg_per_s").value() == 5_000  # type: ignore[attr-defined]
+    assert "peak_rate_msg_per_s" in editor.assumed_fields()
+
+
+def test_a_file_states_its_keys_and_assumes_the_rest(tmp_path: Path, qtbot: Any) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("name: Orders\npeak_rate_msg_per_s: 900\n", encoding="utf-8")
+    loaded = wl.load_workload(path)
+    document = WorkloadDocument()
+    document.load(loaded.model_dump(mode="json"), path, stated=set(loaded.model_fields_set))
+    editor = WorkloadEditor(document)
+    qtbot.addWidget(editor)
+    assumed = editor.assumed_fields()
+    assert "peak_rate_msg_per_s" not in assumed and "name" not in assumed
+    assert "retention_hours" in assumed
