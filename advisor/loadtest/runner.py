@@ -506,9 +506,9 @@ class _Run:
         hosts = list(_bounded(self.admin.advertised_hosts, spec.connection.timeout_s * 3))
         if not self.allow_remote:
             refuse_remote(hosts, "the broker advertises")
-        if self.target.broker is Broker.KAFKA and hosts:
-            nodes = len(hosts) if len({h for h in hosts}) > 1 else None
-            self._cap_replication(nodes)
+        count = getattr(self.admin, "node_count", None)
+        if count is not None:
+            self._cap_replication(int(_bounded(count, spec.connection.timeout_s * 3)))
         with contextlib.suppress(Exception):
             self.server = dict(_bounded(self.admin.server_info, spec.connection.timeout_s * 3))
         yield self.event("note", "creating " + self.spec.layout.name)
@@ -544,9 +544,9 @@ class _Run:
             yield from self._ramp()
         yield from self._finish()
 
-    def _cap_replication(self, nodes: int | None) -> None:
+    def _cap_replication(self, nodes: int) -> None:
         layout = self.spec.layout
-        if nodes is None or layout.replication_factor <= nodes:
+        if nodes < 1 or layout.replication_factor <= nodes:
             return
         self.notes.append(
             f"replication factor {layout.replication_factor} capped to the {nodes} broker(s)"

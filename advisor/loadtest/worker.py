@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -29,12 +30,14 @@ from advisor.loadtest.drivers.base import Consumer, DriverSpec, Producer, descri
 TICK_S = 0.25
 MAX_BATCH = 2_000
 RECEIVE_WAIT_S = 0.05
-# A producer that falls this far behind its schedule sends at most this much of the backlog in
-# one go (open loop: it keeps the intended times, so the lag shows in the latency).
-MAX_SLEEP_S = 0.02
-# A sleep overshoots by tens of microseconds or more: the last stretch before a send is spun,
-# so the generator's own lateness stays out of the broker's latency.
-SPIN_S = 0.0003
+# Between sends the producer wakes at least this often to handle acknowledgements (pika and
+# confluent-kafka serve them when polled; confluent-kafka's blocking poll spins a core).
+MAX_SLEEP_S = 0.002
+# Sleeps wake late by the timer slack (50 µs by default on Linux; producers lower it to 1 µs)
+# plus the scheduler's delay: the last stretch before a send is spun, so the generator's own
+# lateness stays out of the broker's latency without burning a core between sends.
+SPIN_S = 0.00005
+TIMER_SLACK_NS = 1_000
 
 
 class Flag(Protocol):
@@ -81,7 +84,6 @@ class _ProducerLoop:
         reports: Reports,
         cancel: Flag,
         clock: Clock,
-        sleep: Callable[[float], None],
         alive: Callable[[], bool],
         stop_phase: Flag | None,
     ) -> None:
@@ -91,7 +93,6 @@ class _ProducerLoop:
         self.reports = reports
         self.cancel = cancel
         self.clock = clock
-        self.sleep = sleep
         self.alive = alive
         self.seq = 0
         self.sent = 0
@@ -168,8 +169,8 @@ class _ProducerLoop:
             else:
                 self.producer.poll()
                 wait_s = (share.intended_ns(done) - now) / schedule.NS_PER_S
-                if wait_s > SPIN_S:  # sleep, waking a little early; then spin to the time
-                    self.sleep(min(wait_s - SPIN_S, MAX_SLEEP_S))
+                if wait_s > SPIN_S:  # wait (serving acks), waking a little early; then spin
+                    self.producer.wait(min(wait_s - SPIN_S, MAX_SLEEP_S))
             self.tick()
             if not self.alive():
                 break
@@ -218,7 +219,6 @@ def run_producer(
     cancel: Flag,
     *,
     clock: Clock = time.monotonic_ns,
-    sleep: Callable[[float], None] = time.sleep,
     alive: Callable[[], bool] = lambda: True,
     flush_s: float = 2.0,
     stop_phase: Flag | None = None,
@@ -226,7 +226,7 @@ def run_producer(
     """Run phases as commanded ({"phase": ...} dicts) until "stop", a cancel, or the parent
     goes away; then wait up to flush_s for acknowledgements and send the final report.
     `stop_phase`, when set, ends the current phase early (the runner's backlog cap)."""
-    loop = _ProducerLoop(producer, worker, reports, cancel, clock, sleep, alive, stop_phase)
+    loop = _ProducerLoop(producer, worker, reports, cancel, clock, alive, stop_phase)
     reports.put(("ready", "producer", worker))
     while not cancel.is_set() and alive():
         try:
@@ -372,6 +372,19 @@ def run_consumer(
     )
 
 
+def _precise_timers() -> None:
+    """Lower this process's timer slack (Linux prctl), so a sleep ends when it should."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(29, TIMER_SLACK_NS, 0, 0, 0)  # PR_SET_TIMERSLACK
+    except (OSError, AttributeError):
+        pass
+
+
 def _detach() -> Callable[[], bool]:
     """In a worker process: leave Ctrl-C to the runner, and notice when it goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -392,6 +405,7 @@ def producer_main(
     from advisor.loadtest import drivers
 
     alive = _detach()
+    _precise_timers()
     try:
         producer = drivers.load(spec.connection.broker).open_producer(spec, worker)
     except Exception as error:

@@ -14,6 +14,7 @@ package, the schedule and their driver. Every blocking client call has its own t
 from __future__ import annotations
 
 import struct
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -118,6 +119,9 @@ class Producer(Protocol):
     def poll(self) -> None:
         """Handle acknowledgements that have arrived, without blocking."""
 
+    def wait(self, seconds: float) -> None:
+        """Idle for a short while before the next send (the caller polls in between)."""
+
     def flush(self, timeout_s: float) -> None:
         """Wait up to timeout_s for outstanding acknowledgements."""
 
@@ -147,6 +151,9 @@ class ProducerBase:
         self.failed: list[int] = []
         self.last_error = ""
         self.ack_latency: Any = latency.new()
+
+    def wait(self, seconds: float) -> None:
+        time.sleep(seconds)
 
     def fail(self, seqs: Sequence[int], error: str) -> None:
         self.failures += len(seqs)

@@ -226,6 +226,10 @@ class Admin:
     def advertised_hosts(self) -> list[str]:
         return sorted({b.host for b in self._metadata().brokers.values()})
 
+    def node_count(self) -> int:
+        """Brokers the cluster lists now (a stopped one is not listed)."""
+        return len(self._metadata().brokers)
+
     def server_info(self) -> dict[str, str]:
         from advisor.probe import kafka_probe
 

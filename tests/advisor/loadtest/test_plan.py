@@ -74,3 +74,22 @@ def test_rate_choice_picks_the_phases(text: str | None, kind: str | None, count:
 def test_bad_rates_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="--rate"):
         plan.RateChoice.parse(text)
+
+
+def test_replication_is_capped_to_the_live_brokers() -> None:
+    import threading
+
+    from advisor.loadtest import runner
+    from advisor.probe import targets
+
+    wl = preset("audit-log")
+    made = plan.make_plan(wl, Broker.KAFKA, recommendation=engine.recommend(wl, what_if=False))
+    run = runner._Run(
+        targets.parse_target("kafka://127.0.0.1:19092"), wl, made, threading.Event(), False, 2.0
+    )
+    run._cap_replication(2)  # one of three nodes is down
+    assert run.spec.layout.replication_factor == 2 and run.spec.layout.min_insync_replicas == 1
+    assert run.plan.delivery.replication_factor == 2
+    assert any("capped to the 2 broker" in note for note in run.notes)
+    run._cap_replication(5)
+    assert run.spec.layout.replication_factor == 2
