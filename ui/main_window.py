@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from advisor import workload as wl
     from advisor.guide import Guide
     from ui.autosave import Autosave, AutosaveRecord
+    from ui.compare import CompareDialog
     from ui.recommendation_view import Recommend
 
 WORKLOAD_SUFFIXES = (".yaml", ".yml", ".json")
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self._is_ready = False
 
         self._guide_loader = guide_loader
+        self._compare: CompareDialog | None = None  # the Compare Variants window while open
         self.probe_panel: QWidget | None = None
         self._probe_placeholder: QWidget | None = None
 
@@ -261,9 +263,12 @@ class MainWindow(QMainWindow):
         return self._is_ready
 
     def _build_content(self) -> None:
+        from PySide6.QtWidgets import QTabBar
+
         from ui.autosave import Autosave
         from ui.guide_browser import GuideBrowser
         from ui.recommendation_view import LiveRecommendation, RecommendationView
+        from ui.scenarios import Scenarios
         from ui.workload_editor import WorkloadDocument, WorkloadEditor
 
         self.guide_browser = GuideBrowser(self._guide_loader)
@@ -285,10 +290,19 @@ class MainWindow(QMainWindow):
 
         self.autosave = self._autosave or Autosave()
         self.document = WorkloadDocument(self)
-        self.undo_group.addStack(self.document.undo_stack)
-        self.undo_group.setActiveStack(self.document.undo_stack)
+        self.scenarios = Scenarios(self.document, self.undo_group, self)
         self.live = LiveRecommendation(self.document, self._recommend, parent=self)
         self.editor = WorkloadEditor(self.document)
+        self.variant_tabs = QTabBar()
+        self.variant_tabs.setObjectName("variantTabs")
+        self.variant_tabs.setAccessibleName("Scenario variants")
+        self.variant_tabs.setDocumentMode(True)
+        self.variant_tabs.setTabsClosable(True)
+        self.variant_tabs.setExpanding(True)  # the names share the pane, none shrinks to "O…"
+        self.variant_tabs.setElideMode(elide_right())
+        self.variant_tabs.setToolTip("Variants of this workload; double-click to rename")
+        self.variant_tabs.hide()  # with one variant there is nothing to switch between
+        self._holder_layouts[0].addWidget(self.variant_tabs)
         self.recommendation_view = RecommendationView(
             self.live, section_title=self.guide_browser.section_title
         )
@@ -305,6 +319,13 @@ class MainWindow(QMainWindow):
         self.live.busy_changed.connect(self._on_busy_changed)
         self.recommendation_view.citation_activated.connect(self.show_guide_section)
         self.recommendation_view.what_if_activated.connect(self._on_what_if_activated)
+        self.recommendation_view.set_variants_enabled(True)
+        self.scenarios.changed.connect(self._on_variants_changed)
+        self.scenarios.current_changed.connect(self._on_variants_changed)
+        self.variant_tabs.currentChanged.connect(self._on_variant_tab_changed)
+        self.variant_tabs.tabCloseRequested.connect(self.close_variant)
+        self.variant_tabs.tabBarDoubleClicked.connect(self._on_variant_tab_double_clicked)
+        self.document.workload_changed.connect(self._on_workload_changed_for_compare)
         self._drops = _WorkloadDrops(self)
         self._drops.watch(self.splitter)
         self._update_title()
@@ -422,6 +443,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit
 
         view = bar.addMenu("&View")
+        self._build_scenario_menu(bar)
         self._action(view, "&Workload", lambda: self._focus(self.editor), QKeySequence("Alt+1"))
         self._action(
             view,
@@ -461,6 +483,41 @@ class MainWindow(QMainWindow):
             QAction.MenuRole.AboutRole
         )
         self.help_menu = help_menu
+
+    def _build_scenario_menu(self, bar: Any) -> None:
+        scenario = bar.addMenu("&Scenario")
+        self.duplicate_action = self._action(
+            scenario, "&Duplicate as Variant", self.duplicate_variant, QKeySequence("Ctrl+D")
+        )
+        self.compare_action = self._action(
+            scenario, "&Compare Variants…", self.show_compare, QKeySequence("Ctrl+Shift+C")
+        )
+        self.sensitivity_action = self._action(
+            scenario, "&Sensitivity Chart…", self.show_sensitivity, QKeySequence("Ctrl+Shift+Y")
+        )
+        scenario.addSeparator()
+        self.next_variant_action = self._action(
+            scenario,
+            "&Next Variant",
+            lambda: self._step_variant(1),
+            QKeySequence.StandardKey.NextChild,
+            "Ctrl+PgDown",
+        )
+        self.previous_variant_action = self._action(
+            scenario,
+            "&Previous Variant",
+            lambda: self._step_variant(-1),
+            QKeySequence.StandardKey.PreviousChild,
+            "Ctrl+PgUp",
+        )
+        self.rename_variant_action = self._action(
+            scenario, "&Rename Variant…", self._on_rename_variant
+        )
+        self.close_variant_action = self._action(
+            scenario, "C&lose Variant", lambda: self.close_variant(self.scenarios.current)
+        )
+        # Ctrl+Tab and friends would fight the form's Tab; PgUp/PgDown do not.
+        self.scenario_menu = scenario
 
     def _action(
         self,
@@ -660,6 +717,68 @@ class MainWindow(QMainWindow):
         if callable(results):
             results = results()
         export_dialog.run_export(self, workload, recommendation, results)
+
+    # -- scenarios ----------------------------------------------------------------------------
+    def duplicate_variant(self, name: str | None = None) -> int:
+        """Copy the workload shown into a new variant and show it; the variant's index."""
+        index = self.scenarios.duplicate(name)
+        self.statusBar().showMessage(f"New variant “{self.scenarios.names()[index]}”", 4000)
+        return index
+
+    def switch_variant(self, index: int) -> None:
+        self.scenarios.switch(index)
+
+    def close_variant(self, index: int) -> bool:
+        return self.scenarios.close(index)
+
+    def rename_variant(self, index: int, name: str) -> None:
+        self.scenarios.rename(index, name)
+
+    def apply_what_if_as_variant(self, item: Any) -> int:
+        """A new variant, named by the what-if, with its threshold applied (undoable there)."""
+        index = self.duplicate_variant(what_if_condition(item))
+        self.apply_what_if(item)
+        return index
+
+    def show_compare(self) -> QWidget:
+        """Scenario > Compare Variants: every variant side by side (one window, kept fresh)."""
+        from ui.compare import CompareDialog
+
+        if self._compare is None:
+            dialog = CompareDialog(self.scenarios.names, self._variant_states, self)
+            dialog.show_variant.connect(self._on_compare_show_variant)
+            dialog.finished.connect(self._on_compare_closed)
+            self._compare = dialog
+        self._compare.show()
+        _bring_to_front(self._compare)
+        self._compare.refresh()
+        return self._compare
+
+    def show_sensitivity(self, field: str | None = None) -> QWidget:
+        """Scenario > Sensitivity Chart for the workload shown."""
+        from ui.sensitivity_chart import SensitivityDialog
+
+        dialog = SensitivityDialog(
+            self._current_valid_workload, self, field=field or "peak_rate_msg_per_s"
+        )
+        dialog.setAttribute(delete_on_close())
+        dialog.show()
+        dialog.chart.refresh()
+        return dialog
+
+    def _current_valid_workload(self) -> Any:
+        return self.document.workload
+
+    def _variant_states(self) -> list[tuple[Any, frozenset[str]]]:
+        return [
+            (self.scenarios.workload(i), self.scenarios.state(i).stated)
+            for i in range(len(self.scenarios))
+        ]
+
+    def _step_variant(self, step: int) -> None:
+        count = len(self.scenarios)
+        if count > 1:
+            self.scenarios.switch((self.scenarios.current + step) % count)
 
     def apply_what_if(self, item: Any) -> None:
         """Set the what-if's requirement to its threshold (siblings kept consistent), undoably."""
@@ -894,8 +1013,68 @@ class MainWindow(QMainWindow):
             self._busy_label.setText("Working…")
 
     def _on_what_if_activated(self, item: Any, as_variant: bool) -> None:
-        del as_variant  # variants come with the scenarios
-        self.apply_what_if(item)
+        if as_variant:
+            self.apply_what_if_as_variant(item)
+        else:
+            self.apply_what_if(item)
+
+    def _on_variants_changed(self, *_args: Any) -> None:
+        tabs = self.variant_tabs
+        names = self.scenarios.names()
+        tabs.blockSignals(True)
+        try:
+            while tabs.count() > len(names):
+                tabs.removeTab(tabs.count() - 1)
+            for index, name in enumerate(names):
+                if index < tabs.count():
+                    tabs.setTabText(index, name.replace("&", "&&"))
+                else:
+                    tabs.addTab(name.replace("&", "&&"))
+                tabs.setTabToolTip(index, name)
+            tabs.setCurrentIndex(self.scenarios.current)
+        finally:
+            tabs.blockSignals(False)
+        tabs.setVisible(len(names) > 1)
+        several = len(names) > 1
+        for action in (
+            self.next_variant_action,
+            self.previous_variant_action,
+            self.close_variant_action,
+        ):
+            action.setEnabled(several)
+        if self._compare is not None:
+            self._compare.schedule_refresh()
+
+    def _on_variant_tab_changed(self, index: int) -> None:
+        if index >= 0:
+            self.scenarios.switch(index)
+
+    def _on_variant_tab_double_clicked(self, index: int) -> None:
+        if index >= 0:
+            self._on_rename_variant(index)
+
+    def _on_rename_variant(self, index: int | None = None) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        index = self.scenarios.current if index is None else index
+        name, ok = QInputDialog.getText(
+            self, "Rename variant", "Name:", text=self.scenarios.names()[index]
+        )
+        if ok:
+            self.rename_variant(index, name)
+
+    def _on_compare_show_variant(self, index: int) -> None:
+        self.scenarios.switch(index)
+        _bring_to_front(self)
+
+    def _on_compare_closed(self, _result: int) -> None:
+        if self._compare is not None:
+            self._compare.deleteLater()
+        self._compare = None
+
+    def _on_workload_changed_for_compare(self, _workload: Any) -> None:
+        if self._compare is not None:
+            self._compare.schedule_refresh()
 
     def _on_side_tab_changed(self, index: int) -> None:
         if (
@@ -1020,6 +1199,21 @@ def _dropped_workload(event: QDropEvent) -> Path | None:
             if path.suffix.lower() in WORKLOAD_SUFFIXES:
                 return path
     return None
+
+
+def _bring_to_front(widget: QWidget) -> None:
+    """Raise and activate a window (the offscreen platform can do neither, and warns)."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() != "offscreen":
+        widget.raise_()
+    widget.activateWindow()
+
+
+def elide_right() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.TextElideMode.ElideRight
 
 
 def delete_on_close() -> Any:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -13,11 +16,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ui import settings
+from ui import settings, theme
 
 SEEN_KEY = "welcome/seen"
 SHOW_KEY = "welcome/show_at_start"
@@ -29,6 +35,63 @@ def should_show_at_start() -> bool:
     return not store.value(SEEN_KEY, False, type=bool) or bool(
         store.value(SHOW_KEY, False, type=bool)
     )
+
+
+_TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+_LINE_ROLE = Qt.ItemDataRole.UserRole + 2
+_PAD = 6
+
+
+class _PresetDelegate(QStyledItemDelegate):
+    """A preset as its name in bold over its one line in the muted colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        self.initStyleOption(option, index)
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        text = option.text
+        option.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = option.rect.adjusted(_PAD, _PAD // 2, -_PAD, -_PAD // 2)
+        title = str(index.data(_TITLE_ROLE) or text)
+        line = str(index.data(_LINE_ROLE) or "")
+        painter.save()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(palette.color(role))
+        title_height = QFontMetrics(bold).height()
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), title)
+        if line:
+            painter.setFont(option.font)
+            muted = palette.color(role) if selected else theme.muted_color(palette)
+            painter.setPen(muted)
+            below = rect.adjusted(0, title_height + 1, 0, 0)
+            painter.drawText(
+                below,
+                int(
+                    Qt.AlignmentFlag.AlignLeft
+                    | Qt.AlignmentFlag.AlignTop
+                    | Qt.TextFlag.TextWordWrap
+                ),
+                line,
+            )
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        width = max(200, option.rect.width() or 560)
+        font = QFont(option.font)
+        metrics = QFontMetrics(font)
+        line = str(index.data(_LINE_ROLE) or "")
+        bounds = metrics.boundingRect(
+            0, 0, width - 2 * _PAD, 1000, int(Qt.TextFlag.TextWordWrap), line
+        )
+        font.setBold(True)
+        height = QFontMetrics(font).height() + (bounds.height() + 1 if line else 0) + _PAD
+        return QSize(width, height)
 
 
 class WelcomeDialog(QDialog):
@@ -55,12 +118,15 @@ class WelcomeDialog(QDialog):
         self.list.setAccessibleName("Presets")
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
+        self.list.setItemDelegate(_PresetDelegate(self.list))
+        self.list.setUniformItemSizes(False)
         for path, title, description in presets:
+            # The text (for screen readers and search by typing) holds both lines.
             item = QListWidgetItem(f"{title}\n{description}" if description else title)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setData(_TITLE_ROLE, title)
+            item.setData(_LINE_ROLE, description)
             item.setToolTip(description or title)
-            font = item.font()
-            item.setFont(font)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)

@@ -880,6 +880,11 @@ def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return {**target, **own}
 
 
+def choice_label(value: Any) -> str:
+    """How a choice reads in the form (and in the comparison of variants)."""
+    return _label(value)
+
+
 def _label(value: Any) -> str:
     """How a choice reads in the form."""
     if value is None:
