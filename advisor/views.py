@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import units
-from advisor.probe.models import ProbeResult
+from advisor.probe.models import CheckStatus, ProbeResult
 from advisor.recommendation import Recommendation, VersionSource
 
 
@@ -195,3 +197,38 @@ def probe_headline(result: ProbeResult) -> str:
     facts = [f"{summary.product or result.broker.title} {summary.version or ''}".strip()]
     facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
     return " · ".join(facts)
+
+
+class ProbeConflictView(_Model):
+    """The live recommended broker failing (or warning on) what the workload needs."""
+
+    status: str = Field(title="Status", description="'fail' or 'warn'.")
+    headline: str = Field(title="Headline", description="e.g. 'Kafka is recommended; your ...'.")
+    details: list[str] = Field(default_factory=list, title="Verdicts against it")
+
+
+def probe_conflict(
+    recommendation: Recommendation, results: Sequence[ProbeResult]
+) -> ProbeConflictView | None:
+    """When a probe of the recommended broker contradicts the recommendation: its failing
+    verdicts (else its warnings), worded once for the app and the reports."""
+    winner = recommendation.winner
+    if winner is None or recommendation.tied:
+        return None
+    probed = [r for r in results if r.broker is winner and r.verdicts]
+    if not probed:
+        return None
+    verdicts = probed[-1].verdicts or []
+    for status, verb in ((CheckStatus.FAIL, "fails"), (CheckStatus.WARN, "warns on")):
+        against = [v for v in verdicts if v.status is status]
+        if against:
+            names = [v.requirement.replace("_", " ") for v in against]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            return ProbeConflictView(
+                status=status.value,
+                headline=f"{winner.title} is recommended; your {winner.title} {verb} {listed}.",
+                details=[
+                    f"{v.requirement.replace('_', ' ').capitalize()}: {v.message}" for v in against
+                ],
+            )
+    return None
