@@ -958,6 +958,7 @@ class MainWindow(QMainWindow):
         from advisor import versions
 
         self.live.set_detected(versions.detected(results))
+        self.recommendation_view.set_probe_results(results)
 
     def _current_workload(self) -> wl.Workload:
         """The workload for the probe panel: the current one, or the last valid one."""

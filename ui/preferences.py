@@ -152,7 +152,7 @@ def save(preferences: Preferences, store: QSettings | None = None) -> None:
 class PreferencesDialog(QDialog):
     """Edit > Preferences: one row per declared preference; OK saves and applies."""
 
-    applied = Signal(object)  # Preferences, after OK
+    applied = Signal(Preferences)  # after OK
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ import functools
 import html
 import io
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -59,6 +61,7 @@ from advisor.probe import cli as probe_cli
 from advisor.probe import runner, targets, verdicts
 from advisor.probe.models import (
     CheckStatus,
+    FailureClass,
     ProbeCheck,
     ProbeEvent,
     ProbeResult,
@@ -66,7 +69,7 @@ from advisor.probe.models import (
     Verdict,
 )
 from advisor.workload import Broker, Workload
-from ui import preferences, theme, worker
+from ui import preferences, probe_history, theme, worker
 from ui import settings as ui_settings
 
 SETTINGS_GROUP = "probe"
@@ -182,6 +185,13 @@ def _tally(statuses: Iterable[CheckStatus]) -> str:
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
     return [c for c in (item.child(i) for i in range(item.childCount())) if c is not None]
+
+
+def plain_text(rich: str) -> str:
+    """Rich text as the plain text it shows."""
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
 
 
 def _cancel_all(events: set[threading.Event]) -> None:
@@ -536,7 +546,7 @@ class _BrokerPage(QWidget):
 
     run_started = Signal()
     run_finished = Signal()
-    result_arrived = Signal(object)
+    result_arrived = Signal(ProbeResult)
 
     def __init__(
         self,
@@ -556,6 +566,10 @@ class _BrokerPage(QWidget):
         self._budget_s = DEFAULT_BUDGET_S
         self._workload_name = ""
         self._last_status: CheckStatus | None = None
+        self._previous: ProbeResult | None = None  # shown again when a run is cancelled
+        self._previous_workload = ""
+        self.cancelled = False  # the last run was cancelled (its partial result is not kept)
+        self.change_text = ""  # what changed since the previous run of the same target
 
         self.form = _ConnectionForm(broker)
         self.probe_button = QPushButton(f"Probe {broker.title}")
@@ -642,6 +656,8 @@ class _BrokerPage(QWidget):
         self._cancels.add(self._cancel)
         _ALL_CANCELS.add(self._cancel)
         self._budget_s = budget_s
+        self._previous, self._previous_workload = self.result, self._workload_name
+        self.cancelled = False
         self._workload_name = workload.name if workload is not None else ""
         self._started = time.monotonic()
         self.tree.clear()
@@ -693,7 +709,7 @@ class _BrokerPage(QWidget):
         )
         item.setData(0, _ROLE_CHECK, check)
         cause = f", {check.failure_class.value}" if check.failure_class else ""
-        item.setToolTip(0, f"{check.status.value}{cause} — {check.id}")
+        item.setToolTip(0, f"{check.title}\n{check.status.value}{cause} — {check.id}")
         if check.figures:
             item.setToolTip(3, "\n".join(f"{k} = {v}" for k, v in check.figures.items()))
         self._paint_status(item, check.status)
@@ -755,6 +771,16 @@ class _BrokerPage(QWidget):
             self.restyle()
         super().changeEvent(event)
 
+    def fit_names(self) -> None:
+        """Widen the check column to its longest name (up to 60 % of the tree), so names read
+        whole without resizing; longer ones keep their full text in the tooltip."""
+        viewport = max(self.tree.viewport().width(), 200)
+        header = self.tree.header()
+        wanted = self.tree.sizeHintForColumn(0) + self.tree.indentation() + 8
+        width = max(header.sectionSize(0), min(wanted, int(viewport * 0.6)))
+        if width != header.sectionSize(0):
+            header.resizeSection(0, width)
+
     def _render_result(self, result: ProbeResult, workload_name: str) -> None:
         shown = [item.data(0, _ROLE_CHECK) for item in self._top_items()]
         if [getattr(c, "id", None) for c in shown] != [c.id for c in result.checks]:
@@ -766,6 +792,7 @@ class _BrokerPage(QWidget):
             self._add_verdicts(result.verdicts, workload_name)
         self.summary.setText(self._summary_text(result))
         self._last_status = result.status
+        self.fit_names()
         if self.tree.currentItem() is None:
             self._select_worst()
 
@@ -787,11 +814,36 @@ class _BrokerPage(QWidget):
             return False
         self.result = self.result.model_copy(update={"verdicts": found})
         self._workload_name = workload.name
+        selected = self._row_key(self.tree.currentItem())
         for item in self._top_items():
             if item.data(0, _ROLE_CHECK) is None:
                 self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
         self._render_result(self.result, workload.name)
+        # The details follow the selected row: the same check or verdict, judged again.
+        again = self._find_row(selected) if selected else None
+        if again is not None:
+            self.tree.setCurrentItem(again)
+        self._on_current_item_changed(self.tree.currentItem(), None)
         return True
+
+    @staticmethod
+    def _row_key(item: QTreeWidgetItem | None) -> str:
+        if item is None:
+            return ""
+        check = item.data(0, _ROLE_CHECK)
+        if isinstance(check, ProbeCheck):
+            return f"check:{check.id}"
+        verdict = item.data(0, _ROLE_VERDICT)
+        if isinstance(verdict, Verdict):
+            return f"verdict:{verdict.requirement}"
+        return ""
+
+    def _find_row(self, key: str) -> QTreeWidgetItem | None:
+        for top in self._top_items():
+            for item in (top, *_children(top)):
+                if self._row_key(item) == key:
+                    return item
+        return None
 
     def _select_worst(self) -> None:
         """Select the first failure (else warning), so its details and hint show at once."""
@@ -867,13 +919,46 @@ class _BrokerPage(QWidget):
     def _on_probe_event(self, event: ProbeEvent) -> None:
         if event.kind == "check" and event.check is not None:
             self._add_check(event.check)
+            self.fit_names()
             self.tree.scrollToBottom()
         self.tick()
 
     def _on_probe_returned(self, result: ProbeResult) -> None:
+        if self._was_cancelled(result):
+            self._show_cancelled(result)
+            return
         self.result = result
         self._render_result(result, self._workload_name)
         self.result_arrived.emit(result)
+
+    def _was_cancelled(self, result: ProbeResult) -> bool:
+        asked = self._cancel is not None and self._cancel.is_set()
+        return asked or any(c.failure_class is FailureClass.CANCELLED for c in result.checks)
+
+    def _show_cancelled(self, partial: ProbeResult) -> None:
+        """A cancelled run says so and keeps the result it would have replaced."""
+        self.cancelled = True
+        previous = self._previous
+        if previous is not None:
+            self.result = previous
+            self._workload_name = self._previous_workload
+            self.tree.clear()
+            self.details.clear()
+            self._render_result(previous, self._previous_workload)
+            self.summary.setText(
+                f"<b>Cancelled</b> after {_format_ms(partial.duration_ms)}; the previous "
+                f"result ({previous.started_at:%H:%M:%S}) is kept.<br>"
+                + self._summary_text(previous)
+            )
+            return
+        # Nothing to keep: the checks that ran stay on show, marked cancelled, not failed.
+        self.result = None
+        self._last_status = CheckStatus.SKIPPED
+        ran = [c for c in partial.checks if c.failure_class is not FailureClass.CANCELLED]
+        self.summary.setText(
+            f"<b>Cancelled</b> after {_format_ms(partial.duration_ms)}: {len(ran)} check"
+            f"{'' if len(ran) == 1 else 's'} ran; nothing is kept."
+        )
 
     def _on_probe_errored(self, error: Exception) -> None:
         # Never a traceback: the runner turns broker errors into checks, so this is a bug.
@@ -891,7 +976,7 @@ class _BrokerPage(QWidget):
         self._cancel = None
         self.probe_button.setEnabled(True)
         self.progress.setValue(1000 if not cancelled else self.progress.value())
-        self.progress.setFormat("cancelled" if cancelled else "done")
+        self.progress.setFormat("cancelled" if cancelled or self.cancelled else "done")
         self.run_finished.emit()
 
     def _on_current_item_changed(
@@ -902,6 +987,11 @@ class _BrokerPage(QWidget):
     @property
     def last_status(self) -> CheckStatus | None:
         return self._last_status
+
+    @property
+    def workload_name(self) -> str:
+        """The workload the shown verdicts were judged against."""
+        return self._workload_name
 
 
 # -- the panel --------------------------------------------------------------------------------
@@ -915,7 +1005,7 @@ class ProbePanel(QWidget):
     when "Remember passwords" is ticked too.
     """
 
-    results_changed = Signal(list)
+    results_changed = Signal(list)  # list[ProbeResult], the latest of each broker
 
     def __init__(
         self,
@@ -924,9 +1014,11 @@ class ProbePanel(QWidget):
         *,
         settings: QSettings | None = None,
         environ: Mapping[str, str] | None = None,
+        history: probe_history.ProbeHistory | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("probePanel")
+        self.history = history if history is not None else probe_history.ProbeHistory()
         self._workload_provider = workload_provider
         self._settings = settings
         self._loading = True
@@ -1012,9 +1104,36 @@ class ProbePanel(QWidget):
         bottom.addLayout(options, 1)
         bottom.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignBottom)
 
+        # One line per broker: its latest verdict on the workload, and what changed since the
+        # previous run of the same address; a click shows that broker's tab.
+        self.overview = QWidget()
+        self.overview.setObjectName("probeOverview")
+        self.overview.setAccessibleName("Verdicts of the three brokers")
+        grid = QGridLayout(self.overview)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        self.overview_icons: dict[Broker, QLabel] = {}
+        self.overview_lines: dict[Broker, QLabel] = {}
+        for row, broker in enumerate(Broker):
+            icon = QLabel()
+            icon.setFixedSize(16, 16)
+            line = QLabel()
+            line.setObjectName(f"{broker.value}_overview")
+            line.setWordWrap(True)
+            line.setTextFormat(Qt.TextFormat.RichText)
+            line.setAccessibleName(f"{broker.title} verdict")
+            line.linkActivated.connect(functools.partial(self._on_overview_link, broker))
+            grid.addWidget(icon, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(line, row, 1)
+            self.overview_icons[broker] = icon
+            self.overview_lines[broker] = line
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.overview)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         layout.addWidget(self.status)
@@ -1102,6 +1221,47 @@ class ProbePanel(QWidget):
         for page in self.pages.values():
             page.restyle()
         self._update_tabs()
+
+    def overview_text(self, broker: Broker) -> str:
+        """The overview's line for a broker, as plain text (for tests and screen readers)."""
+        return plain_text(self.overview_lines[broker].text())
+
+    def _update_overview(self) -> None:
+        palette = self.palette()
+        for broker, page in self.pages.items():
+            icon = self.overview_icons[broker]
+            line = self.overview_lines[broker]
+            result = page.result
+            link = f"<a href='show'>{html.escape(broker.title)}</a>"
+            if page.is_running:
+                icon.setPixmap(status_icon(None, palette).pixmap(16, 16))
+                line.setText(f"{link}: probing…")
+                continue
+            if result is None:
+                icon.clear()
+                note = "cancelled; not probed before" if page.cancelled else "not probed"
+                line.setText(f"{link}: {note}")
+                continue
+            icon.setPixmap(status_icon(result.status, palette).pixmap(16, 16))
+            colour = status_color(result.status, palette).name()
+            verdicts = result.verdicts or []
+            against = [
+                v.requirement.replace("_", " ")
+                for v in verdicts
+                if v.status in (CheckStatus.FAIL, CheckStatus.WARN)
+            ]
+            if verdicts:
+                said = f"{len(verdicts) - len(against)} of {len(verdicts)} needs met" + (
+                    f"; not: {html.escape(', '.join(against))}" if against else ""
+                )
+            else:
+                said = f"checks: {_tally(c.status for c in result.checks)}"
+            extra = " (cancelled: the previous result is kept)" if page.cancelled else ""
+            change = f"<br><i>{html.escape(page.change_text)}</i>" if page.change_text else ""
+            line.setText(
+                f"{link}: <b style='color:{colour}'>{result.status.value.upper()}</b> "
+                f"{html.escape(said)}{extra}{change}"
+            )
 
     def apply_preferences(self, chosen: preferences.Preferences) -> None:
         """New Preferences: the default budget, and whether connection details are kept."""
@@ -1193,6 +1353,7 @@ class ProbePanel(QWidget):
             return None
 
     def _update_tabs(self) -> None:
+        self._update_overview()
         palette = self.palette()
         for index, page in enumerate(self.pages.values()):
             if page.is_running:
@@ -1228,10 +1389,26 @@ class ProbePanel(QWidget):
                 self.status.setText("Finished.")
         self._update_tabs()
 
-    def _on_result_arrived(self, _result: ProbeResult) -> None:
+    def _on_result_arrived(self, result: ProbeResult) -> None:
         self.copy_button.setEnabled(True)
+        page = self.pages[result.broker]
+        page.change_text = self._remember_run(result, page)
         self._update_tabs()
         self.results_changed.emit(self.results())
+
+    def _remember_run(self, result: ProbeResult, page: _BrokerPage) -> str:
+        """Keep the run in the history; what changed since the previous run of its target."""
+        try:
+            run = self.history.record(
+                result, workload=page.workload_name, secrets=page.form.secrets()
+            )
+            change = self.history.change(run)
+        except (OSError, sqlite3.Error) as error:  # the probe's result matters more
+            return f"Not kept in the history: {error}"
+        return "First run of this address." if change is None else change.text()
+
+    def _on_overview_link(self, broker: Broker, _link: str) -> None:
+        self.tabs.setCurrentWidget(self.pages[broker])
 
     def _on_tick(self) -> None:
         for page in self.pages.values():

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from advisor import recommendation as rec
 from advisor import views
 from advisor import workload as wl
+from advisor.probe.models import ProbeResult
 from ui import theme, worker
 from ui.workload_editor import Validation, WorkloadDocument
 
@@ -49,7 +50,7 @@ class LiveRecommendation(QObject):
     The last valid recommendation is kept while the input is invalid, and marked stale.
     """
 
-    updated = Signal(object)  # Recommendation
+    updated = Signal(rec.Recommendation)
     stale_changed = Signal(bool)
     busy_changed = Signal(bool)
     failed = Signal(str)
@@ -355,7 +356,7 @@ class RecommendationView(QWidget):
     """Shows a LiveRecommendation: the winner, score bars, then reasons, pattern, sizing, advice."""
 
     citation_activated = Signal(str)
-    what_if_activated = Signal(object, bool)  # WhatIf, as a new variant
+    what_if_activated = Signal(rec.WhatIf, bool)  # the what-if, as a new variant
 
     def __init__(
         self,
@@ -393,6 +394,18 @@ class RecommendationView(QWidget):
         self.headline.setWordWrap(True)
         self.headline.setAccessibleName("Recommended broker")
         layout.addWidget(self.headline)
+
+        # A live broker that contradicts the answer, from the probe results (views.probe_conflict).
+        self.conflict = QLabel()
+        self.conflict.setObjectName("probeConflict")
+        self.conflict.setWordWrap(True)
+        self.conflict.setTextFormat(Qt.TextFormat.RichText)
+        self.conflict.setAccessibleName("Probe contradicts the recommendation")
+        self.conflict.setFrameShape(QFrame.Shape.StyledPanel)
+        self.conflict.setMargin(6)
+        self.conflict.hide()
+        layout.addWidget(self.conflict)
+        self._probe_results: list[ProbeResult] = []
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -446,9 +459,35 @@ class RecommendationView(QWidget):
             # In a tie no row is marked as the recommendation.
             row.show(assessment, assessment.broker == winner and not recommendation.tied)
         self._show_assumed()
+        self._show_conflict()
         self._render_details()
         self._scroll_to_top = False
         self._on_stale_changed(self.model.is_stale)
+
+    def set_probe_results(self, results: list[ProbeResult]) -> None:
+        """The latest probe results: the recommendation says when they contradict it."""
+        self._probe_results = list(results)
+        self._show_conflict()
+
+    def _show_conflict(self) -> None:
+        recommendation = self.model.recommendation
+        found = (
+            views.probe_conflict(recommendation, self._probe_results)
+            if recommendation is not None
+            else None
+        )
+        if found is None:
+            self.conflict.hide()
+            self.conflict.clear()
+            return
+        palette = self.palette()
+        colour = (theme.bad_color if found.status == "fail" else theme.warn_color)(palette).name()
+        details = "".join(f"<br>• {html.escape(d)}" for d in found.details[:4])
+        self.conflict.setText(
+            f"<b style='color:{colour}'>⚠ {html.escape(found.headline)}</b>{details}"
+            "<br><i>From the probe tab; the recommendation itself is unchanged.</i>"
+        )
+        self.conflict.show()
 
     def _show_assumed(self) -> None:
         """Say how much of the answer rests on values nobody stated (italic in the form)."""
@@ -566,6 +605,7 @@ class RecommendationView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._render_details()
             self._color_banner()
+            self._show_conflict()
         super().changeEvent(event)
 
     def citation_links(self) -> list[str]:

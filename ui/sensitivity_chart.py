@@ -52,7 +52,7 @@ def value_label(value: float, unit: str) -> str:
 class SensitivityChart(QWidget):
     """A field chooser over a chart; `computed` once a sweep is drawn."""
 
-    computed = Signal(object)  # advisor.sensitivity.Sensitivity
+    computed = Signal(core.Sensitivity)
 
     def __init__(
         self,

@@ -97,7 +97,7 @@ class _PresetDelegate(QStyledItemDelegate):
 class WelcomeDialog(QDialog):
     """Choose a preset (double-click or Open) or a blank workload."""
 
-    preset_chosen = Signal(object)  # Path
+    preset_chosen = Signal(Path)
     blank_chosen = Signal()
 
     def __init__(self, presets: list[tuple[Path, str, str]], parent: QWidget | None = None) -> None:

@@ -15,9 +15,10 @@ class WorkerSignals(QObject):
     """Signals of a worker; they live in the main thread, so slots run there."""
 
     started = Signal()
+    # The work's own types: any object (a worker runs any function or generator).
     progress = Signal(object)
     returned = Signal(object)
-    errored = Signal(object)
+    errored = Signal(Exception)
     finished = Signal()
 
 

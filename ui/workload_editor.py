@@ -256,10 +256,10 @@ class WorkloadDocument(QObject):
 
     values_changed = Signal()  # values replaced (load, new, restore, preset, undo of those)
     value_changed = Signal(str)  # one field changed (by the user, or by undo and redo)
-    validated = Signal(object)  # Validation, after every change
-    workload_changed = Signal(object)  # a new valid Workload
+    validated = Signal(Validation)  # after every change
+    workload_changed = Signal(wl.Workload)  # a new valid one
     modified_changed = Signal(bool)
-    path_changed = Signal(object)  # Path | None
+    path_changed = Signal(object)  # Path | None (a signal type cannot say 'or None')
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

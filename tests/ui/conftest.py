@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from ui import settings
+from advisor.workload import Workload
+from ui import probe_panel, settings
 from ui.autosave import Autosave, AutosaveRecord
 from ui.main_window import MainWindow
+from ui.probe_panel import ProbePanel
+
+PanelFactory = Callable[..., ProbePanel]
 
 
 class FakePrompts:
@@ -70,6 +76,8 @@ def _isolated(
     settings.use_settings_folder(tmp_path / "settings")
     settings.configure_application(qapp)
     monkeypatch.setenv("BROKER_ADVISOR_HOME", str(tmp_path / "state"))
+    # The probe history goes to the user's data folder (XDG_DATA_HOME on Linux): a temporary one.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     yield
     # Background work must not outlive the test that started it.
     QThreadPool.globalInstance().waitForDone(10_000)
@@ -111,3 +119,64 @@ def make_window(qtbot: Any, prompts: FakePrompts, state_dir: Path) -> Any:
 @pytest.fixture
 def window(make_window: Any) -> MainWindow:
     return make_window()
+
+
+# -- probe panels (shared by the probe panel, secrets and results tests) --------------------------
+@pytest.fixture
+def store(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "probe.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_panel(qtbot: Any, store: QSettings) -> Iterator[PanelFactory]:
+    """Panels on a private settings file and environment; probes are ended after the test."""
+    made: list[ProbePanel] = []
+
+    def make(
+        environ: dict[str, str] | None = None,
+        workload: Workload | None = None,
+        provider: Callable[[], Workload] | None = None,
+    ) -> ProbePanel:
+        chosen = workload or Workload(name="Orders", needs_dead_lettering=True)
+        panel = ProbePanel(provider or (lambda: chosen), settings=store, environ=environ or {})
+        qtbot.addWidget(panel)
+        panel.resize(1000, 760)
+        made.append(panel)
+        return panel
+
+    yield make
+    for panel in made:
+        panel.cancel()
+        qtbot.waitUntil(lambda p=panel: not p.is_running(), timeout=10_000)
+
+
+@pytest.fixture
+def silent_listener(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A local TCP server that accepts connections and never says a word; yields its port.
+
+    Each network step may wait 30 s here, so only cancellation can end a probe in seconds.
+    """
+    monkeypatch.setattr(probe_panel, "STAGE_TIMEOUT_S", 30.0)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.05)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=serve, name="silent-listener", daemon=True)
+    thread.start()
+    yield int(server.getsockname()[1])
+    stop.set()
+    thread.join(2)
+    for conn in held:
+        conn.close()
+    server.close()
