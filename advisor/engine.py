@@ -276,7 +276,12 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
     winner = None if tally.out[order[0]] else order[0]
     tied = _tied(assessments)
     flips = what_if_analysis(workload, book) if what_if and winner else []
-    near = _near_flips(flips) if what_if else _near_flips_sampled(book, winner, data, facts, tally)
+    if what_if:
+        near = _near_flips(flips)
+    elif _could_be_high(assessments, tied):  # a near flip only ever lowers a high confidence
+        near = _near_flips_sampled(book, winner, data, facts, tally)
+    else:
+        near = []
     confidence = _confidence(assessments, tied, near, _unstated(workload))
     return Recommendation(
         app_version=__version__,
@@ -454,6 +459,14 @@ def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> 
                 citation=spec.cite,
             )
     return None
+
+
+def _could_be_high(assessments: list[BrokerAssessment], tied: list[Broker]) -> bool:
+    """Whether the margin alone gives high confidence (the only level a near flip changes)."""
+    first, second = assessments[0], assessments[1]
+    if first.knocked_out or tied or second.knocked_out:
+        return False
+    return first.raw_score - second.raw_score >= HIGH_MARGIN
 
 
 def _confidence(
