@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
         if splitter is not None:  # again, now that the panes have their minimum sizes
             self.splitter.restoreState(splitter)
         self._is_ready = True
+        # Start in the form, at the workload's name (not on the side pane's tabs).
+        self.editor.field_widget("name").setFocus()
         # The focus ring after the first paint, with the rest of the content.
         from PySide6.QtWidgets import QApplication
 

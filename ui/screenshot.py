@@ -1,6 +1,10 @@
 """Render the main window offscreen with a workload and its recommendation, to a PNG.
 
 python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark] [--tab probe]
+    [--scene window|welcome|compare|sensitivity|preferences]
+
+--scene compare opens two variants beside the workload (its first two what-ifs applied) and
+shows the comparison of the three; --scene sensitivity the chart for its first what-if's field.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+SCENES = ("window", "welcome", "compare", "sensitivity", "preferences")
 
 
 def _resolve(spec: str) -> Path:
@@ -47,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tab", choices=("guide", "probe"), default="guide", help="side tab to show"
     )
+    parser.add_argument(
+        "--scene", choices=SCENES, default="window", help="what to capture (default: the window)"
+    )
+
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = _resolve(args.workload)
@@ -61,11 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     from ui.autosave import Autosave
     from ui.main_window import MainWindow
 
-    qt_app = ui_app.create_application([sys.argv[0]], dark=args.dark)
+    # Neither the user's theme nor their settings: the platform's look, or dark when asked.
+    qt_app = ui_app.create_application([sys.argv[0]], theme="dark" if args.dark else "system")
     with tempfile.TemporaryDirectory(prefix="broker-advisor-shot-") as scratch:
         # A screenshot must neither use nor change the user's settings and autosave.
         settings.use_settings_folder(Path(scratch))
-        window = MainWindow(autosave=Autosave(Path(scratch)))
+        window = MainWindow(autosave=Autosave(Path(scratch)), welcome=False)
         window.resize(*args.size)
         window.show()
         window.splitter.setSizes(_default_sizes(args.size[0]))
@@ -89,16 +101,66 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         window.recommendation_view.details.verticalScrollBar().setValue(0)
         qt_app.processEvents()
-        image = window.grab()
+        shown = _scene(window, args.scene, recommendation)
+        if shown is None:
+            return 1
+        image = shown.grab().toImage()
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        if not image.save(str(args.output), "PNG"):
+        # Full colour (a palette of 256 merges the dark greys of fields and windows), packed
+        # as tightly as zlib can.
+        if not image.save(str(args.output), "PNG", 0):
             print(f"error: could not write {args.output}", file=sys.stderr)
             return 1
+        for index in reversed(range(1, len(window.scenarios))):
+            window.close_variant(index)
         window.document.load(window.document.values, window.document.path)  # nothing to ask
         window.close()
         QApplication.processEvents()
     print(f"wrote {args.output} ({image.width()}x{image.height()})")
     return 0
+
+
+def _scene(window: Any, scene: str, recommendation: Any) -> Any:
+    """The widget to capture for a scene, made ready (results computed, painted)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def wait_for(signal: Any) -> None:
+        loop = QEventLoop()
+        signal.connect(lambda *_a: loop.quit())
+        QTimer.singleShot(30_000, loop.quit)
+        loop.exec()
+
+    def settle() -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(200, loop.quit)
+        loop.exec()
+        QApplication.processEvents()
+
+    if scene == "window":
+        settle()  # a tab shown just now lays out over a few events
+        return window
+    if scene == "welcome":
+        dialog = window.show_welcome()
+    elif scene == "preferences":
+        dialog = window.show_preferences()
+    elif scene == "sensitivity":
+        fields = [w.field for w in recommendation.what_if] or ["peak_rate_msg_per_s"]
+        dialog = window.show_sensitivity(fields[0])
+        wait_for(dialog.chart.computed)
+    else:  # compare: the workload and two variants, each with a what-if applied
+        items = list(recommendation.what_if)[:2]
+        for item in items:
+            window.switch_variant(0)
+            window.apply_what_if_as_variant(item)
+        while len(window.scenarios) < 3:
+            window.duplicate_variant()
+        window.rename_variant(0, "As described")
+        dialog = window.show_compare()
+        dialog.resize(960, 640)
+        wait_for(dialog.updated)
+    settle()
+    return dialog
 
 
 def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:

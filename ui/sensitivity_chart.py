@@ -144,7 +144,7 @@ class SensitivityChart(QWidget):
             x_axis = QLogValueAxis()
             x_axis.setBase(10)
             x_axis.setLabelFormat("%.10g")  # 1000000, never 1e+06
-            x_axis.setMinorTickCount(-1)
+            x_axis.setMinorTickCount(0)  # one line a decade: the markers stand out
         else:
             x_axis = QValueAxis()
             x_axis.setLabelFormat("%.10g")

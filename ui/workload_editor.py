@@ -525,7 +525,21 @@ class WorkloadEditor(QScrollArea):
                 + (f"\n\n{note.strip()}" if assumed else "")
             )
         elif isinstance(made.widget, QCheckBox):
-            made.widget.setText(f"{made.title} (assumed)" if assumed else made.title)
+            # No longer text (the form must keep its width): italic, in the muted colour.
+            palette = made.widget.palette()
+            if assumed:
+                palette.setColor(QPalette.ColorRole.WindowText, theme.muted_color(palette))
+            else:
+                parent = made.widget.parentWidget()
+                source = parent.palette() if parent is not None else palette
+                palette.setColor(
+                    QPalette.ColorRole.WindowText, source.color(QPalette.ColorRole.WindowText)
+                )
+            made.widget.setPalette(palette)
+            made.widget.setToolTip(
+                made.widget.toolTip().split("\n\n(assumed")[0]
+                + (f"\n\n{note.strip()}" if assumed else "")
+            )
 
     def minimumSizeHint(self) -> QSize:
         # A scroll area would shrink to almost nothing; the form's own minimum width (labels

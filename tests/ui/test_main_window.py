@@ -762,3 +762,18 @@ def test_the_side_pane_keeps_a_margin_at_the_window_edge(window: MainWindow, qtb
     field = window.guide_browser.search_field
     right = field.mapTo(window, QPoint(field.width(), 0)).x()
     assert window.width() - right >= 4
+
+
+def test_the_form_keeps_its_width_with_every_value_assumed(make_window: Any, qtbot: Any) -> None:
+    """The assumed marks must not widen the form: at 1024 px it still needs no sideways scroll."""
+    window = make_window(stated=False)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    preset = next(p for p in PRESETS if p.stem == "order-processing")
+    window.open_file(preset, as_preset=True)
+    QApplication.processEvents()
+    assert window.editor.assumed_fields()
+    editor = window.editor
+    assert editor.horizontalScrollBar().maximum() == 0
+    assert editor.width() >= editor.minimumSizeHint().width()
