@@ -191,6 +191,11 @@ window.show()
 presets = preset_files()
 if presets:
     window.open_file(presets[0], as_preset=True)
+if os.environ.get("BENCH_FEATURES") == "1":
+    # With the newer features on: a second variant (its own undo history) and the Compare
+    # window open, which compares the variants again after every change typed.
+    window.duplicate_variant()
+    window.show_compare()
 
 duration = float(os.environ["BENCH_TYPING_SECONDS"])
 gaps, updates = [], []
@@ -237,6 +242,8 @@ def finish():
     p99 = gaps[int(len(gaps) * 0.99)] if gaps else float("nan")
     print(f"typing keys={step[0]} updates={len(updates)} beats={len(gaps)} "
           f"max_ms={gaps[-1] * 1000:.1f} p99_ms={p99 * 1000:.1f}", flush=True)
+    for index in reversed(range(1, len(window.scenarios))):
+        window.close_variant(index)
     window.document.load(window.document.values)
     window.close()
     app.quit()
@@ -252,10 +259,11 @@ app.exec()
 """
 
 
-def typing_stall(seconds: float) -> None:
+def typing_stall(seconds: float, features: bool = True) -> None:
     with tempfile.TemporaryDirectory(prefix="ui-bench-") as scratch:
         env = _env(scratch)
         env["BENCH_TYPING_SECONDS"] = str(seconds)
+        env["BENCH_FEATURES"] = "1" if features else "0"
         proc = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(TYPING)],
             env=env,
@@ -269,8 +277,9 @@ def typing_stall(seconds: float) -> None:
     if line is None:
         raise RuntimeError(f"typing run failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
     fields = dict(part.split("=") for part in line.split()[1:])
+    extra = ", a second variant and the Compare window" if features else ""
     print(
-        f"Typing into 'Peak rate' for {seconds:g} s with the live recommendation on "
+        f"Typing into 'Peak rate' for {seconds:g} s with the live recommendation{extra} on "
         f"(2 ms heartbeat):"
     )
     print(f"  keys {fields['keys']}, recommendations shown {fields['updates']}")
@@ -292,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"Python {sys.version.split()[0]}, Qt platform {platform}")
     cold_start(args.runs)
-    typing_stall(args.typing_seconds)
+    typing_stall(args.typing_seconds, features=False)
+    typing_stall(args.typing_seconds, features=True)
     return 0
 
 
