@@ -44,7 +44,7 @@ from typing import Any, cast
 
 from advisor.loadtest import drivers as drivers_pkg
 from advisor.loadtest import latency, plan, schedule, worker
-from advisor.loadtest.drivers.base import Connection, DriverSpec, Layout, describe
+from advisor.loadtest.drivers.base import Connection, DriverSpec, Layout, bounded, describe
 from advisor.loadtest.models import (
     Cleanup,
     Environment,
@@ -289,26 +289,6 @@ class _Monitor:
         return [s for when, s in self.samples if start <= when <= end]
 
 
-def _bounded(call: Callable[[], Any], timeout_s: float) -> Any:
-    """Run a call in a helper thread; TimeoutError when it does not return in time."""
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as error:
-            box["error"] = error
-
-    thread = threading.Thread(target=work, daemon=True, name="loadtest-bounded")
-    thread.start()
-    thread.join(timeout_s)
-    if thread.is_alive():
-        raise TimeoutError(f"no answer within {timeout_s:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
-
-
 class _Run:
     """One load test from set-up to cleanup; `execute()` is the generator the caller drives."""
 
@@ -502,18 +482,18 @@ class _Run:
 
     def _drive(self) -> Generator[LoadEvent, None, None]:
         spec = self.spec
-        self.admin = _bounded(lambda: self.driver.Admin(spec), spec.connection.timeout_s * 3)
-        hosts = list(_bounded(self.admin.advertised_hosts, spec.connection.timeout_s * 3))
+        self.admin = bounded(lambda: self.driver.Admin(spec), spec.connection.timeout_s * 3)
+        hosts = list(bounded(self.admin.advertised_hosts, spec.connection.timeout_s * 3))
         if not self.allow_remote:
             refuse_remote(hosts, "the broker advertises")
         count = getattr(self.admin, "node_count", None)
         if count is not None:
-            self._cap_replication(int(_bounded(count, spec.connection.timeout_s * 3)))
+            self._cap_replication(int(bounded(count, spec.connection.timeout_s * 3)))
         with contextlib.suppress(Exception):
-            self.server = dict(_bounded(self.admin.server_info, spec.connection.timeout_s * 3))
+            self.server = dict(bounded(self.admin.server_info, spec.connection.timeout_s * 3))
         yield self.event("note", "creating " + self.spec.layout.name)
         self.cleanup.resources.append(self.spec.layout.name)
-        _bounded(self.admin.setup, spec.connection.timeout_s * 10)
+        bounded(self.admin.setup, spec.connection.timeout_s * 10)
         self.cleanup.swept = list(getattr(self.admin, "swept", []))
         self.monitor = _Monitor(self.admin)
         self.monitor.start()
@@ -812,16 +792,16 @@ class _Run:
         if self.admin is not None:
             timeout = self.spec.connection.timeout_s
             try:
-                self.cleanup.problems += list(_bounded(self.admin.cleanup, timeout * 8))
+                self.cleanup.problems += list(bounded(self.admin.cleanup, timeout * 8))
             except Exception as error:
                 self.cleanup.problems.append(f"cleanup: {describe(error)}")
             try:
-                self.cleanup.leftovers = list(_bounded(self.admin.leftovers, timeout * 4))
+                self.cleanup.leftovers = list(bounded(self.admin.leftovers, timeout * 4))
                 self.cleanup.leftovers_checked = True
             except Exception as error:
                 self.cleanup.problems.append(f"could not list leftovers: {describe(error)}")
             with contextlib.suppress(Exception):
-                _bounded(self.admin.close, timeout)
+                bounded(self.admin.close, timeout)
             if self.cleanup.problems and self.target.broker is not Broker.KAFKA:
                 self.notes.append(
                     f"what cleanup could not remove expires on its own within "
@@ -1186,18 +1166,7 @@ def run_loadtest(
     return (yield from run.execute())
 
 
-def drain(
-    gen: Generator[LoadEvent, None, LoadTestResult],
-    on_event: Callable[[LoadEvent], None] | None = None,
-) -> LoadTestResult:
-    """Run a load-test generator to the end and return its result."""
-    while True:
-        try:
-            event = next(gen)
-        except StopIteration as stop:
-            return cast(LoadTestResult, stop.value)
-        if on_event is not None:
-            on_event(event)
+drain = probe_runner.drain  # one driver loop for every generator that reports events
 
 
 def loadtest(

@@ -62,7 +62,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType, TracebackType
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -940,16 +940,20 @@ def _judge(result: ProbeResult, workload: BaseModel) -> list[Verdict]:
         ]
 
 
+_Event = TypeVar("_Event")
+_Result = TypeVar("_Result")
+
+
 def drain(
-    gen: Generator[ProbeEvent, None, ProbeResult],
-    on_event: Callable[[ProbeEvent], None] | None = None,
-) -> ProbeResult:
-    """Run a probe generator to the end and return its result."""
+    gen: Generator[_Event, None, _Result],
+    on_event: Callable[[_Event], None] | None = None,
+) -> _Result:
+    """Run a generator that yields progress events to the end and return its result."""
     while True:
         try:
             ev = next(gen)
         except StopIteration as stop:
-            return cast(ProbeResult, stop.value)
+            return cast(_Result, stop.value)
         if on_event is not None:
             on_event(ev)
 

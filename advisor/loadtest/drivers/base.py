@@ -14,8 +14,9 @@ package, the schedule and their driver. Every blocking client call has its own t
 from __future__ import annotations
 
 import struct
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -166,3 +167,25 @@ class ProducerBase:
 def describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def bounded(call: Callable[[], Any], timeout_s: float, what: str = "the broker") -> Any:
+    """Run a call in a helper thread, for clients whose calls have no timeout of their own
+    (pika's BlockingConnection); TimeoutError when it does not return in time (the thread is
+    abandoned)."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as error:
+            box["error"] = error
+
+    thread = threading.Thread(target=work, daemon=True, name="loadtest-bounded-call")
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        raise TimeoutError(f"no answer from {what} within {timeout_s:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")

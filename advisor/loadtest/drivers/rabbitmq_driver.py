@@ -8,12 +8,11 @@ import base64
 import contextlib
 import json
 import ssl
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -26,6 +25,7 @@ from advisor.loadtest.drivers.base import (
     DriverSpec,
     ProducerBase,
     Sample,
+    bounded,
     describe,
     intended_ns,
 )
@@ -238,29 +238,6 @@ def open_producer(spec: DriverSpec, index: int) -> AmqpProducer:
 
 def open_consumer(spec: DriverSpec, group: int, index: int) -> AmqpConsumer:
     return AmqpConsumer(spec, group, index)
-
-
-def bounded(call: Callable[[], Any], timeout_s: float) -> Any:
-    """Run a pika call in a helper thread: BlockingConnection calls have no timeout of their own.
-
-    Raises TimeoutError when it does not return in time (the thread is abandoned).
-    """
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as error:
-            box["error"] = error
-
-    thread = threading.Thread(target=work, daemon=True, name="loadtest-amqp-call")
-    thread.start()
-    thread.join(timeout_s)
-    if thread.is_alive():
-        raise TimeoutError(f"no answer from RabbitMQ within {timeout_s:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 class Admin:
