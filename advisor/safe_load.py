@@ -50,6 +50,7 @@ RULE_FILE = Limits("rule file", max_bytes=512 * KIB, max_values=20_000)
 # One precedent is about 2 KiB with ~40 values (256 KiB was the precedent loader's cap before).
 PRECEDENT = Limits("precedent file", max_bytes=256 * KIB, max_values=5_000)
 # assets/versions.yaml is under 1 KiB with ~30 values.
+CATALOGUE = Limits("message catalogue", max_bytes=2 * MIB, max_values=50_000)
 VERSION_TABLE = Limits("version table", max_bytes=64 * KIB, max_values=1_000)
 # A probe of one broker saves 2-20 KB of JSON with 50-500 values; 8 MiB holds hundreds of
 # results and still parses and validates in about a second.
