@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -93,19 +94,43 @@ def direction(lang: Language | None = None) -> Literal["ltr", "rtl"]:
 
 @functools.cache
 def catalogue(lang: Language) -> dict[str, str]:
-    """Messages worded in code, English text to translation (empty for English)."""
+    """Messages worded in code, English text to translation (empty for English).
+
+    Every `assets/i18n/<lang>/*.yaml` holds `messages:` (English text: translation), one file per
+    part of the product; a message translated in two files is an error.
+    """
     if lang == "en":
         return {}
-    path = paths.assets_dir() / "i18n" / f"{lang}.yaml"
-    if not path.exists():
-        return {}
-    data: Any = safe_load.load_yaml(path, safe_load.CATALOGUE)
-    messages = data.get("messages", {}) if isinstance(data, dict) else {}
-    if not isinstance(messages, dict) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in messages.items()
-    ):
-        raise ValueError(f"{path}: 'messages' must map English text to {lang} text")
-    return dict(messages)
+    merged: dict[str, str] = {}
+    folder = paths.assets_dir() / "i18n" / lang
+    for path in sorted(folder.glob("*.yaml")):
+        data: Any = safe_load.load_yaml(path, safe_load.CATALOGUE)
+        messages = data.get("messages", {}) if isinstance(data, dict) else None
+        if not isinstance(messages, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in messages.items()
+        ):
+            raise CatalogueError(path, f"'messages' must map English text to {lang} text")
+        for key, value in messages.items():
+            if key in merged:
+                raise CatalogueError(path, f"{key[:60]!r} is translated in another file too")
+            if _fields(key) != _fields(value):
+                raise CatalogueError(path, f"{key[:60]!r}: the translation's {{fields}} differ")
+            merged[key] = value
+    return merged
+
+
+class CatalogueError(ValueError):
+    """A message catalogue that is invalid; names the file and the problem."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = safe_load.clean_line(problem)
+        super().__init__(f"{self.path}: {self.problem}")
+
+
+def _fields(text: str) -> set[str]:
+    """The `{name}` fields a message fills (escaped `{{` braces are not fields)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 def tr(message: str, /, **values: object) -> str:
