@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor import __version__, guide, precedents, rules, units, versions
+from advisor import __version__, guide, i18n, precedents, rules, units, versions
 from advisor.facts import (
     FACT_SPECS,
     RABBITMQ_STALL_SECONDS,
@@ -199,10 +199,12 @@ def _version_note(
     old, new = _keyed_texts(assumed, broker), _keyed_texts(result, broker)
     moved = ""
     if assumed.winner != result.winner:
-        moved = (
-            f"With {broker.title} {version} the recommendation moves from "
-            f"{assumed.winner.title if assumed.winner else 'no broker'} to "
-            f"{result.winner.title if result.winner else 'no broker'}."
+        moved = i18n.tr(
+            "With {broker} {version} the recommendation moves from {before} to {after}.",
+            broker=broker.title,
+            version=version,
+            before=assumed.winner.title if assumed.winner else i18n.tr("no broker"),
+            after=result.winner.title if result.winner else i18n.tr("no broker"),
         )
     return VersionNote(
         broker=broker,
@@ -218,6 +220,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
     data = workload_data(workload)
     facts = compute_facts(data)
     sections = guide.load_guide().sections
+    words = book.texts()  # the rule texts in the current language
     fired = [item for item in book.rules if item.predicate(facts)]
     tally = _tally(fired, facts)
     order = _rank(tally)
@@ -227,7 +230,8 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
         reasons = {kind: [] for kind in ReasonKind}  # type: dict[ReasonKind, list[Reason]]
         advice: list[Advice] = []
         for item in fired:
-            for effect in item.rule.effects:
+            said = words.rules[item.rule.id]
+            for n, effect in enumerate(item.rule.effects):
                 if effect.broker != broker:
                     continue
                 reasons[effect.kind].append(
@@ -236,23 +240,23 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
                         broker=broker,
                         kind=effect.kind,
                         weight=0.0 if effect.kind is ReasonKind.KNOCKOUT else effect.weight,
-                        text=rules.render_text(effect.because, facts),
+                        text=rules.render_text(said.because[n], facts),
                         citation=effect.cite,
                         citation_title=sections[effect.cite].title
                         if effect.cite in sections
                         else "",
                     )
                 )
-            for spec in item.rule.advice:
+            for spec, worded in zip(item.rule.advice, said.advice, strict=True):
                 if spec.broker == broker:
                     advice.append(
                         Advice(
                             broker=broker,
-                            text=rules.render_text(spec.text, facts),
+                            text=rules.render_text(worded.text, facts),
                             rule_id=item.rule.id,
                             citation=spec.cite,
                             setting=spec.setting,
-                            value=rules.render_text(spec.value, facts),
+                            value=rules.render_text(worded.value, facts),
                         )
                     )
         for kind in (ReasonKind.PRO, ReasonKind.CON):
@@ -268,7 +272,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
                 knockouts=reasons[ReasonKind.KNOCKOUT],
                 pros=reasons[ReasonKind.PRO],
                 cons=reasons[ReasonKind.CON],
-                pattern=_pattern(book, broker, facts),
+                pattern=_pattern(book, words, broker, facts),
                 advice=advice,
             )
         )
@@ -296,11 +300,11 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
             assessments,
             winner,
             confidence,
-            {item.rule.id: item.rule.title for item in fired},
+            {item.rule.id: words.rules[item.rule.id].title for item in fired},
             tied,
         ),
         tied=tied,
-        hybrid=_hybrid(book, winner, assessments, facts, sections),
+        hybrid=_hybrid(book, words, winner, assessments, facts, sections),
         precedents=precedents.nearest(facts),
         versions=_version_list(workload, {}),
     )
@@ -394,24 +398,40 @@ def _near_flips_sampled(
             if other is not None and other != winner:
                 spec = FACT_SPECS[axis.field]
                 found.append(
-                    f"{_field_title(axis.field)} at {units.quantity(candidate, spec.unit)} "
-                    f"(now {units.quantity(value, spec.unit)}) makes {other.title} the "
-                    "answer."
+                    i18n.tr(
+                        "{requirement} at {value} (now {current}) makes {broker} the answer.",
+                        requirement=_field_title(axis.field),
+                        value=units.quantity(candidate, spec.unit),
+                        current=units.quantity(value, spec.unit),
+                        broker=other.title,
+                    )
                 )
                 break
     return found
 
 
 def _points(value: float) -> str:
-    return f"{value:g} point" if value == 1 else f"{value:g} points"
+    if value == 1:
+        return i18n.tr("{points} point", points=f"{value:g}")
+    return i18n.tr("{points} points", points=f"{value:g}")
+
+
+def _joined(brokers: Iterable[Broker]) -> str:
+    """Broker names joined by "and" in the current language."""
+    names = [b.title for b in brokers]
+    text = names[0]
+    for name in names[1:]:
+        text = i18n.tr("{first} and {second}", first=text, second=name)
+    return text
 
 
 def _unstated(workload: Workload) -> list[str]:
-    return [name for name, stated in DECIDING_INPUTS if not stated(workload)]
+    return [i18n.tr(name) for name, stated in DECIDING_INPUTS if not stated(workload)]
 
 
 def _hybrid(
     book: rules.Rulebook,
+    words: rules.RuleTexts,
     winner: Broker | None,
     assessments: list[BrokerAssessment],
     facts: Mapping[str, Any],
@@ -427,18 +447,21 @@ def _hybrid(
             continue
         if not item.predicate(facts):
             continue
+        said = words.hybrids[spec.id]
         # The recommended broker's part first.
-        parts = sorted(spec.parts, key=lambda part: part.broker != winner)
+        parts = sorted(
+            zip(spec.parts, said.parts, strict=True), key=lambda pair: pair[0].broker != winner
+        )
         return Hybrid(
             hybrid_id=spec.id,
-            name=spec.name,
+            name=said.name,
             parts=[
                 HybridPart(
                     broker=part.broker,
-                    role=rules.render_text(part.role, facts),
-                    reason=rules.render_text(part.because, facts),
+                    role=rules.render_text(worded.role, facts),
+                    reason=rules.render_text(worded.because, facts),
                 )
-                for part in parts
+                for part, worded in parts
             ],
             citation=spec.cite,
             citation_title=sections[spec.cite].title if spec.cite in sections else "",
@@ -446,16 +469,19 @@ def _hybrid(
     return None
 
 
-def _pattern(book: rules.Rulebook, broker: Broker, facts: Mapping[str, Any]) -> Pattern | None:
+def _pattern(
+    book: rules.Rulebook, words: rules.RuleTexts, broker: Broker, facts: Mapping[str, Any]
+) -> Pattern | None:
     for item in book.patterns:
         spec = item.pattern
         if spec.broker == broker and item.predicate(facts):
+            said = words.patterns[spec.id]
             return Pattern(
                 broker=broker,
                 pattern_id=spec.id,
-                name=rules.render_text(spec.name, facts),
-                summary=rules.render_text(spec.summary, facts),
-                steps=[rules.render_text(s, facts) for s in spec.steps],
+                name=rules.render_text(said.name, facts),
+                summary=rules.render_text(said.summary, facts),
+                steps=[rules.render_text(s, facts) for s in said.steps],
                 citation=spec.cite,
             )
     return None
@@ -481,17 +507,22 @@ def _confidence(
         return Confidence(
             level=ConfidenceLevel.LOW,
             margin=0.0,
-            explanation="Every broker is ruled out by a hard requirement; "
-            "relax the requirements named in the knockouts.",
+            explanation=i18n.tr(
+                "Every broker is ruled out by a hard requirement; "
+                "relax the requirements named in the knockouts."
+            ),
             unstated=unstated,
         )
     if tied:
-        names = " and ".join(b.title for b in tied)
         return Confidence(
             level=ConfidenceLevel.LOW,
             margin=round(first.score - second.score, 1),
-            explanation=f"{names} tie at {first.score:g}: the rulebook cannot tell them apart "
-            "here; the inputs not stated, team experience and operations should decide.",
+            explanation=i18n.tr(
+                "{brokers} tie at {score}: the rulebook cannot tell them apart here; the inputs "
+                "not stated, team experience and operations should decide.",
+                brokers=_joined(tied),
+                score=f"{first.score:g}",
+            ),
             tie=True,
             unstated=unstated,
         )
@@ -506,51 +537,71 @@ def _confidence(
             else ConfidenceLevel.LOW
         )
         fit = {
-            ConfidenceLevel.HIGH: "and it fits well",
-            ConfidenceLevel.MEDIUM: "and it fits with caveats: read its cons",
-            ConfidenceLevel.LOW: "but it fits poorly: its cons outweigh its pros",
+            ConfidenceLevel.HIGH: "{broker} is the only broker that meets every hard "
+            "requirement (score {score}), and it fits well.",
+            ConfidenceLevel.MEDIUM: "{broker} is the only broker that meets every hard "
+            "requirement (score {score}), and it fits with caveats: read its cons.",
+            ConfidenceLevel.LOW: "{broker} is the only broker that meets every hard "
+            "requirement (score {score}), but it fits poorly: its cons outweigh its pros.",
         }[level]
         return Confidence(
             level=level,
             margin=score,
-            explanation=f"{first.broker.title} is the only broker that meets every hard "
-            f"requirement (score {score:g}), {fit}.",
+            explanation=i18n.tr(fit, broker=first.broker.title, score=f"{score:g}"),
             unstated=unstated,
         )
     margin = round(first.score - second.score, 1)
     lead = first.raw_score - second.raw_score
-    gap = f"{_points(margin)} ({lead:g} in rule weights)"
+    names = {
+        "first": first.broker.title,
+        "second": second.broker.title,
+        "gap": i18n.tr(
+            "{points} ({lead} in rule weights)", points=_points(margin), lead=f"{lead:g}"
+        ),
+    }
     if lead >= HIGH_MARGIN:
         level = ConfidenceLevel.HIGH
-        text = f"{first.broker.title} leads {second.broker.title} by {gap}."
+        text = i18n.tr("{first} leads {second} by {gap}.", **names)
     elif lead >= MEDIUM_MARGIN:
         level = ConfidenceLevel.MEDIUM
-        text = (
-            f"{first.broker.title} leads {second.broker.title} by {gap}; "
-            "check the what-if and the cons before deciding."
+        text = i18n.tr(
+            "{first} leads {second} by {gap}; check the what-if and the cons before deciding.",
+            **names,
         )
     else:
         level = ConfidenceLevel.LOW
-        text = (
-            f"{first.broker.title} leads {second.broker.title} by only {gap}: "
-            "either can work; let team experience and operations decide."
+        text = i18n.tr(
+            "{first} leads {second} by only {gap}: either can work; "
+            "let team experience and operations decide.",
+            **names,
         )
     factors: list[str] = []
     if level is ConfidenceLevel.HIGH and near:
         level = ConfidenceLevel.MEDIUM
-        factors.append(f"a small change flips the answer: {near[0]}")
+        factors.append(i18n.tr("a small change flips the answer: {what_if}", what_if=near[0]))
     # With every deciding input open, features alone decide: real teams often decided on the
     # inputs left open, so never high. With some open, only a clear lead stays high.
     all_open = len(unstated) == len(DECIDING_INPUTS)
     if level is ConfidenceLevel.HIGH and unstated and (all_open or lead < CLEAR_MARGIN):
         level = ConfidenceLevel.MEDIUM
         factors.append(
-            f"{len(unstated)} of the inputs that decided real teams' choices "
-            f"{'is' if len(unstated) == 1 else 'are'} not stated (listed below)."
+            i18n.tr(
+                "{count} of the inputs that decided real teams' choices is not stated "
+                "(listed below).",
+                count=len(unstated),
+            )
+            if len(unstated) == 1
+            else i18n.tr(
+                "{count} of the inputs that decided real teams' choices are not stated "
+                "(listed below).",
+                count=len(unstated),
+            )
         )
     if factors:
-        text = f"{first.broker.title} leads {second.broker.title} by {gap}, but " + " ".join(
-            factors
+        text = i18n.tr(
+            "{first} leads {second} by {gap}, but {factors}",
+            factors=" ".join(factors),
+            **names,
         )
     return Confidence(
         level=level, margin=margin, explanation=text, factors=factors, unstated=unstated
@@ -583,31 +634,51 @@ def _summary(
     tied: list[Broker],
 ) -> str:
     if winner is None:
-        return "No broker meets every hard requirement; see the knockouts."
+        return i18n.tr("No broker meets every hard requirement; see the knockouts.")
     first = assessments[0]
+    separator = i18n.tr(", ")
     if tied:
-        names = " and ".join(b.title for b in tied)
-        rest = ", ".join(
-            f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
-            for a in assessments
-            if a.broker not in tied
-        )
-        others = f"; {rest}" if rest else ""
-        return (
-            f"{names} tie (score {first.score:g}{others}): the rulebook cannot choose between "
-            f"them, and {first.broker.title} is listed first only by the fixed order of brokers. "
+        rest = separator.join(_scored(a) for a in assessments if a.broker not in tied)
+        text = (
+            "{brokers} tie (score {score}; {others}): the rulebook cannot choose between them, "
+            "and {first} is listed first only by the fixed order of brokers. "
+            "State the inputs the tie depends on to separate them."
+            if rest
+            else "{brokers} tie (score {score}): the rulebook cannot choose between them, "
+            "and {first} is listed first only by the fixed order of brokers. "
             "State the inputs the tie depends on to separate them."
         )
-    others = ", ".join(
-        f"{a.broker.title} {'ruled out' if a.knocked_out else f'{a.score:g}'}"
-        for a in assessments[1:]
+        return i18n.tr(
+            text,
+            brokers=_joined(tied),
+            score=f"{first.score:g}",
+            others=rest,
+            first=first.broker.title,
+        )
+    others = separator.join(_scored(a) for a in assessments[1:])
+    top = i18n.tr("; ").join(titles.get(r.rule_id) or r.rule_id for r in first.pros[:3])
+    level = {
+        ConfidenceLevel.HIGH: "high confidence",
+        ConfidenceLevel.MEDIUM: "medium confidence",
+        ConfidenceLevel.LOW: "low confidence",
+    }[confidence.level]
+    text = i18n.tr(
+        "{broker} is recommended (score {score}; {others}), {confidence}.",
+        broker=first.broker.title,
+        score=f"{first.score:g}",
+        others=others,
+        confidence=i18n.tr(level),
     )
-    top = "; ".join(titles.get(r.rule_id) or r.rule_id for r in first.pros[:3])
-    because = f" Deciding factors: {top}." if top else ""
-    return (
-        f"{first.broker.title} is recommended (score {first.score:g}; {others}), "
-        f"{confidence.level.value} confidence.{because}"
-    )
+    if top:
+        text += i18n.tr(" Deciding factors: {factors}.", factors=top)
+    return text
+
+
+def _scored(assessment: BrokerAssessment) -> str:
+    """A broker and its score for a summary ("Kafka 61", "Redis ruled out")."""
+    if assessment.knocked_out:
+        return i18n.tr("{broker} ruled out", broker=assessment.broker.title)
+    return f"{assessment.broker.title} {assessment.score:g}"
 
 
 # --- what-if -------------------------------------------------------------------------------
@@ -817,27 +888,48 @@ def _what_if(
     spec = FACT_SPECS[axis.field]
     title = _field_title(axis.field)
     change = (
-        f"{current.title} is ruled out and {new_winner.title} is the best of what is left"
+        i18n.tr(
+            "{current} is ruled out and {new} is the best of what is left",
+            current=current.title,
+            new=new_winner.title,
+        )
         if ruled_out
-        else f"the answer becomes {new_winner.title} instead of {current.title}"
+        else i18n.tr(
+            "the answer becomes {new} instead of {current}",
+            current=current.title,
+            new=new_winner.title,
+        )
     )
     now = units.quantity(value, spec.unit)
-    also = ""
     if value == 0 and direction == "above" and threshold <= axis.resolution:
         # Any value above zero flips it: say so instead of a threshold like 3.6e-07 h.
         threshold = axis.resolution
+    limit = units.quantity(threshold, spec.unit)
     if direction == "below" and threshold <= axis.resolution and axis.field == "retention_hours":
-        condition = f"{title} below {units.quantity(threshold, spec.unit)} (until consumed)"
+        condition = i18n.tr(
+            "{requirement} below {value} (until consumed)", requirement=title, value=limit
+        )
+    elif direction == "below":
+        condition = i18n.tr("{requirement} below {value}", requirement=title, value=limit)
     else:
-        condition = f"{title} {direction} {units.quantity(threshold, spec.unit)}"
+        condition = i18n.tr("{requirement} above {value}", requirement=title, value=limit)
     # Moving one requirement can move its sibling (the peak keeps its ratio to the average):
     # say so rather than let it change silently.
-    also += "".join(
-        f"; {_field_title(name).lower()} moves with it to "
-        f"{units.quantity(moved_to, FACT_SPECS[name].unit)}"
+    also = "".join(
+        i18n.tr(
+            "; {requirement} moves with it to {value}",
+            requirement=_field_title(name).lower(),
+            value=units.quantity(moved_to, FACT_SPECS[name].unit),
+        )
         for name, moved_to in sorted((moved or {}).items())
     )
-    text = f"{condition} (now {now}{also}): {change}."
+    text = i18n.tr(
+        "{condition} (now {current}{also}): {change}.",
+        condition=condition,
+        current=now,
+        also=also,
+        change=change,
+    )
     return WhatIf(
         field=axis.field,
         field_title=title,
@@ -852,4 +944,4 @@ def _what_if(
 
 def _field_title(name: str) -> str:
     field_info = Workload.model_fields[name]
-    return field_info.title or name
+    return i18n.tr(field_info.title or name)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from advisor import guide, paths, safe_load, versions
+from advisor import guide, i18n, paths, safe_load, versions
 from advisor.facts import FACT_SPECS, FactSpec, compute_facts, workload_data
 from advisor.recommendation import ReasonKind
 from advisor.workload import Broker, Workload
@@ -188,6 +188,68 @@ class CompiledPattern(BaseModel):
     predicate: Callable[[Mapping[str, Any]], bool]
 
 
+class AdviceText(BaseModel):
+    """One piece of advice's words in one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=3)
+    value: str = ""
+
+
+class RuleText(BaseModel):
+    """A rule's words in one language: title, one reason per effect, one text per advice."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = ""
+    because: list[str] = Field(default_factory=list)
+    advice: list[AdviceText] = Field(default_factory=list)
+
+
+class PatternText(BaseModel):
+    """A pattern's words in one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    steps: list[str] = Field(default_factory=list)
+
+
+class HybridPartText(BaseModel):
+    """One part of a hybrid design in one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str = Field(min_length=3)
+    because: str = Field(min_length=3)
+
+
+class HybridText(BaseModel):
+    """A hybrid design's words in one language, parts in the English order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=3)
+    parts: list[HybridPartText] = Field(default_factory=list)
+
+
+class RuleTexts(BaseModel):
+    """Every text of the rulebook in one language, keyed by rule, pattern and hybrid id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rules: dict[str, RuleText] = Field(default_factory=dict)
+    patterns: dict[str, PatternText] = Field(default_factory=dict)
+    hybrids: dict[str, HybridText] = Field(default_factory=dict)
+
+    def title(self, rule_id: str) -> str:
+        """A rule's title, or "" for an unknown rule or one without a title."""
+        text = self.rules.get(rule_id)
+        return text.title if text is not None else ""
+
+
 class Rulebook(BaseModel):
     """Every rule and pattern, validated and compiled, with a digest of the files."""
 
@@ -198,6 +260,26 @@ class Rulebook(BaseModel):
     hybrids: list[CompiledHybrid] = Field(default_factory=list)
     digest: str
     files: list[str]
+    # The texts in each language, loaded the first time that language is asked for, with the
+    # identity of the lists they were made from (a copy with other rules makes its own).
+    _texts: dict[str, tuple[tuple[int, ...], RuleTexts]] = PrivateAttr(default_factory=dict)
+
+    def texts(self, lang: i18n.Language | None = None) -> RuleTexts:
+        """The rule, pattern and hybrid texts in `lang` (by default the current language).
+
+        English comes from the rule files; another language from its folder beside them
+        (`rules/fa/`), read and checked against the English files the first time it is asked
+        for, so English never reads it. Without that folder the language is not shipped and
+        the English texts serve; with it, a missing or wrong text is a RulebookError.
+        """
+        chosen = lang or i18n.language()
+        made_from = (id(self.rules), id(self.patterns), id(self.hybrids))
+        cached = self._texts.get(chosen)
+        if cached is not None and cached[0] == made_from:
+            return cached[1]
+        found = _load_texts(self, chosen)
+        self._texts[chosen] = (made_from, found)
+        return found
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -525,6 +607,214 @@ def load_rulebook_from(folder: Path, sections: set[str] | None = None) -> Rulebo
 def load_rulebook() -> Rulebook:
     """The built-in rulebook, loaded once."""
     return load_rulebook_from(paths.rules_dir())
+
+
+# --- texts in other languages ----------------------------------------------------------------
+
+# Each shipped translation's folder beside the rule files: one file per rule file, same name.
+TEXT_FOLDERS: dict[i18n.Language, str] = {"fa": "fa"}
+_LANGUAGE_WORDS: dict[i18n.Language, str] = {"en": "English", "fa": "Persian"}
+_KINDS = ("rules", "patterns", "hybrids")
+
+
+class _TextFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: dict[str, Any] = Field(default_factory=dict)
+    patterns: dict[str, Any] = Field(default_factory=dict)
+    hybrids: dict[str, Any] = Field(default_factory=dict)
+
+
+def _english_texts(book: Rulebook) -> RuleTexts:
+    return RuleTexts(
+        rules={
+            item.rule.id: RuleText(
+                title=item.rule.title,
+                because=[effect.because for effect in item.rule.effects],
+                advice=[AdviceText(text=a.text, value=a.value) for a in item.rule.advice],
+            )
+            for item in book.rules
+        },
+        patterns={
+            item.pattern.id: PatternText(
+                name=item.pattern.name, summary=item.pattern.summary, steps=item.pattern.steps
+            )
+            for item in book.patterns
+        },
+        hybrids={
+            item.hybrid.id: HybridText(
+                name=item.hybrid.name,
+                parts=[HybridPartText(role=p.role, because=p.because) for p in item.hybrid.parts],
+            )
+            for item in book.hybrids
+        },
+    )
+
+
+def _load_texts(book: Rulebook, lang: i18n.Language) -> RuleTexts:
+    """Every text of the rulebook in `lang`, checked against the English rule files."""
+    english = book.texts("en") if lang != "en" else _english_texts(book)
+    if lang == "en" or not book.files:
+        return english
+    rules_folder = Path(book.files[0]).parent
+    folder = rules_folder / TEXT_FOLDERS[lang]
+    if not folder.is_dir():
+        return english  # not shipped in this language
+    sources = {Path(name).name: Path(name) for name in book.files}
+    found = {p.name: p for pattern in RULE_FILE_GLOBS for p in folder.glob(pattern)}
+    for name in sorted(set(found) - set(sources)):
+        raise RulebookError(
+            f"{found[name]}: no rule file {safe_load.escaped(name)} in {rules_folder} "
+            f"for these texts to translate{_suggest(name, sorted(sources))}"
+        )
+    merged: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
+    for name, source in sorted(sources.items()):
+        if name not in found:
+            raise RulebookError(
+                f"{folder / name}: missing; every rule file needs its "
+                f"{_LANGUAGE_WORDS[lang]} texts once {folder} exists ({source} has none)"
+            )
+        texts = _load_text_file(found[name], source, book, english, lang)
+        for kind in _KINDS:
+            merged[kind].update(getattr(texts, kind))
+    return RuleTexts.model_validate(merged)
+
+
+def _load_text_file(
+    path: Path, source: Path, book: Rulebook, english: RuleTexts, lang: i18n.Language
+) -> RuleTexts:
+    """One translation file, checked against the entries of the rule file it translates."""
+    try:
+        raw = safe_load.load_yaml(path, safe_load.RULE_FILE)
+    except safe_load.LoadError as error:
+        raise RulebookError(str(error)) from None
+    try:
+        content = _TextFile.model_validate(raw or {})
+    except ValidationError as error:
+        raise RulebookError(
+            f"{path}: {_pydantic_problem(error)} (a text file maps 'rules', 'patterns' "
+            "and/or 'hybrids' ids to their texts)"
+        ) from None
+    origin = str(source)
+    expected: dict[str, list[str]] = {
+        "rules": [item.rule.id for item in book.rules if item.rule.source == origin],
+        "patterns": [item.pattern.id for item in book.patterns if item.pattern.source == origin],
+        "hybrids": [item.hybrid.id for item in book.hybrids if item.hybrid.source == origin],
+    }
+    word = _LANGUAGE_WORDS[lang]
+    checker = _Checker(path, set())
+    result: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
+    models: dict[str, type[BaseModel]] = {
+        "rules": RuleText,
+        "patterns": PatternText,
+        "hybrids": HybridText,
+    }
+    for kind in _KINDS:
+        given: dict[str, Any] = getattr(content, kind)
+        ids = expected[kind]
+        for entry_id in given:
+            if entry_id not in ids:
+                raise checker.error(
+                    entry_id,
+                    kind,
+                    f"no such {kind[:-1]} in {source.name}{_suggest(entry_id, ids)}",
+                )
+        for entry_id in ids:
+            if entry_id not in given:
+                raise checker.error(entry_id, kind, f"missing its {word} text")
+            try:
+                text = models[kind].model_validate(given[entry_id] or {})
+            except ValidationError as error:
+                raise checker.error(entry_id, "text", _pydantic_problem(error)) from None
+            pairs = _paired(kind, getattr(english, kind)[entry_id], text, entry_id, checker)
+            for where, original, translated in pairs:
+                _check_translation(checker, entry_id, where, original, translated, word)
+            result[kind][entry_id] = text
+    return RuleTexts.model_validate(result)
+
+
+def _count(
+    checker: _Checker, entry_id: str, where: str, original: list[Any], translated: list[Any]
+) -> None:
+    if len(original) != len(translated):
+        raise checker.error(
+            entry_id,
+            where,
+            f"{len(translated)} entries, but English has {len(original)} (same count and order)",
+        )
+
+
+def _paired(
+    kind: str, original: Any, translated: Any, entry_id: str, checker: _Checker
+) -> list[tuple[str, str, str]]:
+    """(field, English text, translated text) for every text of an entry, counts checked."""
+    pairs: list[tuple[str, str, str]] = []
+    if kind == "rules":
+        pairs.append(("title", original.title, translated.title))
+        _count(checker, entry_id, "because", original.because, translated.because)
+        pairs += [
+            (f"because[{n}]", a, b)
+            for n, (a, b) in enumerate(zip(original.because, translated.because, strict=True))
+        ]
+        _count(checker, entry_id, "advice", original.advice, translated.advice)
+        for n, (a, b) in enumerate(zip(original.advice, translated.advice, strict=True)):
+            pairs += [
+                (f"advice[{n}].text", a.text, b.text),
+                (f"advice[{n}].value", a.value, b.value),
+            ]
+    elif kind == "patterns":
+        pairs += [("name", original.name, translated.name)]
+        pairs += [("summary", original.summary, translated.summary)]
+        _count(checker, entry_id, "steps", original.steps, translated.steps)
+        pairs += [
+            (f"steps[{n}]", a, b)
+            for n, (a, b) in enumerate(zip(original.steps, translated.steps, strict=True))
+        ]
+    else:
+        pairs.append(("name", original.name, translated.name))
+        _count(checker, entry_id, "parts", original.parts, translated.parts)
+        for n, (a, b) in enumerate(zip(original.parts, translated.parts, strict=True)):
+            pairs += [(f"parts[{n}].role", a.role, b.role)]
+            pairs += [(f"parts[{n}].because", a.because, b.because)]
+    return pairs
+
+
+def _check_translation(
+    checker: _Checker, entry_id: str, where: str, original: str, translated: str, word: str
+) -> None:
+    """A translated text is present where English has one, with the same placeholders."""
+    if bool(original) != bool(translated):
+        problem = f"missing its {word} text" if original else "English has no text here"
+        raise checker.error(entry_id, where, problem)
+    checker.check_text(translated, entry_id, where)
+    mine, theirs = _placeholders(translated), _placeholders(original)
+    if mine != theirs:
+        missing = ", ".join(sorted(theirs - mine)) or "none"
+        extra = ", ".join(sorted(mine - theirs)) or "none"
+        raise checker.error(
+            entry_id,
+            where,
+            f"placeholders differ from English (missing: {missing}; not in English: {extra})",
+        )
+
+
+def _placeholders(text: str) -> set[str]:
+    """The `{fact:format}` fields of a text, and its escaped braces (kept as they are)."""
+    found: set[str] = set()
+    braces = 0
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        braces += literal.count("{") + literal.count("}")
+        if name is not None:
+            found.add(
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+    if braces:
+        found.add(f"{braces} escaped braces")
+    return found
 
 
 class _Formatter(string.Formatter):
