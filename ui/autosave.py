@@ -15,6 +15,9 @@ from PySide6.QtCore import QLockFile
 from advisor import files, paths
 
 _SOURCE_PREFIX = "# source: "
+_VARIANT_PREFIX = "# variant: "
+# Between the variants of one autosave (each a YAML mapping of its own).
+_SEPARATOR = "\n---\n"
 _PREFIX = "autosave-"
 # What versions before per-instance autosaves wrote: one shared file and a clean-exit marker.
 _LEGACY_FILE = "autosave.yaml"
@@ -22,13 +25,25 @@ _LEGACY_MARKER = "clean-exit"
 
 
 @dataclass(frozen=True)
+class AutosavedVariant:
+    """A further variant of the workload with unsaved changes."""
+
+    name: str
+    values: dict[str, Any]
+    source: Path | None = None
+
+
+@dataclass(frozen=True)
 class AutosaveRecord:
-    """What an instance was editing when it stopped without a clean exit."""
+    """What an instance was editing when it stopped without a clean exit: the first variant with
+    unsaved changes, then the others (`variants`)."""
 
     values: dict[str, Any]
     source: Path | None
     saved_at: dt.datetime
     path: Path = field(default=Path(), compare=False)
+    name: str = ""
+    variants: tuple[AutosavedVariant, ...] = ()
 
 
 class Autosave:
@@ -89,12 +104,19 @@ class Autosave:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._locked = self._lock.tryLock(0)
 
-    def write(self, values: dict[str, Any], source: Path | None) -> None:
+    def write(
+        self,
+        values: dict[str, Any],
+        source: Path | None,
+        name: str = "",
+        variants: tuple[AutosavedVariant, ...] = (),
+    ) -> None:
+        """The workload being edited and any further variants with unsaved changes."""
         self.begin_session()  # the lock before the file, or another instance could offer it
-        header = f"{_SOURCE_PREFIX}{source}\n" if source else ""
-        header += "# Broker Advisor autosave: the workload being edited, as typed.\n"
-        body = yaml.safe_dump(_plain(values), sort_keys=False, allow_unicode=True)
-        files.atomic_write_text(self.path, header + body)
+        header = "# Broker Advisor autosave: the workload being edited, as typed.\n"
+        chunks = [header + _chunk(AutosavedVariant(name, values, source))]
+        chunks += [_chunk(variant) for variant in variants]
+        files.atomic_write_text(self.path, _SEPARATOR.join(chunks))
 
     def discard(self) -> None:
         """Nothing unsaved any more: forget this instance's autosave."""
@@ -135,20 +157,47 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+def _chunk(variant: AutosavedVariant) -> str:
+    header = f"{_SOURCE_PREFIX}{variant.source}\n" if variant.source else ""
+    if variant.name:
+        header += f"{_VARIANT_PREFIX}{' '.join(variant.name.split())}\n"
+    return header + yaml.safe_dump(_plain(variant.values), sort_keys=False, allow_unicode=True)
+
+
+def _parse_chunk(text: str) -> AutosavedVariant | None:
+    values = yaml.safe_load(text)
+    if not isinstance(values, dict):
+        return None
+    source, name = None, ""
+    for line in text.split("\n"):
+        if not line.startswith("#"):
+            break
+        if line.startswith(_SOURCE_PREFIX):
+            source = Path(line.removeprefix(_SOURCE_PREFIX).strip())
+        elif line.startswith(_VARIANT_PREFIX):
+            name = line.removeprefix(_VARIANT_PREFIX).strip()
+    return AutosavedVariant(name, values, source)
+
+
 def _read(path: Path) -> AutosaveRecord | None:
     try:
         text = path.read_text(encoding="utf-8")
-        values = yaml.safe_load(text)
         saved_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        parsed = [_parse_chunk(chunk) for chunk in text.split(_SEPARATOR)]
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    if not isinstance(values, dict):
+    variants = [variant for variant in parsed if variant is not None]
+    if not variants or parsed[0] is None:
         return None
-    source = None
-    first = text.split("\n", 1)[0]
-    if first.startswith(_SOURCE_PREFIX):
-        source = Path(first.removeprefix(_SOURCE_PREFIX).strip())
-    return AutosaveRecord(values=values, source=source, saved_at=saved_at, path=path)
+    first = variants[0]
+    return AutosaveRecord(
+        values=first.values,
+        source=first.source,
+        saved_at=saved_at,
+        path=path,
+        name=first.name,
+        variants=tuple(variants[1:]),
+    )
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -86,8 +86,10 @@ class Prompts:
             self.parent,
         )
         box.setObjectName("restoreAutosavePrompt")
+        others = len(record.variants)
+        also = f" and {others} other variant{'s' if others > 1 else ''}" if others else ""
         box.setInformativeText(
-            f"Restore the workload you were editing{source}, autosaved at "
+            f"Restore the workload you were editing{source}{also}, autosaved at "
             f"{record.saved_at:%Y-%m-%d %H:%M}?"
         )
         box.button(QMessageBox.StandardButton.Yes).setText("Restore")
@@ -363,6 +365,13 @@ class MainWindow(QMainWindow):
         while record is not None:
             if self.prompts.restore_autosave(record):
                 self.document.load(record.values, record.source, modified=True)
+                if record.variants and record.name:
+                    self.scenarios.rename(0, record.name)
+                for variant in record.variants:
+                    self.scenarios.duplicate(variant.name or None)
+                    self.document.load(variant.values, variant.source, modified=True)
+                if record.variants:
+                    self.scenarios.switch(0)
                 self.statusBar().showMessage("Restored the unsaved workload", 5000)
                 if self._write_autosave():  # kept in this instance's autosave before it goes
                     self.autosave.forget(record)
@@ -603,7 +612,7 @@ class MainWindow(QMainWindow):
             return False
         # Nothing stated: every value shown is an assumption until set (as on the command line).
         self.document.load({}, None, stated=set())
-        self.autosave.discard()
+        self._write_autosave()  # other variants' unsaved changes stay autosaved
         return True
 
     def open_dialog(self) -> bool:
@@ -731,6 +740,13 @@ class MainWindow(QMainWindow):
         self.scenarios.switch(index)
 
     def close_variant(self, index: int) -> bool:
+        """Close a variant; one with unsaved changes is shown and asked about first."""
+        if len(self.scenarios) <= 1 or not 0 <= index < len(self.scenarios):
+            return False
+        if self.scenarios.is_modified(index):
+            self.scenarios.switch(index)
+            if not self.confirm_discard():
+                return False
         return self.scenarios.close(index)
 
     def rename_variant(self, index: int, name: str) -> None:
@@ -799,10 +815,21 @@ class MainWindow(QMainWindow):
         """True when the current workload may be replaced: saved, discarded, or unmodified."""
         if not self.document.is_modified:
             return True
-        answer = self.prompts.unsaved_changes(self.document.display_name)
+        name = self.document.display_name
+        if len(self.scenarios) > 1:
+            name = f"{name} ({self.scenarios.names()[self.scenarios.current]})"
+        answer = self.prompts.unsaved_changes(name)
         if answer == "save":
             return self.save()
         return answer == "discard"
+
+    def _confirm_discard_all(self) -> bool:
+        """Before quitting: every variant with unsaved changes is shown and asked about in turn."""
+        for index in self.scenarios.modified():
+            self.scenarios.switch(index)
+            if not self.confirm_discard():
+                return False
+        return True
 
     def show_preferences(self) -> QWidget:
         """Edit > Preferences (window-modal, not blocking); OK saves and applies them."""
@@ -923,13 +950,25 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.document.is_modified)
 
     def _write_autosave(self) -> bool:
-        """Autosave unsaved work; False when writing failed (the status bar says why)."""
-        if self.document.is_modified:
-            try:
-                self.autosave.write(self.document.values, self.document.path)
-            except OSError as error:
-                self.statusBar().showMessage(f"Autosave failed: {error}", 5000)
-                return False
+        """Autosave every variant with unsaved changes (none: the autosave goes); False when
+        writing failed (the status bar says why)."""
+        from ui.autosave import AutosavedVariant
+
+        names = self.scenarios.names()
+        unsaved = [
+            AutosavedVariant(names[index], dict(state.values), state.path)
+            for index in self.scenarios.modified()
+            for state in [self.scenarios.state(index)]
+        ]
+        if not unsaved:
+            self.autosave.discard()
+            return True
+        first = unsaved[0]
+        try:
+            self.autosave.write(first.values, first.source, first.name, tuple(unsaved[1:]))
+        except OSError as error:
+            self.statusBar().showMessage(f"Autosave failed: {error}", 5000)
+            return False
         return True
 
     def _ensure_probe_panel(self) -> None:
@@ -983,6 +1022,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         if not modified:
             self._autosave_timer.stop()
+            if self._is_ready:
+                self._write_autosave()  # the saved variant leaves the autosave; others stay
 
     def _on_path_changed(self, _path: Path | None) -> None:
         self._update_title()
@@ -1119,7 +1160,7 @@ class MainWindow(QMainWindow):
             self.save_layout()
             event.accept()
             return
-        if not self.confirm_discard():
+        if not self._confirm_discard_all():
             event.ignore()
             return
         self.save_layout()

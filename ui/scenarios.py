@@ -63,6 +63,16 @@ class Scenarios(QObject):
         assert state is not None
         return state
 
+    def is_modified(self, index: int) -> bool:
+        """Whether a variant has changes that are not saved (to its file, or since it was made)."""
+        state = self.state(index)
+        return state.values != state.saved
+
+    def modified(self) -> list[int]:
+        """The variants with unsaved changes, the shown one first."""
+        order = [self._current, *(i for i in range(len(self._variants)) if i != self._current)]
+        return [index for index in order if self.is_modified(index)]
+
     def workload(self, index: int) -> wl.Workload | None:
         """A variant's workload, or None while its values are invalid."""
         state = self.state(index)

@@ -221,3 +221,39 @@ def test_declining_the_restore_removes_that_autosave(
     assert prompts.kinds() == ["restore"]
     assert window.document.values["consumer_groups"] == 1
     assert not theirs.exists()
+
+
+def test_every_variant_with_unsaved_changes_is_autosaved_and_restored(
+    make_window: Any, prompts: FakePrompts, state_dir: Path
+) -> None:
+    window = make_window()
+    window.document.set_value("consumer_groups", 4)
+    window.duplicate_variant("Bigger")
+    window.document.set_value("peak_rate_msg_per_s", 900_000.0)
+    window.duplicate_variant("Unchanged copy")
+    assert window._write_autosave()
+    text = window.autosave.path.read_text(encoding="utf-8")
+    assert "# variant: Bigger" in text and "Unchanged copy" not in text
+
+    # As if that instance had been killed: its file, with nobody holding its lock.
+    dead = state_dir / "autosave-1-dead.yaml"
+    dead.write_text(text, encoding="utf-8")
+    window.autosave.clean_exit()
+    again = make_window()
+    again.start([])
+    assert prompts.kinds() == ["restore"]
+    assert again.scenarios.names() == ["Original", "Bigger"]
+    assert again.scenarios.current == 0
+    assert again.document.values["consumer_groups"] == 4
+    assert again.scenarios.state(1).values["peak_rate_msg_per_s"] == 900_000.0
+    assert again.scenarios.modified() == [0, 1]
+    assert not dead.exists()  # adopted into the new instance's own autosave
+    assert "# variant: Bigger" in again.autosave.path.read_text(encoding="utf-8")
+
+    # Saving or discarding one variant leaves the other's changes autosaved.
+    again.switch_variant(1)
+    prompts.unsaved_answer = "discard"
+    assert again.close_variant(1)
+    assert again._write_autosave()
+    kept = again.autosave.path.read_text(encoding="utf-8")
+    assert "consumer_groups: 4" in kept and "Bigger" not in kept

@@ -84,6 +84,48 @@ def test_variants_are_renamed_and_closed_but_never_the_last(orders: MainWindow) 
     assert not window.close_variant_action.isEnabled()
 
 
+def test_quitting_asks_about_every_variant_with_unsaved_changes(
+    orders: MainWindow, prompts: Any, tmp_path: Any
+) -> None:
+    window = orders
+    window.show()
+    window.duplicate_variant("Bigger")
+    _peak(window).setValue(900_000)
+    window.duplicate_variant("Unchanged copy")  # a copy is unsaved only once it changes
+    window.switch_variant(0)
+    prompts.asked.clear()
+    prompts.unsaved_answer = "cancel"
+    assert not window.close()  # the first variant asked about is the modified one, shown
+    assert window.isVisible()
+    assert prompts.asked == [
+        ("unsaved", "Order processing with retries and dead-lettering (Bigger)")
+    ]
+    assert window.scenarios.current == 1
+    assert window.document.values["peak_rate_msg_per_s"] == 900_000  # nothing lost
+
+    prompts.asked.clear()
+    prompts.unsaved_answer = "save"
+    prompts.save_answer = tmp_path / "bigger.yaml"
+    assert window.close()
+    assert wl.load_workload(tmp_path / "bigger.yaml").peak_rate_msg_per_s == 900_000
+    assert prompts.kinds() == ["unsaved", "save"]
+
+
+def test_closing_a_changed_variant_asks_first(orders: MainWindow, prompts: Any) -> None:
+    window = orders
+    window.duplicate_variant("Bigger")
+    _peak(window).setValue(900_000)
+    window.switch_variant(0)
+    prompts.asked.clear()
+    prompts.unsaved_answer = "cancel"
+    assert not window.close_variant(1)
+    assert window.scenarios.names() == ["Original", "Bigger"]
+    assert window.scenarios.current == 1  # shown, so the user sees what the question is about
+    prompts.unsaved_answer = "discard"
+    assert window.close_variant(1)
+    assert window.scenarios.names() == ["Original"]
+
+
 def test_a_what_if_applied_as_a_variant_leaves_the_original_alone(
     orders: MainWindow, qtbot: Any
 ) -> None:
