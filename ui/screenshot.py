@@ -55,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         "--tab", choices=("guide", "probe"), default="guide", help="side tab to show"
     )
     parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="with --tab probe: probe the brokers named by REDIS_URL, AMQP_URL (or "
+        "CELERY_BROKER_URL), RABBITMQ_MANAGEMENT_URL and KAFKA_BOOTSTRAP_SERVERS first",
+    )
+    parser.add_argument(
         "--scene", choices=SCENES, default="window", help="what to capture (default: the window)"
     )
 
@@ -77,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="broker-advisor-shot-") as scratch:
         # A screenshot must neither use nor change the user's settings and autosave.
         settings.use_settings_folder(Path(scratch))
+        # Nor the user's data folder (probe history): Qt reads XDG_DATA_HOME on every lookup.
+        os.environ["XDG_DATA_HOME"] = str(Path(scratch) / "data")
         window = MainWindow(autosave=Autosave(Path(scratch)), welcome=False)
         window.resize(*args.size)
         window.show()
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.tab == "probe" and not window.show_probe_panel():
             print("error: this installation has no probe panel", file=sys.stderr)
             return 2
+        if args.probe and not _probe(window):
+            return 1
         window.recommendation_view.details.verticalScrollBar().setValue(0)
         qt_app.processEvents()
         shown = _scene(window, args.scene, recommendation)
@@ -161,6 +171,28 @@ def _scene(window: Any, scene: str, recommendation: Any) -> Any:
         wait_for(dialog.updated)
     settle()
     return dialog
+
+
+def _probe(window: Any) -> bool:
+    """Probe what the environment names and wait for the results (bounded by the budget)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    panel = window.probe_panel
+    if panel is None or not panel.probe():
+        print(f"error: nothing to probe ({panel.status.text() if panel else 'no panel'})")
+        return False
+    deadline = time.monotonic() + panel.budget.value() + 15
+    while panel.is_running() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.05)
+    QApplication.processEvents()
+    if panel.is_running():
+        panel.cancel()
+        print("error: the probes did not finish within their budget", file=sys.stderr)
+        return False
+    return True
 
 
 def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
