@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor import __version__
+from advisor import __version__, i18n
 
 if TYPE_CHECKING:
     from advisor import guide as guide_module
@@ -209,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "opens; --dark, --light or --system-theme set its theme for that run.",
     )
     parser.add_argument("--version", action="version", version=f"broker-advisor {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        help="language of the output, before the command (default: BROKER_ADVISOR_LANG, "
+        "else the system locale: fa_* is Persian, anything else English)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     rec = sub.add_parser("recommend", help="recommend a broker for a workload file")
@@ -262,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args_list = _take_language(args_list)
+    except i18n.LanguageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     known = {
         name
@@ -285,6 +296,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_guarded(lambda: _cmd_screenshot(rest))
     args = parser.parse_args(args_list)
     return _run_guarded(lambda: int(args.func(args)))
+
+
+def _take_language(args: list[str]) -> list[str]:
+    """Read the global `--lang fa|en` (before the command) and set the language: it, else
+    BROKER_ADVISOR_LANG, else the system locale. The arguments without it."""
+    lang: str | None = None
+    while args and (args[0] == "--lang" or args[0].startswith("--lang=")):
+        if args[0] == "--lang":
+            if len(args) < 2:
+                raise i18n.LanguageError("", "--lang")
+            lang, args = args[1], args[2:]
+        else:
+            lang, args = args[0].removeprefix("--lang="), args[1:]
+    if lang is not None:
+        chosen = i18n.parse(lang, "--lang")
+        os.environ[i18n.ENV_VAR] = chosen  # the app and worker processes follow it too
+    i18n.set_language(i18n.from_environment())
+    return args
 
 
 def _run_guarded(action: Callable[[], int]) -> int:

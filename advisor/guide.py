@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor import paths
+from advisor import i18n, paths
 
 _HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*\{#([a-z0-9][a-z0-9.\-]*)\}\s*$")
 _ANY_HEADING = re.compile(r"^#{2,3}\s+\S")
@@ -84,7 +84,7 @@ class Guide(BaseModel):
         Title matches come first, then reading order; limit=None returns every match (so a
         caller can tell how many there are beyond the first page).
         """
-        words = [w.lower() for w in _WORD.findall(text)]
+        words = [w.lower() for w in _WORD.findall(_normal(text))]
         if not words:
             return []
         scored: list[tuple[int, int, GuideSection]] = []
@@ -99,13 +99,23 @@ class Guide(BaseModel):
 
 
 _WORD = re.compile(r"[\w][\w\-.]*")
+# Persian text is typed with Arabic or Persian forms of ye and kaf, Persian, Arabic-Indic or
+# Latin digits, and optional vowel marks and tatweel: all searched as one.
+_SEARCH_FOLD = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "ـ": None}
+    | {chr(mark): None for mark in range(0x064B, 0x0653)}
+)
+
+
+def _normal(text: str) -> str:
+    return i18n.latin_digits(text).translate(_SEARCH_FOLD)
 
 
 @functools.lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     """The words of a text, lower-cased, with their dotted or hyphenated pieces too."""
     found: set[str] = set()
-    for raw in _WORD.findall(text.lower()):
+    for raw in _WORD.findall(_normal(text).lower()):
         word = raw.rstrip(".-")
         found.add(word)
         found.update(piece for piece in re.split(r"[.\-]", word) if piece)
@@ -213,7 +223,39 @@ def load_guide_from(folder: Path) -> Guide:
     return Guide(parts=parts, sections=sections)
 
 
+def load_guide(lang: i18n.Language | None = None) -> Guide:
+    """The built-in guide in a language (default: the current one), loaded once each."""
+    return _load_guide(lang or i18n.language())
+
+
 @functools.cache
-def load_guide() -> Guide:
-    """The built-in guide, loaded once."""
-    return load_guide_from(paths.guide_dir())
+def _load_guide(lang: i18n.Language) -> Guide:
+    english = load_guide_from(paths.guide_dir())
+    if lang == "en":
+        return english
+    translated = load_guide_from(paths.guide_dir() / lang)
+    check_translation(english, translated, lang)
+    return translated
+
+
+def check_translation(english: Guide, translated: Guide, lang: str) -> None:
+    """A translated guide has every part and section of the English one, in the same order, so
+    every citation resolves in either language."""
+    for part in english.parts:
+        other = translated.part(part.id)
+        if other is None:
+            raise GuideError(f"the {lang} guide has no part {part.id!r} ({part.id}.md)")
+        if other.section_ids != part.section_ids:
+            missing = [i for i in part.section_ids if i not in other.section_ids]
+            extra = [i for i in other.section_ids if i not in part.section_ids]
+            problem = (
+                f"lacks {', '.join(missing)}"
+                if missing
+                else f"has sections the English lacks: {', '.join(extra)}"
+                if extra
+                else "has its sections in another order"
+            )
+            raise GuideError(f"the {lang} guide's part {part.id!r} {problem}")
+    extra_parts = [p.id for p in translated.parts if english.part(p.id) is None]
+    if extra_parts:
+        raise GuideError(f"the {lang} guide has parts the English lacks: {', '.join(extra_parts)}")

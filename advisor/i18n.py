@@ -16,8 +16,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from advisor import paths, safe_load
-
 Language = Literal["en", "fa"]
 LANGUAGES: tuple[Language, ...] = ("en", "fa")
 LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "fa": "فارسی"}
@@ -30,6 +28,8 @@ class LanguageError(ValueError):
     """A language code the product does not ship."""
 
     def __init__(self, value: str, source: str) -> None:
+        from advisor import safe_load
+
         self.value = safe_load.escaped(value, 40)
         self.source = source
         super().__init__(
@@ -43,6 +43,17 @@ def parse(value: str, source: str = "language") -> Language:
     if code in LANGUAGES:
         return code
     raise LanguageError(value, source)
+
+
+def stated(environ: Mapping[str, str] | None = None) -> Language | None:
+    """The language asked for explicitly: `--lang` (which sets `BROKER_ADVISOR_LANG` for this
+    process and its children) or the variable itself; None when neither says.
+
+    The app puts its preference between this and the system locale.
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get(ENV_VAR, "").strip()
+    return parse(chosen, ENV_VAR) if chosen else None
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> Language:
@@ -101,6 +112,8 @@ def catalogue(lang: Language) -> dict[str, str]:
     """
     if lang == "en":
         return {}
+    from advisor import paths, safe_load
+
     merged: dict[str, str] = {}
     folder = paths.assets_dir() / "i18n" / lang
     for path in sorted(folder.glob("*.yaml")):
@@ -123,6 +136,8 @@ class CatalogueError(ValueError):
     """A message catalogue that is invalid; names the file and the problem."""
 
     def __init__(self, path: object, problem: str) -> None:
+        from advisor import safe_load
+
         self.path = str(path)
         self.problem = safe_load.clean_line(problem)
         super().__init__(f"{self.path}: {self.problem}")

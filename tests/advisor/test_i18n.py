@@ -1,0 +1,155 @@
+"""The interface language: choosing it, the message catalogues, the guide in both languages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advisor import guide, i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+ARABIC_SCRIPT = range(0x0600, 0x0700)
+
+
+def _persian(text: str) -> bool:
+    return any(ord(char) in ARABIC_SCRIPT for char in text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("fa", "fa"), ("FA", "fa"), ("fa_IR.UTF-8", "fa"), ("en-GB", "en")]
+)
+def test_language_codes_are_read_loosely(value: str, expected: str) -> None:
+    assert i18n.parse(value) == expected
+
+
+def test_an_unknown_language_is_named() -> None:
+    with pytest.raises(i18n.LanguageError, match=r"--lang: unknown language 'de'.*en, fa"):
+        i18n.parse("de", "--lang")
+
+
+def test_the_variable_wins_over_the_locale_and_the_locale_over_english() -> None:
+    assert i18n.from_environment({}) == "en"
+    assert i18n.from_environment({"LANG": "fa_IR.UTF-8"}) == "fa"
+    assert i18n.from_environment({"LANG": "de_DE.UTF-8"}) == "en"
+    # POSIX order: LC_ALL before LC_MESSAGES before LANG.
+    assert i18n.from_environment({"LC_ALL": "C.UTF-8", "LANG": "fa_IR.UTF-8"}) == "en"
+    assert i18n.from_environment({"LC_MESSAGES": "fa_IR", "LANG": "en_US"}) == "fa"
+    env = {i18n.ENV_VAR: "en", "LANG": "fa_IR.UTF-8"}
+    assert i18n.from_environment(env) == "en"
+    assert i18n.stated(env) == "en"
+    assert i18n.stated({"LANG": "fa_IR.UTF-8"}) is None
+    with pytest.raises(i18n.LanguageError, match=i18n.ENV_VAR):
+        i18n.from_environment({i18n.ENV_VAR: "xx"})
+
+
+def test_using_a_language_is_scoped() -> None:
+    assert i18n.language() == "en"
+    with i18n.using("fa"):
+        assert i18n.language() == "fa" and i18n.is_rtl() and i18n.direction() == "rtl"
+        with i18n.using("en"):
+            assert i18n.direction() == "ltr"
+        assert i18n.language() == "fa"
+    assert i18n.language() == "en"
+
+
+def test_catalogues_translate_and_keep_their_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import paths
+
+    folder = tmp_path / "i18n" / "fa"
+    folder.mkdir(parents=True)
+    (folder / "a.yaml").write_text('messages:\n  "{n} queues": "{n} صف"\n', encoding="utf-8")
+    monkeypatch.setattr(paths, "assets_dir", lambda: tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with i18n.using("fa"):
+            assert i18n.tr("{n} queues", n=3) == "3 صف"
+            assert i18n.tr("not translated") == "not translated"
+        assert i18n.tr("{n} queues", n=3) == "3 queues"
+        (folder / "b.yaml").write_text('messages:\n  "{n} queues": "صف"\n', encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        with pytest.raises(i18n.CatalogueError, match="translated in another file"):
+            i18n.catalogue("fa")
+        (folder / "b.yaml").write_text('messages:\n  "{n} topics": "topic"\n', encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        with pytest.raises(i18n.CatalogueError, match=r"fields\} differ"):
+            i18n.catalogue("fa")
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_the_shipped_catalogues_load() -> None:
+    messages = i18n.catalogue("fa")
+    assert all(_persian(text) or not any(c.isalpha() for c in text) for text in messages.values())
+
+
+def test_the_persian_guide_has_every_section_of_the_english_one() -> None:
+    english, persian = guide.load_guide("en"), guide.load_guide("fa")
+    assert [p.id for p in persian.parts] == [p.id for p in english.parts]
+    for part in english.parts:
+        assert persian.part(part.id).section_ids == part.section_ids  # type: ignore[union-attr]
+    assert list(persian.sections) == list(english.sections)
+    for section in persian.sections.values():
+        assert _persian(section.title + section.body), section.id
+
+
+def test_a_translation_missing_a_section_is_refused(tmp_path: Path) -> None:
+    english = guide.load_guide("en")
+    source = (ROOT / "assets/guide/fa/redis.md").read_text(encoding="utf-8")
+    dropped = source.replace("{#redis.streams}", "{#redis.streamz}")
+    (tmp_path / "redis.md").write_text(source, encoding="utf-8")
+    with pytest.raises(guide.GuideError, match="no part 'rabbitmq'"):
+        guide.check_translation(english, guide.load_guide_from(tmp_path), "fa")
+    for name in ("rabbitmq", "kafka", "comparison"):
+        (tmp_path / f"{name}.md").write_text(
+            (ROOT / f"assets/guide/fa/{name}.md").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (tmp_path / "redis.md").write_text(dropped, encoding="utf-8")
+    with pytest.raises(guide.GuideError, match=r"'redis' lacks redis\.streams"):
+        guide.check_translation(english, guide.load_guide_from(tmp_path), "fa")
+
+
+def test_the_guide_follows_the_language() -> None:
+    with i18n.using("fa"):
+        assert _persian(guide.load_guide().section("redis.streams").body)
+    assert not _persian(guide.load_guide().section("redis.streams").title)
+
+
+def test_persian_search_folds_letter_forms_and_digits() -> None:
+    persian = guide.load_guide("fa")
+    assert persian.search("تکثیر")[0].id.endswith("replication")
+    # Arabic yeh and kaf as typed on many keyboards, Persian digits for a port.
+    assert persian.search("تكثير") == persian.search("تکثیر")
+    assert persian.search("۶۳۷۹") == persian.search("6379") != []
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", i18n.ENV_VAR)}
+    return subprocess.run(
+        [sys.executable, "-m", "advisor", *args],
+        cwd=ROOT,
+        check=False,
+        env={**environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_cli_speaks_the_language_asked_for() -> None:
+    persian = _cli("--lang", "fa", "guide", "redis.streams")
+    assert persian.returncode == 0 and _persian(persian.stdout)
+    assert not _persian(_cli("guide", "redis.streams").stdout)
+    assert _persian(_cli("guide", "redis.streams", env={"LANG": "fa_IR.UTF-8"}).stdout)
+    assert not _persian(
+        _cli("--lang=en", "guide", "redis.streams", env={"LANG": "fa_IR.UTF-8"}).stdout
+    )
+    bad = _cli("--lang", "klingon", "guide")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: --lang: unknown language 'klingon'; choose one of en, fa"
