@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import units
+from advisor.loadtest.models import BakeoffResult, LoadTestResult, PhaseResult
 from advisor.probe.models import CheckStatus, ProbeResult
 from advisor.recommendation import Recommendation, VersionSource
 
@@ -232,3 +233,242 @@ def probe_conflict(
                 ],
             )
     return None
+
+
+# --- load tests -------------------------------------------------------------------------------
+# One worded view of a load test (or a bake-off) for the CLI, the app and every report format:
+# the numbers are formatted here, once, through advisor.units.
+
+LATENCY_PERCENTILES: tuple[tuple[str, str], ...] = (
+    ("p50", "p50"),
+    ("p90", "p90"),
+    ("p99", "p99"),
+    ("p999", "p99.9"),
+    ("max", "max"),
+)
+
+
+class FigureRow(_Model):
+    """A titled figure, already worded."""
+
+    title: str
+    value: str
+
+
+class LatencyBar(_Model):
+    """One latency percentile: its label, value and the value in words."""
+
+    key: str = Field(description="p50, p90, p99, p999 or max.")
+    label: str = Field(description="p50, p90, p99, p99.9 or max.")
+    ms: float
+    text: str
+
+
+class ThroughputStep(_Model):
+    """One phase (or ramp step) on the time line: what was asked for and what got through."""
+
+    phase: str
+    start_s: float = Field(description="Seconds of load before this phase, phases back to back.")
+    end_s: float
+    target_msg_per_s: float
+    received_msg_per_s: float
+    sustained: bool
+    text: str = Field(description="e.g. '4,980 of 5,000 msg/s'.")
+
+
+class LoadVerdictView(_Model):
+    """A load-test verdict on one requirement of the workload."""
+
+    requirement: str
+    status: str
+    message: str
+    advice: str
+
+
+class LoadTestView(_Model):
+    """A load test worded for display: headline figures, chart data, verdicts."""
+
+    broker: str
+    broker_title: str
+    server: str = Field(description="Product and version the broker reported, e.g. 'Redis 7.2'.")
+    target: str = Field(description="The display address (never a password).")
+    started_at: str
+    status: str = Field(description="pass, warn or fail: the worst verdict.")
+    cancelled: bool
+    headline: str = Field(description="One line: throughput and p99 of the headline phase.")
+    headline_phase: str
+    figures: list[FigureRow]
+    latency: list[LatencyBar] = Field(description="Of the headline phase, from the intended time.")
+    throughput: list[ThroughputStep]
+    saturation: str
+    delivery: str
+    environment: str
+    verdicts: list[LoadVerdictView]
+    notes: list[str]
+    errors: list[str]
+    cleanup: str
+
+
+class BakeoffView(_Model):
+    """Several load tests side by side, labelled as what they are."""
+
+    workload_name: str
+    label: str = Field(description="One machine, loopback, these versions (empty for one run).")
+    tests: list[LoadTestView]
+    skipped: list[str] = Field(description="Brokers not run, and why.")
+
+
+def _load_status(result: LoadTestResult) -> str:
+    if result.failed:
+        return CheckStatus.FAIL.value
+    return result.status.value
+
+
+def _delivery_text(result: LoadTestResult) -> str:
+    d = result.plan.delivery
+    parts = [
+        "acknowledged publishes" if d.publisher_confirms else "unacknowledged publishes",
+        "persistent" if d.persistent else "transient",
+        "manual consumer acks" if d.consumer_acks else "auto-ack",
+    ]
+    for name, value in (
+        ("acks", d.kafka_acks),
+        ("replication factor", d.replication_factor),
+        ("min.insync.replicas", d.min_insync_replicas),
+        ("queue", d.queue_type),
+        ("prefetch", d.prefetch),
+        ("structure", d.redis_mode),
+    ):
+        if value is not None:
+            parts.append(f"{name} {value}")
+    return ", ".join(parts)
+
+
+def _headline_phase(result: LoadTestResult) -> PhaseResult | None:
+    named = [p for p in result.phases if p.name == result.headline_phase]
+    if named:
+        return named[0]
+    return result.phases[-1] if result.phases else None
+
+
+def _saturation_text(result: LoadTestResult) -> str:
+    sat = result.saturation
+    if not sat.measured:
+        return "not measured"
+    if sat.message:
+        return sat.message
+    if sat.unsustained_msg_per_s is None:
+        return f"at least {units.human_rate(sat.sustained_msg_per_s or 0)} (not reached)"
+    return (
+        f"between {units.human_rate(sat.sustained_msg_per_s or 0)} and "
+        f"{units.human_rate(sat.unsustained_msg_per_s)} ({sat.limited_by.value.replace('_', ' ')})"
+    )
+
+
+def throughput_steps(result: LoadTestResult) -> list[ThroughputStep]:
+    """The phases and ramp steps on one time line (back to back, warm-up and drains left out)."""
+    steps: list[ThroughputStep] = []
+    clock = 0.0
+    for phase in [*result.phases, *result.saturation.steps]:
+        length = max(phase.duration_s, 0.0)
+        steps.append(
+            ThroughputStep(
+                phase=phase.name,
+                start_s=round(clock, 3),
+                end_s=round(clock + length, 3),
+                target_msg_per_s=phase.target_rate_msg_per_s,
+                received_msg_per_s=phase.throughput_msg_per_s,
+                sustained=phase.sustained,
+                text=f"{units.human_number(round(phase.throughput_msg_per_s))} of "
+                f"{units.human_rate(round(phase.target_rate_msg_per_s))}",
+            )
+        )
+        clock += length
+    return steps
+
+
+def loadtest_view(result: LoadTestResult) -> LoadTestView:
+    """A load test worded once for the app, the CLI's callers and the reports."""
+    head = _headline_phase(result)
+    latency = head.latency_ms if head is not None else result.latency_ms
+    bars = [
+        LatencyBar(
+            key=key,
+            label=label,
+            ms=float(getattr(latency, key)),
+            text=units.human_ms(getattr(latency, key)),
+        )
+        for key, label in LATENCY_PERCENTILES
+    ]
+    server = " ".join(
+        v
+        for v in (result.server.get("product") or result.broker.title, result.server.get("version"))
+        if v
+    )
+    figures = [
+        FigureRow(title="Throughput", value=units.human_rate(round(result.throughput_msg_per_s))),
+        FigureRow(title="p99 latency", value=units.human_ms(result.latency_ms.p99)),
+        FigureRow(title="Sent", value=units.human_number(result.sent)),
+        FigureRow(
+            title="Acknowledged by the broker", value=units.human_number(result.acknowledged)
+        ),
+        FigureRow(title="Failed publishes", value=units.human_number(result.failed_publishes)),
+        FigureRow(title="Received by every receiver", value=units.human_number(result.received)),
+        FigureRow(title="Lost", value=units.human_number(result.lost)),
+        FigureRow(title="Duplicates", value=units.human_number(result.duplicates)),
+        FigureRow(title="Duration", value=f"{units.trim(result.duration_s)} s"),
+    ]
+    env = result.environment
+    clean = result.cleanup
+    cleanup = f"removed {', '.join(clean.resources) or 'nothing'}; left behind: " + (
+        ", ".join(clean.leftovers) if clean.leftovers else "none"
+    )
+    if clean.problems:
+        cleanup += "; problems: " + "; ".join(clean.problems)
+    phase_name = head.name if head is not None else ""
+    return LoadTestView(
+        broker=result.broker.value,
+        broker_title=result.broker.title,
+        server=server,
+        target=result.target,
+        started_at=result.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+        status=_load_status(result),
+        cancelled=result.cancelled,
+        headline=(
+            f"{units.human_rate(round(result.throughput_msg_per_s))} received, p99 "
+            f"{units.human_ms(result.latency_ms.p99)}"
+            + (f" ({phase_name} phase)" if phase_name else "")
+        ),
+        headline_phase=phase_name,
+        figures=figures,
+        latency=bars,
+        throughput=throughput_steps(result),
+        saturation=_saturation_text(result),
+        delivery=f"{_delivery_text(result)} (from {result.plan.delivery.source})",
+        environment=(
+            f"{env.client}, on {env.cores} cores ({env.machine}); "
+            + ("loopback" if env.loopback else "over the network")
+        ),
+        verdicts=[
+            LoadVerdictView(
+                requirement=v.requirement.replace("_", " "),
+                status=v.status.value,
+                message=v.message,
+                advice=v.advice,
+            )
+            for v in result.verdicts
+        ],
+        notes=list(result.notes),
+        errors=list(result.errors),
+        cleanup=cleanup,
+    )
+
+
+def bakeoff_view(result: BakeoffResult) -> BakeoffView:
+    """Several load tests (a bake-off, or one run) side by side."""
+    return BakeoffView(
+        workload_name=result.workload_name,
+        label=result.label,
+        tests=[loadtest_view(r) for r in result.results],
+        skipped=[f"{broker}: {why}" for broker, why in result.skipped.items()],
+    )

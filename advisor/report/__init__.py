@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from advisor.report.inputs import ProbeResultsError, load_probe_results
+from advisor.report.inputs import (
+    LoadTestResultsError,
+    ProbeResultsError,
+    load_loadtest_results,
+    load_probe_results,
+)
 from advisor.report.render import (
     FORMAT_TITLES,
     FORMATS,
@@ -21,10 +26,12 @@ __all__ = [
     "REPORT_SCHEMA_VERSION",
     "SUFFIXES",
     "Format",
+    "LoadTestResultsError",
     "ProbeResultsError",
     "ReportError",
     "export",
     "format_for_path",
+    "load_loadtest_results",
     "load_probe_results",
     "render",
     "report_json_schema",

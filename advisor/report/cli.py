@@ -40,6 +40,11 @@ def register(subparsers: Any) -> None:
         help="JSON from 'broker-advisor probe ... --json' to include",
     )
     parser.add_argument(
+        "--loadtest-results",
+        metavar="FILE",
+        help="JSON from 'broker-advisor loadtest ... --json' or 'bakeoff --json' to include",
+    )
+    parser.add_argument(
         "--schema", action="store_true", help="print the JSON Schema of JSON reports and exit"
     )
     parser.set_defaults(func=run)
@@ -88,15 +93,25 @@ def run(args: argparse.Namespace) -> int:
             probe_results = report_mod.load_probe_results(args.probe_results)
         except report_mod.ProbeResultsError as error:
             return _error(f"cannot use probe results file {error.path}:", error.problems)
+    loadtest = None
+    if args.loadtest_results:
+        try:
+            loadtest = report_mod.load_loadtest_results(args.loadtest_results)
+        except report_mod.LoadTestResultsError as error:
+            return _error(f"cannot use load-test results file {error.path}:", error.problems)
     detected = versions.detected(probe_results or [])
     recommendation = engine.recommend(workload, detected=detected)
     try:
         if to_stdout:
-            text = report_mod.render(fmt, workload, recommendation, probe_results)
+            text = report_mod.render(
+                fmt, workload, recommendation, probe_results, loadtest=loadtest
+            )
             assert isinstance(text, str)
             sys.stdout.write(text)
         else:
-            path = report_mod.export(fmt, workload, recommendation, args.output, probe_results)
+            path = report_mod.export(
+                fmt, workload, recommendation, args.output, probe_results, loadtest=loadtest
+            )
             print(f"wrote {report_mod.FORMAT_TITLES[fmt]} report to {path}", file=sys.stderr)
     except report_mod.ReportError as error:
         return _error(str(error))

@@ -15,9 +15,12 @@ from advisor import guide as guide_mod
 from advisor import recommendation as recommendation_module
 from advisor import rules as rules_mod
 from advisor import units, views
+from advisor.loadtest.models import BakeoffResult
 from advisor.probe import models as probe_models
 from advisor.probe import runner, targets, verdicts
 from advisor.recommendation import Advice, Reason, ReasonKind, Recommendation
+from advisor.report import charts
+from advisor.report.charts import BarRow
 from advisor.report.schema import REPORT_SCHEMA_VERSION, Snippet
 from advisor.workload import CONTEXT_FIELDS, Broker, Workload
 
@@ -206,6 +209,16 @@ class ReportContext(_Model):
     no_what_if: str
     snippets: list[Snippet] = Field(description="Code to paste, each labelled with its client.")
     probes: list[ProbeView]
+    loadtest: views.BakeoffView | None = Field(
+        None, description="Load-test results (one run or a bake-off), worded once."
+    )
+    loadtest_latency_rows: list[BarRow] = Field(
+        default_factory=list, description="The latency chart as bars, for the PDF."
+    )
+    loadtest_throughput_rows: list[BarRow] = Field(
+        default_factory=list, description="The throughput chart as bars, for the PDF."
+    )
+    loadtest_scale: str = Field("", description="The latency chart's scale, in words.")
     appendix: list[GuideExcerpt]
 
 
@@ -397,7 +410,7 @@ def decision_drivers(
             parts.append("against " + ", ".join(cons))
         swing = points(reasons, first) - points(reasons, second) if second else 0.0
         total = sum(r.weight for r in reasons)
-        title = (compiled.rule.title if compiled else "") or rule_id
+        title = rules_mod.load_rulebook().texts().title(rule_id) or rule_id
         view = DriverView(
             rule_id=rule_id,
             title=title,
@@ -582,6 +595,7 @@ def build_context(
     generated_at: datetime | None = None,
     guide: guide_mod.Guide | None = None,
     snippets: Sequence[Snippet] | None = None,
+    loadtest: BakeoffResult | None = None,
 ) -> ReportContext:
     """Word and format everything a report shows, resolving citations against the guide."""
     from advisor.report import snippets as snippets_mod
@@ -672,8 +686,22 @@ def build_context(
         no_what_if=NO_WHAT_IF,
         snippets=list(snippets),
         probes=[_probe_view(r, workload) for r in probe_results or []],
+        **_loadtest_fields(loadtest),
         appendix=citations.appendix(),
     )
+
+
+def _loadtest_fields(loadtest: BakeoffResult | None) -> dict[str, Any]:
+    """The load test's view and its charts as bars (the SVG is drawn at render time)."""
+    if loadtest is None or not loadtest.results:
+        return {}
+    view = views.bakeoff_view(loadtest)
+    return {
+        "loadtest": view,
+        "loadtest_latency_rows": charts.latency_rows(view),
+        "loadtest_throughput_rows": charts.throughput_rows(view),
+        "loadtest_scale": charts.scale_caption(view),
+    }
 
 
 def _one_line(text: str) -> str:

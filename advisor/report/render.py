@@ -14,10 +14,11 @@ from typing import Literal, cast
 from markupsafe import Markup
 
 from advisor import files
+from advisor.loadtest.models import BakeoffResult
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
+from advisor.report import charts, env
 from advisor.report import context as ctx_mod
-from advisor.report import env
 from advisor.report.schema import CitedSection, ReportDocument
 from advisor.workload import Workload
 
@@ -115,7 +116,19 @@ def _guide_html(context: ctx_mod.ReportContext) -> dict[str, Markup]:
 def render_html(context: ctx_mod.ReportContext, *, for_print: bool = False) -> str:
     """The report as one self-contained HTML page (the print variant suits Qt's rich text)."""
     template = env.environment().get_template(PRINT_TEMPLATE if for_print else HTML_TEMPLATE)
-    return template.render(ctx=context, guide_html=_guide_html(context))
+    return template.render(
+        ctx=context, guide_html=_guide_html(context), loadtest_svg=_loadtest_svg(context)
+    )
+
+
+def _loadtest_svg(context: ctx_mod.ReportContext) -> dict[str, Markup]:
+    """The load-test charts as inline SVG (built from escaped text only)."""
+    if context.loadtest is None:
+        return {}
+    return {
+        "latency": Markup(charts.latency_svg(context.loadtest)),
+        "throughput": Markup(charts.throughput_svg(context.loadtest)),
+    }
 
 
 def render_markdown(context: ctx_mod.ReportContext) -> str:
@@ -136,6 +149,7 @@ def report_document(
     probe_results: Sequence[ProbeResult],
     context: ctx_mod.ReportContext,
     generated_at: datetime,
+    loadtest: BakeoffResult | None = None,
 ) -> ReportDocument:
     """The machine-readable report, credentials removed from the probe results."""
     citations = [
@@ -149,6 +163,7 @@ def report_document(
         workload=workload,
         recommendation=recommendation,
         probe_results=[ctx_mod.probe_for_report(r, workload) for r in probe_results],
+        loadtest=loadtest if loadtest is not None and loadtest.results else None,
         citations=citations,
         settings_snippet=context.snippets[0] if context.snippets else None,
         snippets=context.snippets,
@@ -192,18 +207,22 @@ def render(
     recommendation: Recommendation,
     probe_results: Sequence[ProbeResult] | None = None,
     generated_at: datetime | None = None,
+    loadtest: BakeoffResult | None = None,
 ) -> bytes | str:
-    """The report in a format: str for html, md and json; bytes for pdf."""
+    """The report in a format: str for html, md and json; bytes for pdf. `loadtest` is one
+    load test or a bake-off (`load_loadtest_results` reads either)."""
     checked = _check_format(fmt)
     moment = ctx_mod.normalise_time(generated_at)
     results = list(probe_results or [])
-    context = ctx_mod.build_context(workload, recommendation, results, moment)
+    context = ctx_mod.build_context(workload, recommendation, results, moment, loadtest=loadtest)
     if checked == "html":
         return render_html(context)
     if checked == "md":
         return render_markdown(context)
     if checked == "json":
-        return render_json(report_document(workload, recommendation, results, context, moment))
+        return render_json(
+            report_document(workload, recommendation, results, context, moment, loadtest)
+        )
     return render_pdf_bytes(render_html(context, for_print=True))
 
 
@@ -214,10 +233,11 @@ def export(
     path: Path | str,
     probe_results: Sequence[ProbeResult] | None = None,
     generated_at: datetime | None = None,
+    loadtest: BakeoffResult | None = None,
 ) -> Path:
     """Render and write a report atomically (never a half-written file); returns the path."""
     target = Path(path)
-    data = render(fmt, workload, recommendation, probe_results, generated_at)
+    data = render(fmt, workload, recommendation, probe_results, generated_at, loadtest)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         files.atomic_write_bytes(target, payload)

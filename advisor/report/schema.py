@@ -10,6 +10,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import paths
+from advisor.loadtest.models import BakeoffResult
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
 from advisor.workload import Workload
@@ -86,6 +87,12 @@ class ReportDocument(_Model):
         title="Probe results",
         description="Live checks, credentials removed; their verdicts are judged against this "
         "report's workload.",
+    )
+    loadtest: BakeoffResult | None = Field(
+        None,
+        title="Load-test results",
+        description="One load test or a bake-off as `broker-advisor loadtest --json` or "
+        "`bakeoff --json` wrote it (targets without credentials); null when none was run.",
     )
     citations: list[CitedSection] = Field(default_factory=list, title="Cited guide sections")
     settings_snippet: Snippet | None = Field(
