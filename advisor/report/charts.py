@@ -106,7 +106,8 @@ def latency_svg(view: BakeoffView) -> str:
         tick_x = left + plot * (exponent - lo) / (hi - lo)
         out.append(
             f'<line x1="{tick_x:.1f}" y1="{top - 4}" x2="{tick_x:.1f}" y2="{base}" '
-            f'stroke="{_GRID}"/><text x="{tick_x:.1f}" y="{base + 16}" font-size="11" fill="{_MUTED}" '
+            f'stroke="{_GRID}"/><text x="{tick_x:.1f}" y="{base + 16}" font-size="11" '
+            f'fill="{_MUTED}" '
             f'text-anchor="middle">{escape(_tick_label(exponent))}</text>'
         )
     for index, (key, label) in enumerate(LATENCY_PERCENTILES):
