@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import (
+    QCalendar,
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTime,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 
+from advisor import i18n, paths
 from ui import settings
 
 # How long quitting waits for background work (a probe notices a cancel between its checks).
@@ -43,6 +57,82 @@ def create_application(
     return app
 
 
+# The catalogue lupdate writes and lrelease compiles: assets/i18n/broker_advisor_<lang>.qm.
+CATALOGUE = "broker_advisor"
+_translators: list[QTranslator] = []
+
+
+def chosen_language() -> i18n.Language:
+    """The language to start in: `--lang` or BROKER_ADVISOR_LANG, else the preference, else the
+    system locale."""
+    stated = i18n.stated()
+    if stated is not None:
+        return stated
+    from ui import preferences
+
+    preferred = preferences.load().language
+    if preferred in i18n.LANGUAGES:
+        return i18n.parse(preferred)
+    return i18n.from_environment()
+
+
+def catalogue_path(lang: str) -> Path:
+    """The compiled Qt catalogue of the app's own texts for a language."""
+    return paths.assets_dir() / "i18n" / f"{CATALOGUE}_{lang}.qm"
+
+
+def apply_language(app: QCoreApplication, lang: i18n.Language | str) -> i18n.Language:
+    """Word the app in `lang`: the core's texts, our Qt catalogue and Qt's own (standard
+    dialogs), the layout direction and the default locale (digits, decimal signs).
+
+    Called before the first window is built: widgets word their texts when they are made.
+    """
+    chosen = i18n.set_language(lang)
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    if chosen != "en":
+        qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name, folder in ((f"qtbase_{chosen}", qt_folder), (catalogue_path(chosen).stem, "")):
+            translator = QTranslator(app)
+            where = folder or str(catalogue_path(chosen).parent)
+            if translator.load(name, where):
+                app.installTranslator(translator)
+                _translators.append(translator)
+    if isinstance(app, QApplication):
+        rtl = i18n.is_rtl(chosen)
+        app.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        )
+    QLocale.setDefault(locale_for(chosen))
+    return chosen
+
+
+def locale_for(lang: str) -> QLocale:
+    """Persian (Iran) for Persian; for English the system's, unless that is Persian."""
+    if lang == "fa":
+        return QLocale(QLocale.Language.Persian, QLocale.Country.Iran)
+    system = QLocale.system()
+    if system.language() == QLocale.Language.Persian:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return system
+
+
+def format_datetime(moment: datetime.datetime, *, with_time: bool = True) -> str:
+    """A date (and time) as the reader expects it: the Solar Hijri calendar and Persian digits
+    in Persian, ISO-like `2026-12-02 14:05` otherwise."""
+    if i18n.language() != "fa":
+        return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    locale = QLocale(QLocale.Language.Persian, QLocale.Country.Iran)
+    calendar = QCalendar(QCalendar.System.Jalali)
+    date = QDate(moment.year, moment.month, moment.day)
+    # The long form names the weekday and the month (Wednesday 11 Azar 1405).
+    text = locale.toString(date, QLocale.FormatType.LongFormat, calendar)
+    if with_time:
+        text += "، " + locale.toString(QTime(moment.hour, moment.minute), "HH:mm")
+    return text
+
+
 # Flags the app takes beside a workload file: a theme for this run (Preferences keep theirs).
 THEME_FLAGS = {"--dark": "dark", "--light": "light", "--system-theme": "system"}
 
@@ -56,6 +146,7 @@ def launch(argv: list[str]) -> int:
     chosen = [THEME_FLAGS[a] for a in args if a in THEME_FLAGS]
     files = [a for a in args if a not in THEME_FLAGS]
     app = create_application(sys.argv[:1], theme=chosen[-1] if chosen else None)
+    apply_language(app, chosen_language())
 
     from ui.main_window import MainWindow
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,8 +25,24 @@ from PySide6.QtWidgets import (
 
 from ui import settings as ui_settings
 
-THEMES = dict(zip(ui_settings.THEME_CHOICES, ("Follow the system", "Light", "Dark"), strict=True))
-LANGUAGES = {"en": "English"}  # more once there are translations
+# Texts declared here are marked for lupdate and translated where they are shown.
+THEMES = dict(
+    zip(
+        ui_settings.THEME_CHOICES,
+        (
+            QT_TRANSLATE_NOOP("Preferences", "Follow the system"),
+            QT_TRANSLATE_NOOP("Preferences", "Light"),
+            QT_TRANSLATE_NOOP("Preferences", "Dark"),
+        ),
+        strict=True,
+    )
+)
+# Each language is named in itself, so it can be found whatever the interface speaks now.
+LANGUAGES = {
+    "system": QT_TRANSLATE_NOOP("Preferences", "Follow the system"),
+    "en": "English",
+    "fa": "فارسی",
+}
 DEFAULT_BUDGET_S = 10.0  # advisor.probe.runner.DEFAULT_BUDGET_S, without importing the probes
 MIN_BUDGET_S, MAX_BUDGET_S = 1.0, 120.0
 
@@ -39,7 +55,7 @@ class Preferences:
     probe_budget_s: float = DEFAULT_BUDGET_S
     remember_connections: bool = False
     remember_passwords: bool = False
-    language: str = "en"
+    language: str = "system"
 
 
 @dataclass(frozen=True)
@@ -61,15 +77,22 @@ PREFERENCES = (
     Preference(
         "theme",
         ui_settings.THEME_KEY,
-        "&Theme",
-        "Light, dark, or whatever the desktop uses (and follows when it changes).",
+        QT_TRANSLATE_NOOP("Preferences", "&Theme"),
+        QT_TRANSLATE_NOOP(
+            "Preferences",
+            "Light, dark, or whatever the desktop uses (and follows when it changes).",
+        ),
         choices=THEMES,
     ),
     Preference(
         "probe_budget_s",
         "preferences/probe_budget_s",
-        "Default probe &budget",
-        "How long a probe of one broker may take, cleanup included; the Probe tab starts with it.",
+        QT_TRANSLATE_NOOP("Preferences", "Default probe &budget"),
+        QT_TRANSLATE_NOOP(
+            "Preferences",
+            "How long a probe of one broker may take, cleanup included; the Probe tab starts "
+            "with it.",
+        ),
         low=MIN_BUDGET_S,
         high=MAX_BUDGET_S,
         unit="s",
@@ -77,25 +100,38 @@ PREFERENCES = (
     Preference(
         "remember_connections",
         "probe/remember",
-        "Remember &connection details",
-        "Keep the broker addresses typed in the Probe tab for next time (never the passwords "
-        "unless asked below).",
+        QT_TRANSLATE_NOOP("Preferences", "Remember &connection details"),
+        QT_TRANSLATE_NOOP(
+            "Preferences",
+            "Keep the broker addresses typed in the Probe tab for next time (never the "
+            "passwords unless asked below).",
+        ),
     ),
     Preference(
         "remember_passwords",
         "probe/remember_passwords",
-        "Remember pass&words too",
-        "Also keep the passwords, in plain text, in the settings file.",
+        QT_TRANSLATE_NOOP("Preferences", "Remember pass&words too"),
+        QT_TRANSLATE_NOOP(
+            "Preferences", "Also keep the passwords, in plain text, in the settings file."
+        ),
         requires="remember_connections",
     ),
     Preference(
         "language",
         "preferences/language",
-        "&Language",
-        "The interface language; English is the only one so far.",
+        QT_TRANSLATE_NOOP("Preferences", "Interface &language"),
+        QT_TRANSLATE_NOOP(
+            "Preferences",
+            "The language of menus, the guide, rule texts and reports; it takes effect the "
+            "next time the app starts.",
+        ),
         choices=LANGUAGES,
     ),
 )
+
+
+def _translate(text: str) -> str:
+    return QCoreApplication.translate("Preferences", text)
 
 
 def _store(store: QSettings | None) -> QSettings:
@@ -163,7 +199,7 @@ class PreferencesDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
-        self.setWindowTitle("Preferences")
+        self.setWindowTitle(self.tr("Preferences"))
         self._store = store
         self._initial = current
         self._readers: dict[str, Callable[[], Any]] = {}
@@ -172,21 +208,31 @@ class PreferencesDialog(QDialog):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for pref in PREFERENCES:
             widget = self._build(pref, getattr(current, pref.name))
-            widget.setToolTip(pref.description)
-            widget.setAccessibleDescription(pref.description)
-            widget.setAccessibleName(pref.title.replace("&", ""))
+            title, description = _translate(pref.title), _translate(pref.description)
+            widget.setToolTip(description)
+            widget.setAccessibleDescription(description)
+            widget.setAccessibleName(title.replace("&", ""))
             self.inputs[pref.name] = widget
             if isinstance(widget, QCheckBox):
                 form.addRow("", widget)
             else:
-                label = QLabel(pref.title)
+                label = QLabel(title)
                 label.setBuddy(widget)
                 form.addRow(label, widget)
         for pref in PREFERENCES:
             if pref.requires:
                 self._link(pref.requires, pref.name)
+        self.restart_note = QLabel(
+            self.tr("The new language takes effect the next time Broker Advisor starts.")
+        )
+        self.restart_note.setObjectName("restartNote")
+        self.restart_note.setWordWrap(True)
+        self.restart_note.setVisible(False)
         language = self.inputs["language"]
-        language.setEnabled(len(LANGUAGES) > 1)
+        if isinstance(language, QComboBox):
+            language.currentIndexChanged.connect(
+                lambda _i: self.restart_note.setVisible(language.currentData() != current.language)
+            )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -194,7 +240,8 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        note = QLabel("Changes apply when you press OK.")
+        layout.addWidget(self.restart_note)
+        note = QLabel(self.tr("Changes apply when you press OK."))
         note.setEnabled(False)
         layout.addWidget(note)
         layout.addWidget(buttons)
@@ -203,7 +250,7 @@ class PreferencesDialog(QDialog):
         if pref.choices:
             combo = QComboBox()
             for key, text in pref.choices.items():
-                combo.addItem(text, key)
+                combo.addItem(_translate(text), key)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             self._readers[pref.name] = combo.currentData
             return combo
@@ -216,7 +263,7 @@ class PreferencesDialog(QDialog):
         spin.setRange(pref.low, pref.high)
         spin.setDecimals(1)
         spin.setSingleStep(1.0)
-        spin.setSuffix(f" {pref.unit}" if pref.unit else "")
+        spin.setSuffix(" " + self.tr("s", "seconds") if pref.unit == "s" else "")
         spin.setValue(float(value))
         self._readers[pref.name] = spin.value
         return spin

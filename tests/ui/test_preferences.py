@@ -77,7 +77,9 @@ def test_the_dialog_is_generated_from_the_declarations(qtbot: Any, tmp_path: Pat
     assert not passwords.isEnabled()  # only with connection details remembered
     connections.setChecked(True)
     assert passwords.isEnabled()
-    assert not dialog.inputs["language"].isEnabled()  # one language so far
+    language = dialog.inputs["language"]
+    assert isinstance(language, QComboBox)
+    assert [language.itemData(i) for i in range(language.count())] == ["system", "en", "fa"]
     for widget in dialog.inputs.values():
         assert widget.accessibleName() and widget.toolTip()
 
