@@ -23,8 +23,9 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from advisor.probe import redis_probe, runner
+from advisor.probe import runner
 from advisor.probe.models import CheckStatus, ProbeEvent, ProbeResult
+from advisor.probe.redis import checks as redis_probe
 from advisor.probe.targets import parse_target
 from advisor.sandbox import manager as sandbox_manager
 

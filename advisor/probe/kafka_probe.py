@@ -70,16 +70,11 @@ from kafka.protocol.broker_version_data import (
 )
 
 from advisor.probe import kafka_sockets, preflight
+from advisor.probe.classify import Failure, classify_os_error, describe
 from advisor.probe.models import CheckStatus, Endpoint, FailureClass, ProbeCheck, Stage
-from advisor.probe.runner import (
-    CheckRecorder,
-    Failure,
-    ProbeContext,
-    classify_os_error,
-    describe,
-    latency_figures,
-    run_deadline,
-)
+from advisor.probe.resources import TempResource
+from advisor.probe.runner import CheckRecorder, ProbeContext, latency_figures, run_deadline
+from advisor.workload import Broker
 
 kafka_sockets.install()
 
@@ -1262,7 +1257,7 @@ def _create_topic(ctx: ProbeContext, run: _Run) -> ProbeCheck:
         timeout_s = ctx.timeout()
         started = time.monotonic()
         run.topic_requested = True
-        ctx.track(f"topic {run.topic}")
+        ctx.resources.add(TempResource(Broker.KAFKA, "topic", run.topic))
         run.admin.create_topics(
             {
                 run.topic: {
@@ -1401,7 +1396,7 @@ def _consume(ctx: ProbeContext, run: _Run) -> ProbeCheck:
             allow_auto_create_topics=False,
         )
         run.group_used = True
-        ctx.track(f"consumer group {run.group}")
+        ctx.resources.add(TempResource(Broker.KAFKA, "consumer group", run.group))
         consumer = build_client(KafkaConsumer, config)
         try:
             started = time.monotonic()
@@ -1559,7 +1554,7 @@ def _cleanup(ctx: ProbeContext, run: _Run) -> None:
                 else _bounded(lambda: _delete_group(cleaner, run.group), left())
             )
             if failed is None:
-                ctx.release(f"consumer group {run.group}")
+                ctx.resources.discard(TempResource(Broker.KAFKA, "consumer group", run.group))
             else:
                 text = failed if isinstance(failed, str) else describe(failed)
                 ctx.cleanup_problem(f"could not delete group {run.group}: {text}")
@@ -1629,7 +1624,7 @@ def _delete_topic(
             error = _bounded(look, left())
             present = box.get("present", error)
             if present is False:
-                ctx.release(f"topic {run.topic}")
+                ctx.resources.discard(TempResource(Broker.KAFKA, "topic", run.topic))
                 return None
         problem = (
             "it was back after deletion (something re-created it)"

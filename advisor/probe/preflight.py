@@ -23,16 +23,9 @@ import threading
 import time
 from collections.abc import Generator
 
+from advisor.probe.classify import describe, is_tls_alert, tls_failure
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, ProbeTarget, Stage
-from advisor.probe.runner import (
-    MIN_TIMEOUT_S,
-    CheckRecorder,
-    ProbeAbortError,
-    ProbeContext,
-    describe,
-    is_tls_alert,
-    tls_failure,
-)
+from advisor.probe.runner import MIN_TIMEOUT_S, CheckRecorder, ProbeAbortError, ProbeContext
 
 _FALSE = frozenset({"none", "false", "0", "no", "off", "cert_none"})
 SNIFF_CAP_S = 1.0

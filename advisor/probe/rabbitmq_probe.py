@@ -43,16 +43,11 @@ from pika.adapters.blocking_connection import BlockingChannel
 
 from advisor import versions
 from advisor.probe import preflight
+from advisor.probe.classify import Failure, classify_os_error, describe, walk_exception
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
-from advisor.probe.runner import (
-    CheckRecorder,
-    Failure,
-    ProbeContext,
-    classify_os_error,
-    describe,
-    latency_figures,
-    walk_exception,
-)
+from advisor.probe.resources import TempResource
+from advisor.probe.runner import CheckRecorder, ProbeContext, latency_figures
+from advisor.workload import Broker
 
 CONFIRM_COUNT = 50
 ORDER_COUNT = 10
@@ -403,13 +398,13 @@ def _needs_durability(ctx: ProbeContext) -> bool:
 def _hold(ctx: ProbeContext, durable: list[tuple[str, str]], kind: str, name: str) -> None:
     """An object that outlives the connection: cleanup must delete it."""
     durable.append((kind, name))
-    ctx.track(f"{kind} {name}")
+    ctx.resources.add(TempResource(Broker.RABBITMQ, kind, name))
 
 
 def _drop(ctx: ProbeContext, durable: list[tuple[str, str]], kind: str, name: str) -> None:
     with contextlib.suppress(ValueError):
         durable.remove((kind, name))
-    ctx.release(f"{kind} {name}")
+    ctx.resources.discard(TempResource(Broker.RABBITMQ, kind, name))
 
 
 Step = Callable[

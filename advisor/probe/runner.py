@@ -7,35 +7,33 @@ Interface for callers::
     result = <StopIteration.value>             # or: result = probe(target, ...)
     results = probe_many([t1, t2, t3], ...)    # concurrently, one thread per target
 
-Interface for broker modules (adding a broker = one module + one line in `PROBE_MODULES`):
+Interface for broker modules (adding a broker = one package + one line in `PROBE_MODULES`): the
+module named there holds `PLAN`, an `advisor.probe.plan.Plan`: the ordered checks with their
+stages and needs, the typed per-run state they share, the cleanup and the broker's `classify`.
+The runner executes it (`PLAN.run(ctx)`): each check is timed under the stage timeout, any
+exception in it becomes a failure classified by `advisor.probe.classify`, and a check whose needs
+did not pass is reported skipped with the reason. A check records into its CheckRecorder::
 
-    def run_checks(ctx: ProbeContext) -> Generator[ProbeCheck, None, None]   # required
-    def classify(exc: BaseException, where: str) -> Failure | None   # optional, client errors
-
-`run_checks` yields one ProbeCheck per check, in order; typically::
-
-    ok = yield from preflight.run(ctx, ctx.target.endpoint, tls=ctx.target.tls)
-    with ctx.check("redis.ping", "PING latency", Stage.BEHAVE) as check:
+    def ping_latency(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
         ...                         # any exception becomes a failed check (classified)
         check.figures["p50_ms"] = 0.1
-    yield check.result
 
 Every blocking call must use `ctx.timeout()` (the stage timeout clipped to the remaining budget)
 as its own timeout, because threads cannot be killed. Loops call `ctx.checkpoint()`, which raises
-ProbeAbortError on cancellation or when the budget is spent. `where` (on `ctx.check(...)`, or
+ProbeAbortError on cancellation or when the budget is spent. `where` (on a check, or
 `ctx.address` for a whole phase) names the address a check dials, so failures name it.
 
-Temporary resources are removed in the generator's `finally` (the runner closes the generator on
-cancellation or budget), each call bounded by `ctx.cleanup_timeout()`; problems go to
-`ctx.cleanup_problem(...)` and become a warning check. Modules announce what they create with
-`ctx.track(...)` and `ctx.release(...)` once it is gone, so a cleanup that cannot finish names
-what may remain.
+Temporary objects are registered in `ctx.resources` (`advisor.probe.resources`) before the call
+that creates them returns; the plan's cleanup runs last (the runner closes the plan on
+cancellation or budget) and hands what is left to the broker's delete function, each call
+bounded by `ctx.cleanup_timeout()`; problems go to `ctx.cleanup_problem(...)` and become a
+warning check, and what is still registered is named as what may remain.
 Headline facts go into `ctx.summary` (ProbeSummary).
 
 Timing: checks are driven in a worker thread and stop when the budget is spent (plus a grace of
 8 %, at most 0.5 s) or the probe is cancelled. The whole probe, cleanup included, returns within
 the budget plus CLEANUP_ALLOWANCE_S (after a cancel: the cancel plus the allowance): while the
-worker holds temporary objects (tracked with `ctx.track`), the runner waits for it until then,
+worker holds temporary objects (registered in `ctx.resources`), the runner waits for it until then,
 and every cleanup call is clipped to that end (`ctx.cleanup_timeout()`), so the result usually
 arrives with every temporary object removed. Holding nothing, the result comes at once (after a
 cancel, within 0.5 s). A worker still busy at the end is abandoned; the result then says that
@@ -46,18 +44,14 @@ about to exit give it a last chance.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import importlib
 import math
 import queue
 import secrets
-import socket
-import ssl
 import statistics
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,6 +60,7 @@ from typing import Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 
+from advisor.probe.classify import Classifier, Failure, classify_failure, describe
 from advisor.probe.models import (
     CheckStatus,
     FailureClass,
@@ -78,11 +73,12 @@ from advisor.probe.models import (
     Stage,
     Verdict,
 )
+from advisor.probe.resources import Registry
 from advisor.workload import Broker
 
-# The one place a broker is registered: broker -> module implementing run_checks (and classify).
+# The one place a broker is registered: broker -> module holding its check plan (`PLAN`).
 PROBE_MODULES: dict[Broker, str] = {
-    Broker.REDIS: "advisor.probe.redis_probe",
+    Broker.REDIS: "advisor.probe.redis.checks",
     Broker.RABBITMQ: "advisor.probe.rabbitmq_probe",
     Broker.KAFKA: "advisor.probe.kafka_probe",
 }
@@ -99,19 +95,6 @@ _POLL_S = 0.05
 _CANCEL_REPORT_S = 0.5
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A classified failure: the class, what happened and what to do."""
-
-    failure_class: FailureClass
-    details: str
-    hint: str = ""
-
-
-Classifier = Callable[[BaseException, str], "Failure | None"]
-"""A broker module's `classify(exc, where)`: where is the address the failing call dialled."""
-
-
 class ProbeAbortError(Exception):
     """Raised inside a probe when it is cancelled or its budget is spent."""
 
@@ -121,195 +104,19 @@ class ProbeAbortError(Exception):
         self.details = details
 
 
+class CheckPlan(Protocol):
+    """What the runner needs of a broker's `PLAN` (advisor.probe.plan.Plan)."""
+
+    @property
+    def classify(self) -> Classifier | None: ...
+
+    def run(self, ctx: ProbeContext) -> Generator[ProbeCheck, None, None]: ...
+
+
 class BrokerProbeModule(Protocol):
-    """What a module named in PROBE_MODULES provides."""
+    """What a module named in PROBE_MODULES provides: PLAN, or (not yet a plan) run_checks."""
 
     def run_checks(self, ctx: ProbeContext) -> Generator[ProbeCheck, None, None]: ...
-
-
-def describe(exc: BaseException) -> str:
-    """A one-line description of an exception, never empty (pika's often are)."""
-    text = str(exc).strip()
-    if not text and exc.args:
-        text = " ".join(repr(a) if not isinstance(a, str) else a for a in exc.args).strip()
-    name = type(exc).__name__
-    return f"{name}: {text}" if text else name
-
-
-def walk_exception(exc: BaseException) -> Iterator[BaseException]:
-    """The exception, its causes and contexts, and exceptions nested in its args or groups."""
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        nested = [*item.args, *getattr(item, "exceptions", ()), item.__cause__, item.__context__]
-        stack.extend(n for n in nested if isinstance(n, BaseException))
-
-
-_TLS_PLAIN_MARKERS = (
-    "wrong version number",
-    "unexpected_eof_while_reading",  # OpenSSL 3: a plain-text server hung up on the hello
-    "record layer failure",
-    "packet length too long",
-    "unknown protocol",
-    "http request",
-    "record_layer_failure",
-    "unexpected eof",
-)
-
-
-# Alerts a server sends when it wants a client certificate (mutual TLS) and got none or one it
-# does not accept. Under TLS 1.3 they arrive after the client's handshake has completed, on the
-# first read; under TLS 1.2 (OpenSSL's "peer did not return a certificate") as a handshake failure.
-_CLIENT_CERT_MISSING = (
-    "certificate required",
-    "certificate_required",
-    "peer did not return a certificate",
-    "no certificate returned",
-)
-_CLIENT_CERT_REFUSED = (
-    "alert bad certificate",
-    "alert certificate unknown",
-    "alert unknown ca",
-    "alert unsupported certificate",
-    "alert certificate expired",
-    "alert certificate revoked",
-    "alert access denied",
-)
-CLIENT_CERT_HINT = (
-    "The server requires a client certificate (mutual TLS): give it and its key as "
-    "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key, signed by a CA the server trusts."
-)
-
-
-def is_tls_alert(exc: BaseException) -> bool:
-    """Whether an SSLError is an alert about the client certificate (worth naming at once)."""
-    lowered = describe(exc).lower()
-    return any(m in lowered for m in (*_CLIENT_CERT_MISSING, *_CLIENT_CERT_REFUSED)) or (
-        "alert handshake failure" in lowered
-    )
-
-
-def tls_failure(
-    exc: ssl.SSLError | ssl.CertificateError, endpoint: str, *, client_cert: bool | None = None
-) -> Failure:
-    """Name a TLS failure; a plain-text port answering a TLS hello gets its own hint, and so does
-    a server that wants a client certificate (`client_cert`: whether one was sent, if known)."""
-    text = describe(exc)
-    lowered = text.lower()
-    if any(marker in lowered for marker in _CLIENT_CERT_MISSING) or (
-        client_cert is False and any(marker in lowered for marker in _CLIENT_CERT_REFUSED)
-    ):
-        return Failure(
-            FailureClass.TLS,
-            f"{endpoint} requires a client certificate and none was sent: {text}",
-            CLIENT_CERT_HINT,
-        )
-    if any(marker in lowered for marker in _CLIENT_CERT_REFUSED):
-        if client_cert:
-            return Failure(
-                FailureClass.TLS,
-                f"{endpoint} refused the client certificate: {text}",
-                "The server does not accept this client certificate: it must be signed by a CA "
-                "the server trusts (its CA file or trust store), be valid now and allow client "
-                "use (extendedKeyUsage clientAuth).",
-            )
-        return Failure(
-            FailureClass.TLS,
-            f"{endpoint} refused the TLS client: {text}",
-            "The server wants a client certificate it trusts (mutual TLS): give it and its key "
-            "as ?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key.",
-        )
-    if "alert handshake failure" in lowered and not client_cert:
-        return Failure(
-            FailureClass.TLS,
-            f"TLS handshake with {endpoint} failed: {text}",
-            "The server may require a client certificate (mutual TLS): give it as "
-            "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key. Otherwise client and "
-            "server share no protocol version or cipher.",
-        )
-    if isinstance(exc, ssl.SSLCertVerificationError) or "certificate verify" in lowered:
-        return Failure(
-            FailureClass.TLS,
-            f"TLS certificate rejected by {endpoint}: {text}",
-            "The server's certificate is not trusted or does not match the host "
-            "name: pass the CA with ?ssl_ca_certs=/path/ca.pem, or fix the "
-            "certificate.",
-        )
-    if any(marker in lowered for marker in _TLS_PLAIN_MARKERS):
-        return Failure(
-            FailureClass.TLS,
-            f"TLS handshake with {endpoint} failed: {text}",
-            "The port answered in plain text, not TLS: use the non-TLS scheme "
-            "(redis://, amqp://, kafka://) or the broker's TLS port.",
-        )
-    return Failure(
-        FailureClass.TLS,
-        f"TLS handshake with {endpoint} failed: {text}",
-        "Check that the port serves TLS and that client and server share a "
-        "protocol version and cipher.",
-    )
-
-
-def classify_os_error(exc: BaseException, endpoint: str = "the server") -> Failure | None:
-    """Classify socket-level errors (DNS, refused, timeout, TLS) anywhere in the exception chain."""
-    for item in walk_exception(exc):
-        if isinstance(item, socket.gaierror):
-            return Failure(
-                FailureClass.DNS,
-                f"cannot resolve {endpoint}: {describe(item)}",
-                "Check the host name for typos and that this machine's DNS can "
-                "see it (inside Docker, use the service name).",
-            )
-        if isinstance(item, (ssl.SSLError, ssl.CertificateError)):
-            return tls_failure(item, endpoint)
-        if isinstance(item, ConnectionRefusedError) or (
-            isinstance(item, OSError) and item.errno == errno.ECONNREFUSED
-        ):
-            return Failure(
-                FailureClass.REFUSED,
-                f"{endpoint} refused the connection",
-                "Nothing listens on that port: check the port number and that the "
-                "broker is running and bound to a reachable interface.",
-            )
-        if isinstance(item, (socket.timeout, TimeoutError)):
-            return Failure(
-                FailureClass.TIMEOUT,
-                f"no answer from {endpoint} in time: {describe(item)}",
-                "A firewall may drop the packets, the server may be paused or "
-                "overloaded, or something that is not the broker holds the port.",
-            )
-        if isinstance(item, ConnectionResetError) or (
-            isinstance(item, OSError) and item.errno in (errno.ECONNRESET, errno.EPIPE)
-        ):
-            return Failure(
-                FailureClass.WRONG_PROTOCOL,
-                f"{endpoint} closed the connection: {describe(item)}",
-                "The server hung up during the handshake: it may expect TLS (use "
-                "the TLS scheme), another protocol, or be restarting.",
-            )
-        if isinstance(item, OSError) and item.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
-            return Failure(
-                FailureClass.OTHER,
-                f"{endpoint} is unreachable: {describe(item)}",
-                "No network route to the host: check VPN, network and firewall.",
-            )
-    return None
-
-
-def classify_default(exc: BaseException) -> Failure:
-    """Fallback classification used when no broker-specific rule matches."""
-    if isinstance(exc, ProbeAbortError):
-        return Failure(exc.failure_class, exc.details)
-    return classify_os_error(exc) or Failure(
-        FailureClass.OTHER,
-        describe(exc),
-        "Unexpected error; run again with a longer --timeout, or report it with the details.",
-    )
 
 
 def latency_figures(samples_ms: Sequence[float], prefix: str = "") -> dict[str, Figure]:
@@ -453,7 +260,7 @@ class ProbeContext:
     current_check: str = ""
     cleanup_problems: list[str] = field(default_factory=list)
     address: str = ""  # what the current phase dials, for failure messages (default: endpoint)
-    resources: list[str] = field(default_factory=list)  # temporary objects not yet removed
+    resources: Registry = field(default_factory=Registry)  # temporary objects not yet removed
     cancelled_at: float | None = None  # set by the runner when it sees the cancel
 
     @property
@@ -538,30 +345,17 @@ class ProbeContext:
     def classify(self, exc: BaseException, where: str | None = None) -> Failure:
         if isinstance(exc, ProbeAbortError):
             return Failure(exc.failure_class, exc.details)
-        address = self.where(where)
         # A client-certificate alert is named for what the target sent (or did not send).
-        for item in walk_exception(exc):
-            if isinstance(item, ssl.SSLError) and is_tls_alert(item):
-                return tls_failure(item, address, client_cert=self.target.ssl_certfile is not None)
-        if self.classifier is not None:
-            found = self.classifier(exc, address)
-            if found is not None:
-                return found
-        return classify_os_error(exc, address) or classify_default(exc)
+        return classify_failure(
+            exc,
+            self.where(where),
+            classifier=self.classifier,
+            client_cert=self.target.ssl_certfile is not None,
+        )
 
     def cleanup_problem(self, text: str) -> None:
         """Record something cleanup could not remove (reported as a warning check)."""
         self.cleanup_problems.append(text)
-
-    def track(self, resource: str) -> None:
-        """Note a temporary object that cleanup must remove, e.g. 'topic broker-advisor…'."""
-        if resource not in self.resources:
-            self.resources.append(resource)
-
-    def release(self, resource: str) -> None:
-        """The object is gone (deleted, or it went with its connection)."""
-        with contextlib.suppress(ValueError):
-            self.resources.remove(resource)
 
 
 _DONE = object()
@@ -585,7 +379,8 @@ def _drive(
                 )
             )
             return
-        gen = cast(BrokerProbeModule, module).run_checks(ctx)
+        plan = cast(CheckPlan | None, getattr(module, "PLAN", None))
+        gen = plan.run(ctx) if plan is not None else cast(BrokerProbeModule, module).run_checks(ctx)
         stopped_early = False
         last_class: FailureClass | None = None
         try:
@@ -804,7 +599,8 @@ def run_probe(
     )
     module, load_error = _load_module(target.broker)
     if module is not None:
-        ctx.classifier = getattr(module, "classify", None)
+        plan = cast(CheckPlan | None, getattr(module, "PLAN", None))
+        ctx.classifier = plan.classify if plan is not None else getattr(module, "classify", None)
     budget_ms = budget_s * 1000
     display = target.display_url
 
@@ -881,7 +677,7 @@ def run_probe(
         )
         checks.append(stopped)
         yield event("check", stopped, len(checks))
-        remaining = list(ctx.resources)
+        remaining = ctx.resources.names()
         if remaining:  # holding nothing, there is nothing to clean up
             problems.append(
                 f"cleanup was still running {CLEANUP_ALLOWANCE_S:g} s after the probe stopped; "

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import redis
 
-from advisor.probe import redis_probe, runner
+from advisor.probe import runner
 from advisor.probe.models import CheckStatus, FailureClass, ProbeEvent, ProbeResult, Verdict
+from advisor.probe.redis import checks as redis_checks
+from advisor.probe.redis import wire as redis_wire
 from advisor.probe.targets import parse_target
 from advisor.workload import Workload
 from tests.advisor.probe.conftest import OwnRedis, OwnSentinel, redis_leftovers
@@ -160,8 +162,8 @@ def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     Events reach the caller asynchronously, so the worker may be several checks further when
     a callback runs; a long check gives the fault a known place to land.
     """
-    monkeypatch.setattr(redis_probe, "PING_COUNT", 1_000_000)
-    monkeypatch.setattr(redis_probe, "QUEUE_ITEMS", 1_000_000)
+    monkeypatch.setattr(redis_checks, "PING_COUNT", 1_000_000)
+    monkeypatch.setattr(redis_checks, "QUEUE_ITEMS", 1_000_000)
 
 
 def _on(check_id: str, action: object) -> object:
@@ -205,13 +207,14 @@ def test_server_stopped_mid_probe(own_redis: OwnRedis) -> None:
 def test_cancellation_cleans_up(own_redis: OwnRedis, monkeypatch: pytest.MonkeyPatch) -> None:
     client = own_redis.client()
     cancel = threading.Event()
-    register = redis_probe._register
+    hold_key = redis_checks._hold_key
 
-    def register_then_cancel(created: list[str], *keys: str) -> None:
-        register(created, *keys)  # the queue check is about to create its keys
-        cancel.set()
+    def register_then_cancel(ctx: runner.ProbeContext, client: object, name: str) -> str:
+        key = hold_key(ctx, client, name)  # type: ignore[arg-type]
+        cancel.set()  # the queue check is about to create its keys
+        return key
 
-    monkeypatch.setattr(redis_probe, "_register", register_then_cancel)
+    monkeypatch.setattr(redis_checks, "_hold_key", register_then_cancel)
     started = time.monotonic()
     result = runner.probe(parse_target(own_redis.url), cancel=cancel)
     assert time.monotonic() - started < 3
@@ -226,14 +229,14 @@ def test_probe_keys_have_a_ttl_and_are_deleted(
 ) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     seen: dict[str, int] = {}
-    original = redis_probe._cleanup
+    original = redis_checks.delete_keys
 
     def spy(ctx: runner.ProbeContext, *args: object) -> None:
         for key in _probe_keys(client, ctx.run_id):
             seen[key] = int(client.ttl(key))
         original(ctx, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(redis_probe, "_cleanup", spy)
+    monkeypatch.setattr(redis_checks, "delete_keys", spy)
     result = runner.probe(parse_target(redis_url))
     assert seen, "the stream key exists until cleanup"
     assert all(key.startswith(f"broker-advisor:probe:{result.run_id}:") for key in seen)
@@ -355,7 +358,7 @@ def test_sentinel_client_gets_the_tls_settings() -> None:
         cleanup_timeout_s=1,
         cancel=threading.Event(),
     )
-    client = redis_probe._sentinel_client(ctx, target.endpoint)
+    client = redis_wire.make_sentinel_client(ctx, target.endpoint)
     kwargs = client.connection_pool.connection_kwargs
     assert kwargs["password"] == "spw"
     assert kwargs["ssl_cert_reqs"] == "none" and kwargs["ssl_ca_certs"] == ca_file

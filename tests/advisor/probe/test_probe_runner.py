@@ -11,6 +11,7 @@ import pytest
 
 from advisor.probe import runner
 from advisor.probe.models import CheckStatus, FailureClass, ProbeCheck, ProbeEvent, Stage
+from advisor.probe.resources import TempResource
 from advisor.probe.targets import parse_target
 from advisor.workload import Broker
 
@@ -28,6 +29,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Callable[[RunChecks], None]:
 
 
 TARGET = parse_target("redis://:secret-pw@fake.example:6379")
+_KEY = TempResource(Broker.REDIS, "key", "broker-advisor:probe:x")
+_TOPIC = TempResource(Broker.KAFKA, "topic", "broker-advisor.probe.x")
 
 
 def _quick(ctx: runner.ProbeContext, n: int) -> ProbeCheck:
@@ -73,7 +76,7 @@ def test_an_overrunning_call_gets_its_cleanup_before_the_result(
     seen_at: list[float] = []
 
     def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
-        ctx.track("key broker-advisor:probe:x")
+        ctx.resources.add(_KEY)
         try:
             yield _quick(ctx, 0)
             with ctx.check("fake.hang", "hangs", Stage.BEHAVE) as check:
@@ -81,7 +84,7 @@ def test_an_overrunning_call_gets_its_cleanup_before_the_result(
             yield check.result
         finally:
             time.sleep(0.2)  # deleting what the probe created
-            ctx.release("key broker-advisor:probe:x")
+            ctx.resources.discard(_KEY)
             cleaned.set()
 
     def on_event(event: ProbeEvent) -> None:
@@ -121,13 +124,13 @@ def test_a_worker_stuck_past_the_wait_is_reported_with_what_may_remain(
     released = threading.Event()
 
     def run_checks(ctx: runner.ProbeContext) -> Generator[ProbeCheck, None, None]:
-        ctx.track("topic broker-advisor.probe.x")
+        ctx.resources.add(_TOPIC)
         try:
             with ctx.check("fake.hang", "hangs", Stage.BEHAVE) as check:
                 released.wait(10)  # ignores every timeout
             yield check.result
         finally:
-            ctx.release("topic broker-advisor.probe.x")
+            ctx.resources.discard(_TOPIC)
 
     fake(run_checks)
     started = time.monotonic()

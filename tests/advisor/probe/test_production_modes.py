@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from advisor.probe import preflight, runner
+from advisor.probe import classify, preflight, runner
 from advisor.probe.models import CheckStatus, FailureClass, ProbeResult
 from advisor.probe.targets import parse_target
 from advisor.sandbox import checks, kafka_sandbox, layout, process, redis_cluster_sandbox
@@ -45,10 +45,10 @@ def _failed(result: ProbeResult) -> list[str]:
     return [f"{c.id}: {c.details}" for c in result.checks if c.status is CheckStatus.FAIL]
 
 
-def _first_failure(result: ProbeResult) -> runner.Failure:
+def _first_failure(result: ProbeResult) -> classify.Failure:
     check = next(c for c in result.checks if c.status is CheckStatus.FAIL)
     assert check.failure_class is not None
-    return runner.Failure(check.failure_class, f"{check.id}: {check.details}", check.hint)
+    return classify.Failure(check.failure_class, f"{check.id}: {check.details}", check.hint)
 
 
 def _with(url: str, **options: str) -> str:

@@ -6,7 +6,7 @@ import ssl
 
 import pytest
 
-from advisor.probe import runner
+from advisor.probe import classify
 from advisor.probe.models import FailureClass
 
 
@@ -48,7 +48,7 @@ from advisor.probe.models import FailureClass
 def test_tls_alerts_about_the_client_certificate_are_named(
     text: str, client_cert: bool | None, words: str, hint_words: str
 ) -> None:
-    failure = runner.tls_failure(ssl.SSLError(1, text), "h:1", client_cert=client_cert)
+    failure = classify.tls_failure(ssl.SSLError(1, text), "h:1", client_cert=client_cert)
     assert failure.failure_class is FailureClass.TLS
     assert words in failure.details
     assert hint_words in failure.hint

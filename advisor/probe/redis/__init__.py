@@ -1,0 +1,1 @@
+"""The Redis probe: wire code (`wire`), the check plan (`checks`) and the verdicts."""
