@@ -36,7 +36,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     try:
         wl = workload.load_workload(args.file)
     except workload.WorkloadFileError as error:
-        return _fail_lines(f"cannot use workload file {error.path}:", error.problems)
+        return _fail_lines(
+            i18n.tr("cannot use workload file {path}:", path=error.path), error.problems
+        )
     detected: dict[workload.Broker, str] = {}
     if args.probe_results:
         from advisor import report, versions
@@ -44,7 +46,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         try:
             detected = versions.detected(report.load_probe_results(args.probe_results))
         except report.ProbeResultsError as error:
-            return _fail_lines(f"cannot use probe results file {error.path}:", error.problems)
+            return _fail_lines(
+                i18n.tr("cannot use probe results file {path}:", path=error.path), error.problems
+            )
     recommendation = engine.recommend(wl, what_if=not args.no_what_if, detected=detected)
     if args.format == "json":
         print(recommendation.model_dump_json(indent=2))
@@ -72,7 +76,10 @@ def _cmd_guide(args: argparse.Namespace) -> int:
         words = " ".join([args.section or "", *args.search]).strip()
         hits = loaded.search(words, limit=None)
         if not hits:
-            print(f"no guide section mentions every word of '{words}'", file=sys.stderr)
+            print(
+                i18n.tr("no guide section mentions every word of '{words}'", words=words),
+                file=sys.stderr,
+            )
             return EXIT_FAIL
         for section in hits:
             print(f"{section.id:32} {section.title}")
@@ -87,12 +94,19 @@ def _cmd_guide(args: argparse.Namespace) -> int:
         if part.intro:
             print(f"{part.intro}\n")
         _print_part_index(loaded, part)
-        print(f"\nRead a section with: broker-advisor guide {part.section_ids[0]}")
+        print(
+            "\n"
+            + i18n.tr(
+                "Read a section with: broker-advisor guide {section}", section=part.section_ids[0]
+            )
+        )
         return EXIT_OK
     try:
         print(loaded.section_with_children(wanted), end="")
     except KeyError as error:
-        return _fail_lines(str(error.args[0]), ["list the sections with: broker-advisor guide"])
+        return _fail_lines(
+            str(error.args[0]), [i18n.tr("list the sections with: broker-advisor guide")]
+        )
     return EXIT_OK
 
 
@@ -140,7 +154,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _fail_lines(head: str, lines: Sequence[str]) -> int:
-    print(f"error: {head}", file=sys.stderr)
+    print(i18n.tr("error: {message}", message=head), file=sys.stderr)
     for line in lines:
         print(f"  - {line}", file=sys.stderr)
     return EXIT_USAGE
@@ -331,7 +345,7 @@ def _run_guarded(action: Callable[[], int]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(i18n.tr("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK

@@ -65,7 +65,8 @@ class Guide(BaseModel):
             return self.sections[section_id]
         except KeyError:
             hint = suggest(section_id, list(self.sections))
-            raise KeyError(f"no guide section '{section_id}'{hint}") from None
+            message = i18n.tr("no guide section '{section}'", section=section_id)
+            raise KeyError(message + hint) from None
 
     def children(self, section_id: str) -> list[GuideSection]:
         return [s for s in self.sections.values() if s.parent == section_id]
@@ -129,7 +130,7 @@ def _starts_any(prefix: str, words: frozenset[str]) -> bool:
 def suggest(word: str, choices: list[str]) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close."""
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return i18n.tr(" (did you mean '{word}'?)", word=match[0]) if match else ""
 
 
 def _parse_file(path: Path, sections: dict[str, GuideSection]) -> GuidePart:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from advisor import views
+from advisor import i18n, views
+from advisor.i18n import tr
 from advisor.recommendation import NO_WHAT_IF, Recommendation
 
 WIDTH = 100
@@ -14,18 +15,27 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
+def _join(items: list[str]) -> str:
+    return ("؛ " if i18n.is_rtl() else "; ").join(items)
+
+
 def format_recommendation(rec: Recommendation) -> str:
     """The recommendation as readable terminal text."""
-    out: list[str] = [f"Workload: {rec.workload_name}", "", _wrap(rec.summary, ""), ""]
-    out.append("Ranking")
+    out: list[str] = [
+        tr("Workload: {name}", name=rec.workload_name),
+        "",
+        _wrap(rec.summary, ""),
+        "",
+    ]
+    out.append(tr("Ranking"))
     for item in rec.ranking:
         bar = "#" * round(item.score / 5)
-        state = "RULED OUT" if item.knocked_out else f"{item.score:5.1f}"
+        state = tr("RULED OUT") if item.knocked_out else f"{item.score:5.1f}"
         out.append(f"  {item.rank}. {item.broker.title:9} {state:>9}  {bar}")
     confidence = views.confidence_view(rec)
     out.append(_wrap(confidence.headline, "  "))
     if confidence.unstated:
-        out.append(_wrap("Not stated: " + "; ".join(confidence.unstated) + ".", "    "))
+        out.append(_wrap(tr("Not stated: {list}.", list=_join(confidence.unstated)), "    "))
     versions = views.versions_view(rec)
     if versions is not None:
         out.append(_wrap(versions.line, "  "))
@@ -34,61 +44,70 @@ def format_recommendation(rec: Recommendation) -> str:
             if note.winner_changes:
                 out.append(_wrap(note.winner_changes, "  "))
             out.extend(_wrap(f"+ {text}", "  ") for text in note.added)
-            out.extend(_wrap(f"- no longer: {text}", "  ") for text in note.removed)
+            out.extend(_wrap(tr("- no longer: {text}", text=text), "  ") for text in note.removed)
     hybrid = views.hybrid_view(rec)
     if hybrid is not None:
-        out += ["", "Hybrid design", _wrap(f"{hybrid.lead} [{hybrid.citation}]", "  ")]
+        out += ["", tr("Hybrid design"), _wrap(f"{hybrid.lead} [{hybrid.citation}]", "  ")]
         for part in hybrid.parts:
             out.append(_wrap(f"- {part.broker_title}: {part.role}. {part.reason}", "    "))
     for item in rec.ranking:
         out += ["", f"{item.broker.title}"]
-        for label, reasons in (("ruled out", item.knockouts), ("+", item.pros), ("-", item.cons)):
+        ruled_out = tr("ruled out")
+        for label, reasons in ((ruled_out, item.knockouts), ("+", item.pros), ("-", item.cons)):
             for reason in reasons:
-                weight = "" if label == "ruled out" else f"{reason.weight:g} "
+                weight = "" if label == ruled_out else f"{reason.weight:g} "
                 out.append(_wrap(f"{label} {weight}{reason.text} [{reason.citation}]", "  "))
         if item.pattern is not None:
             out.append(
                 _wrap(
-                    f"Pattern: {item.pattern.name}. {item.pattern.summary} "
-                    f"[{item.pattern.citation}]",
+                    tr("Pattern: {name}.", name=item.pattern.name)
+                    + f" {item.pattern.summary} [{item.pattern.citation}]",
                     "  ",
                 )
             )
             out.extend(_wrap(f"- {step}", "    ") for step in item.pattern.steps)
         if item.advice and not item.knocked_out:
-            out.append("  Configuration:")
+            out.append("  " + tr("Configuration:"))
             for advice in item.advice:
                 setting = f"{advice.setting} = {advice.value}: " if advice.setting else ""
                 out.append(_wrap(f"- {setting}{advice.text} [{advice.citation}]", "    "))
-    out += ["", "Capacity estimates"]
+    out += ["", tr("Capacity estimates")]
     rows = views.capacity_rows(rec)
     width = max(len(row.title) for row in rows)
     out.extend(f"  {row.title:<{width}}  {row.value}" for row in rows)
     precedents = views.precedent_views(rec)
     if precedents:
-        out += ["", "Teams with similar workloads (published decisions)"]
+        out += ["", tr("Teams with similar workloads (published decisions)")]
         for seen in precedents:
             out.append(
-                _wrap(f"- {seen.headline}: {seen.title} (similarity {seen.similarity})", "  ")
+                _wrap(
+                    f"- {seen.headline}: {seen.title} "
+                    + tr("(similarity {value})", value=seen.similarity),
+                    "  ",
+                )
             )
             out.extend(_wrap(f"· {reason}", "      ") for reason in seen.reasons)
             out.append(_wrap(seen.source, "      "))
     if rec.what_if:
-        out += ["", "What would change the answer"]
+        out += ["", tr("What would change the answer")]
         out.extend(_wrap(f"- {item.text}", "  ") for item in rec.what_if)
     elif rec.winner is not None:
-        out += ["", "What would change the answer", _wrap(NO_WHAT_IF, "  ")]
+        out += ["", tr("What would change the answer"), _wrap(tr(NO_WHAT_IF), "  ")]
     out += [
         "",
-        f"Rulebook {rec.rulebook_hash[:12]}, broker-advisor {rec.app_version}. "
-        "Read a cited section with: broker-advisor guide SECTION",
+        tr(
+            "Rulebook {digest}, broker-advisor {version}. "
+            "Read a cited section with: broker-advisor guide SECTION",
+            digest=rec.rulebook_hash[:12],
+            version=rec.app_version,
+        ),
     ]
     return "\n".join(out)
 
 
 def format_precedents(library: list[tuple[str, str, str, str, str]]) -> str:
     """The precedent library as a table: id, organisation and year, chosen, left, title."""
-    out = [f"{len(library)} published decisions"]
+    out = [tr("{count} published decisions", count=len(library))]
     for ident, who, chosen, left, title in library:
         moved = f"{left} -> {chosen}" if left else chosen
         out.append(f"  {ident:52} {moved:20} {who}: {title}")

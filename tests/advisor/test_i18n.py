@@ -153,3 +153,28 @@ def test_the_cli_speaks_the_language_asked_for() -> None:
     bad = _cli("--lang", "klingon", "guide")
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: --lang: unknown language 'klingon'; choose one of en, fa"
+
+
+def _messages_in_code() -> dict[str, str]:
+    """Every literal message given to `tr()` in advisor/, with the file it is in."""
+    import ast
+
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "advisor").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if name == "tr" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.setdefault(first.value, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_message_worded_in_code_has_its_persian() -> None:
+    messages = _messages_in_code()
+    assert len(messages) > 20
+    catalogue = i18n.catalogue("fa")
+    missing = {text: where for text, where in messages.items() if text not in catalogue}
+    assert not missing, missing
