@@ -16,11 +16,13 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-# Qt's runtime needs these shared libraries even offscreen; fonts so text renders.
+# Qt's runtime needs these shared libraries even offscreen; fonts so text renders (Noto has
+# the Arabic-script faces the Persian edition needs: Noto Sans Arabic, Noto Naskh Arabic).
 packages=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-          libx11-xcb1 libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core ca-certificates)
+          libx11-xcb1 libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core fonts-noto-core
+          ca-certificates)
 if [[ ${WITH_TEST_TOOLS:-0} == 1 ]]; then
     packages+=(xvfb xauth poppler-utils)
 fi
