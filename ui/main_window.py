@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal, qVersion
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 import advisor
-from ui import settings
+from ui import bidi, settings
 from ui.keys import REDO_KEYS, UNDO_KEYS
 
 # Only Qt is imported up front: the window paints first, then the model-backed panes are built
@@ -43,6 +43,15 @@ if TYPE_CHECKING:
 
 WORKLOAD_SUFFIXES = (".yaml", ".yml", ".json")
 FILE_FILTER = "Workloads (*.yaml *.yml *.json);;YAML (*.yaml *.yml);;JSON (*.json)"
+
+
+def file_filter() -> str:
+    """FILE_FILTER in the interface language (the patterns stay as they are)."""
+    return QCoreApplication.translate(
+        "MainWindow", "Workloads (*.yaml *.yml *.json);;YAML (*.yaml *.yml);;JSON (*.json)"
+    )
+
+
 AUTOSAVE_DELAY_MS = 1_000
 
 
@@ -58,15 +67,19 @@ class Prompts:
 
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Unsaved changes",
-            f"“{name}” has unsaved changes.",
+            QCoreApplication.translate("MainWindow", "Unsaved changes"),
+            QCoreApplication.translate("MainWindow", "{name} has unsaved changes.").format(
+                name=bidi.quoted(name)
+            ),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
             self.parent,
         )
         box.setObjectName("unsavedChangesPrompt")
-        box.setInformativeText("Save them before going on?")
+        box.setInformativeText(
+            QCoreApplication.translate("MainWindow", "Save them before going on?")
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = box.exec()
         return {
@@ -77,23 +90,40 @@ class Prompts:
     def restore_autosave(self, record: AutosaveRecord) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        source = f" (from {record.source})" if record.source else ""
+        from ui import app as ui_app
+
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Restore unsaved work?",
-            "Broker Advisor did not exit cleanly last time.",
+            QCoreApplication.translate("MainWindow", "Restore unsaved work?"),
+            QCoreApplication.translate(
+                "MainWindow", "Broker Advisor did not exit cleanly last time."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self.parent,
         )
         box.setObjectName("restoreAutosavePrompt")
         others = len(record.variants)
-        also = f" and {others} other variant{'s' if others > 1 else ''}" if others else ""
-        box.setInformativeText(
-            f"Restore the workload you were editing{source}{also}, autosaved at "
-            f"{record.saved_at:%Y-%m-%d %H:%M}?"
+        saved_at = ui_app.format_datetime(record.saved_at)
+        if record.source:
+            text = QCoreApplication.translate(
+                "MainWindow",
+                "Restore the workload you were editing (from {source}), autosaved at {time}?",
+            ).format(source=bidi.ltr(record.source), time=saved_at)
+        else:
+            text = QCoreApplication.translate(
+                "MainWindow", "Restore the workload you were editing, autosaved at {time}?"
+            ).format(time=saved_at)
+        if others:
+            text += " " + QCoreApplication.translate(
+                "MainWindow", "(and %n other variant(s))", "", others
+            )
+        box.setInformativeText(text)
+        box.button(QMessageBox.StandardButton.Yes).setText(
+            QCoreApplication.translate("MainWindow", "Restore")
         )
-        box.button(QMessageBox.StandardButton.Yes).setText("Restore")
-        box.button(QMessageBox.StandardButton.No).setText("Discard")
+        box.button(QMessageBox.StandardButton.No).setText(
+            QCoreApplication.translate("MainWindow", "Discard")
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -110,20 +140,30 @@ class Prompts:
     def open_path(self, folder: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getOpenFileName(self.parent, "Open workload", folder, FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self.parent,
+            QCoreApplication.translate("MainWindow", "Open workload"),
+            folder,
+            file_filter(),
+        )
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
         name, chosen = QFileDialog.getSaveFileName(
-            self.parent, "Save workload as", suggested, FILE_FILTER
+            self.parent,
+            QCoreApplication.translate("MainWindow", "Save workload as"),
+            suggested,
+            file_filter(),
         )
         if not name:
             return None
         path = Path(name)
         if path.suffix.lower() not in WORKLOAD_SUFFIXES:
-            path = path.with_suffix(".json" if chosen.startswith("JSON") else ".yaml")
+            path = path.with_suffix(
+                ".json" if "(*.json)" in chosen and "yaml" not in chosen else ".yaml"
+            )
         return path
 
 
@@ -251,11 +291,11 @@ class MainWindow(QMainWindow):
         # One history per workload (per scenario variant); the Edit menu follows the active one.
         self.undo_group = QUndoGroup(self)
         self._build_menus()
-        self.setWindowTitle("Broker Advisor")
+        self.setWindowTitle(self.tr("Broker Advisor"))
         self._restore_layout()
         if defer_content:
             self.menuBar().setEnabled(False)
-            self.statusBar().showMessage("Starting…")
+            self.statusBar().showMessage(self.tr("Starting…"))
             self._first_paint = _FirstPaint(self, self._build_content)
         else:
             self._build_content()
@@ -277,10 +317,12 @@ class MainWindow(QMainWindow):
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.setDocumentMode(True)
-        self.side_tabs.addTab(self.guide_browser, "&Guide")
+        self.side_tabs.addTab(self.guide_browser, self.tr("&Guide"))
         if importlib.util.find_spec("ui.probe_panel") is not None:
             self._probe_placeholder = QWidget()
-            self.side_tabs.addTab(self._probe_placeholder, "&Probe")
+            self.side_tabs.addTab(self._probe_placeholder, self.tr("&Probe"))
+        self.loadtest_holder = QWidget()  # the Load test tab, built on first show
+        self.side_tabs.addTab(self.loadtest_holder, self.tr("Load &Test"))
         self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
         # A margin at the window's right edge, so the search field and the tab frame do not run
         # into it (they read as cut off at 1024 px).
@@ -297,12 +339,12 @@ class MainWindow(QMainWindow):
         self.editor = WorkloadEditor(self.document)
         self.variant_tabs = QTabBar()
         self.variant_tabs.setObjectName("variantTabs")
-        self.variant_tabs.setAccessibleName("Scenario variants")
+        self.variant_tabs.setAccessibleName(self.tr("Scenario variants"))
         self.variant_tabs.setDocumentMode(True)
         self.variant_tabs.setTabsClosable(True)
         self.variant_tabs.setExpanding(True)  # the names share the pane, none shrinks to "O…"
         self.variant_tabs.setElideMode(elide_right())
-        self.variant_tabs.setToolTip("Variants of this workload; double-click to rename")
+        self.variant_tabs.setToolTip(self.tr("Variants of this workload; double-click to rename"))
         self.variant_tabs.hide()  # with one variant there is nothing to switch between
         self._holder_layouts[0].addWidget(self.variant_tabs)
         self.recommendation_view = RecommendationView(
@@ -372,7 +414,7 @@ class MainWindow(QMainWindow):
                     self.document.load(variant.values, variant.source, modified=True)
                 if record.variants:
                     self.scenarios.switch(0)
-                self.statusBar().showMessage("Restored the unsaved workload", 5000)
+                self.statusBar().showMessage(self.tr("Restored the unsaved workload"), 5000)
                 if self._write_autosave():  # kept in this instance's autosave before it goes
                     self.autosave.forget(record)
                 break
@@ -407,37 +449,53 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         self.new_action = self._action(
-            file_menu, "&New", self.new_workload, QKeySequence.StandardKey.New, "Ctrl+N"
+            file_menu,
+            self.tr("&New"),
+            self.new_workload,
+            QKeySequence.StandardKey.New,
+            "Ctrl+N",
         )
         self.open_action = self._action(
-            file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Ctrl+O"
+            file_menu,
+            self.tr("&Open…"),
+            self.open_dialog,
+            QKeySequence.StandardKey.Open,
+            "Ctrl+O",
         )
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
-        self.presets_menu = file_menu.addMenu("&Presets")
+        self.presets_menu = file_menu.addMenu(self.tr("&Presets"))
         self.presets_menu.aboutToShow.connect(self._on_presets_menu_about_to_show)
         file_menu.addSeparator()
         self.save_action = self._action(
-            file_menu, "&Save", self.save, QKeySequence.StandardKey.Save, "Ctrl+S"
+            file_menu, self.tr("&Save"), self.save, QKeySequence.StandardKey.Save, "Ctrl+S"
         )
         self.save_as_action = self._action(
-            file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs, "Ctrl+Shift+S"
+            file_menu,
+            self.tr("Save &As…"),
+            self.save_as,
+            QKeySequence.StandardKey.SaveAs,
+            "Ctrl+Shift+S",
         )
         self.export_action = self._action(
-            file_menu, "&Export Report…", self.export, QKeySequence("Ctrl+E")
+            file_menu, self.tr("&Export Report…"), self.export, QKeySequence("Ctrl+E")
         )
         self.export_action.setEnabled(importlib.util.find_spec("ui.export_dialog") is not None)
         file_menu.addSeparator()
         self.quit_action = self._action(
-            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Ctrl+Q"
+            file_menu,
+            self.tr("&Quit"),
+            self.close,
+            QKeySequence.StandardKey.Quit,
+            "Ctrl+Q",
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        edit = bar.addMenu("&Edit")
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        edit = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.undo_group.createUndoAction(self, self.tr("&Undo"))
+        self.redo_action = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self._set_keys(self.undo_action, QKeySequence.StandardKey.Undo, *UNDO_KEYS)
         self._set_keys(self.redo_action, QKeySequence.StandardKey.Redo, *REDO_KEYS)
         edit.addAction(self.undo_action)
@@ -445,7 +503,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.preferences_action = self._action(
             edit,
-            "Pre&ferences…",
+            self.tr("Pre&ferences…"),
             self.show_preferences,
             QKeySequence.StandardKey.Preferences,
             "Ctrl+,",
@@ -453,12 +511,17 @@ class MainWindow(QMainWindow):
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.edit_menu = edit
 
-        view = bar.addMenu("&View")
+        view = bar.addMenu(self.tr("&View"))
         self._build_scenario_menu(bar)
-        self._action(view, "&Workload", lambda: self._focus(self.editor), QKeySequence("Alt+1"))
         self._action(
             view,
-            "&Recommendation",
+            self.tr("&Workload"),
+            lambda: self._focus(self.editor),
+            QKeySequence("Alt+1"),
+        )
+        self._action(
+            view,
+            self.tr("&Recommendation"),
             lambda: self._focus(self.recommendation_view.details),
             QKeySequence("Alt+2"),
         )
@@ -466,66 +529,86 @@ class MainWindow(QMainWindow):
             view, "&Guide", lambda: self._focus(self.guide_browser.tree), QKeySequence("Alt+3")
         )
         self.probe_action = self._action(view, "&Probe", self.focus_probe, QKeySequence("Alt+4"))
+        self.loadtest_action = self._action(
+            view,
+            self.tr("Load &Test"),
+            lambda: importlib.import_module("ui.loadtest_tab").show(self),
+            QKeySequence("Alt+5"),
+        )
         self.find_action = self._action(
             view,
-            "&Search the Guide",
+            self.tr("&Search the Guide"),
             self.focus_guide_search,
             QKeySequence.StandardKey.Find,
             "Ctrl+F",
         )
         view.addSeparator()
-        self._action(view, "Reset &Layout", self._reset_layout)
+        self._action(view, self.tr("Reset &Layout"), self._reset_layout)
         self.view_menu = view
 
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(self.tr("&Help"))
         self.user_guide_action = self._action(
             help_menu,
-            "&User Guide",
+            self.tr("&User Guide"),
             self.show_user_guide,
             QKeySequence.StandardKey.HelpContents,
             "F1",
         )
         self.shortcuts_action = self._action(
-            help_menu, "&Keyboard Shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/")
+            help_menu,
+            self.tr("&Keyboard Shortcuts"),
+            self.show_shortcuts,
+            QKeySequence("Ctrl+/"),
         )
-        self.welcome_action = self._action(help_menu, "&Welcome…", self.show_welcome)
+        self.welcome_action = self._action(help_menu, self.tr("&Welcome…"), self.show_welcome)
         help_menu.addSeparator()
-        self._action(help_menu, "&About Broker Advisor", self.show_about).setMenuRole(
+        self._action(help_menu, self.tr("&About Broker Advisor"), self.show_about).setMenuRole(
             QAction.MenuRole.AboutRole
         )
         self.help_menu = help_menu
 
     def _build_scenario_menu(self, bar: Any) -> None:
-        scenario = bar.addMenu("&Scenario")
+        scenario = bar.addMenu(self.tr("&Scenario"))
         self.duplicate_action = self._action(
-            scenario, "&Duplicate as Variant", self.duplicate_variant, QKeySequence("Ctrl+D")
+            scenario,
+            self.tr("&Duplicate as Variant"),
+            self.duplicate_variant,
+            QKeySequence("Ctrl+D"),
         )
         self.compare_action = self._action(
-            scenario, "&Compare Variants…", self.show_compare, QKeySequence("Ctrl+Shift+C")
+            scenario,
+            self.tr("&Compare Variants…"),
+            self.show_compare,
+            QKeySequence("Ctrl+Shift+C"),
         )
         self.sensitivity_action = self._action(
-            scenario, "&Sensitivity Chart…", self.show_sensitivity, QKeySequence("Ctrl+Shift+Y")
+            scenario,
+            self.tr("&Sensitivity Chart…"),
+            self.show_sensitivity,
+            QKeySequence("Ctrl+Shift+Y"),
         )
         scenario.addSeparator()
         self.next_variant_action = self._action(
             scenario,
-            "&Next Variant",
+            self.tr("&Next Variant"),
             lambda: self._step_variant(1),
             QKeySequence.StandardKey.NextChild,
             "Ctrl+PgDown",
         )
         self.previous_variant_action = self._action(
             scenario,
-            "&Previous Variant",
+            self.tr("&Previous Variant"),
             lambda: self._step_variant(-1),
             QKeySequence.StandardKey.PreviousChild,
             "Ctrl+PgUp",
         )
         self.rename_variant_action = self._action(
-            scenario, "&Rename Variant…", self._on_rename_variant
+            scenario, self.tr("&Rename Variant…"), self._on_rename_variant
         )
         self.close_variant_action = self._action(
-            scenario, "C&lose Variant", lambda: self.close_variant(self.scenarios.current)
+            scenario,
+            self.tr("C&lose Variant"),
+            lambda: self.close_variant(self.scenarios.current),
         )
         # Ctrl+Tab and friends would fight the form's Tab; PgUp/PgDown do not.
         self.scenario_menu = scenario
@@ -586,7 +669,7 @@ class MainWindow(QMainWindow):
     def focus_probe(self) -> None:
         """View > Probe: the Probe tab, with the focus in its first address field."""
         if not self.show_probe_panel():
-            self.statusBar().showMessage("This installation has no probe panel", 5000)
+            self.statusBar().showMessage(self.tr("This installation has no probe panel"), 5000)
             return
         tabs = getattr(self.probe_panel, "tabs", None)
         page = tabs.currentWidget() if tabs is not None else None
@@ -605,7 +688,9 @@ class MainWindow(QMainWindow):
     def show_guide_section(self, section_id: str) -> None:
         self.side_tabs.setCurrentWidget(self.guide_browser)
         if not self.guide_browser.show_section(section_id):
-            self.statusBar().showMessage(f"No guide section '{section_id}'", 5000)
+            self.statusBar().showMessage(
+                self.tr("No guide section {id}").format(id=bidi.ltr(section_id)), 5000
+            )
 
     def new_workload(self) -> bool:
         if not self.confirm_discard():
@@ -637,8 +722,8 @@ class MainWindow(QMainWindow):
             workload = wl.load_workload(path)
         except wl.WorkloadFileError as error:
             self.prompts.problems(
-                f"Cannot open {Path(error.path).name}",
-                f"{error.path} is not a valid workload file:",
+                self.tr("Cannot open {name}").format(name=bidi.ltr(Path(error.path).name)),
+                self.tr("{path} is not a valid workload file:").format(path=bidi.ltr(error.path)),
                 error.problems,
             )
             return False
@@ -649,7 +734,7 @@ class MainWindow(QMainWindow):
             # document with a history of its own.
             self.document.replace(
                 values,
-                f"Load Preset “{preset_title(path)}”",
+                self.tr("Load Preset {name}").format(name=bidi.quoted(preset_title(path))),
                 stated=stated,
                 path=None,
                 saved=True,
@@ -661,7 +746,10 @@ class MainWindow(QMainWindow):
             self._remember_recent(path)
             settings.set_last_folder(path.parent)
         self.statusBar().showMessage(
-            f"Loaded preset “{preset_title(path)}”" if as_preset else f"Opened {path}", 5000
+            self.tr("Loaded preset {name}").format(name=bidi.quoted(preset_title(path)))
+            if as_preset
+            else self.tr("Opened {path}").format(path=bidi.ltr(path)),
+            5000,
         )
         return True
 
@@ -686,8 +774,8 @@ class MainWindow(QMainWindow):
             return True
         problems = [m for ms in self.document.validation.problems.values() for m in ms]
         self.prompts.problems(
-            "Cannot save",
-            "Fix these problems first (your edits are kept in the autosave meanwhile):",
+            self.tr("Cannot save"),
+            self.tr("Fix these problems first (your edits are kept in the autosave meanwhile):"),
             problems,
         )
         return False
@@ -703,14 +791,16 @@ class MainWindow(QMainWindow):
             wl.save_workload(workload, path)
         except OSError as error:
             self.prompts.problems(
-                "Cannot save", f"Could not write {path}:", [error.strerror or str(error)]
+                self.tr("Cannot save"),
+                self.tr("Could not write {path}:").format(path=bidi.ltr(path)),
+                [error.strerror or str(error)],
             )
             return False
         self.document.mark_saved(path)
         self.autosave.discard()
         self._remember_recent(path)
         settings.set_last_folder(path.parent)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=bidi.ltr(path)), 5000)
         return True
 
     def export(self) -> None:
@@ -718,22 +808,26 @@ class MainWindow(QMainWindow):
         recommendation = self.live.recommendation
         if workload is None or recommendation is None or self.live.is_stale:
             self.prompts.problems(
-                "Cannot export yet",
-                "Export needs a valid workload and its recommendation.",
-                ["Fix the problems shown in the editor."],
+                self.tr("Cannot export yet"),
+                self.tr("Export needs a valid workload and its recommendation."),
+                [self.tr("Fix the problems shown in the editor.")],
             )
             return
         export_dialog = importlib.import_module("ui.export_dialog")
         results = getattr(self.probe_panel, "results", None)
         if callable(results):
             results = results()
-        export_dialog.run_export(self, workload, recommendation, results)
+        loadtest = getattr(getattr(self, "loadtest_tab", None), "last_result", None)
+        export_dialog.run_export(self, workload, recommendation, results, loadtest=loadtest)
 
     # -- scenarios ----------------------------------------------------------------------------
     def duplicate_variant(self, name: str | None = None) -> int:
         """Copy the workload shown into a new variant and show it; the variant's index."""
         index = self.scenarios.duplicate(name)
-        self.statusBar().showMessage(f"New variant “{self.scenarios.names()[index]}”", 4000)
+        self.statusBar().showMessage(
+            self.tr("New variant {name}").format(name=bidi.quoted(self.scenarios.names()[index])),
+            4000,
+        )
         return index
 
     def switch_variant(self, index: int) -> None:
@@ -806,10 +900,12 @@ class MainWindow(QMainWindow):
         changed = {k for k, v in values.items() if v != self.document.values.get(k)}
         self.document.replace(
             values,
-            f"Apply What-if: {what_if_condition(item)}",
+            self.tr("Apply What-if: {condition}").format(condition=what_if_condition(item)),
             stated=self.document.stated | changed | {item.field},
         )
-        self.statusBar().showMessage(f"Applied: {what_if_condition(item)}", 5000)
+        self.statusBar().showMessage(
+            self.tr("Applied: {condition}").format(condition=what_if_condition(item)), 5000
+        )
 
     def confirm_discard(self) -> bool:
         """True when the current workload may be replaced: saved, discarded, or unmodified."""
@@ -852,7 +948,7 @@ class MainWindow(QMainWindow):
         apply = getattr(self.probe_panel, "apply_preferences", None)
         if callable(apply):
             apply(chosen)
-        self.statusBar().showMessage("Preferences saved", 3000)
+        self.statusBar().showMessage(self.tr("Preferences saved"), 3000)
 
     def show_user_guide(self, section: str | None = None) -> QWidget:
         """Help > User Guide, at the section about where the focus is (or the one given)."""
@@ -884,7 +980,7 @@ class MainWindow(QMainWindow):
             menu.title(): [a for a in menu.actions() if not a.isSeparator()]
             for menu in self.menus()
         }
-        extra = {"Panes": self._pane_shortcuts()}
+        extra = {self.tr("Panes"): self._pane_shortcuts()}
         dialog = help_module.ShortcutsDialog(help_module.shortcuts({**menus, **extra}), self)
         dialog.setAttribute(delete_on_close())
         dialog.show()
@@ -904,11 +1000,11 @@ class MainWindow(QMainWindow):
         """Keys that belong to a pane rather than a menu (listed so that all are in one place)."""
         rows = []
         for text, key in (
-            ("Cancel running probes", "Esc"),
-            ("Next variant", "Ctrl+PgDown"),
-            ("Previous variant", "Ctrl+PgUp"),
-            ("Back in the guide", "Alt+Left"),
-            ("Forward in the guide", "Alt+Right"),
+            (self.tr("Cancel running probes"), "Esc"),
+            (self.tr("Next variant"), "Ctrl+PgDown"),
+            (self.tr("Previous variant"), "Ctrl+PgUp"),
+            (self.tr("Back in the guide"), "Alt+Left"),
+            (self.tr("Forward in the guide"), "Alt+Right"),
         ):
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(key)])
@@ -934,7 +1030,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.about(self, "About Broker Advisor", about_text())
+        QMessageBox.about(self, self.tr("About Broker Advisor"), about_text())
 
     # -- helpers --------------------------------------------------------------------------
     def _remember_recent(self, path: Path) -> None:
@@ -946,7 +1042,9 @@ class MainWindow(QMainWindow):
         name = self.document.display_name.replace("[*]", "[ *]")
         path = self.document.path
         where = f" ({path.name})" if path is not None else ""
-        self.setWindowTitle(f"{name}{where}[*] — Broker Advisor")
+        self.setWindowTitle(
+            self.tr("{name}{where}[*] — Broker Advisor").format(name=name, where=where)
+        )
         self.setWindowModified(self.document.is_modified)
 
     def _write_autosave(self) -> bool:
@@ -967,7 +1065,9 @@ class MainWindow(QMainWindow):
         try:
             self.autosave.write(first.values, first.source, first.name, tuple(unsaved[1:]))
         except OSError as error:
-            self.statusBar().showMessage(f"Autosave failed: {error}", 5000)
+            self.statusBar().showMessage(
+                self.tr("Autosave failed: {error}").format(error=error), 5000
+            )
             return False
         return True
 
@@ -979,7 +1079,9 @@ class MainWindow(QMainWindow):
             module = importlib.import_module("ui.probe_panel")
             self.probe_panel = module.ProbePanel(self._current_workload, holder)
         except Exception as error:  # the panel is optional; the rest of the app must work
-            message = QLabel(f"The probe panel could not start:\n{type(error).__name__}: {error}")
+            message = QLabel(
+                self.tr("The probe panel could not start:") + f"\n{type(error).__name__}: {error}"
+            )
             message.setWordWrap(True)
             self.probe_panel = message
         layout = QVBoxLayout(holder)
@@ -1043,18 +1145,22 @@ class MainWindow(QMainWindow):
             return
         if self.live.is_stale:
             # A recommendation for input that no longer holds is not one to act on.
-            self._busy_label.setText("Out of date: fix the workload")
+            self._busy_label.setText(self.tr("Out of date: fix the workload"))
             return
         winner = recommendation.winner
         if recommendation.tied:
-            text = "A tie: " + " or ".join(b.title for b in recommendation.tied)
+            text = self.tr("A tie: {brokers}").format(
+                brokers=self.tr(" or ").join(b.title for b in recommendation.tied)
+            )
+        elif winner:
+            text = self.tr("Recommended: {broker}").format(broker=winner.title)
         else:
-            text = f"Recommended: {winner.title}" if winner else "No broker fits"
+            text = self.tr("No broker fits")
         self._busy_label.setText(text)
 
     def _on_busy_changed(self, busy: bool) -> None:
         if busy and self.live.recommendation is None:
-            self._busy_label.setText("Working…")
+            self._busy_label.setText(self.tr("Working…"))
 
     def _on_what_if_activated(self, item: Any, as_variant: bool) -> None:
         if as_variant:
@@ -1102,7 +1208,7 @@ class MainWindow(QMainWindow):
 
         index = self.scenarios.current if index is None else index
         name, ok = QInputDialog.getText(
-            self, "Rename variant", "Name:", text=self.scenarios.names()[index]
+            self, self.tr("Rename variant"), self.tr("Name:"), text=self.scenarios.names()[index]
         )
         if ok:
             self.rename_variant(index, name)
@@ -1126,19 +1232,21 @@ class MainWindow(QMainWindow):
             and self.side_tabs.widget(index) is self._probe_placeholder
         ):
             self._ensure_probe_panel()
+        if self.side_tabs.widget(index) is getattr(self, "loadtest_holder", None):
+            importlib.import_module("ui.loadtest_tab").attach(self)
 
     def _on_recent_menu_about_to_show(self) -> None:
         self.recent_menu.clear()
         files = settings.recent_files()
         for index, name in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{index} {Path(name).name}")
+            action = self.recent_menu.addAction(f"&{index} {bidi.ltr(Path(name).name)}")
             action.setToolTip(name)
             action.setStatusTip(name)
             action.triggered.connect(lambda _c=False, p=name: self.open_file(Path(p)))
         if not files:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
+            self.recent_menu.addAction(self.tr("No recent files")).setEnabled(False)
         self.recent_menu.addSeparator()
-        clear = self.recent_menu.addAction("&Clear Menu")
+        clear = self.recent_menu.addAction(self.tr("&Clear Menu"))
         clear.setEnabled(bool(files))
         clear.triggered.connect(settings.clear_recent_files)
 
@@ -1152,7 +1260,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(info.description or info.title)
             action.triggered.connect(lambda _c=False, p=path: self.open_file(p, as_preset=True))
         if not presets:
-            self.presets_menu.addAction("No presets found").setEnabled(False)
+            self.presets_menu.addAction(self.tr("No presets found")).setEnabled(False)
 
     # -- Qt overrides ---------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1271,7 +1379,8 @@ def what_if_condition(item: Any) -> str:
     """'Peak rate above 100,000 msg/s': what applying a what-if sets."""
     from advisor import units
 
-    return f"{item.field_title} {item.direction} {units.quantity(item.threshold, item.unit)}"
+    quantity = bidi.ltr(units.quantity(item.threshold, item.unit))
+    return f"{item.field_title} {item.direction} {quantity}"
 
 
 def _slug(text: str) -> str:
@@ -1284,9 +1393,13 @@ def about_text() -> str:
     import platform
 
     return (
-        f"<h3>Broker Advisor {advisor.__version__}</h3>"
-        "<p>Recommends Redis, RabbitMQ or Kafka for a workload, explains why with "
-        "citations into a built-in guide, probes live brokers and exports reports.</p>"
-        f"<p>Qt {qVersion()}<br>PySide6 {pyside_version}<br>"
-        f"Python {platform.python_version()} ({sys.platform})</p>"
+        f"<h3>Broker Advisor {bidi.ltr(advisor.__version__)}</h3><p>"
+        + QCoreApplication.translate(
+            "MainWindow",
+            "Recommends Redis, RabbitMQ or Kafka for a workload, explains why with "
+            "citations into a built-in guide, probes live brokers and exports reports.",
+        )
+        + "</p>"
+        + bidi.ltr(f"<p>Qt {qVersion()}<br>PySide6 {pyside_version}<br>")
+        + bidi.ltr(f"Python {platform.python_version()} ({sys.platform})</p>")
     )

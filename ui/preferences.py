@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui import settings as ui_settings
+from ui.translation import QT_TRANSLATE_NOOP
 
-# Texts declared here are marked for lupdate and translated where they are shown.
 THEMES = dict(
     zip(
         ui_settings.THEME_CHOICES,
