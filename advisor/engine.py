@@ -221,6 +221,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
     facts = compute_facts(data)
     sections = guide.load_guide().sections
     words = book.texts()  # the rule texts in the current language
+    shown = rules.worded_facts(facts)  # the facts as those texts show them
     fired = [item for item in book.rules if item.predicate(facts)]
     tally = _tally(fired, facts)
     order = _rank(tally)
@@ -240,7 +241,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
                         broker=broker,
                         kind=effect.kind,
                         weight=0.0 if effect.kind is ReasonKind.KNOCKOUT else effect.weight,
-                        text=rules.render_text(said.because[n], facts),
+                        text=rules.render_text(said.because[n], shown),
                         citation=effect.cite,
                         citation_title=sections[effect.cite].title
                         if effect.cite in sections
@@ -252,11 +253,11 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
                     advice.append(
                         Advice(
                             broker=broker,
-                            text=rules.render_text(worded.text, facts),
+                            text=rules.render_text(worded.text, shown),
                             rule_id=item.rule.id,
                             citation=spec.cite,
                             setting=spec.setting,
-                            value=rules.render_text(worded.value, facts),
+                            value=rules.render_text(worded.value, shown),
                         )
                     )
         for kind in (ReasonKind.PRO, ReasonKind.CON):
@@ -272,7 +273,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
                 knockouts=reasons[ReasonKind.KNOCKOUT],
                 pros=reasons[ReasonKind.PRO],
                 cons=reasons[ReasonKind.CON],
-                pattern=_pattern(book, words, broker, facts),
+                pattern=_pattern(book, words, broker, facts, shown),
                 advice=advice,
             )
         )
@@ -304,7 +305,7 @@ def _recommend(workload: Workload, what_if: bool, book: rules.Rulebook) -> Recom
             tied,
         ),
         tied=tied,
-        hybrid=_hybrid(book, words, winner, assessments, facts, sections),
+        hybrid=_hybrid(book, words, winner, assessments, facts, shown, sections),
         precedents=precedents.nearest(facts),
         versions=_version_list(workload, {}),
     )
@@ -421,7 +422,7 @@ def _joined(brokers: Iterable[Broker]) -> str:
     names = [b.title for b in brokers]
     text = names[0]
     for name in names[1:]:
-        text = i18n.tr("{first} and {second}", first=text, second=name)
+        text = i18n.tr("{brokers} and {next_broker}", brokers=text, next_broker=name)
     return text
 
 
@@ -435,6 +436,7 @@ def _hybrid(
     winner: Broker | None,
     assessments: list[BrokerAssessment],
     facts: Mapping[str, Any],
+    shown: Mapping[str, Any],
     sections: Mapping[str, guide.GuideSection],
 ) -> Hybrid | None:
     if winner is None:
@@ -458,8 +460,8 @@ def _hybrid(
             parts=[
                 HybridPart(
                     broker=part.broker,
-                    role=rules.render_text(worded.role, facts),
-                    reason=rules.render_text(worded.because, facts),
+                    role=rules.render_text(worded.role, shown),
+                    reason=rules.render_text(worded.because, shown),
                 )
                 for part, worded in parts
             ],
@@ -470,7 +472,11 @@ def _hybrid(
 
 
 def _pattern(
-    book: rules.Rulebook, words: rules.RuleTexts, broker: Broker, facts: Mapping[str, Any]
+    book: rules.Rulebook,
+    words: rules.RuleTexts,
+    broker: Broker,
+    facts: Mapping[str, Any],
+    shown: Mapping[str, Any],
 ) -> Pattern | None:
     for item in book.patterns:
         spec = item.pattern
@@ -479,9 +485,9 @@ def _pattern(
             return Pattern(
                 broker=broker,
                 pattern_id=spec.id,
-                name=rules.render_text(said.name, facts),
-                summary=rules.render_text(said.summary, facts),
-                steps=[rules.render_text(s, facts) for s in said.steps],
+                name=rules.render_text(said.name, shown),
+                summary=rules.render_text(said.summary, shown),
+                steps=[rules.render_text(s, shown) for s in said.steps],
                 citation=spec.cite,
             )
     return None
@@ -636,9 +642,8 @@ def _summary(
     if winner is None:
         return i18n.tr("No broker meets every hard requirement; see the knockouts.")
     first = assessments[0]
-    separator = i18n.tr(", ")
     if tied:
-        rest = separator.join(_scored(a) for a in assessments if a.broker not in tied)
+        rest = _scores([a for a in assessments if a.broker not in tied])
         text = (
             "{brokers} tie (score {score}; {others}): the rulebook cannot choose between them, "
             "and {first} is listed first only by the fixed order of brokers. "
@@ -655,30 +660,38 @@ def _summary(
             others=rest,
             first=first.broker.title,
         )
-    others = separator.join(_scored(a) for a in assessments[1:])
-    top = i18n.tr("; ").join(titles.get(r.rule_id) or r.rule_id for r in first.pros[:3])
-    level = {
-        ConfidenceLevel.HIGH: "high confidence",
-        ConfidenceLevel.MEDIUM: "medium confidence",
-        ConfidenceLevel.LOW: "low confidence",
+    sentence = {
+        ConfidenceLevel.HIGH: "{broker} is recommended (score {score}; {others}), high confidence.",
+        ConfidenceLevel.MEDIUM: "{broker} is recommended (score {score}; {others}), "
+        "medium confidence.",
+        ConfidenceLevel.LOW: "{broker} is recommended (score {score}; {others}), low confidence.",
     }[confidence.level]
     text = i18n.tr(
-        "{broker} is recommended (score {score}; {others}), {confidence}.",
+        sentence,
         broker=first.broker.title,
         score=f"{first.score:g}",
-        others=others,
-        confidence=i18n.tr(level),
+        others=_scores(assessments[1:]),
     )
+    top = [titles.get(r.rule_id) or r.rule_id for r in first.pros[:3]]
     if top:
-        text += i18n.tr(" Deciding factors: {factors}.", factors=top)
+        factors = top[0]
+        for title in top[1:]:
+            factors = i18n.tr("{factors}; {next_factor}", factors=factors, next_factor=title)
+        text += i18n.tr(" Deciding factors: {factors}.", factors=factors)
     return text
 
 
-def _scored(assessment: BrokerAssessment) -> str:
-    """A broker and its score for a summary ("Kafka 61", "Redis ruled out")."""
-    if assessment.knocked_out:
-        return i18n.tr("{broker} ruled out", broker=assessment.broker.title)
-    return f"{assessment.broker.title} {assessment.score:g}"
+def _scores(assessments: list[BrokerAssessment]) -> str:
+    """Brokers and their scores for a summary ("Kafka 61, Redis ruled out")."""
+    text = ""
+    for item in assessments:
+        scored = (
+            i18n.tr("{broker} ruled out", broker=item.broker.title)
+            if item.knocked_out
+            else f"{item.broker.title} {item.score:g}"
+        )
+        text = i18n.tr("{scores}, {next_score}", scores=text, next_score=scored) if text else scored
+    return text
 
 
 # --- what-if -------------------------------------------------------------------------------

@@ -843,6 +843,20 @@ def _sample_facts() -> dict[str, Any]:
     return compute_facts(workload_data(Workload()))
 
 
+def worded_facts(facts: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The facts as rule texts in the current language show them (English: unchanged)."""
+    if i18n.language() == "en":
+        return facts
+    # The one fact worded in English by facts.py; the others are numbers, names or values.
+    brokers = int(facts["kafka_brokers_for_bandwidth"])
+    worded = (
+        i18n.tr("one broker")
+        if brokers <= 1
+        else i18n.tr("{kafka_brokers} brokers", kafka_brokers=f"{brokers:,}")
+    )
+    return {**facts, "kafka_brokers_text": worded}
+
+
 def render_text(text: str, facts: Mapping[str, Any]) -> str:
     """Fill {fact} placeholders of a rule text."""
     if "{" not in text:
