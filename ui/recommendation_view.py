@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Mapping
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor import i18n, views
 from advisor import recommendation as rec
-from advisor import views
 from advisor import workload as wl
 from advisor.probe.models import ProbeResult
-from ui import theme, worker
+from ui import bidi, theme, worker
+from ui.translation import translate
 from ui.workload_editor import Validation, WorkloadDocument
 
 Recommend = Callable[..., rec.Recommendation]
@@ -165,7 +166,11 @@ class LiveRecommendation(QObject):
     def _on_errored(self, sequence: int, error: Exception) -> None:
         if self._is_current(sequence):
             self._set_stale(self._recommendation is not None)
-            self.failed.emit(f"The engine failed: {type(error).__name__}: {error}")
+            self.failed.emit(
+                translate("RecommendationView", "The engine failed: {error}").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
+            )
 
     def _on_finished(self, sequence: int) -> None:
         if self._is_current(sequence):
@@ -199,8 +204,11 @@ def render_details(
             return ""
         label = esc(title or section_title(citation))
         return (
-            f' <a href="{CITATION_SCHEME}:{esc(citation)}" title="Open the guide at '
-            f'{label}">[{label}]</a>'
+            f' <a href="{CITATION_SCHEME}:{esc(citation)}" title="'
+            + esc(
+                translate("RecommendationView", "Open the guide at {section}").format(section=label)
+            )
+            + f'">[{label}]</a>'
         )
 
     def reasons(items: list[rec.Reason], mark: str, color: str, label: str) -> None:
@@ -215,8 +223,14 @@ def render_details(
     confidence = views.confidence_view(recommendation)
     if confidence.unstated:
         out.append(
-            f'<p style="color:{muted}">Not stated, and decisive in real teams\' choices: '
-            f"{esc('; '.join(confidence.unstated))}.</p>"
+            f'<p style="color:{muted}">'
+            + esc(
+                translate(
+                    "RecommendationView",
+                    "Not stated, and decisive in real teams' choices: {inputs}.",
+                ).format(inputs=translate("RecommendationView", "; ").join(confidence.unstated))
+            )
+            + "</p>"
         )
     version_view = views.versions_view(recommendation)
     if version_view is not None:
@@ -228,20 +242,27 @@ def render_details(
             out.append("<ul>")
             out.extend(f"<li>{esc(text)}</li>" for text in note.added)
             out.extend(
-                f'<li style="color:{muted}">No longer: {esc(text)}</li>' for text in note.removed
+                f'<li style="color:{muted}">'
+                + esc(translate("RecommendationView", "No longer: {text}").format(text=text))
+                + "</li>"
+                for text in note.removed
             )
             out.append("</ul>")
     hybrid = views.hybrid_view(recommendation)
     if hybrid is not None:
-        out.append(f"<h3>Hybrid design</h3><p>{esc(hybrid.lead)}{cite(hybrid.citation)}</p><ul>")
+        out.append(
+            f"<h3>{esc(translate('RecommendationView', 'Hybrid design'))}</h3>"
+            f"<p>{esc(hybrid.lead)}{cite(hybrid.citation)}</p><ul>"
+        )
         for part in hybrid.parts:
             out.append(
                 f"<li><b>{esc(part.broker_title)}</b>: {esc(part.role)}. {esc(part.reason)}</li>"
             )
         out.append("</ul>")
 
+    change_heading = translate("RecommendationView", "What would change the answer")
     if recommendation.what_if:
-        out.append("<h3>What would change the answer</h3><ul>")
+        out.append(f"<h3>{esc(change_heading)}</h3><ul>")
         for index, item in enumerate(recommendation.what_if):
             text = item.text[:1].upper() + item.text[1:]
             links = "" if stale else what_if_links(index, variants=variants)
@@ -249,60 +270,86 @@ def render_details(
         out.append("</ul>")
     elif recommendation.winner is not None:
         # Saying so is an answer too (a robust choice); an empty heading would look broken.
-        out.append(f"<h3>What would change the answer</h3><p>{esc(NO_WHAT_IF)}</p>")
+        out.append(f"<h3>{esc(change_heading)}</h3><p>{esc(i18n.tr(NO_WHAT_IF))}</p>")
 
     for assessment in recommendation.ranking:
         title = assessment.broker.title
-        verdict = " — ruled out" if assessment.knocked_out else ""
+        verdict = translate("RecommendationView", " — ruled out") if assessment.knocked_out else ""
         out.append(
             f'<h3><a name="broker-{assessment.broker.value}"></a>{assessment.rank}. '
-            f"{esc(title)}{verdict}</h3>"
+            f"{bidi.isolate(esc(title))}{esc(verdict)}</h3>"
         )
-        reasons(assessment.knockouts, "⛔", bad, "Rules it out")
-        reasons(assessment.pros, "✓", good, "For")
-        reasons(assessment.cons, "✗", warn if not assessment.knocked_out else bad, "Against")
+        reasons(assessment.knockouts, "⛔", bad, translate("RecommendationView", "Rules it out"))
+        reasons(assessment.pros, "✓", good, translate("RecommendationView", "For"))
+        reasons(
+            assessment.cons,
+            "✗",
+            warn if not assessment.knocked_out else bad,
+            translate("RecommendationView", "Against"),
+        )
         pattern = assessment.pattern
         if pattern is not None:
             out.append(
-                f"<p><b>Pattern:</b> {esc(pattern.name)} — {esc(pattern.summary)}"
+                f"<p><b>{esc(translate('RecommendationView', 'Pattern:'))}</b> "
+                f"{esc(pattern.name)} — {esc(pattern.summary)}"
                 f"{cite(pattern.citation)}</p>"
             )
             if pattern.steps:
                 out.append("<ol>" + "".join(f"<li>{esc(s)}</li>" for s in pattern.steps) + "</ol>")
         if assessment.advice:
-            out.append("<p><b>Configuration advice:</b></p><ul>")
+            out.append(
+                f"<p><b>{esc(translate('RecommendationView', 'Configuration advice:'))}</b></p><ul>"
+            )
             for advice in assessment.advice:
                 setting = ""
                 if advice.setting:
                     value = f" = {esc(advice.value)}" if advice.value else ""
-                    setting = f" <code>{esc(advice.setting)}{value}</code>"
+                    setting = " " + bidi.ltr(f"<code>{esc(advice.setting)}{value}</code>")
                 out.append(f"<li>{esc(advice.text)}{setting}{cite(advice.citation)}</li>")
             out.append("</ul>")
 
     precedents = views.precedent_views(recommendation)
     if precedents:
-        out.append("<h3>Teams with similar workloads</h3>")
+        out.append(
+            f"<h3>{esc(translate('RecommendationView', 'Teams with similar workloads'))}</h3>"
+        )
         for seen in precedents:
-            mark = "" if seen.agrees else f' <span style="color:{warn}">(a different choice)</span>'
+            different = esc(translate("RecommendationView", "(a different choice)"))
+            mark = "" if seen.agrees else f' <span style="color:{warn}">{different}</span>'
             out.append(
                 f'<p style="margin-bottom:2px"><b>{esc(seen.headline)}</b> — '
-                f'{esc(seen.title)} <span style="color:{muted}">similarity '
-                f"{esc(seen.similarity)}</span>{mark}</p>"
+                f'{esc(seen.title)} <span style="color:{muted}">'
+                + esc(
+                    translate("RecommendationView", "similarity {value}").format(
+                        value=seen.similarity
+                    )
+                )
+                + f"</span>{mark}</p>"
                 f'<ul style="margin-top:0px">'
                 + "".join(f"<li>{esc(r)}</li>" for r in seen.reasons)
-                + f'<li><a href="{esc(seen.source)}">{esc(seen.source)}</a></li></ul>'
+                + f'<li><a href="{esc(seen.source)}">{bidi.html_ltr(seen.source)}</a></li></ul>'
             )
 
     rows = [(row.title, row.value) for row in views.capacity_rows(recommendation)]
-    out.append('<h3>Capacity estimates</h3><table cellspacing="0" cellpadding="2">')
+    out.append(
+        f"<h3>{esc(translate('RecommendationView', 'Capacity estimates'))}</h3>"
+        '<table cellspacing="0" cellpadding="2">'
+    )
     out += [
-        f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td><td>{esc(v)}</td></tr>'
+        f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td>'
+        f"<td>{bidi.isolate(esc(v))}</td></tr>"
         for k, v in rows
     ]
     out.append("</table>")
     out.append(
-        f'<p style="color:{muted}">Rulebook {esc(recommendation.rulebook_hash[:12])}, '
-        f"Broker Advisor {esc(recommendation.app_version)}</p>"
+        f'<p style="color:{muted}">'
+        + esc(
+            translate("RecommendationView", "Rulebook {hash}, Broker Advisor {version}").format(
+                hash=bidi.ltr(recommendation.rulebook_hash[:12]),
+                version=bidi.ltr(recommendation.app_version),
+            )
+        )
+        + "</p>"
     )
     if stale:
         return f'<div style="color:{muted}">' + "\n".join(out) + "</div>"
@@ -311,15 +358,23 @@ def render_details(
 
 def what_if_links(index: int, *, variants: bool = False) -> str:
     """The links after a what-if: apply it here, or (with scenarios) as a new variant."""
+    esc = html.escape
+    apply_tip = translate(
+        "RecommendationView", "Set this requirement to the threshold (Undo takes it back)"
+    )
     apply = (
-        f' <a href="{WHAT_IF_SCHEME}:apply/{index}" title="Set this requirement to the '
-        f'threshold (Undo takes it back)">[Apply]</a>'
+        f' <a href="{WHAT_IF_SCHEME}:apply/{index}" title="{esc(apply_tip)}">'
+        f"[{esc(translate('RecommendationView', 'Apply'))}]</a>"
     )
     if not variants:
         return apply
+    variant_tip = translate(
+        "RecommendationView",
+        "Open a copy of this workload with the threshold applied, beside this one",
+    )
     return apply + (
-        f' <a href="{WHAT_IF_SCHEME}:variant/{index}" title="Open a copy of this workload with '
-        f'the threshold applied, beside this one">[Apply as variant]</a>'
+        f' <a href="{WHAT_IF_SCHEME}:variant/{index}" title="{esc(variant_tip)}">'
+        f"[{esc(translate('RecommendationView', 'Apply as variant'))}]</a>"
     )
 
 
@@ -339,17 +394,34 @@ class _ScoreRow:
 
     def show(self, assessment: rec.BrokerAssessment, winner: bool) -> None:
         title = assessment.broker.title
+        rank = QLocale().toString(assessment.rank)
         self.name.setText(
-            f"<b>{assessment.rank}. {title}</b>" if winner else f"{assessment.rank}. {title}"
+            f"<b>{rank}. {bidi.isolate(title)}</b>" if winner else f"{rank}. {bidi.isolate(title)}"
         )
         score = round(assessment.score)
         self.bar.setValue(score)
-        self.bar.setFormat("ruled out" if assessment.knocked_out else f"{score} / 100")
-        self.bar.setAccessibleName(f"{title} score")
-        self.bar.setAccessibleDescription(
-            "ruled out" if assessment.knocked_out else f"{score} out of 100"
+        ruled_out = translate("RecommendationView", "ruled out")
+        locale = QLocale()
+        self.bar.setFormat(
+            ruled_out
+            if assessment.knocked_out
+            else translate("RecommendationView", "{score} / 100").format(
+                score=locale.toString(score), total=locale.toString(100)
+            )
         )
-        self.note.setText("recommended" if winner and not assessment.knocked_out else "")
+        self.bar.setAccessibleName(
+            translate("RecommendationView", "{broker} score").format(broker=title)
+        )
+        self.bar.setAccessibleDescription(
+            ruled_out
+            if assessment.knocked_out
+            else translate("RecommendationView", "{score} out of 100").format(score=score)
+        )
+        self.note.setText(
+            translate("RecommendationView", "recommended")
+            if winner and not assessment.knocked_out
+            else ""
+        )
 
 
 class RecommendationView(QWidget):
@@ -372,7 +444,7 @@ class RecommendationView(QWidget):
         self._rendered_stale = False
         self._variants = False
         self.setObjectName("recommendationView")
-        self.setAccessibleName("Recommendation")
+        self.setAccessibleName(self.tr("Recommendation"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
@@ -385,14 +457,14 @@ class RecommendationView(QWidget):
         self.stale_banner.hide()
         layout.addWidget(self.stale_banner)
 
-        self.headline = QLabel("Working out the recommendation…")
+        self.headline = QLabel(self.tr("Working out the recommendation…"))
         self.headline.setObjectName("headline")
         font = QFont(self.headline.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.headline.setFont(font)
         self.headline.setWordWrap(True)
-        self.headline.setAccessibleName("Recommended broker")
+        self.headline.setAccessibleName(self.tr("Recommended broker"))
         layout.addWidget(self.headline)
 
         # A live broker that contradicts the answer, from the probe results (views.probe_conflict).
@@ -400,7 +472,7 @@ class RecommendationView(QWidget):
         self.conflict.setObjectName("probeConflict")
         self.conflict.setWordWrap(True)
         self.conflict.setTextFormat(Qt.TextFormat.RichText)
-        self.conflict.setAccessibleName("Probe contradicts the recommendation")
+        self.conflict.setAccessibleName(self.tr("Probe contradicts the recommendation"))
         self.conflict.setFrameShape(QFrame.Shape.StyledPanel)
         self.conflict.setMargin(6)
         self.conflict.hide()
@@ -410,18 +482,18 @@ class RecommendationView(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName("Summary")
+        self.summary.setAccessibleName(self.tr("Summary"))
         layout.addWidget(self.summary)
 
         self.confidence = QLabel()
         self.confidence.setWordWrap(True)
-        self.confidence.setAccessibleName("Confidence")
+        self.confidence.setAccessibleName(self.tr("Confidence"))
         layout.addWidget(self.confidence)
 
         self.assumed_note = QLabel()
         self.assumed_note.setObjectName("assumedNote")
         self.assumed_note.setWordWrap(True)
-        self.assumed_note.setAccessibleName("Assumed values")
+        self.assumed_note.setAccessibleName(self.tr("Assumed values"))
         self.assumed_note.hide()
         layout.addWidget(self.assumed_note)
 
@@ -432,7 +504,7 @@ class RecommendationView(QWidget):
 
         self.details = QTextBrowser()
         self.details.setObjectName("recommendationDetails")
-        self.details.setAccessibleName("Recommendation details")
+        self.details.setAccessibleName(self.tr("Recommendation details"))
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(self._on_anchor_clicked)
         layout.addWidget(self.details, 1)
@@ -446,14 +518,24 @@ class RecommendationView(QWidget):
     def _on_updated(self, recommendation: rec.Recommendation) -> None:
         winner = recommendation.winner
         if recommendation.tied:
-            headline = "A tie: " + " or ".join(b.title for b in recommendation.tied)
+            headline = self.tr("A tie: {brokers}").format(
+                brokers=self.tr(" or ").join(b.title for b in recommendation.tied)
+            )
+        elif winner:
+            headline = self.tr("Use {broker}").format(broker=winner.title)
         else:
-            headline = f"Use {winner.title}" if winner else "No broker fits every requirement"
+            headline = self.tr("No broker fits every requirement")
         self.headline.setText(headline)
         self.summary.setText(recommendation.summary)
-        level = recommendation.confidence.level.value
+        level = {
+            "high": self.tr("high"),
+            "medium": self.tr("medium"),
+            "low": self.tr("low"),
+        }.get(recommendation.confidence.level.value, recommendation.confidence.level.value)
         self.confidence.setText(
-            f"<b>Confidence: {level}</b> — {html.escape(recommendation.confidence.explanation)}"
+            "<b>"
+            + html.escape(self.tr("Confidence: {level}").format(level=level))
+            + f"</b> — {html.escape(recommendation.confidence.explanation)}"
         )
         for row, assessment in zip(self._rows, recommendation.ranking, strict=False):
             # In a tie no row is marked as the recommendation.
@@ -485,7 +567,9 @@ class RecommendationView(QWidget):
         details = "".join(f"<br>• {html.escape(d)}" for d in found.details[:4])
         self.conflict.setText(
             f"<b style='color:{colour}'>⚠ {html.escape(found.headline)}</b>{details}"
-            "<br><i>From the probe tab; the recommendation itself is unchanged.</i>"
+            + "<br><i>"
+            + html.escape(self.tr("From the probe tab; the recommendation itself is unchanged."))
+            + "</i>"
         )
         self.conflict.show()
 
@@ -497,15 +581,15 @@ class RecommendationView(QWidget):
             self.assumed_note.hide()
             return
         if assumed == total:
-            text = (
+            text = self.tr(
                 "Every value is assumed (a blank workload): this answer rests on defaults. "
                 "Set what you know, in the form on the left."
             )
         else:
-            text = (
-                f"{assumed} of {total} values are assumed (in italics in the form): "
+            text = self.tr(
+                "{assumed} of {total} values are assumed (in italics in the form): "
                 "set the ones you know."
-            )
+            ).format(assumed=QLocale().toString(assumed), total=QLocale().toString(total))
         muted = theme.muted_color(self.palette()).name()
         self.assumed_note.setText(f"<span style='color:{muted}'>{html.escape(text)}</span>")
         self.assumed_note.show()
@@ -539,8 +623,10 @@ class RecommendationView(QWidget):
 
     def _on_stale_changed(self, stale: bool) -> None:
         self.stale_banner.setText(
-            "The workload has problems (see the editor): this is the last "
-            "valid recommendation, and it may be out of date."
+            self.tr(
+                "The workload has problems (see the editor): this is the last "
+                "valid recommendation, and it may be out of date."
+            )
         )
         self._color_banner()
         self.stale_banner.setVisible(stale)
