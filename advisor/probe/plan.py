@@ -60,20 +60,25 @@ class Check(Generic[S]):
 
     `run(ctx, state, check)` records into the CheckRecorder (figures, note, warn, fail, skip);
     `where(ctx, state)` names the address it dials when that is not the target's (a Sentinel, a
-    management URL); `unmet` is the reason given to the checks that need this one when it fails.
+    management URL); `unmet` is the reason given to the checks that need this one when it fails
+    (or a function of its result, when the reason depends on how it failed). The title and the
+    stage may be functions of the run too (`Resolve <host>`; a login stage only with SASL).
     """
 
     id: str
     title: Title[S]
-    stage: Stage
+    stage: Stage | Callable[[ProbeContext, S], Stage]
     run: Callable[[ProbeContext, S, CheckRecorder], None]
     needs: tuple[str, ...] = ()
     when: Callable[[ProbeContext, S], str | None] | None = None
     where: Callable[[ProbeContext, S], str | None] | None = None
-    unmet: str = ""
+    unmet: str | Callable[[ProbeCheck], str] = ""
 
     def title_for(self, ctx: ProbeContext, state: S) -> str:
         return self.title if isinstance(self.title, str) else self.title(ctx, state)
+
+    def stage_for(self, ctx: ProbeContext, state: S) -> Stage:
+        return self.stage if isinstance(self.stage, Stage) else self.stage(ctx, state)
 
 
 @dataclass(frozen=True)
@@ -146,9 +151,10 @@ def _unmet(entry: Entry[S], outcomes: dict[str, _Outcome]) -> str | None:
     return None
 
 
-def _failed_reason(entry: Entry[S], failed_id: str, status: CheckStatus) -> str:
-    what = f"{failed_id} {'was skipped' if status is CheckStatus.SKIPPED else 'failed'}"
-    return f"{entry.unmet} ({what})" if entry.unmet else f"{what}"
+def _failed_reason(entry: Entry[S], failed: ProbeCheck) -> str:
+    what = f"{failed.id} {'was skipped' if failed.status is CheckStatus.SKIPPED else 'failed'}"
+    unmet = entry.unmet if isinstance(entry.unmet, str) else entry.unmet(failed)
+    return f"{unmet} ({what})" if unmet else what
 
 
 def _run_entry(
@@ -173,21 +179,23 @@ def _run_entry(
             yield last
         if passed:
             return _Outcome(passed=True)
-        failed = last.id if last is not None else entry.id
-        status = last.status if last is not None else CheckStatus.FAIL
-        return _Outcome(passed=False, reason=_failed_reason(entry, failed, status))
-    title = entry.title_for(ctx, state)
+        if last is None:  # nothing ran: name the group itself
+            last = ProbeCheck(
+                id=entry.id, title=entry.id, stage=Stage.RESOLVE, status=CheckStatus.FAIL
+            )
+        return _Outcome(passed=False, reason=_failed_reason(entry, last))
+    title, stage = entry.title_for(ctx, state), entry.stage_for(ctx, state)
     if reason is not None:
-        yield ctx.skipped(entry.id, title, entry.stage, reason)
+        yield ctx.skipped(entry.id, title, stage, reason)
         return _Outcome(passed=False, reason=reason)
     where = entry.where(ctx, state) if entry.where is not None else None
-    with ctx.check(entry.id, title, entry.stage, where=where) as check:
+    with ctx.check(entry.id, title, stage, where=where) as check:
         entry.run(ctx, state, check)
     result = check.result
     yield result
     if check.ok:
         return _Outcome(passed=True)
-    return _Outcome(passed=False, reason=_failed_reason(entry, entry.id, result.status))
+    return _Outcome(passed=False, reason=_failed_reason(entry, result))
 
 
 def check_ids(plan: Plan[S]) -> Sequence[str]:

@@ -79,7 +79,7 @@ from advisor.workload import Broker
 # The one place a broker is registered: broker -> module holding its check plan (`PLAN`).
 PROBE_MODULES: dict[Broker, str] = {
     Broker.REDIS: "advisor.probe.redis.checks",
-    Broker.RABBITMQ: "advisor.probe.rabbitmq_probe",
+    Broker.RABBITMQ: "advisor.probe.rabbitmq.checks",
     Broker.KAFKA: "advisor.probe.kafka_probe",
 }
 

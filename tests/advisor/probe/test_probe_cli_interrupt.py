@@ -23,11 +23,12 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 LONG_CHECKS = """
 import sys
-from advisor.probe import cli, kafka_probe, rabbitmq_probe
+from advisor.probe import cli, kafka_probe
+from advisor.probe.rabbitmq import checks as rabbitmq_checks
 from advisor.probe.redis import checks as redis_checks
 
 redis_checks.PING_COUNT = 10**7
-rabbitmq_probe.CONFIRM_COUNT = 10**7
+rabbitmq_checks.CONFIRM_COUNT = 10**7
 kafka_probe.PRODUCE_COUNT = 10**6
 sys.exit(cli.main(sys.argv[1:]))
 """

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from advisor.probe import rabbitmq_probe, runner
+from advisor.probe import runner
 from advisor.probe.models import CheckStatus, FailureClass, ProbeEvent, ProbeResult
+from advisor.probe.rabbitmq import checks as rabbitmq_checks
 from advisor.probe.targets import parse_target
 from advisor.workload import Workload
 from tests.advisor.probe.conftest import StallingProxy, rabbitmq_leftovers
@@ -119,14 +120,14 @@ def test_cancellation_cleans_up(
     amqp_url: str, rabbitmq_management_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cancel = threading.Event()
-    original = rabbitmq_probe._name
+    original = rabbitmq_checks._name
 
     def name_then_cancel(ctx: runner.ProbeContext, suffix: str) -> str:
         if suffix == "quorum":  # the durable quorum queue outlives the connection
             cancel.set()
         return original(ctx, suffix)
 
-    monkeypatch.setattr(rabbitmq_probe, "_name", name_then_cancel)
+    monkeypatch.setattr(rabbitmq_checks, "_name", name_then_cancel)
     result, elapsed = _probe(amqp_url, rabbitmq_management_url, cancel=cancel)
     assert elapsed < 3
     assert result.checks[-1].failure_class is FailureClass.CANCELLED, result.checks
@@ -142,7 +143,7 @@ def test_failure_mid_check_still_cleans_up(
     def broken_get(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated client failure")
 
-    monkeypatch.setattr(rabbitmq_probe, "DLX_TTL_MS", 200)
+    monkeypatch.setattr(rabbitmq_checks, "DLX_TTL_MS", 200)
     monkeypatch.setattr("pika.adapters.blocking_connection.BlockingChannel.basic_get", broken_get)
     result, _ = _probe(amqp_url, rabbitmq_management_url)
     dlx = result.check("rabbitmq.dead_lettering")
@@ -169,7 +170,7 @@ def test_a_broker_that_stalls_after_login_times_out_at_the_stage_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """pika's calls have no timeout: the watchdog must end them after one stage timeout."""
-    monkeypatch.setattr(rabbitmq_probe, "CONFIRM_COUNT", 10**7)  # the stall lands in here
+    monkeypatch.setattr(rabbitmq_checks, "CONFIRM_COUNT", 10**7)  # the stall lands in here
     url = amqp_url.replace(
         f"127.0.0.1:{parse_target(amqp_url).endpoint.port}", f"127.0.0.1:{stalling_proxy.port}"
     )
@@ -244,7 +245,7 @@ def test_confirm_latency_measures_persistent_messages_on_a_durable_queue(
     check = result.check("rabbitmq.confirm_latency")
     assert check is not None and check.status is CheckStatus.PASS, check
     assert check.figures["messages"] == messages and check.figures["queue"] == queue
-    assert check.figures["samples"] == rabbitmq_probe.CONFIRM_COUNT
+    assert check.figures["samples"] == rabbitmq_checks.CONFIRM_COUNT
     if workload is not None and workload.p99_latency_ms:
         latency = {v.requirement: v for v in result.verdicts or []}["latency"]
         assert f"{messages} messages on a {queue} queue" in latency.message

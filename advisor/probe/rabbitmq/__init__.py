@@ -1,0 +1,1 @@
+"""The RabbitMQ probe: wire code (`wire`), the check plan (`checks`) and the verdicts."""
