@@ -154,6 +154,11 @@ def tr(message: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; `tr()` translates it where shown."""
+    return message
+
+
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 from advisor import i18n, views
 from advisor.i18n import tr
@@ -13,6 +14,11 @@ WIDTH = 100
 
 def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: joiners and combining marks take none."""
+    return sum(not unicodedata.combining(c) and unicodedata.category(c) != "Cf" for c in text)
 
 
 def _join(items: list[str]) -> str:
@@ -73,8 +79,8 @@ def format_recommendation(rec: Recommendation) -> str:
                 out.append(_wrap(f"- {setting}{advice.text} [{advice.citation}]", "    "))
     out += ["", tr("Capacity estimates")]
     rows = views.capacity_rows(rec)
-    width = max(len(row.title) for row in rows)
-    out.extend(f"  {row.title:<{width}}  {row.value}" for row in rows)
+    width = max(_width(row.title) for row in rows)
+    out.extend(f"  {row.title}{' ' * (width - _width(row.title))}  {row.value}" for row in rows)
     precedents = views.precedent_views(rec)
     if precedents:
         out += ["", tr("Teams with similar workloads (published decisions)")]

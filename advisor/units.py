@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 
+from advisor.i18n import tr
+
 
 def human_bytes(value: float) -> str:
     """Bytes in the largest unit that keeps the number readable (decimal units, 1 KB = 1000)."""
     if not math.isfinite(value):
-        return "unbounded"
+        return tr("unbounded")
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if abs(value) < 1000 or unit == "TB":
             return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
@@ -20,11 +22,11 @@ def human_bytes(value: float) -> str:
 def human_number(value: float) -> str:
     """A count with thousands separators, or in millions/billions when large."""
     if not math.isfinite(value):
-        return "unbounded"
+        return tr("unbounded")
     if abs(value) >= 1e9:
-        return f"{trim(value / 1e9)} billion"
+        return tr("{count} billion", count=trim(value / 1e9))
     if abs(value) >= 1e6:
-        return f"{trim(value / 1e6)} million"
+        return tr("{count} million", count=trim(value / 1e6))
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -68,9 +70,9 @@ def human_hours(value: float) -> str:
         return "0 h"
     text = f"{trim(value)} h"
     if value >= 24 * 365:
-        return f"{text} ({trim(value / (24 * 365))} years)"
+        return text + tr(" ({count} years)", count=trim(value / (24 * 365)))
     if value >= 48:
-        return f"{text} ({trim(value / 24)} days)"
+        return text + tr(" ({count} days)", count=trim(value / 24))
     return text
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import units
+from advisor.i18n import N_, tr
 from advisor.loadtest.models import BakeoffResult, LoadTestResult, PhaseResult
 from advisor.probe.models import CheckStatus, ProbeResult
 from advisor.recommendation import Recommendation, VersionSource
@@ -65,8 +66,12 @@ def hybrid_view(recommendation: Recommendation) -> HybridView | None:
         return None
     return HybridView(
         name=hybrid.name,
-        lead=f"{hybrid.name}. The ranking still names {recommendation.winner.title} as the "
-        "primary broker; this design splits the work where each part is served best.",
+        lead=tr(
+            "{name}. The ranking still names {broker} as the primary broker; this design splits "
+            "the work where each part is served best.",
+            name=hybrid.name,
+            broker=recommendation.winner.title,
+        ),
         parts=[
             HybridPartView(
                 broker=part.broker.value,
@@ -102,14 +107,17 @@ def precedent_views(recommendation: Recommendation) -> list[PrecedentView]:
     return views
 
 
+_LEVELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+
+
 def confidence_view(recommendation: Recommendation) -> ConfidenceView:
     """The confidence level, its explanation, and what lowered it."""
     confidence = recommendation.confidence
     level = "tie" if confidence.tie else confidence.level.value
     return ConfidenceView(
         level=level,
-        headline=f"Confidence: {confidence.level.value}"
-        + (" (a tie)" if confidence.tie else "")
+        headline=tr("Confidence: {level}", level=tr(_LEVELS[confidence.level.value]))
+        + (tr(" (a tie)") if confidence.tie else "")
         + f". {confidence.explanation}",
         factors=list(confidence.factors),
         unstated=list(confidence.unstated),
@@ -133,9 +141,9 @@ class VersionsView(_Model):
 
 
 _SOURCE_WORDS = {
-    VersionSource.STATED: "stated",
-    VersionSource.DETECTED: "detected by a probe",
-    VersionSource.CURRENT: "current release, assumed",
+    VersionSource.STATED: N_("stated"),
+    VersionSource.DETECTED: N_("detected by a probe"),
+    VersionSource.CURRENT: N_("current release, assumed"),
 }
 
 
@@ -145,21 +153,26 @@ def versions_view(recommendation: Recommendation) -> VersionsView | None:
         return None
     parts = []
     for used in recommendation.versions:
-        words = _SOURCE_WORDS[used.source]
+        words = tr(_SOURCE_WORDS[used.source])
         if used.stated and used.stated != used.version:
-            words += f"; the workload states {used.stated}"
+            words += tr("; the workload states {version}", version=used.stated)
         parts.append(f"{used.broker.title} {used.version} ({words})")
     notes = [
         VersionNoteView(
-            headline=f"You run {note.broker.title} {note.detected}; without the probe the "
-            f"advice was for {note.assumed}. What differs:",
+            headline=tr(
+                "You run {broker} {detected}; without the probe the advice was for {assumed}. "
+                "What differs:",
+                broker=note.broker.title,
+                detected=note.detected,
+                assumed=note.assumed,
+            ),
             winner_changes=note.winner_changes,
             added=list(note.added),
             removed=list(note.removed),
         )
         for note in recommendation.version_notes
     ]
-    return VersionsView(line="Advice written for " + ", ".join(parts) + ".", notes=notes)
+    return VersionsView(line=tr("Advice written for {list}.", list=_list(parts)), notes=notes)
 
 
 class CapacityRow(_Model):
@@ -173,22 +186,26 @@ def capacity_rows(recommendation: Recommendation) -> list[CapacityRow]:
     """The capacity estimates as every output shows them."""
     cap = recommendation.capacity
     rows = [
-        ("Average bandwidth", units.human_bandwidth(cap.avg_bandwidth_bytes_per_s)),
-        ("Peak bandwidth", units.human_bandwidth(cap.peak_bandwidth_bytes_per_s)),
-        ("Messages per day", units.human_number(cap.messages_per_day)),
-        ("Messages retained", units.human_number(cap.retained_messages)),
-        ("Data retained (one copy)", units.human_bytes(cap.retained_bytes)),
-        ("Redis memory for the retained data", units.human_bytes(cap.redis_memory_bytes)),
-        ("Kafka partitions (estimate)", units.human_number(cap.kafka_partitions)),
-        ("Kafka replication factor", units.human_number(cap.kafka_replication_factor)),
-        ("Kafka disk, all replicas", units.human_bytes(cap.kafka_disk_bytes)),
+        (N_("Average bandwidth"), units.human_bandwidth(cap.avg_bandwidth_bytes_per_s)),
+        (N_("Peak bandwidth"), units.human_bandwidth(cap.peak_bandwidth_bytes_per_s)),
+        (N_("Messages per day"), units.human_number(cap.messages_per_day)),
+        (N_("Messages retained"), units.human_number(cap.retained_messages)),
+        (N_("Data retained (one copy)"), units.human_bytes(cap.retained_bytes)),
+        (N_("Redis memory for the retained data"), units.human_bytes(cap.redis_memory_bytes)),
+        (N_("Kafka partitions (estimate)"), units.human_number(cap.kafka_partitions)),
+        (N_("Kafka replication factor"), units.human_number(cap.kafka_replication_factor)),
+        (N_("Kafka disk, all replicas"), units.human_bytes(cap.kafka_disk_bytes)),
         (
-            "RabbitMQ backlog after 10 min at peak with consumers stalled",
-            f"{units.human_number(cap.rabbitmq_queue_depth_at_peak)} messages",
+            N_("RabbitMQ backlog after 10 min at peak with consumers stalled"),
+            tr("{count} messages", count=units.human_number(cap.rabbitmq_queue_depth_at_peak)),
         ),
-        ("Broker nodes for the tolerated failures", units.human_number(cap.nodes_needed)),
+        (N_("Broker nodes for the tolerated failures"), units.human_number(cap.nodes_needed)),
     ]
-    return [CapacityRow(title=title, value=value) for title, value in rows]
+    return [CapacityRow(title=tr(title), value=value) for title, value in rows]
+
+
+def _list(items: Sequence[str]) -> str:
+    return tr(", ").join(items)
 
 
 def probe_headline(result: ProbeResult) -> str:

@@ -157,7 +157,7 @@ def test_the_cli_speaks_the_language_asked_for() -> None:
 
 
 def _messages_in_code() -> dict[str, str]:
-    """Every literal message given to `tr()` in advisor/, with the file it is in."""
+    """Every literal message given to `tr()` or marked with `N_()` in advisor/, with its file."""
     import ast
 
     found: dict[str, str] = {}
@@ -168,7 +168,8 @@ def _messages_in_code() -> dict[str, str]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             first = node.args[0]
-            if name == "tr" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            if name in ("tr", "N_") and literal:
                 found.setdefault(first.value, str(path.relative_to(ROOT)))
     return found
 
