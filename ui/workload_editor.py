@@ -31,15 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor import i18n
 from advisor import workload as wl
-from ui import theme
+from ui import bidi, theme
 from ui.keys import REDO_KEYS, UNDO_KEYS
+from ui.translation import QT_TRANSLATE_NOOP, translate
 
 # The form's sections, in order; a field the model gains later lands in "Other" automatically.
 GROUPS: list[tuple[str, list[str]]] = [
-    ("Workload", ["name", "notes"]),
+    (QT_TRANSLATE_NOOP("WorkloadEditor", "Workload"), ["name", "notes"]),
     (
-        "Volume",
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Volume"),
         [
             "avg_rate_msg_per_s",
             "peak_rate_msg_per_s",
@@ -48,17 +50,23 @@ GROUPS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "Retention & ordering",
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Retention & ordering"),
         ["retention_hours", "retention_max_messages", "channels", "replay", "ordering"],
     ),
-    ("Delivery", ["delivery", "p99_latency_ms", "crash_may_lose_messages"]),
-    ("Consumers & routing", ["consumption", "consumer_groups", "routing", "backpressure"]),
     (
-        "Workers & connections",
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Delivery"),
+        ["delivery", "p99_latency_ms", "crash_may_lose_messages"],
+    ),
+    (
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Consumers & routing"),
+        ["consumption", "consumer_groups", "routing", "backpressure"],
+    ),
+    (
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Workers & connections"),
         ["workers", "max_task_duration_s", "connections", "short_lived_connections"],
     ),
     (
-        "Features",
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Features"),
         [
             "needs_priorities",
             "needs_delayed_delivery",
@@ -70,11 +78,20 @@ GROUPS: list[tuple[str, list[str]]] = [
             "inspect_pending",
         ],
     ),
-    ("Devices & browsers", ["mqtt_devices", "browser_delivery"]),
-    ("Availability", ["tolerated_node_failures", "multi_region", "network_partitions"]),
-    ("Stack", ["languages", "task_framework", "uses_django", "uses_celery"]),
     (
-        "Organisation",
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Devices & browsers"),
+        ["mqtt_devices", "browser_delivery"],
+    ),
+    (
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Availability"),
+        ["tolerated_node_failures", "multi_region", "network_partitions"],
+    ),
+    (
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Stack"),
+        ["languages", "task_framework", "uses_django", "uses_celery"],
+    ),
+    (
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Organisation"),
         [
             "already_running",
             "team_familiar_with",
@@ -83,8 +100,11 @@ GROUPS: list[tuple[str, list[str]]] = [
             "leaving_because",
         ],
     ),
-    ("Operations", ["hosting", "ops_capacity", "customer_installed"]),
-    ("Versions", ["versions"]),
+    (
+        QT_TRANSLATE_NOOP("WorkloadEditor", "Operations"),
+        ["hosting", "ops_capacity", "customer_installed"],
+    ),
+    (QT_TRANSLATE_NOOP("WorkloadEditor", "Versions"), ["versions"]),
 ]
 
 # Enum values whose generated label would read badly.
@@ -116,13 +136,13 @@ _LABELS = {
     "network_partitions": "Partitions",
 }
 NOT_STATED = "Not stated"
-_ASSUMED_SUFFIX = " (assumed)"
 _DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
 _SPINBOX_MAX = 2**31 - 1
 
 
 def field_titles() -> dict[str, str]:
-    return {name: info.title or name for name, info in wl.Workload.model_fields.items()}
+    """Each field's title in the interface language."""
+    return {name: i18n.tr(info.title or name) for name, info in wl.Workload.model_fields.items()}
 
 
 def default_values() -> dict[str, Any]:
@@ -199,7 +219,11 @@ class _SetValue(QUndoCommand):
     def __init__(
         self, document: WorkloadDocument, name: str, old: Any, new: Any, was_stated: bool
     ) -> None:
-        super().__init__(f"Change {field_titles().get(name, name)}")
+        super().__init__(
+            translate("WorkloadEditor", "Change {field}").format(
+                field=field_titles().get(name, name)
+            )
+        )
         self._document = document
         self._name = name
         self._old = old
@@ -309,7 +333,9 @@ class WorkloadDocument(QObject):
     @property
     def display_name(self) -> str:
         """The workload's name, wherever it came from (the file name is no name)."""
-        return str(self._values.get("name") or "").strip() or "Untitled"
+        return str(self._values.get("name") or "").strip() or translate(
+            "WorkloadEditor", "Untitled"
+        )
 
     def state(self) -> DocumentState:
         return DocumentState(
@@ -469,7 +495,7 @@ class WorkloadEditor(QScrollArea):
         self.setObjectName("workloadEditor")
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.setAccessibleName("Workload editor")
+        self.setAccessibleName(self.tr("Workload editor"))
         self._wheel_guard = _NoWheelUnlessFocused(self)
         self._fields: dict[str, _Field] = {}
         self._updating = False
@@ -507,22 +533,25 @@ class WorkloadEditor(QScrollArea):
             font = widget.font()
             font.setItalic(assumed)
             widget.setFont(font)
-        note = " (assumed: not stated, the default is used)" if assumed else ""
+        note = self.tr("(assumed: not stated, the default is used)") if assumed else ""
+        suffix = " " + self.tr("(assumed)")
         for widget in made.inputs:
             widget.setAccessibleName(
-                f"{widget.accessibleName().removesuffix(_ASSUMED_SUFFIX)}"
-                f"{_ASSUMED_SUFFIX if assumed else ''}"
+                f"{widget.accessibleName().removesuffix(suffix)}{suffix if assumed else ''}"
             )
+        # The note is added to the tooltip, and taken off by its first words.
+        note_start = self.tr("(assumed: not stated, the default is used)")[:8]
         if made.label is not None:
             muted = theme.muted_color(made.label.palette()).name()
             made.label.setText(
-                f"{html.escape(made.title)}: <span style='color:{muted}'><i>assumed</i></span>"
+                f"{html.escape(made.title)}: <span style='color:{muted}'><i>"
+                f"{html.escape(self.tr('assumed'))}</i></span>"
                 if assumed
                 else f"{html.escape(made.title)}:"
             )
             made.label.setToolTip(
-                made.label.toolTip().split("\n\n(assumed")[0]
-                + (f"\n\n{note.strip()}" if assumed else "")
+                made.label.toolTip().split("\n\n" + note_start)[0]
+                + (f"\n\n{note}" if assumed else "")
             )
         elif isinstance(made.widget, QCheckBox):
             # No longer text (the form must keep its width): italic, in the muted colour.
@@ -537,8 +566,8 @@ class WorkloadEditor(QScrollArea):
                 )
             made.widget.setPalette(palette)
             made.widget.setToolTip(
-                made.widget.toolTip().split("\n\n(assumed")[0]
-                + (f"\n\n{note.strip()}" if assumed else "")
+                made.widget.toolTip().split("\n\n" + note_start)[0]
+                + (f"\n\n{note}" if assumed else "")
             )
 
     def minimumSizeHint(self) -> QSize:
@@ -570,16 +599,17 @@ class WorkloadEditor(QScrollArea):
     def _groups() -> list[tuple[str, list[str]]]:
         placed = {name for _, names in GROUPS for name in names}
         other = [name for name in wl.Workload.model_fields if name not in placed]
-        return GROUPS + ([("Other", other)] if other else [])
+        return GROUPS + ([(QT_TRANSLATE_NOOP("WorkloadEditor", "Other"), other)] if other else [])
 
     def _build_group(self, title: str, names: list[str], schema: dict[str, Any]) -> QGroupBox:
+        title = translate("WorkloadEditor", title)
         box = QGroupBox(title.replace("&", "&&"))  # "&" would become a mnemonic
         box.setAccessibleName(title)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for name in names:
-            spec = _resolve(schema["properties"][name], schema)
+            spec = _localised(_resolve(schema["properties"][name], schema))
             made = self._build_field(name, spec)
             tip = self._tooltip(spec)
             for widget in made.inputs:
@@ -608,7 +638,9 @@ class WorkloadEditor(QScrollArea):
         high = spec.get("maximum")
         if low is not None and high is not None:
             unit = spec.get("unit", "")
-            tip += f"\nRange: {range_text(low, high, unit)}"
+            tip += "\n" + translate("WorkloadEditor", "Range: {range}").format(
+                range=bidi.ltr(range_text(low, high, unit))
+            )
         return str(tip)
 
     def _make_error_label(self) -> QLabel:
@@ -650,7 +682,7 @@ class WorkloadEditor(QScrollArea):
             notes = QPlainTextEdit()
             notes.setAccessibleName(title)
             notes.setTabChangesFocus(True)
-            notes.setPlaceholderText("What the system does, who consumes it…")
+            notes.setPlaceholderText(self.tr("What the system does, who consumes it…"))
             notes.setFixedHeight(notes.fontMetrics().lineSpacing() * 4 + 12)
             notes.textChanged.connect(lambda: self._on_edited(name, notes.toPlainText()))
             return _Field(
@@ -681,12 +713,14 @@ class WorkloadEditor(QScrollArea):
         lines: dict[wl.Broker, QLineEdit] = {}
         for broker in wl.Broker:
             line = QLineEdit()
-            line.setAccessibleName(f"{broker.title} version")
+            line.setAccessibleName(self.tr("{broker} version").format(broker=broker.title))
             line.setMaxLength(versions.MAX_TEXT)
             try:
-                current = f"current release: {versions.current(broker)}"
+                current = self.tr("current release: {version}").format(
+                    version=versions.current(broker)
+                )
             except versions.VersionTableError:
-                current = "current release"
+                current = self.tr("current release")
             line.setPlaceholderText(current)
             line.textChanged.connect(lambda _text: self._on_edited("versions", get()))
             form.addRow(f"{broker.title}:", line)
@@ -742,7 +776,7 @@ class WorkloadEditor(QScrollArea):
 
         if optional:
             # The lowest value reads "Not stated" and means it: the field is left open.
-            box.setSpecialValueText(NOT_STATED)
+            box.setSpecialValueText(i18n.tr(NOT_STATED))
         box.valueChanged.connect(lambda v: self._on_edited(name, typed(v)))
         box.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         box.setGroupSeparatorShown(True)
@@ -873,8 +907,12 @@ def range_text(low: float, high: float, unit: str) -> str:
     from advisor import units
 
     if unit == "bytes":
-        return f"{units.human_bytes(low)} to {units.human_bytes(high)}"
-    return f"{units.quantity(low, '')} to {units.quantity(high, unit)}".rstrip()
+        low_text, high_text = units.human_bytes(low), units.human_bytes(high)
+    else:
+        low_text, high_text = units.quantity(low, ""), units.quantity(high, unit)
+    return (
+        translate("WorkloadEditor", "{low} to {high}").format(low=low_text, high=high_text).rstrip()
+    )
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -902,11 +940,20 @@ def choice_label(value: Any) -> str:
 def _label(value: Any) -> str:
     """How a choice reads in the form."""
     if value is None:
-        return NOT_STATED
+        return i18n.tr(NOT_STATED)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return i18n.tr("Yes" if value else "No")
     text = str(value)
-    return _LABELS.get(text, text.replace("_", " ").capitalize())
+    return i18n.tr(_LABELS.get(text, text.replace("_", " ").capitalize()))
+
+
+def _localised(spec: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema with its title and description in the interface language."""
+    found = {**spec}
+    for key in ("title", "description"):
+        if isinstance(found.get(key), str):
+            found[key] = i18n.tr(found[key])
+    return found
 
 
 def _set_plain_text(edit: QPlainTextEdit, text: str) -> None:
