@@ -15,10 +15,12 @@ from urllib.parse import quote
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QLocale,
     QSettings,
     QSize,
     Qt,
     QThreadPool,
+    QTime,
     QTimer,
     Signal,
 )
@@ -56,7 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor import views
+from advisor import i18n, views
 from advisor.probe import cli as probe_cli
 from advisor.probe import runner, targets, verdicts
 from advisor.probe.models import (
@@ -69,8 +71,9 @@ from advisor.probe.models import (
     Verdict,
 )
 from advisor.workload import Broker, Workload
-from ui import preferences, probe_history, theme, worker
+from ui import bidi, preferences, probe_history, theme, worker
 from ui import settings as ui_settings
+from ui.translation import QT_TRANSLATE_NOOP, translate
 
 SETTINGS_GROUP = "probe"
 DEFAULT_BUDGET_S = runner.DEFAULT_BUDGET_S
@@ -161,7 +164,54 @@ def results_as_text(results: Iterable[ProbeResult], secrets: Iterable[str] = ())
 
 
 def _format_ms(ms: float) -> str:
-    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms"
+    return bidi.ltr(f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms")
+
+
+# Statuses, stages and failure classes as the panel names them (the values stay in the data).
+_WORDS = {
+    "pass": QT_TRANSLATE_NOOP("ProbePanel", "pass"),
+    "warn": QT_TRANSLATE_NOOP("ProbePanel", "warn"),
+    "fail": QT_TRANSLATE_NOOP("ProbePanel", "fail"),
+    "skipped": QT_TRANSLATE_NOOP("ProbePanel", "skipped"),
+    "resolve": QT_TRANSLATE_NOOP("ProbePanel", "resolve"),
+    "connect": QT_TRANSLATE_NOOP("ProbePanel", "connect"),
+    "tls": QT_TRANSLATE_NOOP("ProbePanel", "tls"),
+    "handshake": QT_TRANSLATE_NOOP("ProbePanel", "handshake"),
+    "authenticate": QT_TRANSLATE_NOOP("ProbePanel", "authenticate"),
+    "inspect": QT_TRANSLATE_NOOP("ProbePanel", "inspect"),
+    "behave": QT_TRANSLATE_NOOP("ProbePanel", "behave"),
+    "dns": QT_TRANSLATE_NOOP("ProbePanel", "dns"),
+    "refused": QT_TRANSLATE_NOOP("ProbePanel", "refused"),
+    "timeout": QT_TRANSLATE_NOOP("ProbePanel", "timeout"),
+    "auth": QT_TRANSLATE_NOOP("ProbePanel", "auth"),
+    "authorisation": QT_TRANSLATE_NOOP("ProbePanel", "authorisation"),
+    "wrong_protocol": QT_TRANSLATE_NOOP("ProbePanel", "wrong_protocol"),
+    "configuration": QT_TRANSLATE_NOOP("ProbePanel", "configuration"),
+    "cancelled": QT_TRANSLATE_NOOP("ProbePanel", "cancelled"),
+    "degraded": QT_TRANSLATE_NOOP("ProbePanel", "degraded"),
+    "connection_lost": QT_TRANSLATE_NOOP("ProbePanel", "connection_lost"),
+    "budget_exceeded": QT_TRANSLATE_NOOP("ProbePanel", "budget_exceeded"),
+    "other": QT_TRANSLATE_NOOP("ProbePanel", "other"),
+}
+
+
+def word(value: object) -> str:
+    """A status, stage or failure class in the interface language (English: its value)."""
+    text = str(getattr(value, "value", value))
+    return translate("ProbePanel", _WORDS[text]) if text in _WORDS else text
+
+
+def _loud(value: object) -> str:
+    """A status as the panel shouts it: PASS, FAIL (upper case has no meaning in Persian)."""
+    return word(value).upper()
+
+
+def requirement_title(requirement: str) -> str:
+    """A verdict's requirement (a workload field) by its title in the interface language."""
+    from ui import workload_editor
+
+    titles = workload_editor.field_titles()
+    return titles.get(requirement) or requirement.replace("_", " ").capitalize()
 
 
 def _figures_text(figures: Mapping[str, object]) -> str:
@@ -180,7 +230,9 @@ def _worst(statuses: Iterable[CheckStatus]) -> CheckStatus | None:
 def _tally(statuses: Iterable[CheckStatus]) -> str:
     found = list(statuses)
     counts = [(s, sum(1 for f in found if f is s)) for s in CheckStatus]
-    return ", ".join(f"{n} {s.value}" for s, n in counts if n) or "none"
+    return translate("ProbePanel", ", ").join(
+        f"{QLocale().toString(n)} {word(s)}" for s, n in counts if n
+    ) or translate("ProbePanel", "none")
 
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
@@ -300,49 +352,81 @@ class _ConnectionForm(QWidget):
         if broker is Broker.REDIS:
             url = self._edit(
                 "url",
-                f"{name} URL",
+                self.tr("{broker} URL").format(broker=name),
                 "redis://host:6379/0, rediss://…, redis+sentinel://host/master",
             )
-            self._row(layout, "&URL", url, error=True)
-            self._row(layout, "Pass&word", self._edit("password", f"{name} password", secret=True))
+            self._row(layout, self.tr("&URL"), url, error=True)
+            self._row(
+                layout,
+                self.tr("Pass&word"),
+                self._edit(
+                    "password", self.tr("{broker} password").format(broker=name), secret=True
+                ),
+            )
         elif broker is Broker.RABBITMQ:
-            url = self._edit("url", f"{name} AMQP URL", "amqp://user@host:5672/vhost")
-            self._row(layout, "&URL", url, error=True)
-            self._row(layout, "Pass&word", self._edit("password", f"{name} password", secret=True))
+            url = self._edit(
+                "url",
+                self.tr("{broker} AMQP URL").format(broker=name),
+                "amqp://user@host:5672/vhost",
+            )
+            self._row(layout, self.tr("&URL"), url, error=True)
+            self._row(
+                layout,
+                self.tr("Pass&word"),
+                self._edit(
+                    "password", self.tr("{broker} password").format(broker=name), secret=True
+                ),
+            )
             management = self._edit(
-                "management", f"{name} management URL", "optional: http://user@host:15672"
+                "management",
+                self.tr("{broker} management URL").format(broker=name),
+                self.tr("optional: {example}").format(example="http://user@host:15672"),
             )
             management_password = self._edit(
-                "management_password", f"{name} management password", "its password", secret=True
+                "management_password",
+                self.tr("{broker} management password").format(broker=name),
+                self.tr("its password"),
+                secret=True,
             )
-            self._row(layout, "&Management", management, management_password, error=True)
+            self._row(layout, self.tr("&Management"), management, management_password, error=True)
         else:
             url = self._edit(
-                "url", "Kafka bootstrap servers", "host:9092,host2:9092 or kafka+ssl://host:9093"
+                "url",
+                self.tr("Kafka bootstrap servers"),
+                self.tr("{example} or {other}").format(
+                    example="host:9092,host2:9092", other="kafka+ssl://host:9093"
+                ),
             )
-            self._row(layout, "&Bootstrap", url, error=True)
+            self._row(layout, self.tr("&Bootstrap"), url, error=True)
             self.mechanism = QComboBox()
             self.mechanism.addItems(_SASL_MECHANISMS)
-            self.mechanism.setAccessibleName("Kafka SASL mechanism")
-            self.mechanism.setToolTip("SASL mechanism, used when a SASL user is given")
+            self.mechanism.setAccessibleName(self.tr("Kafka SASL mechanism"))
+            self.mechanism.setToolTip(self.tr("SASL mechanism, used when a SASL user is given"))
             self.mechanism.currentIndexChanged.connect(self._on_field_edited)
-            user = self._edit("user", "Kafka SASL user", "optional")
-            self._row(layout, "SASL &user", user, self.mechanism)
+            user = self._edit("user", self.tr("Kafka SASL user"))
+            self._row(layout, self.tr("SASL &user"), user, self.mechanism)
             self._row(
-                layout, "SASL pass&word", self._edit("password", "Kafka SASL password", secret=True)
+                layout,
+                self.tr("SASL pass&word"),
+                self._edit("password", self.tr("Kafka SASL password"), secret=True),
             )
 
     def _edit(
-        self, key: str, accessible: str, placeholder: str = "optional", *, secret: bool = False
+        self, key: str, accessible: str, placeholder: str | None = None, *, secret: bool = False
     ) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(f"{self.broker.value}_{key}")
         edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
+        edit.setPlaceholderText(self.tr("optional") if placeholder is None else placeholder)
+        if i18n.is_rtl():
+            # Addresses are Latin text: typed and shown left to right in a right-to-left window.
+            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         edit.setClearButtonEnabled(True)
         if secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setToolTip("Masked; never copied, and saved only if you remember passwords")
+            edit.setToolTip(
+                self.tr("Masked; never copied, and saved only if you remember passwords")
+            )
         edit.editingFinished.connect(self._on_field_edited)
         self.fields[key] = edit
         return edit
@@ -435,7 +519,9 @@ class _ConnectionForm(QWidget):
         self.move_secrets_out()
         text = self.url_edit.text().strip()
         if not text:
-            raise targets.TargetError(f"enter the {self.url_edit.accessibleName()}")
+            raise targets.TargetError(
+                self.tr("enter the {field}").format(field=self.url_edit.accessibleName())
+            )
         if self.broker is Broker.KAFKA:
             assert self.mechanism is not None
             url = kafka_url(
@@ -454,8 +540,13 @@ class _ConnectionForm(QWidget):
         target = targets.parse_target(url, management_url=management)
         if target.broker is not self.broker:
             raise targets.TargetError(
-                f"{target.display_url!r} is a {target.broker.title} address; "
-                f"use the {target.broker.title} tab, or a {self.broker.title} URL here"
+                self.tr(
+                    "{url} is a {broker} address; use the {broker} tab, or a {this} URL here"
+                ).format(
+                    url=bidi.ltr(repr(target.display_url)),
+                    broker=target.broker.title,
+                    this=self.broker.title,
+                )
             )
         return target
 
@@ -572,26 +663,36 @@ class _BrokerPage(QWidget):
         self.change_text = ""  # what changed since the previous run of the same target
 
         self.form = _ConnectionForm(broker)
-        self.probe_button = QPushButton(f"Probe {broker.title}")
-        self.probe_button.setAccessibleName(f"Probe {broker.title}")
-        self.probe_button.setToolTip(f"Probe only the {broker.title} connection")
+        self.probe_button = QPushButton(self.tr("Probe {broker}").format(broker=broker.title))
+        self.probe_button.setAccessibleName(self.tr("Probe {broker}").format(broker=broker.title))
+        self.probe_button.setToolTip(
+            self.tr("Probe only the {broker} connection").format(broker=broker.title)
+        )
         self.progress = QProgressBar()
-        self.progress.setAccessibleName(f"{broker.title} probe progress")
+        self.progress.setAccessibleName(
+            self.tr("{broker} probe progress").format(broker=broker.title)
+        )
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("idle")
-        self.summary = QLabel("Not probed yet.")
+        self.progress.setFormat(self.tr("idle"))
+        self.summary = QLabel(self.tr("Not probed yet."))
         self.summary.setObjectName(f"{broker.value}_summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName(f"{broker.title} probe summary")
+        self.summary.setAccessibleName(
+            self.tr("{broker} probe summary").format(broker=broker.title)
+        )
 
         self.tree = QTreeWidget()
         self.tree.setObjectName(f"{broker.value}_checks")
-        self.tree.setAccessibleName(f"{broker.title} checks and verdicts")
+        self.tree.setAccessibleName(
+            self.tr("{broker} checks and verdicts").format(broker=broker.title)
+        )
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Check", "Stage", "Time", "Figures"])
+        self.tree.setHeaderLabels(
+            [self.tr("Check"), self.tr("Stage"), self.tr("Time"), self.tr("Figures")]
+        )
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setIconSize(QSize(16, 16))
@@ -606,9 +707,13 @@ class _BrokerPage(QWidget):
 
         self.details = QTextBrowser()
         self.details.setObjectName(f"{broker.value}_details")
-        self.details.setAccessibleName(f"{broker.title} check details")
+        self.details.setAccessibleName(
+            self.tr("{broker} check details").format(broker=broker.title)
+        )
         self.details.setOpenLinks(False)
-        self.details.setPlaceholderText("Select a check to see what happened and what to do.")
+        self.details.setPlaceholderText(
+            self.tr("Select a check to see what happened and what to do.")
+        )
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName(f"{broker.value}_splitter")
@@ -663,7 +768,9 @@ class _BrokerPage(QWidget):
         self.tree.clear()
         self.details.clear()
         self._last_status = None
-        self.summary.setText(f"Probing {html.escape(target.display_url)}…")
+        self.summary.setText(
+            self.tr("Probing {url}…").format(url=bidi.html_ltr(target.display_url))
+        )
         probe = worker.Worker(
             runner.run_probe,
             target,
@@ -686,7 +793,7 @@ class _BrokerPage(QWidget):
         """Ask the running probe to stop; its result (marked cancelled) still arrives."""
         if self._cancel is not None and not self._cancel.is_set():
             self._cancel.set()
-            self.progress.setFormat("cancelling…")
+            self.progress.setFormat(self.tr("cancelling…"))
 
     def tick(self) -> None:
         """Move the progress bar along the budget while a probe runs."""
@@ -695,21 +802,27 @@ class _BrokerPage(QWidget):
         elapsed = time.monotonic() - self._started
         self.progress.setValue(min(1000, int(1000 * elapsed / self._budget_s)))
         if self._cancel is None or not self._cancel.is_set():
-            self.progress.setFormat(f"{elapsed:.1f} s of {self._budget_s:g} s")
+            locale = QLocale()
+            self.progress.setFormat(
+                self.tr("{elapsed} s of {budget} s").format(
+                    elapsed=locale.toString(elapsed, "f", 1),
+                    budget=locale.toString(self._budget_s, "g", 6),
+                )
+            )
 
     # -- rendering --------------------------------------------------------------------------
     def _add_check(self, check: ProbeCheck) -> QTreeWidgetItem:
         item = QTreeWidgetItem(
             [
                 check.title,
-                check.stage.value,
+                word(check.stage),
                 _format_ms(check.duration_ms),
                 _figures_text(check.figures),
             ]
         )
         item.setData(0, _ROLE_CHECK, check)
-        cause = f", {check.failure_class.value}" if check.failure_class else ""
-        item.setToolTip(0, f"{check.title}\n{check.status.value}{cause} — {check.id}")
+        cause = f", {word(check.failure_class)}" if check.failure_class else ""
+        item.setToolTip(0, f"{check.title}\n{word(check.status)}{cause} — {bidi.ltr(check.id)}")
         if check.figures:
             item.setToolTip(3, "\n".join(f"{k} = {v}" for k, v in check.figures.items()))
         self._paint_status(item, check.status)
@@ -717,26 +830,30 @@ class _BrokerPage(QWidget):
         return item
 
     def _add_verdicts(self, judged: list[Verdict], workload_name: str) -> None:
-        group = QTreeWidgetItem([f"Verdicts for “{workload_name}”", "", "", ""])
+        group = QTreeWidgetItem(
+            [self.tr("Verdicts for {name}").format(name=bidi.quoted(workload_name)), "", "", ""]
+        )
         font = group.font(0)
         font.setBold(True)
         group.setFont(0, font)
         for verdict in judged:
             child = QTreeWidgetItem(
                 [
-                    verdict.requirement.replace("_", " ").capitalize(),
-                    "verdict",
+                    requirement_title(verdict.requirement),
+                    self.tr("verdict"),
                     "",
                     verdict.message,
                 ]
             )
             child.setData(0, _ROLE_VERDICT, verdict)
-            child.setToolTip(0, f"{verdict.status.value} — {verdict.requirement}")
+            child.setToolTip(0, f"{word(verdict.status)} — {bidi.ltr(verdict.requirement)}")
             child.setToolTip(3, verdict.message)
             self._paint_status(child, verdict.status)
             group.addChild(child)
         if not judged:
-            group.addChild(QTreeWidgetItem(["No requirement of the workload applies", "", "", ""]))
+            group.addChild(
+                QTreeWidgetItem([self.tr("No requirement of the workload applies"), "", "", ""])
+            )
         self._paint_status(group, _worst(v.status for v in judged))
         self.tree.addTopLevelItem(group)
         group.setExpanded(True)
@@ -753,7 +870,7 @@ class _BrokerPage(QWidget):
             else:
                 item.setData(column, Qt.ItemDataRole.ForegroundRole, None)
         if status is not None:
-            item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{status.value}: {item.text(0)}")
+            item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{word(status)}: {item.text(0)}")
 
     def restyle(self) -> None:
         """Recolour after a palette change (light <-> dark)."""
@@ -807,7 +924,9 @@ class _BrokerPage(QWidget):
                 Verdict(
                     requirement="verdicts",
                     status=CheckStatus.WARN,
-                    message=f"could not judge the workload: {runner.describe(error)}",
+                    message=self.tr("could not judge the workload: {error}").format(
+                        error=runner.describe(error)
+                    ),
                 )
             ]
         if found == self.result.verdicts and workload.name == self._workload_name:
@@ -861,13 +980,21 @@ class _BrokerPage(QWidget):
 
     def _summary_text(self, result: ProbeResult) -> str:
         color = status_color(result.status, self.palette()).name()
-        tally = f"checks: {_tally(c.status for c in result.checks)}"
+        tally = self.tr("checks: {tally}").format(tally=_tally(c.status for c in result.checks))
         if result.verdicts:
-            tally += f"; verdicts: {_tally(v.status for v in result.verdicts)}"
+            tally += self.tr("; verdicts: {tally}").format(
+                tally=_tally(v.status for v in result.verdicts)
+            )
         head = (
-            f"<b style='color:{color}'>{result.status.value.upper()}</b> "
-            f"{html.escape(result.target)} in {_format_ms(result.duration_ms)} "
-            f"(budget {result.budget_ms / 1000:g} s)<br>{tally}"
+            f"<b style='color:{color}'>{_loud(result.status)}</b> "
+            + html.escape(
+                self.tr("{target} in {time} (budget {budget})").format(
+                    target=bidi.ltr(result.target),
+                    time=_format_ms(result.duration_ms),
+                    budget=bidi.ltr(f"{result.budget_ms / 1000:g} s"),
+                )
+            )
+            + f"<br>{html.escape(tally)}"
         )
         facts_text = html.escape(views.probe_headline(result))
         return head + (f"<br>{facts_text}" if facts_text else "")
@@ -880,22 +1007,25 @@ class _BrokerPage(QWidget):
         verdict = item.data(0, _ROLE_VERDICT)
         if isinstance(check, ProbeCheck):
             color = status_color(check.status, palette).name()
-            cause = f" — {check.failure_class.value}" if check.failure_class else ""
+            cause = f" — {word(check.failure_class)}" if check.failure_class else ""
+            stage = html.escape(self.tr("stage {stage}").format(stage=word(check.stage)))
             parts = [
                 f"<p><b>{html.escape(check.title)}</b> "
-                f"<span style='color:{color}'><b>{check.status.value.upper()}{cause}</b></span>"
-                f"<br><code>{html.escape(check.id)}</code> · stage {check.stage.value} · "
+                f"<span style='color:{color}'><b>{_loud(check.status)}{cause}</b></span>"
+                f"<br>{bidi.ltr(f'<code>{html.escape(check.id)}</code>')} · {stage} · "
                 f"{_format_ms(check.duration_ms)}</p>"
             ]
             if check.skipped_reason:
-                parts.append(f"<p>Skipped: {html.escape(check.skipped_reason)}</p>")
+                skipped = self.tr("Skipped: {reason}").format(reason=check.skipped_reason)
+                parts.append(f"<p>{html.escape(skipped)}</p>")
             if check.details:
                 parts.append(f"<p>{html.escape(check.details)}</p>")
             if check.hint:
-                parts.append(f"<p><b>Hint:</b> {html.escape(check.hint)}</p>")
+                hint = html.escape(self.tr("Hint:"))
+                parts.append(f"<p><b>{hint}</b> {html.escape(check.hint)}</p>")
             if check.figures:
                 rows = "".join(
-                    f"<tr><td>{html.escape(k)}</td><td>&nbsp;{html.escape(str(v))}</td></tr>"
+                    f"<tr><td>{bidi.html_ltr(k)}</td><td>&nbsp;{bidi.html_ltr(v)}</td></tr>"
                     for k, v in check.figures.items()
                 )
                 parts.append(f"<table>{rows}</table>")
@@ -903,15 +1033,21 @@ class _BrokerPage(QWidget):
         if isinstance(verdict, Verdict):
             color = status_color(verdict.status, palette).name()
             parts = [
-                f"<p><b>{html.escape(verdict.requirement.replace('_', ' ').capitalize())}"
-                f"</b> <span style='color:{color}'><b>{verdict.status.value.upper()}"
+                f"<p><b>{html.escape(requirement_title(verdict.requirement))}"
+                f"</b> <span style='color:{color}'><b>{_loud(verdict.status)}"
                 f"</b></span></p>",
                 f"<p>{html.escape(verdict.message)}</p>",
             ]
             if verdict.advice:
-                parts.append(f"<p><b>Advice:</b> {html.escape(verdict.advice)}</p>")
+                advice = html.escape(self.tr("Advice:"))
+                parts.append(f"<p><b>{advice}</b> {html.escape(verdict.advice)}</p>")
             if verdict.evidence:
-                parts.append(f"<p>Evidence: check <code>{html.escape(verdict.evidence)}</code></p>")
+                evidence = bidi.ltr(f"<code>{html.escape(verdict.evidence)}</code>")
+                parts.append(
+                    "<p>"
+                    + html.escape(self.tr("Evidence: check {id}")).format(id=evidence)
+                    + "</p>"
+                )
             return "".join(parts)
         return ""
 
@@ -945,9 +1081,19 @@ class _BrokerPage(QWidget):
             self.tree.clear()
             self.details.clear()
             self._render_result(previous, self._previous_workload)
+            started = QLocale().toString(
+                QTime(
+                    previous.started_at.hour,
+                    previous.started_at.minute,
+                    previous.started_at.second,
+                ),
+                "HH:mm:ss",
+            )
             self.summary.setText(
-                f"<b>Cancelled</b> after {_format_ms(partial.duration_ms)}; the previous "
-                f"result ({previous.started_at:%H:%M:%S}) is kept.<br>"
+                html.escape(
+                    self.tr("Cancelled after {time}; the previous result ({started}) is kept.")
+                ).format(time=_format_ms(partial.duration_ms), started=started)
+                + "<br>"
                 + self._summary_text(previous)
             )
             return
@@ -956,14 +1102,19 @@ class _BrokerPage(QWidget):
         self._last_status = CheckStatus.SKIPPED
         ran = [c for c in partial.checks if c.failure_class is not FailureClass.CANCELLED]
         self.summary.setText(
-            f"<b>Cancelled</b> after {_format_ms(partial.duration_ms)}: {len(ran)} check"
-            f"{'' if len(ran) == 1 else 's'} ran; nothing is kept."
+            html.escape(
+                self.tr("Cancelled after {time}: %n check(s) ran; nothing is kept.", "", len(ran))
+            ).format(time=_format_ms(partial.duration_ms))
         )
 
     def _on_probe_errored(self, error: Exception) -> None:
         # Never a traceback: the runner turns broker errors into checks, so this is a bug.
         self.summary.setText(
-            f"The probe stopped unexpectedly: {html.escape(runner.describe(error))}"
+            html.escape(
+                self.tr("The probe stopped unexpectedly: {error}").format(
+                    error=runner.describe(error)
+                )
+            )
         )
         self._last_status = CheckStatus.FAIL
 
@@ -976,7 +1127,9 @@ class _BrokerPage(QWidget):
         self._cancel = None
         self.probe_button.setEnabled(True)
         self.progress.setValue(1000 if not cancelled else self.progress.value())
-        self.progress.setFormat("cancelled" if cancelled or self.cancelled else "done")
+        self.progress.setFormat(
+            self.tr("cancelled") if cancelled or self.cancelled else self.tr("done")
+        )
         self.run_finished.emit()
 
     def _on_current_item_changed(
@@ -1028,28 +1181,31 @@ class ProbePanel(QWidget):
         self._pool = probe_pool()
 
         self.budget = QDoubleSpinBox()
-        self.budget.setAccessibleName("Probe timeout in seconds")
-        self.budget.setToolTip("Whole-probe budget per broker; each probe ends within it")
+        self.budget.setAccessibleName(self.tr("Probe timeout in seconds"))
+        self.budget.setToolTip(self.tr("Whole-probe budget per broker; each probe ends within it"))
         self.budget.setRange(1.0, MAX_BUDGET_S)
         self.budget.setDecimals(1)
         self.budget.setSingleStep(1.0)
-        self.budget.setSuffix(" s")
+        self.budget.setSuffix(" " + self.tr("s", "seconds"))
         self.budget.setValue(DEFAULT_BUDGET_S)
-        budget_label = QLabel("&Timeout")
+        budget_label = QLabel(self.tr("&Timeout"))
         budget_label.setBuddy(self.budget)
-        self.probe_all_button = QPushButton("Probe &all")
-        self.probe_all_button.setAccessibleName("Probe all brokers")
-        self.probe_all_button.setToolTip("Probe every broker whose address is filled in")
-        self.cancel_button = QPushButton("&Cancel")
-        self.cancel_button.setAccessibleName("Cancel probes")
-        self.cancel_button.setToolTip("Stop all running probes (Esc)")
+        self.probe_all_button = QPushButton(self.tr("Probe &all"))
+        self.probe_all_button.setAccessibleName(self.tr("Probe all brokers"))
+        self.probe_all_button.setToolTip(self.tr("Probe every broker whose address is filled in"))
+        self.cancel_button = QPushButton(self.tr("&Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel probes"))
+        self.cancel_button.setToolTip(self.tr("Stop all running probes (Esc)"))
         self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_button.setEnabled(False)
         # All three brokers' results go to the clipboard, and the label says so.
-        self.copy_button = QPushButton("Cop&y all results")
-        self.copy_button.setAccessibleName("Copy every broker's results as text")
+        self.copy_button = QPushButton(self.tr("Cop&y all results"))
+        self.copy_button.setAccessibleName(self.tr("Copy every broker's results as text"))
         self.copy_button.setToolTip(
-            "Copy the results of every probed broker to the clipboard as text (never a password)"
+            self.tr(
+                "Copy the results of every probed broker to the clipboard as text "
+                "(never a password)"
+            )
         )
         self.copy_button.setEnabled(False)
 
@@ -1062,7 +1218,7 @@ class ProbePanel(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("probeTabs")
-        self.tabs.setAccessibleName("Brokers to probe")
+        self.tabs.setAccessibleName(self.tr("Brokers to probe"))
         self.tabs.setDocumentMode(True)
         self.pages: dict[Broker, _BrokerPage] = {}
         for broker in Broker:
@@ -1076,17 +1232,19 @@ class ProbePanel(QWidget):
             self.pages[broker] = page
             self.tabs.addTab(page, broker.title)
 
-        self.remember = QCheckBox("&Remember connection details")
-        self.remember.setAccessibleName("Remember connection details")
-        self.remember.setToolTip("Save the addresses (not the passwords) for next time")
-        self.remember_passwords = QCheckBox("Remember passwor&ds")
-        self.remember_passwords.setAccessibleName("Remember passwords")
-        self.remember_passwords.setToolTip("Also save passwords, in plain text, in the settings")
+        self.remember = QCheckBox(self.tr("&Remember connection details"))
+        self.remember.setAccessibleName(self.tr("Remember connection details"))
+        self.remember.setToolTip(self.tr("Save the addresses (not the passwords) for next time"))
+        self.remember_passwords = QCheckBox(self.tr("Remember passwor&ds"))
+        self.remember_passwords.setAccessibleName(self.tr("Remember passwords"))
+        self.remember_passwords.setToolTip(
+            self.tr("Also save passwords, in plain text, in the settings")
+        )
         self.remember_passwords.setEnabled(False)
         self.status = QLabel()
         self.status.setObjectName("probeStatus")
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Probe status")
+        self.status.setAccessibleName(self.tr("Probe status"))
 
         # The options stacked (passwords under, and dependent on, connection details), so the
         # panel stays narrow enough to sit beside the editor on a 1024 px screen.
@@ -1108,7 +1266,7 @@ class ProbePanel(QWidget):
         # previous run of the same address; a click shows that broker's tab.
         self.overview = QWidget()
         self.overview.setObjectName("probeOverview")
-        self.overview.setAccessibleName("Verdicts of the three brokers")
+        self.overview.setAccessibleName(self.tr("Verdicts of the three brokers"))
         grid = QGridLayout(self.overview)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
@@ -1123,7 +1281,7 @@ class ProbePanel(QWidget):
             line.setObjectName(f"{broker.value}_overview")
             line.setWordWrap(True)
             line.setTextFormat(Qt.TextFormat.RichText)
-            line.setAccessibleName(f"{broker.title} verdict")
+            line.setAccessibleName(self.tr("{broker} verdict").format(broker=broker.title))
             line.linkActivated.connect(functools.partial(self._on_overview_link, broker))
             grid.addWidget(icon, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(line, row, 1)
@@ -1170,7 +1328,7 @@ class ProbePanel(QWidget):
         if brokers is None:
             chosen = [b for b in chosen if not self.pages[b].form.is_empty()]
             if not chosen:
-                self.status.setText("Fill in at least one broker address to probe.")
+                self.status.setText(self.tr("Fill in at least one broker address to probe."))
                 return False
         found: dict[Broker, ProbeTarget] = {}
         for broker in chosen:
@@ -1181,14 +1339,20 @@ class ProbePanel(QWidget):
         if bad:
             self.tabs.setCurrentWidget(self.pages[bad[0]])
             self.pages[bad[0]].form.url_edit.setFocus()
-            self.status.setText(f"Fix the {', '.join(b.title for b in bad)} address first.")
+            self.status.setText(
+                self.tr("Fix the {brokers} address first.").format(
+                    brokers=self.tr(", ").join(b.title for b in bad)
+                )
+            )
             return False
         workload = self._workload()
         self._save_settings()
         for broker, target in found.items():
             page = self.pages[broker]
             page.start(target, self.budget.value(), workload)
-        self.status.setText(f"Probing {', '.join(b.title for b in found)}…")
+        self.status.setText(
+            self.tr("Probing {brokers}…").format(brokers=self.tr(", ").join(b.title for b in found))
+        )
         return bool(found)
 
     def cancel(self) -> None:
@@ -1196,7 +1360,7 @@ class ProbePanel(QWidget):
         for page in self.pages.values():
             page.cancel()
         if self.is_running():
-            self.status.setText("Cancelling…")
+            self.status.setText(self.tr("Cancelling…"))
 
     def results_text(self) -> str:
         """The results as plain text without credentials (what "Copy all results" copies)."""
@@ -1205,7 +1369,7 @@ class ProbePanel(QWidget):
 
     def copy_as_text(self) -> None:
         QGuiApplication.clipboard().setText(self.results_text())
-        self.status.setText("Results copied to the clipboard (passwords left out).")
+        self.status.setText(self.tr("Results copied to the clipboard (passwords left out)."))
 
     def refresh_verdicts(self) -> None:
         """Judge the shown results against the current workload again (it may have changed)."""
@@ -1235,31 +1399,47 @@ class ProbePanel(QWidget):
             link = f"<a href='show'>{html.escape(broker.title)}</a>"
             if page.is_running:
                 icon.setPixmap(status_icon(None, palette).pixmap(16, 16))
-                line.setText(f"{link}: probing…")
+                line.setText(f"{link}: {html.escape(self.tr('probing…'))}")
                 continue
             if result is None:
                 icon.clear()
-                note = "cancelled; not probed before" if page.cancelled else "not probed"
-                line.setText(f"{link}: {note}")
+                note = (
+                    self.tr("cancelled; not probed before")
+                    if page.cancelled
+                    else self.tr("not probed")
+                )
+                line.setText(f"{link}: {html.escape(note)}")
                 continue
             icon.setPixmap(status_icon(result.status, palette).pixmap(16, 16))
             colour = status_color(result.status, palette).name()
             verdicts = result.verdicts or []
             against = [
-                v.requirement.replace("_", " ")
+                requirement_title(v.requirement)
                 for v in verdicts
                 if v.status in (CheckStatus.FAIL, CheckStatus.WARN)
             ]
             if verdicts:
-                said = f"{len(verdicts) - len(against)} of {len(verdicts)} needs met" + (
-                    f"; not: {html.escape(', '.join(against))}" if against else ""
+                locale = QLocale()
+                said = self.tr("{met} of {total} needs met").format(
+                    met=locale.toString(len(verdicts) - len(against)),
+                    total=locale.toString(len(verdicts)),
+                ) + (
+                    self.tr("; not: {needs}").format(needs=self.tr(", ").join(against))
+                    if against
+                    else ""
                 )
             else:
-                said = f"checks: {_tally(c.status for c in result.checks)}"
-            extra = " (cancelled: the previous result is kept)" if page.cancelled else ""
+                said = self.tr("checks: {tally}").format(
+                    tally=_tally(c.status for c in result.checks)
+                )
+            extra = (
+                html.escape(self.tr(" (cancelled: the previous result is kept)"))
+                if page.cancelled
+                else ""
+            )
             change = f"<br><i>{html.escape(page.change_text)}</i>" if page.change_text else ""
             line.setText(
-                f"{link}: <b style='color:{colour}'>{result.status.value.upper()}</b> "
+                f"{link}: <b style='color:{colour}'>{_loud(result.status)}</b> "
                 f"{html.escape(said)}{extra}{change}"
             )
 
@@ -1321,9 +1501,9 @@ class ProbePanel(QWidget):
                 form.set_management_url(target.management_url)
         said = []
         if found:
-            names = ", ".join(t.broker.title for t in found)
-            said.append(f"{names} filled in from the environment.")
-        said += [f"Ignored {error}" for error in bad]
+            names = self.tr(", ").join(t.broker.title for t in found)
+            said.append(self.tr("{brokers} filled in from the environment.").format(brokers=names))
+        said += [self.tr("Ignored {error}").format(error=error) for error in bad]
         if said:
             self.status.setText(" ".join(said))
 
@@ -1349,7 +1529,9 @@ class ProbePanel(QWidget):
         try:
             return self._workload_provider()
         except Exception as error:  # the probe still runs, just without verdicts
-            self.status.setText(f"No verdicts: the workload is not available ({error}).")
+            self.status.setText(
+                self.tr("No verdicts: the workload is not available ({error}).").format(error=error)
+            )
             return None
 
     def _update_tabs(self) -> None:
@@ -1364,9 +1546,9 @@ class ProbePanel(QWidget):
                 icon = QIcon()
             self.tabs.setTabIcon(index, icon)
             state = (
-                "running"
+                self.tr("running")
                 if page.is_running
-                else (page.last_status.value if page.last_status else "not probed")
+                else (word(page.last_status) if page.last_status else self.tr("not probed"))
             )
             self.tabs.setTabToolTip(index, f"{page.broker.title}: {state}")
 
@@ -1385,8 +1567,9 @@ class ProbePanel(QWidget):
             self._ticker.start()
         elif not running:
             self._ticker.stop()
-            if self.status.text().startswith(("Probing", "Cancelling")):
-                self.status.setText("Finished.")
+            busy = (self.tr("Probing {brokers}…").split("{")[0], self.tr("Cancelling…"))
+            if self.status.text().startswith(busy):
+                self.status.setText(self.tr("Finished."))
         self._update_tabs()
 
     def _on_result_arrived(self, result: ProbeResult) -> None:
@@ -1404,8 +1587,8 @@ class ProbePanel(QWidget):
             )
             change = self.history.change(run)
         except (OSError, sqlite3.Error) as error:  # the probe's result matters more
-            return f"Not kept in the history: {error}"
-        return "First run of this address." if change is None else change.text()
+            return self.tr("Not kept in the history: {error}").format(error=error)
+        return self.tr("First run of this address.") if change is None else change.text()
 
     def _on_overview_link(self, broker: Broker, _link: str) -> None:
         self.tabs.setCurrentWidget(self.pages[broker])
