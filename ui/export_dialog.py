@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from advisor import report
+from advisor.loadtest.models import BakeoffResult
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
 from advisor.workload import Workload
@@ -115,6 +116,7 @@ def run_export(
     workload: Workload,
     recommendation: Recommendation,
     probe_results: Sequence[ProbeResult] | None = None,
+    loadtest: BakeoffResult | None = None,
 ) -> None:
     """Ask for a file, write the report in the chosen format, then offer to open it."""
     choice = ask_path(parent, workload)
@@ -123,7 +125,7 @@ def run_export(
     path, fmt = choice
     settings.set_last_folder(path.parent)
     try:
-        report.export(fmt, workload, recommendation, path, probe_results)
+        report.export(fmt, workload, recommendation, path, probe_results, loadtest=loadtest)
     except (report.ReportError, OSError) as error:
         QMessageBox.critical(
             parent, "Export failed", f"The report could not be written to {path}:\n{error}"

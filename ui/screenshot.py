@@ -1,10 +1,11 @@
 """Render the main window offscreen with a workload and its recommendation, to a PNG.
 
 python -m ui.screenshot WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark] [--tab probe]
-    [--scene window|welcome|compare|sensitivity|preferences]
+    [--scene window|welcome|compare|sensitivity|preferences|loadtest] [--loadtest-results FILE]
 
 --scene compare opens two variants beside the workload (its first two what-ifs applied) and
-shows the comparison of the three; --scene sensitivity the chart for its first what-if's field.
+shows the comparison of the three; --scene sensitivity the chart for its first what-if's field;
+--scene loadtest the Load test tab after a run (of the file given, else 2 s on the sandbox Redis).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-SCENES = ("window", "welcome", "compare", "sensitivity", "preferences")
+SCENES = ("window", "welcome", "compare", "sensitivity", "preferences", "loadtest")
 
 
 def _resolve(spec: str) -> Path:
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         "--scene", choices=SCENES, default="window", help="what to capture (default: the window)"
     )
 
+    parser.add_argument(
+        "--loadtest-results", type=Path, help="--scene loadtest: show this loadtest/bakeoff JSON"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = _resolve(args.workload)
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         window.recommendation_view.details.verticalScrollBar().setValue(0)
         qt_app.processEvents()
-        shown = _scene(window, args.scene, recommendation)
+        shown = _scene(window, args.scene, recommendation, args.loadtest_results)
         if shown is None:
             return 1
         image = shown.grab().toImage()
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _scene(window: Any, scene: str, recommendation: Any) -> Any:
+def _scene(window: Any, scene: str, recommendation: Any, loadtest: Path | None = None) -> Any:
     """The widget to capture for a scene, made ready (results computed, painted)."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -150,6 +154,10 @@ def _scene(window: Any, scene: str, recommendation: Any) -> Any:
     if scene == "window":
         settle()  # a tab shown just now lays out over a few events
         return window
+    if scene == "loadtest":
+        from ui import loadtest_tab
+
+        return loadtest_tab.screenshot_scene(window, loadtest, wait_for, settle)
     if scene == "welcome":
         dialog = window.show_welcome()
     elif scene == "preferences":
