@@ -35,9 +35,13 @@ class HelpSection:
 
 
 def help_path() -> Path:
-    from advisor import paths
+    """The guide in the interface language: assets/help/fa/ for Persian, English otherwise (and
+    when a translation is not installed)."""
+    from advisor import i18n, paths
 
-    return paths.assets_dir() / "help" / HELP_FILE
+    folder = paths.assets_dir() / "help"
+    translated = folder / i18n.language() / HELP_FILE
+    return translated if i18n.language() != "en" and translated.is_file() else folder / HELP_FILE
 
 
 def load_sections(path: Path | None = None) -> list[HelpSection]:
