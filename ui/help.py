@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor import i18n
+
 HELP_FILE = "user-guide.md"
 _HEADING = re.compile(r"^## (?P<title>.+?)\s*\{#(?P<id>[a-z0-9-]+)\}\s*$")
 
@@ -81,6 +83,11 @@ class HelpDialog(QDialog):
         self.text.setObjectName("helpText")
         self.text.setAccessibleName("User guide text")
         self.text.setOpenLinks(False)
+        if i18n.is_rtl():
+            # A paragraph that opens with a Latin name ("Broker Advisor …") is still Persian.
+            option = self.text.document().defaultTextOption()
+            option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+            self.text.document().setDefaultTextOption(option)
         self.text.anchorClicked.connect(self._on_anchor_clicked)
         for section in self.sections.values():
             item = QListWidgetItem(section.title)

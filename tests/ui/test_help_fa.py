@@ -62,6 +62,11 @@ def test_help_shows_persian_text_when_the_language_is_persian(qtbot: Any) -> Non
     assert ids == [s.id for s in help_module.load_sections()]
     titles = [dialog.contents.item(row).text() for row in range(dialog.contents.count())]
     assert titles != english_titles and all(PERSIAN_LETTERS.search(t) for t in titles)
+    assert dialog.show_section("start")  # its first paragraph opens with "Broker Advisor"
+    block = dialog.text.document().firstBlock()
+    while block.isValid():
+        assert block.textDirection() == Qt.LayoutDirection.RightToLeft, block.text()[:40]
+        block = block.next()
     assert dialog.show_section("editing")
     text = dialog.text.toPlainText()
     assert "مقدارهای فرض‌شده" in text and "Assumed values" not in text
