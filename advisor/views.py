@@ -318,6 +318,7 @@ class LoadTestView(_Model):
     latency: list[LatencyBar] = Field(description="Of the headline phase, from the intended time.")
     throughput: list[ThroughputStep]
     saturation: str
+    saturation_range: str = Field(description="Short: e.g. '5,000-10,000 msg/s (machine)'.")
     delivery: str
     environment: str
     verdicts: list[LoadVerdictView]
@@ -380,6 +381,17 @@ def _saturation_text(result: LoadTestResult) -> str:
         f"between {units.human_rate(sat.sustained_msg_per_s or 0)} and "
         f"{units.human_rate(sat.unsustained_msg_per_s)} ({sat.limited_by.value.replace('_', ' ')})"
     )
+
+
+def _saturation_range(result: LoadTestResult) -> str:
+    sat = result.saturation
+    if not sat.measured:
+        return "not measured"
+    low = units.human_number(round(sat.sustained_msg_per_s or 0))
+    if sat.unsustained_msg_per_s is None:
+        return f"not reached (≥ {low} msg/s)"
+    high = units.human_rate(round(sat.unsustained_msg_per_s))
+    return f"{low}–{high} ({sat.limited_by.value.replace('_', ' ')})"
 
 
 def throughput_steps(result: LoadTestResult) -> list[ThroughputStep]:
@@ -461,6 +473,7 @@ def loadtest_view(result: LoadTestResult) -> LoadTestView:
         latency=bars,
         throughput=throughput_steps(result),
         saturation=_saturation_text(result),
+        saturation_range=_saturation_range(result),
         delivery=f"{_delivery_text(result)} (from {result.plan.delivery.source})",
         environment=(
             f"{env.client}, on {env.cores} cores ({env.machine}); "

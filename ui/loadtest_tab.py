@@ -724,7 +724,8 @@ class LoadTestTab(QWidget):
         rows = [(self.tr("Status"), [t.status.upper() for t in tests])]
         for index, figure in enumerate(tests[0].figures):
             rows.append((figure.title, [t.figures[index].value for t in tests]))
-        rows.append((self.tr("Saturation"), [t.saturation for t in tests]))
+        rows.append((self.tr("Saturation"), [t.saturation_range for t in tests]))
+        details = {len(rows) - 1: [t.saturation for t in tests]}
         table.setColumnCount(len(tests))
         table.setRowCount(len(rows))
         table.setHorizontalHeaderLabels([t.server for t in tests])
@@ -733,7 +734,7 @@ class LoadTestTab(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(text)
+                item.setToolTip(details.get(row, cells)[column])
                 table.setItem(row, column, item)
         table.resizeRowsToContents()
         height = table.horizontalHeader().height() + 4
@@ -836,7 +837,11 @@ class LoadTestTab(QWidget):
             for verdict in test.verdicts:
                 text = verdict.message
                 if verdict.advice and verdict.status != CheckStatus.PASS.value:
-                    text += " " + self.tr("Advice: {advice}").format(advice=verdict.advice)
+                    text = (
+                        text.rstrip(".")
+                        + ". "
+                        + self.tr("Advice: {advice}").format(advice=verdict.advice)
+                    )
                 child = QTreeWidgetItem([verdict.requirement, text])
                 child.setIcon(0, probe_panel.status_icon(CheckStatus(verdict.status), palette))
                 child.setToolTip(1, text)
