@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor import i18n, units, views
 from advisor import recommendation as rec
-from advisor import units, views
 from advisor import workload as wl
-from ui import theme, worker
+from ui import bidi, theme, worker
+from ui.translation import translate
 from ui.workload_editor import choice_label
 
 Recommend = Callable[[wl.Workload], rec.Recommendation]
@@ -65,11 +66,14 @@ def value_text(name: str, value: Any) -> str:
     extra = info.json_schema_extra
     unit = str(extra.get("unit", "")) if isinstance(extra, dict) else ""
     if value is None:
-        return "Not stated"
+        return i18n.tr("Not stated")
+    comma = translate("CompareDialog", ", ")
     if isinstance(value, list):
-        return ", ".join(choice_label(v) for v in value) or "None"
+        return comma.join(choice_label(v) for v in value) or i18n.tr("None")
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "Current releases"
+        return comma.join(bidi.ltr(f"{k}: {v}") for k, v in value.items()) or translate(
+            "CompareDialog", "Current releases"
+        )
     if isinstance(value, str) and name not in ("name", "notes"):
         return choice_label(value)
     return units.format_value(value, unit)
@@ -91,26 +95,35 @@ def comparison_rows(
 
     def winner(r: rec.Recommendation) -> str:
         if r.tied:
-            return "Tie: " + " or ".join(b.title for b in r.tied)
-        return r.winner.title if r.winner else "None fits"
+            return translate("CompareDialog", "Tie: {brokers}").format(
+                brokers=translate("CompareDialog", " or ").join(b.title for b in r.tied)
+            )
+        return r.winner.title if r.winner else translate("CompareDialog", "None fits")
 
-    add("winner", "Recommended", [answer(r, winner) for r in recommendations], "answer")
+    add(
+        "winner",
+        translate("CompareDialog", "Recommended"),
+        [answer(r, winner) for r in recommendations],
+        "answer",
+    )
     for broker in wl.Broker:
 
         def score(r: rec.Recommendation, broker: wl.Broker = broker) -> str:
             found = next(a for a in r.ranking if a.broker is broker)
-            return "ruled out" if found.knocked_out else f"{found.score:.0f}"
+            if found.knocked_out:
+                return translate("CompareDialog", "ruled out")
+            return QLocale().toString(round(found.score))
 
         add(
             f"score:{broker.value}",
-            f"{broker.title} score",
+            translate("CompareDialog", "{broker} score").format(broker=broker.title),
             [answer(r, score) for r in recommendations],
             "answer",
         )
     add(
         "confidence",
-        "Confidence",
-        [answer(r, lambda r: views.confidence_view(r).level) for r in recommendations],
+        translate("CompareDialog", "Confidence"),
+        [answer(r, lambda r: _level(views.confidence_view(r).level)) for r in recommendations],
         "answer",
     )
     for name, info in wl.Workload.model_fields.items():
@@ -119,14 +132,24 @@ def comparison_rows(
         cells = []
         for index, workload in enumerate(workloads):
             if workload is None:
-                cells.append("(invalid)")
+                cells.append(translate("CompareDialog", "(invalid)"))
                 continue
             text = value_text(name, getattr(workload, name))
             if stated is not None and name not in stated[index]:
-                text += " (assumed)"
+                text += " " + translate("CompareDialog", "(assumed)")
             cells.append(text)
-        add(name, info.title or name, cells, "workload")
+        add(name, i18n.tr(info.title or name), cells, "workload")
     return rows
+
+
+def _level(level: str) -> str:
+    """A confidence level in the interface language."""
+    names = {
+        "high": translate("CompareDialog", "high"),
+        "medium": translate("CompareDialog", "medium"),
+        "low": translate("CompareDialog", "low"),
+    }
+    return names.get(level, level)
 
 
 class CompareDialog(QDialog):
@@ -145,7 +168,7 @@ class CompareDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("compareDialog")
-        self.setWindowTitle("Compare variants")
+        self.setWindowTitle(self.tr("Compare variants"))
         self._names = names
         self._states = states
         self._recommend = recommend or _engine_recommend
@@ -154,7 +177,7 @@ class CompareDialog(QDialog):
 
         self.table = QTableWidget()
         self.table.setObjectName("compareTable")
-        self.table.setAccessibleName("Variants compared")
+        self.table.setAccessibleName(self.tr("Variants compared"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectColumns)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -162,12 +185,12 @@ class CompareDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(lambda _row, column: self._show(column))
-        self.only_differences = QCheckBox("&Only rows that differ")
+        self.only_differences = QCheckBox(self.tr("&Only rows that differ"))
         self.only_differences.toggled.connect(self._apply_filter)
-        self.status = QLabel("Comparing…")
-        self.status.setAccessibleName("Comparison status")
-        self.show_button = QPushButton("&Show")
-        self.show_button.setToolTip("Edit the selected variant in the main window")
+        self.status = QLabel(self.tr("Comparing…"))
+        self.status.setAccessibleName(self.tr("Comparison status"))
+        self.show_button = QPushButton(self.tr("&Show"))
+        self.show_button.setToolTip(self.tr("Edit the selected variant in the main window"))
         self.show_button.clicked.connect(lambda: self._show(self.table.currentColumn()))
         self.show_button.setEnabled(False)
         self.table.itemSelectionChanged.connect(
@@ -205,7 +228,7 @@ class CompareDialog(QDialog):
         workloads = [w for w, _ in states]
         stated = [s for _, s in states]
         names = self._names()
-        self.status.setText("Comparing…")
+        self.status.setText(self.tr("Comparing…"))
         worker.create_worker(
             _recommend_all,
             self._recommend,
@@ -234,15 +257,25 @@ class CompareDialog(QDialog):
         winners = {r.winner for r in recommendations if r is not None}
         differing = sum(1 for r in self.rows if r.differs and r.section == "workload")
         self.status.setText(
-            f"{len(names)} variants; {differing} requirement"
-            f"{'' if differing == 1 else 's'} differ; "
-            + ("the same winner" if len(winners) == 1 else "the winner changes")
+            self.tr("{count} variants").format(count=len(names))
+            + self.tr("; ")
+            + (
+                self.tr("1 requirement differs")
+                if differing == 1
+                else self.tr("{count} requirements differ").format(count=differing)
+            )
+            + self.tr("; ")
+            + (self.tr("the same winner") if len(winners) == 1 else self.tr("the winner changes"))
         )
         self.updated.emit()
 
     def _on_errored(self, sequence: int, error: Exception) -> None:
         if self._is_current(sequence):
-            self.status.setText(f"The engine failed: {type(error).__name__}: {error}")
+            self.status.setText(
+                self.tr("The engine failed: {error}").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
+            )
 
     def _fill(self, names: list[str]) -> None:
         palette = self.palette()
@@ -264,7 +297,7 @@ class CompareDialog(QDialog):
                 if row.differs:
                     item.setBackground(QBrush(tint))
                     item.setFont(bold)
-                    item.setToolTip("Differs between the variants")
+                    item.setToolTip(self.tr("Differs between the variants"))
                 if row.section == "answer" and row.key == "winner":
                     item.setFont(bold)
                 self.table.setItem(row_index, column_index, item)

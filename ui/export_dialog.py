@@ -13,20 +13,26 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from advisor import report
+from advisor import i18n, report
 from advisor.loadtest.models import BakeoffResult
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
 from advisor.workload import Workload
-from ui import settings
+from ui import bidi, settings
+from ui.translation import QT_TRANSLATE_NOOP, translate
 
 # Filter text -> format, in the order the dialog lists them.
 FILTERS: dict[str, report.Format] = {
-    "HTML report (*.html *.htm)": "html",
-    "PDF document (*.pdf)": "pdf",
-    "Markdown decision record (*.md)": "md",
-    "JSON data (*.json)": "json",
+    QT_TRANSLATE_NOOP("ExportDialog", "HTML report (*.html *.htm)"): "html",
+    QT_TRANSLATE_NOOP("ExportDialog", "PDF document (*.pdf)"): "pdf",
+    QT_TRANSLATE_NOOP("ExportDialog", "Markdown decision record (*.md)"): "md",
+    QT_TRANSLATE_NOOP("ExportDialog", "JSON data (*.json)"): "json",
 }
+
+
+def _filters() -> dict[str, report.Format]:
+    """FILTERS in the interface language (the patterns stay as they are)."""
+    return {translate("ExportDialog", text): fmt for text, fmt in FILTERS.items()}
 
 
 def default_file_name(workload: Workload, fmt: report.Format = "html") -> str:
@@ -54,7 +60,11 @@ def ask_path(parent: QWidget | None, workload: Workload) -> tuple[Path, report.F
     """
     start = str(settings.last_folder(default_folder()) / default_file_name(workload))
     chosen, selected = QFileDialog.getSaveFileName(
-        parent, "Export report", start, ";;".join(FILTERS), next(iter(FILTERS))
+        parent,
+        translate("ExportDialog", "Export report"),
+        start,
+        ";;".join(_filters()),
+        next(iter(_filters())),
     )
     if not chosen:
         return None
@@ -83,21 +93,27 @@ def resolve_choice(chosen: str, selected_filter: str) -> tuple[Path, report.Form
     by_suffix = report.format_for_path(path)
     if by_suffix is not None:
         return path, by_suffix
-    fmt = FILTERS.get(selected_filter, "html")
+    fmt = _filters().get(selected_filter) or FILTERS.get(selected_filter, "html")
     return path.with_name(path.name + report.SUFFIXES[fmt]), fmt
 
 
 def offer_open(parent: QWidget | None, path: Path, fmt: report.Format) -> None:
     """Say where the report went; offer to open it only where a program can, and say so when
     opening it fails instead of failing silently."""
-    saved = f"The {report.FORMAT_TITLES[fmt]} report was saved to\n{path}"
+    saved = (
+        translate("ExportDialog", "The {format} report was saved to").format(
+            format=i18n.tr(report.FORMAT_TITLES[fmt])
+        )
+        + f"\n{bidi.ltr(path)}"
+    )
+    exported = translate("ExportDialog", "Report exported")
     if not can_open_files():
-        QMessageBox.information(parent, "Report exported", saved)
+        QMessageBox.information(parent, exported, saved)
         return
     answer = QMessageBox.question(
         parent,
-        "Report exported",
-        f"{saved}\n\nOpen it now?",
+        exported,
+        f"{saved}\n\n" + translate("ExportDialog", "Open it now?"),
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
         QMessageBox.StandardButton.Open,
     )
@@ -106,8 +122,9 @@ def offer_open(parent: QWidget | None, path: Path, fmt: report.Format) -> None:
     ):
         QMessageBox.warning(
             parent,
-            "Cannot open the report",
-            f"No program on this computer opened it. The report is at\n{path}",
+            translate("ExportDialog", "Cannot open the report"),
+            translate("ExportDialog", "No program on this computer opened it. The report is at")
+            + f"\n{bidi.ltr(path)}",
         )
 
 
@@ -128,7 +145,12 @@ def run_export(
         report.export(fmt, workload, recommendation, path, probe_results, loadtest=loadtest)
     except (report.ReportError, OSError) as error:
         QMessageBox.critical(
-            parent, "Export failed", f"The report could not be written to {path}:\n{error}"
+            parent,
+            translate("ExportDialog", "Export failed"),
+            translate("ExportDialog", "The report could not be written to {path}:").format(
+                path=bidi.ltr(path)
+            )
+            + f"\n{error}",
         )
         return
     offer_open(parent, path, fmt)

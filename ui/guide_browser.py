@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import worker
+from ui import bidi, worker
 
 if TYPE_CHECKING:
     from advisor.guide import Guide
@@ -57,7 +57,7 @@ class GuideBrowser(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("guideBrowser")
-        self.setAccessibleName("Guide")
+        self.setAccessibleName(self.tr("Guide"))
         self._loader = loader or _default_loader
         self._guide: Guide | None = None
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -72,24 +72,24 @@ class GuideBrowser(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         self.back_button = self._tool_button(
-            "go-previous", "Back", QKeySequence.StandardKey.Back, self._on_back
+            "go-previous", self.tr("Back"), QKeySequence.StandardKey.Back, self._on_back
         )
         self.forward_button = self._tool_button(
-            "go-next", "Forward", QKeySequence.StandardKey.Forward, self._on_forward
+            "go-next", self.tr("Forward"), QKeySequence.StandardKey.Forward, self._on_forward
         )
         bar.addWidget(self.back_button)
         bar.addWidget(self.forward_button)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("guideSearch")
-        self.search_field.setPlaceholderText("Search the guide (Ctrl+F)")
-        self.search_field.setAccessibleName("Search the guide")
+        self.search_field.setPlaceholderText(self.tr("Search the guide (Ctrl+F)"))
+        self.search_field.setAccessibleName(self.tr("Search the guide"))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.textChanged.connect(self._on_search_changed)
         self.search_field.returnPressed.connect(self._on_search_return)
         bar.addWidget(self.search_field, 1)
         layout.addLayout(bar)
         self.result_label = QLabel()
-        self.result_label.setAccessibleName("Search results")
+        self.result_label.setAccessibleName(self.tr("Search results"))
         self.result_label.hide()
         layout.addWidget(self.result_label)
 
@@ -98,11 +98,11 @@ class GuideBrowser(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("guideTree")
         self.tree.setHeaderHidden(True)
-        self.tree.setAccessibleName("Guide sections")
+        self.tree.setAccessibleName(self.tr("Guide sections"))
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
         self.text = QTextBrowser()
         self.text.setObjectName("guideText")
-        self.text.setAccessibleName("Guide section")
+        self.text.setAccessibleName(self.tr("Guide section"))
         self.text.setOpenLinks(False)
         # Long code lines and URLs wrap (anywhere, if they must): the guide never scrolls
         # sideways, even beside the editor on a 1024 px screen.
@@ -127,7 +127,7 @@ class GuideBrowser(QWidget):
             button.setIcon(themed)
         else:
             button.setArrowType(
-                Qt.ArrowType.LeftArrow if text == "Back" else Qt.ArrowType.RightArrow
+                Qt.ArrowType.LeftArrow if icon == "go-previous" else Qt.ArrowType.RightArrow
             )
         shortcut = QKeySequence(key)
         button.setToolTip(
@@ -194,7 +194,7 @@ class GuideBrowser(QWidget):
         from advisor.guide import Guide
 
         self._guide = Guide(parts=[], sections={})
-        self.text.setPlainText(f"The guide could not be loaded:\n\n{error}")
+        self.text.setPlainText(self.tr("The guide could not be loaded:") + f"\n\n{error}")
         self.loaded.emit()
 
     def show_section(self, section_id: str, *, remember: bool = True) -> bool:
@@ -205,7 +205,11 @@ class GuideBrowser(QWidget):
             from advisor.guide import suggest
 
             hint = suggest(section_id, list(guide.sections))
-            self.text.setPlainText(f"There is no guide section '{section_id}'{hint}.")
+            self.text.setPlainText(
+                self.tr("There is no guide section {id}{hint}.").format(
+                    id=bidi.ltr(repr(section_id)), hint=hint
+                )
+            )
             return False
         if remember and self._current and self._current != section_id:
             self._history.append(self._current)
@@ -222,7 +226,8 @@ class GuideBrowser(QWidget):
             markdown = guide.section_with_children(section_id)
         else:
             parent = guide.sections.get(section.parent or "")
-            crumb = f"*Part of [{parent.title}](#{parent.id})*\n\n" if parent else ""
+            link = f"[{parent.title}](#{parent.id})" if parent else ""
+            crumb = f"*{self.tr('Part of {section}').format(section=link)}*\n\n" if parent else ""
             markdown = crumb + section.markdown()
         self.text.setMarkdown(markdown)
         _wrap_code_blocks(self.text.document())
@@ -318,9 +323,12 @@ class GuideBrowser(QWidget):
                 self._filter(top, matched)
         count = len(hits)
         self.result_label.setText(
-            f"{count} section{'s' if count != 1 else ''} match"
-            f"{'es' if count == 1 else ''} “{text.strip()}”"
-            + (" — press Enter to open the first" if count else "")
+            (
+                self.tr("1 section matches {words}")
+                if count == 1
+                else self.tr("{count} sections match {words}")
+            ).format(count=count, words=bidi.quoted(text.strip()))
+            + (self.tr(" — press Enter to open the first") if count else "")
         )
         self.result_label.show()
         self._apply_highlight()

@@ -75,13 +75,13 @@ class HelpDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, path: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("helpDialog")
-        self.setWindowTitle("Broker Advisor user guide")
+        self.setWindowTitle(self.tr("Broker Advisor user guide"))
         self.sections = {s.id: s for s in load_sections(path)}
         self.contents = QListWidget()
-        self.contents.setAccessibleName("User guide contents")
+        self.contents.setAccessibleName(self.tr("User guide contents"))
         self.text = QTextBrowser()
         self.text.setObjectName("helpText")
-        self.text.setAccessibleName("User guide text")
+        self.text.setAccessibleName(self.tr("User guide text"))
         self.text.setOpenLinks(False)
         if i18n.is_rtl():
             # A paragraph that opens with a Latin name ("Broker Advisor …") is still Persian.
@@ -104,7 +104,9 @@ class HelpDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(820, 560)
         if not self.sections:
-            self.text.setPlainText(f"The user guide is missing ({help_path()}).")
+            self.text.setPlainText(
+                self.tr("The user guide is missing ({path}).").format(path=help_path())
+            )
 
     @property
     def current_section(self) -> str | None:
@@ -165,11 +167,11 @@ class ShortcutsDialog(QDialog):
     def __init__(self, rows: list[Shortcut], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("shortcutsTable")
-        self.table.setAccessibleName("Keyboard shortcuts")
-        self.table.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([self.tr("Menu"), self.tr("Command"), self.tr("Keys")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

@@ -104,20 +104,27 @@ class Prompts:
         box.setObjectName("restoreAutosavePrompt")
         others = len(record.variants)
         saved_at = ui_app.format_datetime(record.saved_at)
-        if record.source:
-            text = QCoreApplication.translate(
-                "MainWindow",
-                "Restore the workload you were editing (from {source}), autosaved at {time}?",
-            ).format(source=bidi.ltr(record.source), time=saved_at)
-        else:
-            text = QCoreApplication.translate(
-                "MainWindow", "Restore the workload you were editing, autosaved at {time}?"
-            ).format(time=saved_at)
-        if others:
-            text += " " + QCoreApplication.translate(
-                "MainWindow", "(and %n other variant(s))", "", others
+        source = (
+            QCoreApplication.translate("MainWindow", " (from {source})").format(
+                source=bidi.ltr(record.source)
             )
-        box.setInformativeText(text)
+            if record.source
+            else ""
+        )
+        if others == 1:
+            also = QCoreApplication.translate("MainWindow", " and 1 other variant")
+        elif others:
+            also = QCoreApplication.translate("MainWindow", " and {count} other variants").format(
+                count=others
+            )
+        else:
+            also = ""
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "MainWindow",
+                "Restore the workload you were editing{source}{also}, autosaved at {time}?",
+            ).format(source=source, also=also, time=saved_at)
+        )
         box.button(QMessageBox.StandardButton.Yes).setText(
             QCoreApplication.translate("MainWindow", "Restore")
         )
@@ -190,24 +197,25 @@ class PresetInfo:
         self.description = description
 
 
-_PRESET_INFO: dict[tuple[Path, float], PresetInfo] = {}
+_PRESET_INFO: dict[tuple[Path, float, str], PresetInfo] = {}
 
 
 def preset_info(path: Path) -> PresetInfo:
-    """Name and first sentence of the notes; a file that cannot be read gets its file name."""
+    """Name and first sentence of the notes, in the interface language (advisor/presets.py);
+    a file that cannot be read gets its file name."""
+    from advisor import i18n, presets
+
     try:
-        key = (path, path.stat().st_mtime)
+        key = (path, path.stat().st_mtime, i18n.language())
     except OSError:
-        key = (path, 0.0)
+        key = (path, 0.0, i18n.language())
     cached = _PRESET_INFO.get(key)
     if cached is not None:
         return cached
     fallback = path.stem.replace("-", " ").replace("_", " ").capitalize()
     title, description = fallback, ""
     try:
-        from advisor import workload as wl
-
-        workload = wl.load_workload(path)
+        workload = presets.load_preset(path)
     except Exception:  # a broken preset still gets a menu entry; opening it says what is wrong
         pass
     else:
@@ -223,9 +231,9 @@ def first_sentence(text: str | None, limit: int = 140) -> str:
     import re
 
     flat = " ".join((text or "").split())
-    match = re.search(r"(?<=[.;!?])\s", flat)
+    match = re.search(r"(?<=[.;!?؛؟])\s", flat)
     sentence = flat[: match.start()] if match else flat
-    sentence = sentence.rstrip(";")
+    sentence = sentence.rstrip(";؛")
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence
@@ -714,12 +722,14 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path, *, as_preset: bool = False) -> bool:
         """Open a workload file; on problems say which and keep the current workload."""
+        from advisor import presets
         from advisor import workload as wl
 
         if not self.confirm_discard():
             return False
         try:
-            workload = wl.load_workload(path)
+            # A preset's name and notes come in the interface language.
+            workload = presets.load_preset(path) if as_preset else wl.load_workload(path)
         except wl.WorkloadFileError as error:
             self.prompts.problems(
                 self.tr("Cannot open {name}").format(name=bidi.ltr(Path(error.path).name)),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from advisor.probe import targets
 from advisor.probe.models import CheckStatus, ProbeResult
+from ui import bidi
+from ui.translation import translate
 
 FILE_NAME = "probe-history.sqlite3"
 KEEP_PER_TARGET = 200
@@ -60,20 +62,31 @@ class Change:
 
     def text(self) -> str:
         """'Since the previous run (2026-05-01 14:02): FAIL → PASS; durability fail → pass.'"""
-        when = f"{self.previous.result.started_at:%Y-%m-%d %H:%M}"
+        from ui import app as ui_app
+        from ui import probe_panel
+
+        when = ui_app.format_datetime(self.previous.result.started_at)
         if not self.any:
-            return f"The same as the previous run ({when})."
+            return translate("ProbeHistory", "The same as the previous run ({when}).").format(
+                when=when
+            )
         parts = []
         if self.status is not None:
-            parts.append(f"{self.status[0].value.upper()} → {self.status[1].value.upper()}")
-        for name, before, now in [*self.verdicts, *self.checks]:
-            parts.append(f"{name} {_word(before)} → {_word(now)}")
-        shown = "; ".join(parts[:4]) + ("; …" if len(parts) > 4 else "")
-        return f"Since the previous run ({when}): {shown}."
+            before, after = (probe_panel.word(s).upper() for s in self.status)
+            parts.append(f"{before} → {after}")
+        for name, before_status, now in [*self.verdicts, *self.checks]:
+            parts.append(f"{bidi.isolate(name)} {_word(before_status)} → {_word(now)}")
+        separator = translate("ProbeHistory", "; ")
+        shown = separator.join(parts[:4]) + (f"{separator}…" if len(parts) > 4 else "")
+        return translate("ProbeHistory", "Since the previous run ({when}): {changes}.").format(
+            when=when, changes=shown
+        )
 
 
 def _word(status: CheckStatus | None) -> str:
-    return status.value if status is not None else "absent"
+    from ui import probe_panel
+
+    return probe_panel.word(status) if status is not None else translate("ProbeHistory", "absent")
 
 
 class ProbeHistory:

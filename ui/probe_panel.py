@@ -1103,8 +1103,10 @@ class _BrokerPage(QWidget):
         ran = [c for c in partial.checks if c.failure_class is not FailureClass.CANCELLED]
         self.summary.setText(
             html.escape(
-                self.tr("Cancelled after {time}: %n check(s) ran; nothing is kept.", "", len(ran))
-            ).format(time=_format_ms(partial.duration_ms))
+                self.tr("Cancelled after {time}: 1 check ran; nothing is kept.")
+                if len(ran) == 1
+                else self.tr("Cancelled after {time}: {count} checks ran; nothing is kept.")
+            ).format(time=_format_ms(partial.duration_ms), count=len(ran))
         )
 
     def _on_probe_errored(self, error: Exception) -> None:

@@ -38,7 +38,7 @@ class Scenarios(QObject):
         super().__init__(parent)
         self.document = document
         self._group = group
-        first = Variant("Original", document.undo_stack)
+        first = Variant(self.tr("Original"), document.undo_stack)
         group.addStack(first.stack)
         group.setActiveStack(first.stack)
         self._variants = [first]
@@ -130,6 +130,6 @@ class Scenarios(QObject):
     def _next_name(self) -> str:
         taken = set(self.names())
         number = len(self._variants) + 1
-        while f"Variant {number}" in taken:
+        while self.tr("Variant {number}").format(number=number) in taken:
             number += 1
-        return f"Variant {number}"
+        return self.tr("Variant {number}").format(number=number)

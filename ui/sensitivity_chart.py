@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor import i18n, units
 from advisor import sensitivity as core
-from advisor import units
 from advisor import workload as wl
-from ui import theme, worker
+from ui import bidi, theme, worker
+from ui.translation import translate
 
 # One colour per broker, each with contrast on light and on dark backgrounds.
 BROKER_COLOURS = {
@@ -46,7 +47,7 @@ def broker_colour(broker: wl.Broker, palette: QPalette | None = None) -> QColor:
 
 
 def value_label(value: float, unit: str) -> str:
-    return units.quantity(value, unit)
+    return bidi.ltr(units.quantity(value, unit))
 
 
 class SensitivityChart(QWidget):
@@ -67,22 +68,22 @@ class SensitivityChart(QWidget):
         self._sequence = 0
         self.result: core.Sensitivity | None = None
         self.field = QComboBox()
-        self.field.setAccessibleName("Requirement to vary")
+        self.field.setAccessibleName(self.tr("Requirement to vary"))
         for name in core.fields():
-            self.field.addItem(core.field_title(name), name)
+            self.field.addItem(i18n.tr(core.field_title(name)), name)
         self.field.setCurrentIndex(max(0, self.field.findData(field)))
         self.field.currentIndexChanged.connect(lambda _i: self.refresh())
-        label = QLabel("&Vary:")
+        label = QLabel(self.tr("&Vary:"))
         label.setBuddy(self.field)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Sensitivity summary")
+        self.status.setAccessibleName(self.tr("Sensitivity summary"))
         self.chart = QChart()
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = QChartView(self.chart)
         self.view.setObjectName("sensitivityView")
-        self.view.setAccessibleName("Scores across the range")
+        self.view.setAccessibleName(self.tr("Scores across the range"))
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumSize(480, 300)
         top = QHBoxLayout()
@@ -102,10 +103,10 @@ class SensitivityChart(QWidget):
         """Sweep the chosen requirement for the current workload, in the background."""
         workload = self._workload()
         if workload is None:
-            self.status.setText("The workload has problems: fix them to see the chart.")
+            self.status.setText(self.tr("The workload has problems: fix them to see the chart."))
             return
         self._sequence += 1
-        self.status.setText("Computing…")
+        self.status.setText(self.tr("Computing…"))
         worker.create_worker(
             core.sensitivity,
             workload,
@@ -124,7 +125,11 @@ class SensitivityChart(QWidget):
 
     def _on_errored(self, sequence: int, error: Exception) -> None:
         if shiboken6.isValid(self) and sequence == self._sequence:
-            self.status.setText(f"The sweep failed: {type(error).__name__}: {error}")
+            self.status.setText(
+                self.tr("The sweep failed: {error}").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
+            )
 
     def _draw(self, result: core.Sensitivity) -> None:
         chart = self.chart
@@ -137,7 +142,8 @@ class SensitivityChart(QWidget):
             QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
         )
         chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
-        chart.setTitle(f"Scores as {result.field_title.lower()} varies")
+        field_title = i18n.tr(result.field_title)
+        chart.setTitle(self.tr("Scores as {field} varies").format(field=field_title.lower()))
         points = [p for p in result.points if p.value > 0 or not result.logarithmic]
         x_axis: QValueAxis | QLogValueAxis
         if result.logarithmic:
@@ -149,12 +155,12 @@ class SensitivityChart(QWidget):
             x_axis = QValueAxis()
             x_axis.setLabelFormat("%.10g")
         unit = f" ({result.unit})" if result.unit else ""
-        x_axis.setTitleText(f"{result.field_title}{unit}")
+        x_axis.setTitleText(f"{field_title}{unit}")
         y_axis = QValueAxis()
         y_axis.setRange(0, 100)
         y_axis.setTickCount(6)
         y_axis.setLabelFormat("%d")
-        y_axis.setTitleText("Score")
+        y_axis.setTitleText(self.tr("Score"))
         text = palette.color(QPalette.ColorRole.Text)
         for axis in (x_axis, y_axis):
             axis.setLabelsColor(text)
@@ -174,7 +180,7 @@ class SensitivityChart(QWidget):
             series.attachAxis(y_axis)
         low = points[0].value if points else result.low
         self._marker(
-            "Now: " + value_label(result.current, result.unit),
+            self.tr("Now: {value}").format(value=value_label(result.current, result.unit)),
             max(result.current, low),
             theme.muted_color(palette),
             Qt.PenStyle.DashLine,
@@ -182,11 +188,13 @@ class SensitivityChart(QWidget):
             y_axis,
         )
         for flip in result.flips:
-            before = flip.before.title if flip.before else "none"
-            after = flip.after.title if flip.after else "none"
+            before = flip.before.title if flip.before else self.tr("none")
+            after = flip.after.title if flip.after else self.tr("none")
             colour = broker_colour(flip.after, palette) if flip.after else text
             self._marker(
-                f"Flip: {before} → {after} at {value_label(flip.value, result.unit)}",
+                self.tr("Flip: {before} → {after} at {value}").format(
+                    before=before, after=after, value=value_label(flip.value, result.unit)
+                ),
                 flip.value,
                 colour,
                 Qt.PenStyle.DotLine,
@@ -220,18 +228,29 @@ class SensitivityChart(QWidget):
 
 def summary(result: core.Sensitivity) -> str:
     """The chart in words (for the status line and screen readers)."""
-    span = f"{value_label(result.low, result.unit)} to {value_label(result.high, result.unit)}"
+    context = "SensitivityChart"
+    none = translate(context, "none")
+    span = translate(context, "{low} to {high}").format(
+        low=value_label(result.low, result.unit), high=value_label(result.high, result.unit)
+    )
     if not result.flips:
         winners = {p.winner for p in result.points}
         only = next(iter(winners)) if len(winners) == 1 else None
-        who = only.title if only is not None else "the same broker"
-        return f"From {span} the answer stays {who}: no flip point in the realistic range."
-    flips = "; ".join(
-        f"{(f.before.title if f.before else 'none')} → {(f.after.title if f.after else 'none')}"
-        f" at {value_label(f.value, result.unit)}"
+        who = only.title if only is not None else translate(context, "the same broker")
+        return translate(
+            context, "From {span} the answer stays {broker}: no flip point in the realistic range."
+        ).format(span=span, broker=who)
+    flips = translate(context, "; ").join(
+        translate(context, "{before} → {after} at {value}").format(
+            before=f.before.title if f.before else none,
+            after=f.after.title if f.after else none,
+            value=value_label(f.value, result.unit),
+        )
         for f in result.flips
     )
-    return f"From {span}: {flips} (now {value_label(result.current, result.unit)})."
+    return translate(context, "From {span}: {flips} (now {value}).").format(
+        span=span, flips=flips, value=value_label(result.current, result.unit)
+    )
 
 
 class SensitivityDialog(QDialog):
@@ -246,7 +265,7 @@ class SensitivityDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sensitivityDialog")
-        self.setWindowTitle("Sensitivity")
+        self.setWindowTitle(self.tr("Sensitivity"))
         self.chart = SensitivityChart(workload, self, field=field)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """`text` in the interface language (`%n` filled from `n` with its plural form)."""
+    """`text` in the interface language."""
     return QCoreApplication.translate(context, text, disambiguation, n)
 
 

@@ -104,18 +104,23 @@ class WelcomeDialog(QDialog):
         """presets: (path, title, one-line description) each."""
         super().__init__(parent)
         self.setObjectName("welcomeDialog")
-        self.setWindowTitle("Welcome to Broker Advisor")
+        self.setWindowTitle(self.tr("Welcome to Broker Advisor"))
         intro = QLabel(
-            "<h2>Which broker fits your workload?</h2>"
-            "<p>Start from a typical workload and change what differs in yours, or describe "
-            "one from scratch. The recommendation follows every change, with its reasons; "
-            "values you have not set are marked <i>assumed</i>.</p>"
+            "<h2>"
+            + self.tr("Which broker fits your workload?")
+            + "</h2><p>"
+            + self.tr(
+                "Start from a typical workload and change what differs in yours, or describe "
+                "one from scratch. The recommendation follows every change, with its reasons; "
+                "values you have not set are marked <i>assumed</i>."
+            )
+            + "</p>"
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.list = QListWidget()
         self.list.setObjectName("welcomePresets")
-        self.list.setAccessibleName("Presets")
+        self.list.setAccessibleName(self.tr("Presets"))
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
         self.list.setItemDelegate(_PresetDelegate(self.list))
@@ -130,18 +135,20 @@ class WelcomeDialog(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
-        choose = QLabel("&Presets:")
+        choose = QLabel(self.tr("&Presets:"))
         choose.setBuddy(self.list)
         self.list.itemActivated.connect(self._on_activated)
 
-        self.show_again = QCheckBox("&Show this window at every start")
+        self.show_again = QCheckBox(self.tr("&Show this window at every start"))
         self.show_again.setChecked(bool(settings.store().value(SHOW_KEY, False, type=bool)))
         buttons = QDialogButtonBox()
-        self.open_button = QPushButton("&Open Preset")
+        self.open_button = QPushButton(self.tr("&Open Preset"))
         self.open_button.setDefault(True)
         self.open_button.setEnabled(self.list.count() > 0)
-        self.blank_button = QPushButton("Start &Blank")
-        self.blank_button.setToolTip("A new workload with nothing stated: every value assumed")
+        self.blank_button = QPushButton(self.tr("Start &Blank"))
+        self.blank_button.setToolTip(
+            self.tr("A new workload with nothing stated: every value assumed")
+        )
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.blank_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
