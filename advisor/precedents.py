@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from advisor import paths, safe_load
+from advisor import i18n, paths, safe_load
 from advisor.facts import NOT_STATED, compute_facts, workload_data
 from advisor.recommendation import PrecedentMatch
 from advisor.workload import Broker, Workload, WorkloadFileError, parse_workload
@@ -102,6 +103,124 @@ def load_precedents_from(folder: Path) -> list[Precedent]:
 def load_precedents() -> tuple[Precedent, ...]:
     """The built-in library, loaded once."""
     return tuple(load_precedents_from(paths.assets_dir() / "precedents"))
+
+
+# --- texts in other languages ----------------------------------------------------------------
+# A precedent's title and reasons in another language live in a folder beside the library
+# (`assets/precedents/fa/`), one file per precedent under the same name, holding only those
+# texts: organisation, year, source and the workload are facts and stay in the English file.
+
+TEXT_FOLDERS: dict[i18n.Language, str] = {"fa": "fa"}
+_LANGUAGE_WORDS: dict[i18n.Language, str] = {"en": "English", "fa": "Persian"}
+
+
+class PrecedentText(BaseModel):
+    """A precedent's words in one language: its title and its reasons, in the English order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=3, max_length=240, title="Decision")
+    reasons: list[str] = Field(min_length=1, max_length=6, title="Deciding reasons")
+
+
+def english_texts(library: Sequence[Precedent]) -> dict[str, PrecedentText]:
+    """The texts the library's own files state, by precedent id."""
+    return {p.id: PrecedentText(title=p.title, reasons=list(p.reasons)) for p in library}
+
+
+def load_texts_from(
+    folder: Path, library: Sequence[Precedent], lang: i18n.Language
+) -> dict[str, PrecedentText]:
+    """Every precedent's texts in `lang` from `folder`, one file per precedent, checked
+    against the library: no precedent without its file, no file without its precedent, the
+    same number of reasons, only `title` and `reasons`. A problem raises PrecedentError."""
+    if lang == "en":
+        return english_texts(library)
+    word = _LANGUAGE_WORDS[lang]
+    by_id = {p.id: p for p in library}
+    found = {path.stem: path for path in folder.glob("*.yaml")} if folder.is_dir() else {}
+    for stem in sorted(set(found) - set(by_id)):
+        close = difflib.get_close_matches(stem, sorted(by_id), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise PrecedentError(
+            found[stem],
+            [f"no precedent '{stem}' in the library for these texts to translate{hint}"],
+        )
+    texts: dict[str, PrecedentText] = {}
+    for ident, precedent in sorted(by_id.items()):
+        if ident not in found:
+            raise PrecedentError(
+                folder / f"{ident}.yaml",
+                [f"missing: every precedent needs its {word} title and reasons"],
+            )
+        texts[ident] = _load_text_file(found[ident], precedent, word)
+    return texts
+
+
+def _load_text_file(path: Path, precedent: Precedent, word: str) -> PrecedentText:
+    """One precedent's translated texts, checked against its English file."""
+    try:
+        raw = safe_load.load_yaml(path, safe_load.PRECEDENT)
+    except safe_load.LoadError as error:
+        raise PrecedentError(path, [error.problem]) from None
+    if not isinstance(raw, dict):
+        raise PrecedentError(path, [f"expected a mapping with the {word} 'title' and 'reasons'"])
+    try:
+        text = PrecedentText.model_validate(raw)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(p) for p in item['loc']) or '(file)'}: {item['msg']}"
+            for item in error.errors()
+        ]
+        raise PrecedentError(path, problems) from None
+    problems = []
+    if len(text.reasons) != len(precedent.reasons):
+        problems.append(
+            f"reasons: {len(text.reasons)} given, but the English file has "
+            f"{len(precedent.reasons)} (same count and order)"
+        )
+    blank = [n for n, reason in enumerate(text.reasons) if not reason.strip()]
+    if not text.title.strip() or blank:
+        where = ["title"] if not text.title.strip() else []
+        problems.append(f"empty text: {', '.join(where + [f'reasons[{n}]' for n in blank])}")
+    if problems:
+        raise PrecedentError(path, problems)
+    return text
+
+
+def texts(lang: i18n.Language | None = None) -> dict[str, PrecedentText]:
+    """The built-in precedents' titles and reasons in `lang` (by default the current language).
+
+    English comes from the library's files; another language is read from its folder and
+    checked the first time it is asked for, then kept.
+    """
+    return _texts(lang or i18n.language())
+
+
+@functools.cache
+def _texts(lang: i18n.Language) -> dict[str, PrecedentText]:
+    library = load_precedents()
+    if lang == "en":
+        return english_texts(library)
+    folder = paths.assets_dir() / "precedents" / TEXT_FOLDERS[lang]
+    return load_texts_from(folder, library, lang)
+
+
+def digits(value: object) -> str:
+    """A year or a percentage as prose in the current language writes it (Persian digits)."""
+    text = str(value)
+    return text.translate(i18n.PERSIAN_DIGITS) if i18n.language() == "fa" else text
+
+
+def worded(item: PrecedentMatch | Precedent) -> PrecedentText:
+    """A precedent's title and reasons in the current language.
+
+    A precedent outside the built-in library (a test's own) keeps the texts it carries.
+    """
+    found = texts().get(item.id)
+    if found is not None and len(found.reasons) == len(item.reasons):
+        return found
+    return PrecedentText(title=item.title, reasons=list(item.reasons))
 
 
 # --- similarity ----------------------------------------------------------------------------
@@ -233,17 +352,18 @@ def _library() -> tuple[_Entry, ...]:
 
 
 def match(precedent: Precedent, score: float) -> PrecedentMatch:
-    """A precedent as the recommendation shows it."""
+    """A precedent as the recommendation shows it, worded in the current language."""
+    words = worded(precedent)
     return PrecedentMatch(
         id=precedent.id,
         organisation=precedent.organisation,
-        title=precedent.title,
+        title=words.title,
         broker=precedent.chosen,
         left=precedent.left,
         year=precedent.year,
         source=precedent.source,
         similarity=score,
-        reasons=list(precedent.reasons),
+        reasons=list(words.reasons),
     )
 
 

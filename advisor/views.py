@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor import units
+from advisor import precedents, units
 from advisor.i18n import N_, tr
 from advisor.loadtest.models import BakeoffResult, LoadTestResult, PhaseResult
 from advisor.probe.models import CheckStatus, ProbeResult
@@ -87,20 +87,32 @@ def hybrid_view(recommendation: Recommendation) -> HybridView | None:
 
 
 def precedent_views(recommendation: Recommendation) -> list[PrecedentView]:
-    """The nearest precedents, worded."""
+    """The nearest precedents, worded in the current language."""
     views = []
     for item in recommendation.precedents:
-        left = f", leaving {item.left.title}" if item.left else ""
+        words = precedents.worded(item)
+        year = precedents.digits(item.year)
+        percent = f"{item.similarity * 100:.0f}"
+        who = {"organisation": item.organisation, "year": year, "broker": item.broker.title}
+        headline = (
+            tr(
+                "{organisation} ({year}) chose {broker}, leaving {left}",
+                left=item.left.title,
+                **who,
+            )
+            if item.left
+            else tr("{organisation} ({year}) chose {broker}", **who)
+        )
         views.append(
             PrecedentView(
                 id=item.id,
-                headline=f"{item.organisation} ({item.year}) chose {item.broker.title}{left}",
-                title=item.title,
+                headline=headline,
+                title=words.title,
                 broker=item.broker.value,
                 broker_title=item.broker.title,
-                similarity=f"{item.similarity * 100:.0f}%",
+                similarity=tr("{percent}%", percent=precedents.digits(percent)),
                 agrees=item.broker == recommendation.winner,
-                reasons=list(item.reasons),
+                reasons=list(words.reasons),
                 source=item.source,
             )
         )
