@@ -10,7 +10,8 @@ from typing import NoReturn
 import pytest
 
 from advisor import sandbox
-from advisor.probe import kafka_sockets, targets
+from advisor.probe import targets
+from advisor.probe.kafka import sockets as kafka_sockets
 
 # The tests' own kafka-python clients get the probe's fix for sockets leaked by failed connects.
 kafka_sockets.install()

@@ -60,7 +60,8 @@ from typing import Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 
-from advisor.probe.classify import Classifier, Failure, classify_failure, describe
+from advisor.probe import classify
+from advisor.probe.classify import Classifier, Failure, classify_failure
 from advisor.probe.models import (
     CheckStatus,
     FailureClass,
@@ -80,7 +81,7 @@ from advisor.workload import Broker
 PROBE_MODULES: dict[Broker, str] = {
     Broker.REDIS: "advisor.probe.redis.checks",
     Broker.RABBITMQ: "advisor.probe.rabbitmq.checks",
-    Broker.KAFKA: "advisor.probe.kafka_probe",
+    Broker.KAFKA: "advisor.probe.kafka.checks",
 }
 
 DEFAULT_BUDGET_S = 10.0
@@ -91,6 +92,8 @@ DEFAULT_CLEANUP_TIMEOUT_S = 2.0
 # objects takes milliseconds on a healthy broker; a stalled one gets this long, no more.
 CLEANUP_ALLOWANCE_S = 1.5
 MIN_TIMEOUT_S = 0.05
+# The app and the reports word an error that escaped a probe with `runner.describe`.
+describe = classify.describe
 _POLL_S = 0.05
 _CANCEL_REPORT_S = 0.5
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.probe import kafka_verdicts
+from advisor.probe.kafka import verdicts as kafka_verdicts
 from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult, Verdict
 from advisor.workload import Broker
 

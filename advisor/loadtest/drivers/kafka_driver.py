@@ -231,7 +231,7 @@ class Admin:
         return len(self._metadata().brokers)
 
     def server_info(self) -> dict[str, str]:
-        from advisor.probe import kafka_probe
+        from advisor.probe.kafka import wire as kafka_probe
 
         brokers = self._metadata().brokers
         version = ""

@@ -32,7 +32,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from kafka.admin import KafkaAdminClient
 
-    from advisor.probe import kafka_probe  # noqa: F401  (imported here for the same reason)
+    from advisor.probe.kafka import checks  # noqa: F401  (imported here for the same reason)
 
 pytestmark = pytest.mark.integration
 

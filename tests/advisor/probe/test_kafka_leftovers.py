@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    from advisor.probe import kafka_probe
+    from advisor.probe.kafka import wire as kafka_wire
 
 
 def test_run_ids_carry_their_deadline() -> None:
@@ -33,17 +33,17 @@ def test_only_runs_long_past_their_deadline_are_stale() -> None:
     old = f"{int(now - 3600):08x}beef"
     recent = f"{int(now - 10):08x}beef"
     live = runner.new_run_id(30.0)
-    names = [kafka_probe.probe_name(r) for r in (old, recent, live)] + [
+    names = [kafka_wire.probe_name(r) for r in (old, recent, live)] + [
         "orders",
         "broker-advisor.probe.old-style",
     ]
-    assert kafka_probe.stale_probe_names(names, now) == [kafka_probe.probe_name(old)]
+    assert kafka_wire.stale_probe_names(names, now) == [kafka_wire.probe_name(old)]
 
 
 @pytest.mark.integration
 def test_a_killed_runs_topic_is_removed_by_the_next_probe(kafka_bootstrap: str) -> None:
     kafka_url = f"kafka://{kafka_bootstrap}"
-    killed = kafka_probe.probe_name(f"{int(time.time() - 7200):08x}dead")
+    killed = kafka_wire.probe_name(f"{int(time.time() - 7200):08x}dead")
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap.split(","), request_timeout_ms=15000)
     try:
         admin.create_topics([NewTopic(killed, 1, 1)], timeout_ms=15000)

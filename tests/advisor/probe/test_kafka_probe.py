@@ -6,6 +6,7 @@ judges are also tested offline.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import struct
@@ -31,6 +32,8 @@ from advisor.probe.models import (
     ProbeSummary,
     Stage,
 )
+from advisor.probe.plan import Check
+from advisor.probe.runner import CheckRecorder
 from advisor.probe.targets import parse_target
 from advisor.workload import Broker, Workload
 from tests.advisor.probe.conftest import kafka_leftovers
@@ -43,7 +46,9 @@ with warnings.catch_warnings():
     from kafka import KafkaProducer
     from kafka.admin import KafkaAdminClient
 
-    from advisor.probe import kafka_probe, kafka_verdicts
+    from advisor.probe.kafka import checks as kafka_checks
+    from advisor.probe.kafka import verdicts as kafka_verdicts
+    from advisor.probe.kafka import wire as kafka_wire
 
 BUDGET_S = 15.0
 STAGE_S = 3.0
@@ -102,7 +107,7 @@ def admin(kafka_bootstrap: str) -> Iterator[Any]:
 
 def _leftovers(admin: Any, run_id: str) -> tuple[list[str], list[str]]:
     """Probe topics and consumer groups of this run still on the cluster (deletes settle fast)."""
-    name = kafka_probe.probe_name(run_id)
+    name = kafka_wire.probe_name(run_id)
     deadline = time.monotonic() + 2
     while True:
         topics = [t for t in admin.list_topics() if t == name]
@@ -134,7 +139,7 @@ def no_probe_topic_remains(request: pytest.FixtureRequest) -> Iterator[None]:
     before = _all_probe_topics(admin)
     yield
     time.sleep(STAGE_S + 0.5)  # a lingering client's metadata refresh must not re-create one
-    ours = {kafka_probe.probe_name(run_id) for run_id in RUN_IDS}
+    ours = {kafka_wire.probe_name(run_id) for run_id in RUN_IDS}
     assert (_all_probe_topics(admin) - before) & ours == set()
 
 
@@ -170,13 +175,13 @@ def test_healthy_cluster_passes_every_check(kafka_url: str, admin: Any) -> None:
     assert topic.figures["replication_factor"] == 3 and topic.figures["partitions"] == 3
     assert topic.figures["min_insync_replicas"] == 2
     produce = result.check("kafka.produce_latency")
-    assert produce is not None and produce.figures["samples"] == kafka_probe.PRODUCE_COUNT
+    assert produce is not None and produce.figures["samples"] == kafka_checks.PRODUCE_COUNT
     assert produce.figures["p99_ms"] >= produce.figures["p50_ms"] > 0
     assert "not the broker's capacity" in produce.details
     consume = result.check("kafka.consume_order")
     assert consume is not None
-    assert consume.figures["consumed"] == kafka_probe.PRODUCE_COUNT
-    assert consume.figures["partitions_seen"] == kafka_probe.PARTITIONS
+    assert consume.figures["consumed"] == kafka_checks.PRODUCE_COUNT
+    assert consume.figures["partitions_seen"] == kafka_checks.PARTITIONS
     assert consume.figures["keys_out_of_order"] == 0
 
     config = result.check("kafka.config")
@@ -195,7 +200,7 @@ def test_healthy_cluster_passes_every_check(kafka_url: str, admin: Any) -> None:
     # A client still refreshing metadata (every stage timeout) must not re-create the topic
     # on a broker with auto.create.topics.enable=true.
     time.sleep(STAGE_S + 0.5)
-    assert kafka_probe.probe_name(result.run_id) not in admin.list_topics()
+    assert kafka_wire.probe_name(result.run_id) not in admin.list_topics()
 
 
 @integration
@@ -225,19 +230,24 @@ def test_workload_verdicts_against_the_sandbox(kafka_url: str, admin: Any) -> No
 
 
 @integration
-@pytest.mark.parametrize("after", ["_create_topic", "_produce", "_consume"])
+@pytest.mark.parametrize("after", ["kafka.topic", "kafka.produce_latency", "kafka.consume_order"])
 def test_cancellation_cleans_up(
     kafka_url: str, admin: Any, after: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cancel = threading.Event()
-    original = getattr(kafka_probe, after)
+    plan = kafka_checks.PLAN
+    entry = plan.entry(after)
+    assert isinstance(entry, Check)
+    original = entry.run
 
-    def then_cancel(ctx: runner.ProbeContext, run: Any) -> ProbeCheck:
-        check: ProbeCheck = original(ctx, run)
+    def then_cancel(ctx: runner.ProbeContext, run: Any, check: CheckRecorder) -> None:
+        original(ctx, run, check)
         cancel.set()
-        return check
 
-    monkeypatch.setattr(kafka_probe, after, then_cancel)
+    checks = tuple(
+        dataclasses.replace(e, run=then_cancel) if e is entry else e for e in plan.checks
+    )
+    monkeypatch.setattr(kafka_checks, "PLAN", dataclasses.replace(plan, checks=checks))
     result, elapsed = _probe(kafka_url, cancel=cancel)
     assert result.checks[-1].failure_class is FailureClass.CANCELLED, result.checks
     assert not any(c.id == "kafka.topic_config" for c in result.checks)
@@ -250,14 +260,14 @@ def test_cancellation_inside_the_consume_loop_cleans_up(
     kafka_url: str, admin: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cancel = threading.Event()
-    original = kafka_probe.KafkaConsumer
+    original = kafka_checks.KafkaConsumer
 
     class CancellingConsumer(original):  # type: ignore[misc, valid-type]
         def poll(self, *args: Any, **kwargs: Any) -> Any:
             cancel.set()  # and nothing arrives: the loop goes round and sees the cancellation
             return {}
 
-    monkeypatch.setattr(kafka_probe, "KafkaConsumer", CancellingConsumer)
+    monkeypatch.setattr(kafka_checks, "KafkaConsumer", CancellingConsumer)
     result, elapsed = _probe(kafka_url, cancel=cancel)
     consume = result.check("kafka.consume_order")
     assert consume is not None and consume.failure_class is FailureClass.CANCELLED
@@ -272,7 +282,7 @@ def test_failure_mid_check_still_cleans_up(
     def broken_send(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated client failure")
 
-    monkeypatch.setattr(kafka_probe.KafkaProducer, "send", broken_send)
+    monkeypatch.setattr(kafka_checks.KafkaProducer, "send", broken_send)
     result, _ = _probe(kafka_url)
     produce = result.check("kafka.produce_latency")
     assert produce is not None and produce.status is CheckStatus.FAIL
@@ -290,7 +300,7 @@ def test_budget_spent_in_the_consume_loop_still_cleans_up(
         time.sleep(0.2)
         return {}
 
-    monkeypatch.setattr(kafka_probe.KafkaConsumer, "poll", slow_empty_poll)
+    monkeypatch.setattr(kafka_checks.KafkaConsumer, "poll", slow_empty_poll)
     started = time.monotonic()
     result = runner.probe(parse_target(kafka_url), budget_s=3.0, stage_timeout_s=1.0)
     elapsed = time.monotonic() - started
@@ -308,15 +318,15 @@ def test_budget_spent_in_the_consume_loop_still_cleans_up(
 
 
 def test_api_versions_round_trip() -> None:
-    frame = kafka_probe.api_versions_frame()
+    frame = kafka_wire.api_versions_frame()
     size, key, version, correlation = struct.unpack(">ihhi", frame[:12])
     assert (size, key, version) == (len(frame) - 4, 18, 0)
     assert frame[8:12] == b"\n?\r\n"  # so line-based servers see a line end
     body = struct.pack(">ihi", correlation, 0, 2) + struct.pack(">hhhhhh", 0, 0, 11, 3, 0, 12)
-    error, versions = kafka_probe.parse_api_versions(body)
+    error, versions = kafka_wire.parse_api_versions(body)
     assert error == 0 and versions == {0: (0, 11), 3: (0, 12)}
     with pytest.raises(ValueError, match="correlation"):
-        kafka_probe.parse_api_versions(struct.pack(">ihi", 7, 0, 0))
+        kafka_wire.parse_api_versions(struct.pack(">ihi", 7, 0, 0))
 
 
 @pytest.mark.parametrize(
@@ -332,24 +342,24 @@ def test_api_versions_round_trip() -> None:
     ],
 )
 def test_what_speaks_names_the_protocol(reply: bytes, expected: str) -> None:
-    assert expected in kafka_probe.what_speaks(reply)
+    assert expected in kafka_wire.what_speaks(reply)
 
 
 def test_keys_spread_over_every_partition() -> None:
-    keys = kafka_probe.keys_for_partitions(3, 2)
+    keys = kafka_checks.keys_for_partitions(3, 2)
     assert sorted(keys.values()) == [0, 0, 1, 1, 2, 2]
 
 
 def test_bootstrap_failure_names_the_cause_from_client_logs() -> None:
-    auth = kafka_probe.bootstrap_failure(
+    auth = kafka_wire.bootstrap_failure(
         ["SaslAuthenticationFailedError: Authentication failed"], "h:9092", 2
     )
     assert auth.failure_class is FailureClass.AUTH
-    closed = kafka_probe.bootstrap_failure(
+    closed = kafka_wire.bootstrap_failure(
         ["Connection lost: KafkaConnectionError: socket disconnected"], "h:9092", 2
     )
     assert closed.failure_class is FailureClass.WRONG_PROTOCOL and "SASL" in closed.hint
-    silent = kafka_probe.bootstrap_failure([], "h:9092", 2)
+    silent = kafka_wire.bootstrap_failure([], "h:9092", 2)
     assert silent.failure_class is FailureClass.TIMEOUT and "no cause logged" in silent.details
 
 
@@ -363,7 +373,7 @@ def test_every_client_timeout_comes_from_the_stage_timeout() -> None:
         cleanup_timeout_s=1,
         cancel=threading.Event(),
     )
-    config = kafka_probe.client_config(ctx, ["127.0.0.1:9092"], 1.5, "c")
+    config = kafka_wire.client_config(ctx, ["127.0.0.1:9092"], 1.5, "c")
     for key in ("request_timeout_ms", "bootstrap_timeout_ms", "metadata_max_age_ms"):
         assert config[key] == 1500, key
     assert config["reconnect_backoff_max_ms"] <= 1000
@@ -501,7 +511,7 @@ def test_small_budgets_leave_no_topic_or_group(kafka_url: str, admin: Any, budge
     result = runner.probe(parse_target(kafka_url), budget_s=budget_s)
     RUN_IDS.append(result.run_id)
     assert kafka_leftovers(kafka_url.removeprefix("kafka://"), result.run_id) == []
-    assert kafka_probe.probe_name(result.run_id) not in _all_probe_topics(admin) - before
+    assert kafka_wire.probe_name(result.run_id) not in _all_probe_topics(admin) - before
 
 
 # --- no client of the probe re-creates a deleted topic ----------------------------------------
@@ -532,16 +542,16 @@ def test_probe_clients_never_auto_create_a_topic(kafka_bootstrap: str, admin: An
         cleanup_timeout_s=2,
         cancel=threading.Event(),
     )
-    topic = kafka_probe.probe_name(ctx.run_id) + ".never-created"
-    config = kafka_probe.client_config(ctx, servers, 2.0, f"broker-advisor-tests-{ctx.run_id}")
+    topic = kafka_wire.probe_name(ctx.run_id) + ".never-created"
+    config = kafka_wire.client_config(ctx, servers, 2.0, f"broker-advisor-tests-{ctx.run_id}")
     config.update(max_block_ms=1500, allow_auto_create_topics=False)
-    producer = kafka_probe.build_client(KafkaProducer, config)
+    producer = kafka_wire.build_client(KafkaProducer, config)
     try:
         assert producer._metadata.config["allow_auto_create_topics"] is False
         with pytest.raises(kerr.KafkaTimeoutError):
             producer.partitions_for(topic)  # metadata requests for a topic that does not exist
     finally:
-        kafka_probe._close_producer(producer, 1.0)
+        kafka_wire.close_producer(producer, 1.0)
     time.sleep(0.5)
     try:
         assert topic not in admin.list_topics()
@@ -554,7 +564,7 @@ def test_probe_clients_never_auto_create_a_topic(kafka_bootstrap: str, admin: An
 
 
 def test_bootstrap_failure_with_credentials_never_asks_for_them() -> None:
-    no_sasl = kafka_probe.bootstrap_failure(
+    no_sasl = kafka_wire.bootstrap_failure(
         ["Unexpected Kafka request of type SASL_HANDSHAKE; illegal SASL state"],
         "h:9092",
         2,
@@ -562,7 +572,7 @@ def test_bootstrap_failure_with_credentials_never_asks_for_them() -> None:
     )
     assert no_sasl.failure_class is FailureClass.WRONG_PROTOCOL
     assert "does not use SASL" in no_sasl.hint and "give credentials" not in no_sasl.hint
-    closed = kafka_probe.bootstrap_failure(
+    closed = kafka_wire.bootstrap_failure(
         ["Connection lost: KafkaConnectionError: socket disconnected"], "h:9092", 2, sasl=True
     )
     assert "give credentials" not in closed.hint

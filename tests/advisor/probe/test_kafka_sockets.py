@@ -1,7 +1,7 @@
 """kafka-python against a broker that is down: no socket is left to the garbage collector.
 
-kafka-python 3.0 leaks the socket of every refused connect (`kafka_sockets`) and the I/O thread
-and wake-up sockets of a client whose constructor fails (`kafka_probe.build_client`).
+kafka-python 3.0 leaks the socket of every refused connect (`advisor.probe.kafka.sockets`) and the I/O thread
+and wake-up sockets of a client whose constructor fails (`advisor.probe.kafka.wire.build_client`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import warnings
 from kafka import KafkaProducer
 from kafka.errors import KafkaTimeoutError
 
-from advisor.probe import kafka_probe, kafka_sockets
+from advisor.probe.kafka import sockets as kafka_sockets
+from advisor.probe.kafka import wire as kafka_wire
 
 
 def _refused_port() -> int:
@@ -36,7 +37,7 @@ def test_refused_connects_leave_no_socket_behind() -> None:
         }
         failed = False
         try:
-            kafka_probe.build_client(KafkaProducer, config)
+            kafka_wire.build_client(KafkaProducer, config)
         except KafkaTimeoutError:
             failed = True  # no reference to the error is kept: its frames hold the sockets
         assert failed

@@ -23,13 +23,14 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 LONG_CHECKS = """
 import sys
-from advisor.probe import cli, kafka_probe
+from advisor.probe import cli
+from advisor.probe.kafka import checks as kafka_checks
 from advisor.probe.rabbitmq import checks as rabbitmq_checks
 from advisor.probe.redis import checks as redis_checks
 
 redis_checks.PING_COUNT = 10**7
 rabbitmq_checks.CONFIRM_COUNT = 10**7
-kafka_probe.PRODUCE_COUNT = 10**6
+kafka_checks.PRODUCE_COUNT = 10**6
 sys.exit(cli.main(sys.argv[1:]))
 """
 

@@ -280,7 +280,7 @@ def test_probe_many_runs_concurrently(fake: Callable[[RunChecks], None]) -> None
 
 def test_missing_broker_module_is_a_failed_check() -> None:
     result = runner.probe(parse_target("kafka://127.0.0.1:1"), budget_s=2)
-    if result.checks[0].id == "probe.module":  # until kafka_probe.py exists
+    if result.checks[0].id == "probe.module":  # a broker without a plan
         assert result.checks[0].failure_class is FailureClass.OTHER
 
 
