@@ -7,6 +7,8 @@ encoding, so merging across processes loses nothing).
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from typing import Any
 
 from hdrh.histogram import HdrHistogram
@@ -20,6 +22,25 @@ PERCENTILES = (("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p999", 99.9))
 def new() -> Any:
     """An empty histogram of microseconds."""
     return HdrHistogram(LOWEST_US, HIGHEST_US, SIGNIFICANT_DIGITS)
+
+
+def clear(histogram: Any) -> None:
+    """Empty a histogram, as its reset() does, in microseconds instead of milliseconds.
+
+    hdrh's reset() zeroes its 23,552 counts one by one in Python (2.5 ms here): a worker that
+    ran it between two sends of the schedule made those sends late by as much. The counts are a
+    ctypes array, zeroed in one call; a histogram of another kind is reset as usual.
+    """
+    counts = getattr(histogram, "counts", None)
+    if not isinstance(counts, ctypes.Array):
+        histogram.reset()
+        return
+    ctypes.memset(counts, 0, ctypes.sizeof(counts))
+    histogram.total_count = 0
+    histogram.min_value = sys.maxsize
+    histogram.max_value = 0
+    histogram.start_time_stamp_msec = sys.maxsize
+    histogram.end_time_stamp_msec = 0
 
 
 def record_ns(histogram: Any, latency_ns: int, count: int = 1) -> None:

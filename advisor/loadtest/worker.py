@@ -118,8 +118,8 @@ class _ProducerLoop:
             "wall_s": now,
             "error": self.producer.last_error,
         }
-        self.lag.reset()
-        self.producer.ack_latency.reset()
+        latency.clear(self.lag)
+        latency.clear(self.producer.ack_latency)
         self.reports.put(("tick", "producer", self.worker, data))
 
     def _bodies(self, command: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -305,7 +305,7 @@ class _Received:
         }
         for phase, hist in self.hists.items():
             if self.counts.get(phase):
-                hist.reset()
+                latency.clear(hist)
                 self.counts[phase] = 0
         return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,8 @@ CLIENT_NAME = "broker-advisor-loadtest"
 READ_COUNT = 512
 FIELD = b"p"
 _NO_RETRY = Retry(NoBackoff(), 0)  # redis-py 8 retries 10 times by default
+# Replies a producer may owe before it waits for some (bounds its memory and the server's).
+MAX_OUTSTANDING = 10_000
 
 
 def client(connection: Connection, timeout_s: float | None = None) -> redis.Redis:
@@ -62,49 +65,107 @@ def _cmd(conn: Any, *args: Any) -> Any:
 
 
 class StreamProducer(ProducerBase):
-    """XADD in one pipeline per batch; a reply is the acknowledgement."""
+    """XADD (or PUBLISH) without waiting for the reply: each batch goes out when the schedule
+    says, on one connection, and the replies (the acknowledgements) are read as they arrive.
+
+    A reply that is slow to come does not hold back the next send, so a message's latency is
+    the broker's answer to that message, not the queue behind the previous one's round trip.
+    Replies come back in the order of the sends, so each is matched to the oldest outstanding
+    message. A connection that gives no reply for `timeout_s` is dropped and what it owed fails.
+    """
 
     def __init__(self, spec: DriverSpec) -> None:
         super().__init__()
         self.key = spec.layout.name.encode()
         self.pubsub = spec.layout.redis_mode == "pubsub"
+        self.timeout_ns = int(spec.connection.timeout_s * 1e9)
         self.conn = client(spec.connection)
-        _cmd(self.conn, "PING")
+        link: Any = self.conn.connection_pool.get_connection()
+        link.send_command("PING", check_health=False)
+        link.read_response()
+        self.link = link
+        # (seq, intended ns, sent ns) of every message whose reply has not been read, oldest first
+        self.outstanding: deque[tuple[int, int, int]] = deque()
 
     def send(self, messages: Sequence[tuple[int, int, bytes]]) -> None:
-        pipe = self.conn.pipeline(transaction=False)
-        for _seq, _key, payload in messages:
-            if self.pubsub:
-                _cmd(pipe, "PUBLISH", self.key, payload)
-            else:
-                _cmd(pipe, "XADD", self.key, "NOMKSTREAM", "*", FIELD, payload)
+        self._make_room(len(messages))
+        commands: list[tuple[bytes, ...]]
+        if self.pubsub:
+            commands = [(b"PUBLISH", self.key, m[2]) for m in messages]
+        else:
+            commands = [(b"XADD", self.key, b"NOMKSTREAM", b"*", FIELD, m[2]) for m in messages]
+        link = self.link
         try:
-            replies = pipe.execute(raise_on_error=False)
-        except (redis.RedisError, OSError):
-            with contextlib.suppress(Exception):
-                self.conn.connection_pool.disconnect()
+            link.send_packed_command(link.pack_commands(commands), check_health=False)
+        except (redis.RedisError, OSError) as error:
+            self._drop(describe(error))  # what the connection still owed is lost with it
             raise
-        now = time.monotonic_ns()
-        failed = []
+        sent = time.monotonic_ns()
+        self.outstanding.extend((m[0], intended_ns(m[2]), sent) for m in messages)
+        self.poll()
+
+    def _make_room(self, count: int) -> None:
+        """Wait for replies while too many are owed (a slow broker slows the sending)."""
+        while self.outstanding and len(self.outstanding) + count > MAX_OUTSTANDING:
+            self._read(0.05)
+
+    def _read(self, timeout_s: float) -> None:
+        """Read the replies that have arrived, waiting up to timeout_s for the first."""
+        link = self.link
+        outstanding = self.outstanding
         record = self.ack_latency.record_value
         highest = latency.HIGHEST_US
-        for message, reply in zip(messages, replies, strict=True):
-            if isinstance(reply, Exception) or reply is None:
-                failed.append(message[0])
-            else:
-                record(min(highest, max(1, (now - intended_ns(message[2])) // 1000)))
+        failed: list[int] = []
+        error_text = ""
+        try:
+            ready = link.can_read(timeout_s)
+            while ready and outstanding:
+                try:
+                    reply = link.read_response(disable_decoding=True)
+                except redis.ResponseError as error:
+                    reply, error_text = error, describe(error)
+                now = time.monotonic_ns()
+                seq, intended, _sent = outstanding.popleft()
+                if isinstance(reply, Exception) or reply is None:
+                    failed.append(seq)
+                    error_text = error_text or "stream missing"
+                else:
+                    record(min(highest, max(1, (now - intended) // 1000)))
+                    self.acked += 1
+                ready = link.can_read(0)
+        except (redis.RedisError, OSError) as error:
+            self._drop(describe(error))
         if failed:
-            bad = next(r for r in replies if isinstance(r, Exception) or r is None)
-            self.fail(failed, describe(bad) if isinstance(bad, Exception) else "stream missing")
-        self.acked += len(messages) - len(failed)
+            self.fail(failed, error_text)
+        if outstanding and time.monotonic_ns() - outstanding[0][2] > self.timeout_ns:
+            self._drop(f"no reply from Redis within {self.timeout_ns / 1e9:g} s")
+
+    def _drop(self, error: str) -> None:
+        """Disconnect (the next send reconnects); the replies still owed count as failed."""
+        with contextlib.suppress(Exception):
+            self.link.disconnect()
+        if self.outstanding:
+            self.fail([m[0] for m in self.outstanding], error)
+            self.outstanding.clear()
 
     def poll(self) -> None:
-        return None
+        if self.outstanding:
+            self._read(0.0)
+
+    def wait(self, seconds: float) -> None:
+        if self.outstanding:
+            self._read(seconds)  # wakes as soon as a reply arrives
+        else:
+            time.sleep(seconds)
 
     def flush(self, timeout_s: float) -> None:
-        return None
+        end = time.monotonic() + timeout_s
+        while self.outstanding and time.monotonic() < end:
+            self._read(min(0.05, max(0.0, end - time.monotonic())))
 
     def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.link.disconnect()
         with contextlib.suppress(Exception):
             self.conn.close()
 
