@@ -1,29 +1,27 @@
 """Kafka workload verdicts: replication vs brokers, min.insync.replicas, retention, ordering and
 exactly-once.
 
-`RULES` lists `(requirement, applies, evidence, judge)` tuples in the shape of
-`advisor.probe.verdicts.Rule`, which builds them (this module does not import `verdicts`, so either
-can be imported first). Facts come from `workload.model_dump()`; evidence is a check of
-`advisor.probe.kafka_probe`, and the figures the judges read are the probe's `summary.facts`.
+`RULES` lists `advisor.probe.verdict_rules.Rule`s. Facts come from `workload.model_dump()`;
+evidence is a check of `advisor.probe.kafka.checks`, and the figures the judges read are the
+probe's `summary.facts`.
 Latency (`kafka.produce_latency` p99, warn only, the Python client's figure) and message size
 (`kafka.config`, summary.max_message_bytes from message.max.bytes) are judged by the common rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult
-
-Facts = Mapping[str, Any]
-Judgement = tuple[CheckStatus, str, str]  # status, message, advice
-Judge = Callable[[Facts, ProbeResult, ProbeCheck], Judgement]
-RuleSpec = tuple[str, Callable[[Facts], bool], str, Judge]
-
-
-def _fact(result: ProbeResult, name: str) -> Any:
-    return result.summary.facts.get(name)
+from advisor.probe.verdict_rules import (
+    Facts,
+    Judgement,
+    Rule,
+    fact,
+    needs_durability,
+    needs_failover,
+    wants_order,
+)
 
 
 def _as_int(value: Any) -> int | None:
@@ -43,8 +41,8 @@ def replicas_needed(tolerated_failures: int) -> int:
 def _node_failures(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     wanted = int(w.get("tolerated_node_failures", 0))
     needed = replicas_needed(wanted)
-    brokers = r.summary.nodes or _as_int(_fact(r, "brokers_live")) or 0
-    default_rf = _as_int(_fact(r, "default_replication_factor"))
+    brokers = r.summary.nodes or _as_int(fact(r, "brokers_live")) or 0
+    default_rf = _as_int(fact(r, "default_replication_factor"))
     if brokers < needed:
         return (
             CheckStatus.FAIL,
@@ -77,8 +75,8 @@ def _durability(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             f"the broker configuration could not be read: {c.details}",
             c.hint or "Fix the failing check, then probe again.",
         )
-    min_isr = _as_int(_fact(r, "min_insync_replicas"))
-    unclean = _fact(r, "unclean_leader_election") is True
+    min_isr = _as_int(fact(r, "min_insync_replicas"))
+    unclean = fact(r, "unclean_leader_election") is True
     wanted = int(w.get("tolerated_node_failures", 0))
     if unclean:
         return (
@@ -112,7 +110,7 @@ def _wants_retention(w: Facts) -> bool:
 
 
 def _retention(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
-    retention_ms = _as_int(_fact(r, "retention_ms"))
+    retention_ms = _as_int(fact(r, "retention_ms"))
     hours = float(w.get("retention_hours", 0) or 0)
     if retention_ms is None:
         return CheckStatus.SKIPPED, "the broker's retention was not reported", ""
@@ -134,10 +132,6 @@ def _retention(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
             "Set retention.ms per topic to the replay window you need.",
         )
     return CheckStatus.PASS, f"retention {have_h:g} h covers the {hours:g} h asked", ""
-
-
-def _wants_order(w: Facts) -> bool:
-    return str(w.get("ordering", "none")) != "none"
 
 
 def _ordering(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
@@ -184,10 +178,10 @@ def _wants_exactly_once(w: Facts) -> bool:
 
 
 def _exactly_once(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
-    producer_id = _as_int(_fact(r, "idempotent_producer_id"))
-    transactions = _fact(r, "transactions_api")
-    tx_rf = _as_int(_fact(r, "transaction_state_replication_factor"))
-    brokers = r.summary.nodes or _as_int(_fact(r, "brokers_live")) or 0
+    producer_id = _as_int(fact(r, "idempotent_producer_id"))
+    transactions = fact(r, "transactions_api")
+    tx_rf = _as_int(fact(r, "transaction_state_replication_factor"))
+    brokers = r.summary.nodes or _as_int(fact(r, "brokers_live")) or 0
     if transactions is False:
         return (
             CheckStatus.FAIL,
@@ -222,18 +216,10 @@ def _exactly_once(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     )
 
 
-def _needs_durability(w: Facts) -> bool:
-    return not w.get("crash_may_lose_messages", False)
-
-
-def _needs_failover(w: Facts) -> bool:
-    return int(w.get("tolerated_node_failures", 0)) >= 1
-
-
-RULES: list[RuleSpec] = [
-    ("durability", _needs_durability, "kafka.config", _durability),
-    ("node_failures", _needs_failover, "kafka.cluster", _node_failures),
-    ("retention", _wants_retention, "kafka.config", _retention),
-    ("ordering", _wants_order, "kafka.consume_order", _ordering),
-    ("exactly_once", _wants_exactly_once, "kafka.produce_latency", _exactly_once),
+RULES: list[Rule] = [
+    Rule("durability", needs_durability, "kafka.config", _durability),
+    Rule("node_failures", needs_failover, "kafka.cluster", _node_failures),
+    Rule("retention", _wants_retention, "kafka.config", _retention),
+    Rule("ordering", wants_order, "kafka.consume_order", _ordering),
+    Rule("exactly_once", _wants_exactly_once, "kafka.produce_latency", _exactly_once),
 ]
