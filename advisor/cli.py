@@ -131,7 +131,7 @@ def _cmd_precedents(args: argparse.Namespace) -> int:
             f"{p.organisation} ({p.year})",
             p.chosen.value,
             p.left.value if p.left else "",
-            p.title,
+            precedents.worded(p).title,
         )
         for p in library
     ]

@@ -98,7 +98,7 @@ def test_a_missing_reason_is_named_with_both_counts(tmp_path: Path) -> None:
         (lambda text: text + "organisation: دوردش\n", "organisation: Extra inputs"),
         (lambda text: text + "workload:\n  name: x\n", "workload: Extra inputs"),
         (lambda text: re.sub(r"(?m)^title: .*\n", "", text), "title: Field required"),
-        (lambda text: text.replace("  - ", "  - \"\"\n  - ", 1) + "", "reasons"),
+        (lambda text: text.replace("  - ", '  - ""\n  - ', 1), "reasons"),
         (lambda text: "- title\n", "expected a mapping"),
         (lambda text: "title: [\n", "invalid YAML"),
     ],
@@ -203,3 +203,20 @@ def test_the_wheel_ships_the_persian_precedents() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = config["tool"]["setuptools"]["data-files"]
     assert shipped["share/broker-advisor/assets/precedents/fa"] == ["assets/precedents/fa/*.yaml"]
+
+
+def test_the_precedents_command_lists_persian_titles(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import cli
+
+    monkeypatch.setenv(i18n.ENV_VAR, "fa")
+    try:
+        assert cli.main(["precedents"]) == 0
+    finally:
+        i18n.set_language("en")
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert len(lines) == len(LIBRARY)
+    persian = precedents.texts("fa")
+    for line, item in zip(lines, LIBRARY, strict=True):
+        assert line.endswith(f"{item.organisation} ({item.year}): {persian[item.id].title}")
