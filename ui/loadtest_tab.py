@@ -174,9 +174,9 @@ class LoadTestTab(QWidget):
                 edit.setObjectName(f"loadtest_{edit.objectName()}")
             self.forms[broker] = form
         self.broker.currentIndexChanged.connect(self._on_broker_changed)
-        offers_label = QLabel(self.tr("Fr&om"))
+        offers_label = QLabel(self.tr("Pi&ck"))
         offers_label.setBuddy(self.offers)
-        broker_label = QLabel(self.tr("&Broker"))
+        broker_label = QLabel(self.tr("B&roker"))
         broker_label.setBuddy(self.broker)
         target_box = QGroupBox(self.tr("Target"))
         target_layout = QVBoxLayout(target_box)
@@ -224,7 +224,7 @@ class LoadTestTab(QWidget):
         load_form.addRow(duration_label, self.duration)
         load_form.addRow(rate_label, rate_row)
 
-        self.start_button = QPushButton(self.tr("Sta&rt"))
+        self.start_button = QPushButton(self.tr("S&tart"))
         self.start_button.setAccessibleName(self.tr("Start the load test"))
         self.start_button.setToolTip(self.tr("Send the workload's load to the target above"))
         self.cancel_button = QPushButton(self.tr("Ca&ncel"))

@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
             self._probe_placeholder = QWidget()
             self.side_tabs.addTab(self._probe_placeholder, self.tr("&Probe"))
         self.loadtest_holder = QWidget()  # the Load test tab, built on first show
-        self.side_tabs.addTab(self.loadtest_holder, self.tr("Load &Test"))
+        self.side_tabs.addTab(self.loadtest_holder, self.tr("L&oad Test"))
         self.side_tabs.currentChanged.connect(self._on_side_tab_changed)
         # A margin at the window's right edge, so the search field and the tab frame do not run
         # into it (they read as cut off at 1024 px).
@@ -539,7 +539,7 @@ class MainWindow(QMainWindow):
         self.probe_action = self._action(view, "&Probe", self.focus_probe, QKeySequence("Alt+4"))
         self.loadtest_action = self._action(
             view,
-            self.tr("Load &Test"),
+            self.tr("L&oad Test"),
             lambda: importlib.import_module("ui.loadtest_tab").show(self),
             QKeySequence("Alt+5"),
         )

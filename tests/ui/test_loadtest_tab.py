@@ -261,15 +261,19 @@ def test_the_window_has_the_tab_and_a_view_entry(window: MainWindow, qtbot: Any)
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    assert window.loadtest_action.text() == "Load &Test"
+    assert window.loadtest_action.text() == "L&oad Test"
     window.loadtest_action.trigger()
     assert isinstance(getattr(window, "loadtest_tab", None), LoadTestTab)
     assert window.side_tabs.currentWidget() is window.loadtest_holder
-    QApplication.processEvents()
-    marks = _visible_mnemonics(window)
-    keys = [m for m, _ in marks]
-    clashes = {m: [t for k, t in marks if k == m] for m in keys if keys.count(m) > 1}
-    assert clashes == {}, clashes
+    tab = getattr(window, "loadtest_tab", None)
+    assert isinstance(tab, LoadTestTab)
+    for index in range(tab.broker.count()):  # each broker's connection form in turn
+        tab.broker.setCurrentIndex(index)
+        QApplication.processEvents()
+        marks = _visible_mnemonics(window)
+        keys = [m for m, _ in marks]
+        clashes = {m: [t for k, t in marks if k == m] for m in keys if keys.count(m) > 1}
+        assert clashes == {}, clashes
     view = [a.text() for a in window.view_menu.actions() if a.text()]
     keys = [t.split("&")[1][0].lower() for t in view if "&" in t]
     assert len(keys) == len(set(keys)), view
