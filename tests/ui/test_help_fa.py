@@ -69,7 +69,7 @@ def test_help_shows_persian_text_when_the_language_is_persian(qtbot: Any) -> Non
         block = block.next()
     assert dialog.show_section("editing")
     text = dialog.text.toPlainText()
-    assert "مقدارهای فرض‌شده" in text and "Assumed values" not in text
+    assert "مقادیر فرض‌شده" in text and "Assumed values" not in text
     assert dialog.show_section("preferences")
     assert "broker-advisor FILE --dark" in dialog.text.toPlainText()
 
