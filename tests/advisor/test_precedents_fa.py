@@ -203,6 +203,8 @@ def test_the_wheel_ships_the_persian_precedents() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = config["tool"]["setuptools"]["data-files"]
     assert shipped["share/broker-advisor/assets/precedents/fa"] == ["assets/precedents/fa/*.yaml"]
+    # The headline and similarity wording (assets/i18n/fa/precedents.yaml) too.
+    assert shipped["share/broker-advisor/assets/i18n/fa"] == ["assets/i18n/fa/*.yaml"]
 
 
 def test_the_precedents_command_lists_persian_titles(
