@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor, QTextDocument
+
 from advisor import i18n
 
 # Unicode isolates (UAX #9): a run between them is laid out on its own and cannot reorder the
@@ -32,3 +35,41 @@ def html_ltr(text: object) -> str:
 def quoted(text: object) -> str:
     """A name in quotes as the language writes them: “name” in English, «name» in Persian."""
     return f"«{isolate(text)}»" if i18n.is_rtl() else f"“{text}”"
+
+
+def orient(document: QTextDocument) -> None:
+    """Lay out a rich-text document in the interface's direction: in Persian every paragraph is
+    right to left (a paragraph that opens with a Latin name would otherwise turn left to right),
+    and preformatted code stays left to right. English documents are left as they are."""
+    if not i18n.is_rtl():
+        return
+    option = document.defaultTextOption()
+    option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+    document.setDefaultTextOption(option)
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    block = document.begin()
+    while block.isValid():
+        block_format = block.blockFormat()
+        # Code blocks come in non-breaking (Markdown) or in a monospaced font.
+        is_code = block_format.nonBreakableLines() or block.charFormat().fontFixedPitch()
+        if is_code and block.text().strip():
+            block_format.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(block_format)
+        block = block.next()
+    cursor.endEditBlock()
+
+
+RLM = "\u200f"
+
+
+def paragraph(text: str) -> str:
+    """A label's text that reads right to left in Persian even when it opens with a Latin word
+    (a label takes its direction from its first strong letter); English is left as it is."""
+    return f"{RLM}{text}" if text and i18n.is_rtl() else text
+
+
+def mark() -> str:
+    """The right-to-left mark that opens a rich-text label in Persian (empty in English)."""
+    return RLM if i18n.is_rtl() else ""

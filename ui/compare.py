@@ -30,7 +30,7 @@ from advisor import recommendation as rec
 from advisor import workload as wl
 from ui import bidi, theme, worker
 from ui.translation import translate
-from ui.workload_editor import choice_label
+from ui.workload_editor import NONE, NOT_STATED, choice_label
 
 Recommend = Callable[[wl.Workload], rec.Recommendation]
 REFRESH_MS = 250
@@ -66,10 +66,10 @@ def value_text(name: str, value: Any) -> str:
     extra = info.json_schema_extra
     unit = str(extra.get("unit", "")) if isinstance(extra, dict) else ""
     if value is None:
-        return i18n.tr("Not stated")
+        return i18n.tr(NOT_STATED)
     comma = translate("CompareDialog", ", ")
     if isinstance(value, list):
-        return comma.join(choice_label(v) for v in value) or i18n.tr("None")
+        return comma.join(choice_label(v) for v in value) or i18n.tr(NONE)
     if isinstance(value, dict):
         return comma.join(bidi.ltr(f"{k}: {v}") for k, v in value.items()) or translate(
             "CompareDialog", "Current releases"
@@ -257,12 +257,14 @@ class CompareDialog(QDialog):
         winners = {r.winner for r in recommendations if r is not None}
         differing = sum(1 for r in self.rows if r.differs and r.section == "workload")
         self.status.setText(
-            self.tr("{count} variants").format(count=len(names))
+            self.tr("{count} variants").format(count=QLocale().toString(len(names)))
             + self.tr("; ")
             + (
                 self.tr("1 requirement differs")
                 if differing == 1
-                else self.tr("{count} requirements differ").format(count=differing)
+                else self.tr("{count} requirements differ").format(
+                    count=QLocale().toString(differing)
+                )
             )
             + self.tr("; ")
             + (self.tr("the same winner") if len(winners) == 1 else self.tr("the winner changes"))

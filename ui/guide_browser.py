@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRegularExpression, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QLocale, QRegularExpression, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QKeySequence,
@@ -227,9 +227,11 @@ class GuideBrowser(QWidget):
         else:
             parent = guide.sections.get(section.parent or "")
             link = f"[{parent.title}](#{parent.id})" if parent else ""
-            crumb = f"*{self.tr('Part of {section}').format(section=link)}*\n\n" if parent else ""
+            part_of = self.tr("Part of {section}").format(section=link)
+            crumb = f"*{part_of}*\n\n" if parent else ""
             markdown = crumb + section.markdown()
         self.text.setMarkdown(markdown)
+        bidi.orient(self.text.document())  # before the code blocks lose their mark
         _wrap_code_blocks(self.text.document())
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
         self._apply_highlight()
@@ -327,7 +329,7 @@ class GuideBrowser(QWidget):
                 self.tr("1 section matches {words}")
                 if count == 1
                 else self.tr("{count} sections match {words}")
-            ).format(count=count, words=bidi.quoted(text.strip()))
+            ).format(count=QLocale().toString(count), words=bidi.quoted(text.strip()))
             + (self.tr(" — press Enter to open the first") if count else "")
         )
         self.result_label.show()

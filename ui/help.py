@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor import i18n
+from ui import bidi
 
 HELP_FILE = "user-guide.md"
 _HEADING = re.compile(r"^## (?P<title>.+?)\s*\{#(?P<id>[a-z0-9-]+)\}\s*$")
@@ -129,6 +130,7 @@ class HelpDialog(QDialog):
             return
         section = self.sections[str(item.data(Qt.ItemDataRole.UserRole))]
         self.text.setMarkdown(f"## {section.title}\n\n{section.markdown}")
+        bidi.orient(self.text.document())
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, qVersion
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -115,7 +115,7 @@ class Prompts:
             also = QCoreApplication.translate("MainWindow", " and 1 other variant")
         elif others:
             also = QCoreApplication.translate("MainWindow", " and {count} other variants").format(
-                count=others
+                count=QLocale().toString(others)
             )
         else:
             also = ""

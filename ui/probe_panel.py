@@ -1106,7 +1106,7 @@ class _BrokerPage(QWidget):
                 self.tr("Cancelled after {time}: 1 check ran; nothing is kept.")
                 if len(ran) == 1
                 else self.tr("Cancelled after {time}: {count} checks ran; nothing is kept.")
-            ).format(time=_format_ms(partial.duration_ms), count=len(ran))
+            ).format(time=_format_ms(partial.duration_ms), count=QLocale().toString(len(ran)))
         )
 
     def _on_probe_errored(self, error: Exception) -> None:
@@ -1138,6 +1138,7 @@ class _BrokerPage(QWidget):
         self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
     ) -> None:
         self.details.setHtml(self._detail_html(current))
+        bidi.orient(self.details.document())
 
     @property
     def last_status(self) -> CheckStatus | None:
@@ -1401,7 +1402,8 @@ class ProbePanel(QWidget):
             link = f"<a href='show'>{html.escape(broker.title)}</a>"
             if page.is_running:
                 icon.setPixmap(status_icon(None, palette).pixmap(16, 16))
-                line.setText(f"{link}: {html.escape(self.tr('probing…'))}")
+                probing = html.escape(self.tr("probing…"))
+                line.setText(f"{bidi.mark()}{link}: {probing}")
                 continue
             if result is None:
                 icon.clear()
@@ -1410,7 +1412,7 @@ class ProbePanel(QWidget):
                     if page.cancelled
                     else self.tr("not probed")
                 )
-                line.setText(f"{link}: {html.escape(note)}")
+                line.setText(f"{bidi.mark()}{link}: {html.escape(note)}")
                 continue
             icon.setPixmap(status_icon(result.status, palette).pixmap(16, 16))
             colour = status_color(result.status, palette).name()
@@ -1441,7 +1443,7 @@ class ProbePanel(QWidget):
             )
             change = f"<br><i>{html.escape(page.change_text)}</i>" if page.change_text else ""
             line.setText(
-                f"{link}: <b style='color:{colour}'>{_loud(result.status)}</b> "
+                f"{bidi.mark()}{link}: <b style='color:{colour}'>{_loud(result.status)}</b> "
                 f"{html.escape(said)}{extra}{change}"
             )
 
@@ -1507,7 +1509,7 @@ class ProbePanel(QWidget):
             said.append(self.tr("{brokers} filled in from the environment.").format(brokers=names))
         said += [self.tr("Ignored {error}").format(error=error) for error in bad]
         if said:
-            self.status.setText(" ".join(said))
+            self.status.setText(bidi.paragraph(" ".join(said)))
 
     def _save_settings(self) -> None:
         if self._loading:

@@ -250,10 +250,8 @@ def render_details(
             out.append("</ul>")
     hybrid = views.hybrid_view(recommendation)
     if hybrid is not None:
-        out.append(
-            f"<h3>{esc(translate('RecommendationView', 'Hybrid design'))}</h3>"
-            f"<p>{esc(hybrid.lead)}{cite(hybrid.citation)}</p><ul>"
-        )
+        heading = esc(translate("RecommendationView", "Hybrid design"))
+        out.append(f"<h3>{heading}</h3><p>{esc(hybrid.lead)}{cite(hybrid.citation)}</p><ul>")
         for part in hybrid.parts:
             out.append(
                 f"<li><b>{esc(part.broker_title)}</b>: {esc(part.role)}. {esc(part.reason)}</li>"
@@ -275,8 +273,9 @@ def render_details(
     for assessment in recommendation.ranking:
         title = assessment.broker.title
         verdict = translate("RecommendationView", " — ruled out") if assessment.knocked_out else ""
+        rank = QLocale().toString(assessment.rank)
         out.append(
-            f'<h3><a name="broker-{assessment.broker.value}"></a>{assessment.rank}. '
+            f'<h3><a name="broker-{assessment.broker.value}"></a>{rank}. '
             f"{bidi.isolate(esc(title))}{esc(verdict)}</h3>"
         )
         reasons(assessment.knockouts, "⛔", bad, translate("RecommendationView", "Rules it out"))
@@ -289,17 +288,16 @@ def render_details(
         )
         pattern = assessment.pattern
         if pattern is not None:
+            label = esc(translate("RecommendationView", "Pattern:"))
             out.append(
-                f"<p><b>{esc(translate('RecommendationView', 'Pattern:'))}</b> "
-                f"{esc(pattern.name)} — {esc(pattern.summary)}"
+                f"<p><b>{label}</b> {esc(pattern.name)} — {esc(pattern.summary)}"
                 f"{cite(pattern.citation)}</p>"
             )
             if pattern.steps:
                 out.append("<ol>" + "".join(f"<li>{esc(s)}</li>" for s in pattern.steps) + "</ol>")
         if assessment.advice:
-            out.append(
-                f"<p><b>{esc(translate('RecommendationView', 'Configuration advice:'))}</b></p><ul>"
-            )
+            label = esc(translate("RecommendationView", "Configuration advice:"))
+            out.append(f"<p><b>{label}</b></p><ul>")
             for advice in assessment.advice:
                 setting = ""
                 if advice.setting:
@@ -310,9 +308,8 @@ def render_details(
 
     precedents = views.precedent_views(recommendation)
     if precedents:
-        out.append(
-            f"<h3>{esc(translate('RecommendationView', 'Teams with similar workloads'))}</h3>"
-        )
+        heading = esc(translate("RecommendationView", "Teams with similar workloads"))
+        out.append(f"<h3>{heading}</h3>")
         for seen in precedents:
             different = esc(translate("RecommendationView", "(a different choice)"))
             mark = "" if seen.agrees else f' <span style="color:{warn}">{different}</span>'
@@ -331,10 +328,8 @@ def render_details(
             )
 
     rows = [(row.title, row.value) for row in views.capacity_rows(recommendation)]
-    out.append(
-        f"<h3>{esc(translate('RecommendationView', 'Capacity estimates'))}</h3>"
-        '<table cellspacing="0" cellpadding="2">'
-    )
+    heading = esc(translate("RecommendationView", "Capacity estimates"))
+    out.append(f'<h3>{heading}</h3><table cellspacing="0" cellpadding="2">')
     out += [
         f'<tr><td style="color:{muted}; padding-right:12px">{esc(k)}</td>'
         f"<td>{bidi.isolate(esc(v))}</td></tr>"
@@ -362,9 +357,10 @@ def what_if_links(index: int, *, variants: bool = False) -> str:
     apply_tip = translate(
         "RecommendationView", "Set this requirement to the threshold (Undo takes it back)"
     )
+    apply_text = translate("RecommendationView", "Apply")
     apply = (
         f' <a href="{WHAT_IF_SCHEME}:apply/{index}" title="{esc(apply_tip)}">'
-        f"[{esc(translate('RecommendationView', 'Apply'))}]</a>"
+        f"[{esc(apply_text)}]</a>"
     )
     if not variants:
         return apply
@@ -372,9 +368,10 @@ def what_if_links(index: int, *, variants: bool = False) -> str:
         "RecommendationView",
         "Open a copy of this workload with the threshold applied, beside this one",
     )
+    variant_text = translate("RecommendationView", "Apply as variant")
     return apply + (
         f' <a href="{WHAT_IF_SCHEME}:variant/{index}" title="{esc(variant_tip)}">'
-        f"[{esc(translate('RecommendationView', 'Apply as variant'))}]</a>"
+        f"[{esc(variant_text)}]</a>"
     )
 
 
@@ -415,7 +412,9 @@ class _ScoreRow:
         self.bar.setAccessibleDescription(
             ruled_out
             if assessment.knocked_out
-            else translate("RecommendationView", "{score} out of 100").format(score=score)
+            else translate("RecommendationView", "{score} out of 100").format(
+                score=locale.toString(score)
+            )
         )
         self.note.setText(
             translate("RecommendationView", "recommended")
@@ -525,15 +524,16 @@ class RecommendationView(QWidget):
             headline = self.tr("Use {broker}").format(broker=winner.title)
         else:
             headline = self.tr("No broker fits every requirement")
-        self.headline.setText(headline)
-        self.summary.setText(recommendation.summary)
+        self.headline.setText(bidi.paragraph(headline))
+        self.summary.setText(bidi.paragraph(recommendation.summary))
         level = {
             "high": self.tr("high"),
             "medium": self.tr("medium"),
             "low": self.tr("low"),
         }.get(recommendation.confidence.level.value, recommendation.confidence.level.value)
         self.confidence.setText(
-            "<b>"
+            bidi.mark()
+            + "<b>"
             + html.escape(self.tr("Confidence: {level}").format(level=level))
             + f"</b> — {html.escape(recommendation.confidence.explanation)}"
         )
@@ -566,7 +566,8 @@ class RecommendationView(QWidget):
         colour = (theme.bad_color if found.status == "fail" else theme.warn_color)(palette).name()
         details = "".join(f"<br>• {html.escape(d)}" for d in found.details[:4])
         self.conflict.setText(
-            f"<b style='color:{colour}'>⚠ {html.escape(found.headline)}</b>{details}"
+            bidi.mark()
+            + f"<b style='color:{colour}'>⚠ {html.escape(found.headline)}</b>{details}"
             + "<br><i>"
             + html.escape(self.tr("From the probe tab; the recommendation itself is unchanged."))
             + "</i>"
@@ -619,6 +620,7 @@ class RecommendationView(QWidget):
                 variants=self._variants,
             )
         )
+        bidi.orient(self.details.document())
         bar.setValue(position)
 
     def _on_stale_changed(self, stale: bool) -> None:

@@ -68,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--loadtest-results", type=Path, help="--scene loadtest: show this loadtest/bakeoff JSON"
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "fa"),
+        help="interface language (default: --lang before the command, BROKER_ADVISOR_LANG, "
+        "else the system locale; never the user's preference)",
+    )
+
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = _resolve(args.workload)
@@ -84,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # Neither the user's theme nor their settings: the platform's look, or dark when asked.
     qt_app = ui_app.create_application([sys.argv[0]], theme="dark" if args.dark else "system")
+    from advisor import i18n
+
+    ui_app.apply_language(qt_app, args.lang or i18n.from_environment())
     with tempfile.TemporaryDirectory(prefix="broker-advisor-shot-") as scratch:
         # A screenshot must neither use nor change the user's settings and autosave.
         settings.use_settings_folder(Path(scratch))

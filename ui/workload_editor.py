@@ -135,7 +135,9 @@ _LABELS = {
     "missing_features": "Features",
     "network_partitions": "Partitions",
 }
+# Words the form shows for values; their Persian is in assets/i18n/fa/workload.yaml.
 NOT_STATED = "Not stated"
+NONE, YES, NO = "None", "Yes", "No"
 _DECIMALS = {"msg/s": 1, "h": 2, "ms": 1}
 _SPINBOX_MAX = 2**31 - 1
 
@@ -543,9 +545,9 @@ class WorkloadEditor(QScrollArea):
         note_start = self.tr("(assumed: not stated, the default is used)")[:8]
         if made.label is not None:
             muted = theme.muted_color(made.label.palette()).name()
+            mark = html.escape(self.tr("assumed"))
             made.label.setText(
-                f"{html.escape(made.title)}: <span style='color:{muted}'><i>"
-                f"{html.escape(self.tr('assumed'))}</i></span>"
+                f"{html.escape(made.title)}: <span style='color:{muted}'><i>{mark}</i></span>"
                 if assumed
                 else f"{html.escape(made.title)}:"
             )
@@ -942,7 +944,7 @@ def _label(value: Any) -> str:
     if value is None:
         return i18n.tr(NOT_STATED)
     if isinstance(value, bool):
-        return i18n.tr("Yes" if value else "No")
+        return i18n.tr(YES if value else NO)
     text = str(value)
     return i18n.tr(_LABELS.get(text, text.replace("_", " ").capitalize()))
 
