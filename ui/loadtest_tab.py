@@ -535,13 +535,17 @@ class LoadTestTab(QWidget):
         if event.budget_s > 0:
             self.progress.setValue(int(1000 * min(1.0, event.elapsed_s / event.budget_s)))
             self.progress.setFormat(
-                self.tr("{elapsed} of {budget}").format(
-                    elapsed=units.human_ms(event.elapsed_s * 1000),
-                    budget=units.human_ms(event.budget_s * 1000),
+                self.tr("{elapsed} s of {budget} s").format(
+                    elapsed=units.trim(round(event.elapsed_s)),
+                    budget=units.trim(round(event.budget_s)),
                 )
             )
         who = Broker(name).title if name in {b.value for b in Broker} else name
         phase = event.phase or "…"
+        if event.kind != "tick":  # set-up, phases and cleanup: no rates to show
+            if event.message:
+                self.status.setText(f"{who}: {event.message}")
+            return
         self.live_text.setText(
             self.tr(
                 "{who}, {phase}: sending {send} (target {target}), receiving {receive}; "
@@ -558,8 +562,6 @@ class LoadTestTab(QWidget):
                 received=units.human_number(round(received)),
             )
         )
-        if event.kind != "tick" and event.message:
-            self.status.setText(f"{who}: {event.message}")
 
     def _on_returned(self, value: object) -> None:
         if not shiboken6.isValid(self):
@@ -571,6 +573,13 @@ class LoadTestTab(QWidget):
         else:
             return
         self.show_result(result)
+        self.live_text.setText("")  # the table has the exact counts
+        self.progress.setValue(self.progress.maximum())
+        self.progress.setFormat(
+            self.tr("done in {seconds} s").format(
+                seconds=units.trim(round(sum(r.duration_s for r in result.results)))
+            )
+        )
         cancelled = (self._cancel is not None and self._cancel.is_set()) or any(
             r.cancelled for r in result.results
         )

@@ -143,7 +143,7 @@ def test_loopback_needs_no_confirmation_and_progress_updates(
         assert "sending 2,490 msg/s" in live and "receiving 2,480 msg/s" in live
         assert "sent ≈" in live and "received ≈" in live
         assert tab.progress.value() > 0
-        assert tab.progress.format().endswith(" of 60 s")
+        assert tab.progress.format().endswith(" s of 60 s")
     assert seen["allow_remote"] is False
     assert seen["rate"].kind == "peak"
     assert seen["target"].display_url == "redis://127.0.0.1:16379/0"
@@ -296,6 +296,20 @@ def test_a_real_short_run_against_the_sandbox_redis(
     assert run.broker is Broker.REDIS and run.sent > 0 and run.received > 0
     assert not run.cleanup.leftovers
     assert any(e.kind == "tick" for e in events)
-    assert "p99 so far" in tab.live_text.text()
+    assert tab.progress.format().startswith("done in")
     assert tab.table.columnCount() == 1
     assert tab.latency_chart.series() and tab.throughput_chart.series()
+
+
+def test_quitting_during_a_run_cancels_it_and_waits_for_the_cleanup(
+    qtbot: Any, tab: LoadTestTab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(runner, "run_loadtest", _fake_run(seen, until_cancel=True))
+    events: list[LoadEvent] = []
+    tab.progressed.connect(events.append)
+    tab.start()
+    qtbot.waitUntil(lambda: len(events) >= 1, timeout=5_000)
+    loadtest_tab._on_about_to_quit()  # what QCoreApplication.aboutToQuit runs
+    assert seen["cancel"].is_set()
+    assert seen.get("cancelled")  # the run returned (after its cleanup) before quitting went on
