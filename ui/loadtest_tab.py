@@ -417,6 +417,13 @@ class LoadTestTab(QWidget):
         self.last_result = result
         self.last_view = views.bakeoff_view(result)
         self._draw(self.last_view)
+        self.live_text.setText("")  # the table has the exact counts
+        self.progress.setValue(self.progress.maximum())
+        self.progress.setFormat(
+            self.tr("done in {seconds} s").format(
+                seconds=units.trim(round(sum(r.duration_s for r in result.results)))
+            )
+        )
 
     # -- Qt overrides ---------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -573,13 +580,6 @@ class LoadTestTab(QWidget):
         else:
             return
         self.show_result(result)
-        self.live_text.setText("")  # the table has the exact counts
-        self.progress.setValue(self.progress.maximum())
-        self.progress.setFormat(
-            self.tr("done in {seconds} s").format(
-                seconds=units.trim(round(sum(r.duration_s for r in result.results)))
-            )
-        )
         cancelled = (self._cancel is not None and self._cancel.is_set()) or any(
             r.cancelled for r in result.results
         )
