@@ -436,6 +436,10 @@
         <translation>در حال لغو: توقف بار و پاک‌سازی…</translation>
     </message>
     <message>
+        <source>done in {seconds} s</source>
+        <translation>در {seconds} ثانیه تمام شد</translation>
+    </message>
+    <message>
         <source>The workload has problems: fix them to load-test it.</source>
         <translation>بار کاری مشکل دارد: برای آزمون بار آن‌ها را برطرف کنید.</translation>
     </message>
@@ -456,8 +460,8 @@
         <translation>ارسال بار</translation>
     </message>
     <message>
-        <source>{elapsed} of {budget}</source>
-        <translation>{elapsed} از {budget}</translation>
+        <source>{elapsed} s of {budget} s</source>
+        <translation>{elapsed} از {budget} ثانیه</translation>
     </message>
     <message>
         <source>{who}, {phase}: sending {send} (target {target}), receiving {receive}; p99 so far {p99}; sent {about}{sent}, received {about}{received}</source>
@@ -1930,6 +1934,13 @@
     <message>
         <source>{url} is a {broker} address; use the {broker} tab, or a {this} URL here</source>
         <translation>{url} نشانی {broker} است؛ از زبانهٔ {broker} استفاده کنید یا اینجا URL {this} بدهید</translation>
+    </message>
+</context>
+<context>
+    <name>i18n</name>
+    <message>
+        <source>page {page} of {pages}</source>
+        <translation>صفحهٔ {page} از {pages}</translation>
     </message>
 </context>
 <context>
