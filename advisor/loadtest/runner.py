@@ -82,6 +82,11 @@ class LoadTestRefusedError(ValueError):
     """The load test will not run: a non-loopback target without consent, or bad settings."""
 
 
+class LoadTestTargetError(LoadTestRefusedError):
+    """The target could not be used before anything was created on it: no answer, a refused
+    login, a Sentinel that knows no such master, a Redis that is a read-only replica."""
+
+
 class _CancelledError(Exception):
     pass
 
@@ -121,25 +126,106 @@ def refuse_remote(hosts: list[str], what: str) -> None:
         )
 
 
-def connection_for(target: ProbeTarget, timeout_s: float = 2.0) -> Connection:
-    """The worker processes' view of a target (credentials included, never printed)."""
-    if "sentinel" in target.scheme:
+def connection_for(
+    target: ProbeTarget, timeout_s: float = 2.0, master: tuple[str, int] | None = None
+) -> Connection:
+    """The worker processes' view of a target (credentials included, never printed); for a
+    Sentinel target, `master` is the address the Sentinels gave (`discover_master`)."""
+    if "sentinel" in target.scheme and master is None:
         raise LoadTestRefusedError(
-            f"{target.display_url}: give the Redis master's redis:// address for a load test "
-            "(Sentinel targets are not supported yet)"
+            f"{target.display_url}: ask the Sentinels for the master first (discover_master)"
         )
+    hosts = (master,) if master else tuple((e.host, e.port) for e in target.endpoints)
     return Connection(
         broker=target.broker.value,
-        hosts=tuple((e.host, e.port) for e in target.endpoints),
+        hosts=hosts,
         tls=target.tls,
         username=target.username,
         password=target.password,
         database=target.database or 0,
         vhost=target.vhost or "/",
         sasl_mechanism=target.sasl_mechanism,
-        ca_file=target.options.get("ssl_ca_certs"),
+        ca_file=target.ssl_ca_certs or target.options.get("ssl_ca_certs"),
         management_url=target.management_url,
         timeout_s=timeout_s,
+    )
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def discover_master(target: ProbeTarget, timeout_s: float = 2.0) -> tuple[str, int]:
+    """Ask the target's Sentinels, in turn, where its master is: (host, port).
+
+    Raises LoadTestTargetError when no Sentinel answers, or when those that answer know no
+    master of that name (naming the ones they monitor). Each call has its own timeout.
+    """
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    options: dict[str, Any] = {}
+    if target.tls:
+        options = {
+            "ssl": True,
+            "ssl_ca_certs": target.ssl_ca_certs,
+            "ssl_certfile": target.ssl_certfile,
+            "ssl_keyfile": target.ssl_keyfile,
+        }
+    wanted = target.sentinel_master
+    problems: list[str] = []
+    known: set[str] = set()
+    for endpoint in target.endpoints:
+        where = f"{endpoint.host}:{endpoint.port}"
+        sentinel = redis.Redis(
+            host=endpoint.host,
+            port=endpoint.port,
+            username=target.options.get("sentinel_username"),
+            password=target.sentinel_password,
+            socket_connect_timeout=timeout_s,
+            socket_timeout=timeout_s,
+            retry=Retry(NoBackoff(), 0),
+            retry_on_error=[],
+            protocol=2,
+            **options,
+        )
+        try:
+            masters = sentinel.execute_command("SENTINEL", "MASTERS")  # type: ignore[no-untyped-call]
+            names = {
+                _text(fields[i + 1])
+                for fields in masters or []
+                for i in range(0, len(fields) - 1, 2)
+                if _text(fields[i]) == "name"
+            }
+            known |= names
+            name = wanted if wanted is not None else (next(iter(names)) if len(names) == 1 else "")
+            if not name:
+                continue
+            address = sentinel.execute_command(  # type: ignore[no-untyped-call]
+                "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name
+            )
+            if address:
+                return _text(address[0]), int(_text(address[1]))
+        except (redis.RedisError, OSError, ValueError, IndexError) as error:
+            problems.append(f"{where}: {describe(error)}")
+        finally:
+            with contextlib.suppress(Exception):
+                sentinel.close()
+    if known or not problems:
+        shown = ", ".join(sorted(known)) or "none"
+        if wanted is None:
+            raise LoadTestTargetError(
+                f"{target.display_url}: name the master in the URL "
+                f"(redis+sentinel://host:port/NAME); the Sentinels monitor: {shown}"
+            )
+        raise LoadTestTargetError(
+            f"{target.display_url}: the Sentinels know no master named {wanted!r} "
+            f"(they monitor: {shown})"
+        )
+    raise LoadTestTargetError(
+        f"{target.display_url}: no Sentinel answered ({'; '.join(problems).rstrip('.')}); "
+        "nothing was created"
     )
 
 
@@ -300,6 +386,7 @@ class _Run:
         cancel: threading.Event,
         allow_remote: bool,
         timeout_s: float,
+        master: tuple[str, int] | None = None,
     ) -> None:
         self.target = target
         self.workload = workload
@@ -308,7 +395,7 @@ class _Run:
         self.allow_remote = allow_remote
         self.run_id = probe_runner.new_run_id(load_plan.budget_s)
         self.spec = DriverSpec(
-            connection_for(target, timeout_s), layout_for(load_plan, self.run_id)
+            connection_for(target, timeout_s, master), layout_for(load_plan, self.run_id)
         )
         self.driver = drivers_pkg.load(target.broker.value)
         self.mix = plan.size_mix(load_plan)
@@ -337,6 +424,13 @@ class _Run:
         self._last_event = 0.0
         self._rate_mark: tuple[float, int, int] = (time.monotonic(), 0, 0)
         self.next_phase_id = 1
+        self.created = False  # set up began: from then on the cleanup has work to do
+        if master is not None:
+            named = f" '{target.sentinel_master}'" if target.sentinel_master else ""
+            self.notes.append(
+                f"the Sentinels named the master{named} at {master[0]}:{master[1]}; "
+                "the load went there"
+            )
 
     # --- events ---------------------------------------------------------------------------
 
@@ -481,17 +575,12 @@ class _Run:
         return self._result()
 
     def _drive(self) -> Generator[LoadEvent, None, None]:
+        yield from self._connect()
         spec = self.spec
-        self.admin = bounded(lambda: self.driver.Admin(spec), spec.connection.timeout_s * 3)
-        hosts = list(bounded(self.admin.advertised_hosts, spec.connection.timeout_s * 3))
-        if not self.allow_remote:
-            refuse_remote(hosts, "the broker advertises")
-        count = getattr(self.admin, "node_count", None)
-        if count is not None:
-            self._cap_replication(int(bounded(count, spec.connection.timeout_s * 3)))
         with contextlib.suppress(Exception):
             self.server = dict(bounded(self.admin.server_info, spec.connection.timeout_s * 3))
         yield self.event("note", "creating " + self.spec.layout.name)
+        self.created = True
         self.cleanup.resources.append(self.spec.layout.name)
         bounded(self.admin.setup, spec.connection.timeout_s * 10)
         self.cleanup.swept = list(getattr(self.admin, "swept", []))
@@ -523,6 +612,33 @@ class _Run:
         if self.plan.ramp:
             yield from self._ramp()
         yield from self._finish()
+
+    def _connect(self) -> Generator[LoadEvent, None, None]:
+        """Reach the broker before anything is created; a target that cannot be used raises
+        LoadTestTargetError (no answer, a refused login, a read-only replica)."""
+        spec = self.spec
+        timeout = spec.connection.timeout_s
+        shown = ", ".join(f"{h}:{p}" for h, p in spec.connection.hosts)
+        yield self.event("note", f"connecting to {shown}")
+        try:
+            self.admin = bounded(lambda: self.driver.Admin(spec), timeout * 3)
+            check = getattr(self.admin, "check", None)
+            if check is not None:
+                bounded(check, timeout * 3)
+            hosts = list(bounded(self.admin.advertised_hosts, timeout * 3))
+            count = getattr(self.admin, "node_count", None)
+            nodes = int(bounded(count, timeout * 3)) if count is not None else None
+        except LoadTestRefusedError:
+            raise
+        except Exception as error:
+            raise LoadTestTargetError(
+                f"{self.target.display_url}: the broker at {shown} could not be used: "
+                f"{describe(error).rstrip('.')}; nothing was created"
+            ) from None
+        if not self.allow_remote:
+            refuse_remote(hosts, "the broker advertises")
+        if nodes is not None:
+            self._cap_replication(nodes)
 
     def _cap_replication(self, nodes: int) -> None:
         layout = self.spec.layout
@@ -789,7 +905,10 @@ class _Run:
         self.pump(0.0)
         if self.monitor is not None:
             self.monitor.stop()
-        if self.admin is not None:
+        if self.admin is not None and not self.created:
+            with contextlib.suppress(Exception):
+                bounded(self.admin.close, self.spec.connection.timeout_s)
+        elif self.admin is not None:
             timeout = self.spec.connection.timeout_s
             try:
                 self.cleanup.problems += list(bounded(self.admin.cleanup, timeout * 8))
@@ -1162,7 +1281,14 @@ def run_loadtest(
         producers=producers,
         ramp=ramp,
     )
-    run = _Run(target, workload, load_plan, cancel or threading.Event(), allow_remote, timeout_s)
+    master = None
+    if "sentinel" in target.scheme:
+        master = discover_master(target, timeout_s)
+        if not allow_remote:
+            refuse_remote([master[0]], "the master the Sentinels name,")
+    run = _Run(
+        target, workload, load_plan, cancel or threading.Event(), allow_remote, timeout_s, master
+    )
     return (yield from run.execute())
 
 

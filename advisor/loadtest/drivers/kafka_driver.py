@@ -4,6 +4,7 @@ acks and idempotence as the recommendation says; log size from kafka-python's ad
 from __future__ import annotations
 
 import contextlib
+import logging
 import struct
 import time
 import warnings
@@ -33,6 +34,13 @@ def _ms(seconds: float) -> int:
     return max(100, int(seconds * 1000))
 
 
+# librdkafka's own log lines ("%3|...|FAIL|...") go here instead of the user's terminal: what
+# matters reaches the result through errors and delivery reports.
+_LOG = logging.getLogger("broker_advisor.loadtest.librdkafka")
+_LOG.addHandler(logging.NullHandler())
+_LOG.propagate = False
+
+
 def common_config(connection: Connection, client_id: str) -> dict[str, Any]:
     sasl = connection.sasl_mechanism is not None
     if connection.tls:
@@ -46,6 +54,7 @@ def common_config(connection: Connection, client_id: str) -> dict[str, Any]:
         "socket.nagle.disable": True,  # as the Java client (TCP_NODELAY): no delayed small sends
         "socket.timeout.ms": _ms(max(connection.timeout_s, 1.0) * 3),
         "socket.connection.setup.timeout.ms": _ms(max(connection.timeout_s, 1.0) * 3),
+        "logger": _LOG,
     }
     if connection.ca_file:
         config["ssl.ca.location"] = connection.ca_file

@@ -305,6 +305,19 @@ class Admin:
     def advertised_hosts(self) -> list[str]:
         return []
 
+    def check(self) -> None:
+        """Answers, accepts the login, and takes writes (a replica is read-only)."""
+        _cmd(self.conn, "PING")
+        try:
+            role = _cmd(self.conn, "ROLE")
+        except redis.ResponseError:
+            return  # ROLE not allowed to this user: the first write will tell
+        if role and _text(role[0]) in ("slave", "replica"):
+            master = f" (its master: {_text(role[1])}:{role[2]})" if len(role) > 2 else ""
+            raise redis.ReadOnlyError(
+                f"this Redis is a read-only replica{master}: give the master's address"
+            )
+
     def server_info(self) -> dict[str, str]:
         info = self.conn.info("server")
         persistence = self.conn.info("persistence")
