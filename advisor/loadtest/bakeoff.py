@@ -99,6 +99,9 @@ def run_bakeoff(
                     result.server["version"] = known
                 results.append(result)
                 break
+            except runner.LoadTestTargetError as error:  # the others still run
+                skipped[target.broker.value] = str(error)
+                break
             yield target.broker, event
     return BakeoffResult(
         workload_name=workload.name, label=label(results), results=results, skipped=skipped

@@ -6,7 +6,9 @@
     broker-advisor bakeoff --workload FILE [--duration S] [--rate ...] [--json]
 
 Exit status: 0 when every verdict passed or warned, 1 when one failed (or the test could not
-run), 2 on bad input or a refused target, 130 when interrupted. Ctrl-C cancels the load, waits
+run), 2 on bad input, a refused target or one that cannot be used (nothing listening, a refused
+login, no answer, a read-only replica, a Sentinel that knows no such master: checked before
+anything is created), 130 when interrupted. Ctrl-C cancels the load, waits
 for the cleanup (a second Ctrl-C stops waiting) and prints what was measured.
 """
 
@@ -56,7 +58,8 @@ def register(subparsers: Any) -> None:
         "target",
         nargs="?",
         metavar="TARGET",
-        help="redis://, amqp://, kafka:// address (only loopback unless --yes)",
+        help="redis://, redis+sentinel://host:port/MASTER, amqp://, kafka:// address (only "
+        "loopback unless --yes)",
     )
     _common(load)
     load.add_argument(

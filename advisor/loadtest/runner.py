@@ -6,9 +6,12 @@ Interface::
     for event in gen: ...                 # LoadEvent: started, phase, tick (twice a second), ...
     result = <StopIteration.value>        # LoadTestResult; or: result = loadtest(target, ...)
 
-How it runs: the broker's driver (`advisor.loadtest.drivers`) creates the run's temporary
-resources, all named `broker-advisor.loadtest.<run-id>` (the run id carries its deadline, as the
-probe's do; Redis streams and RabbitMQ queues also expire on their own). Consumer and producer
+How it runs: a Sentinel target (redis+sentinel://) is asked for its master first, and the
+load goes there. The broker is reached (and, for Redis, found writable) before anything is
+created; a target that cannot be used raises LoadTestTargetError. Then the broker's driver
+(`advisor.loadtest.drivers`) creates the run's temporary resources, all named
+`broker-advisor.loadtest.<run-id>` (the run id carries its deadline, as the probe's do; Redis
+streams and RabbitMQ queues also expire on their own). Consumer and producer
 processes are spawned (the GIL would make one process the bottleneck); the producers follow an
 open-loop schedule at a constant rate per phase, stamping each message with its intended send
 time, and the consumers record end-to-end latency from that time in HDR histograms and note

@@ -140,3 +140,13 @@ def test_a_read_only_replica_is_refused(
     url = sandbox.status().targets.redis_replica_url
     code, out, took = _cli(url, workload_file, capsys)
     assert code == 2 and took < BOUND_S and "read-only replica" in out
+
+
+def test_a_bakeoff_skips_a_target_that_cannot_be_used_and_says_why() -> None:
+    from advisor.loadtest import bakeoff
+
+    dead = targets.parse_target("redis://127.0.0.1:1/0")
+    started = time.monotonic()
+    found = bakeoff.bakeoff(WORKLOAD, chosen=[dead], duration_s=1.0, ramp=False)
+    assert time.monotonic() - started < BOUND_S
+    assert found.results == [] and "could not be used" in found.skipped["redis"]
