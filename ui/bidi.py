@@ -48,6 +48,7 @@ def orient(document: QTextDocument) -> None:
     document.setDefaultTextOption(option)
     cursor = QTextCursor(document)
     cursor.beginEditBlock()
+    spans: list[tuple[int, int]] = []  # inline code inside right-to-left paragraphs
     block = document.begin()
     while block.isValid():
         block_format = block.blockFormat()
@@ -57,7 +58,20 @@ def orient(document: QTextDocument) -> None:
             block_format.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             cursor.setPosition(block.position())
             cursor.setBlockFormat(block_format)
+        else:
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                if fragment.isValid() and fragment.charFormat().fontFixedPitch():
+                    spans.append((fragment.position(), fragment.position() + fragment.length()))
+                iterator += 1
         block = block.next()
+    # Isolated, a code span keeps its punctuation and cannot pull the brackets around it along.
+    for start, end in reversed(spans):
+        cursor.setPosition(end)
+        cursor.insertText(PDI)
+        cursor.setPosition(start)
+        cursor.insertText(LRI)
     cursor.endEditBlock()
 
 

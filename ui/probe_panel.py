@@ -206,10 +206,31 @@ def _loud(value: object) -> str:
     return word(value).upper()
 
 
+# The requirements the probes judge (advisor/probe/*verdicts.py), as the panel names them.
+_REQUIREMENTS = {
+    "acknowledged_delivery": QT_TRANSLATE_NOOP("ProbePanel", "Acknowledged delivery"),
+    "dead_lettering": QT_TRANSLATE_NOOP("ProbePanel", "Dead lettering"),
+    "durability": QT_TRANSLATE_NOOP("ProbePanel", "Durability"),
+    "exactly_once": QT_TRANSLATE_NOOP("ProbePanel", "Exactly once"),
+    "latency": QT_TRANSLATE_NOOP("ProbePanel", "Latency"),
+    "message_size": QT_TRANSLATE_NOOP("ProbePanel", "Message size"),
+    "no_eviction": QT_TRANSLATE_NOOP("ProbePanel", "No eviction"),
+    "node_failures": QT_TRANSLATE_NOOP("ProbePanel", "Node failures"),
+    "ordering": QT_TRANSLATE_NOOP("ProbePanel", "Ordering"),
+    "priorities": QT_TRANSLATE_NOOP("ProbePanel", "Priorities"),
+    "retention": QT_TRANSLATE_NOOP("ProbePanel", "Retention"),
+    "version": QT_TRANSLATE_NOOP("ProbePanel", "Version"),
+    "verdicts": QT_TRANSLATE_NOOP("ProbePanel", "Verdicts"),
+    "load_test": QT_TRANSLATE_NOOP("ProbePanel", "Load test"),
+}
+
+
 def requirement_title(requirement: str) -> str:
-    """A verdict's requirement (a workload field) by its title in the interface language."""
+    """A verdict's requirement (a workload field or a probe's own) in the interface language."""
     from ui import workload_editor
 
+    if requirement in _REQUIREMENTS:
+        return translate("ProbePanel", _REQUIREMENTS[requirement])
     titles = workload_editor.field_titles()
     return titles.get(requirement) or requirement.replace("_", " ").capitalize()
 
@@ -1417,8 +1438,11 @@ class ProbePanel(QWidget):
             icon.setPixmap(status_icon(result.status, palette).pixmap(16, 16))
             colour = status_color(result.status, palette).name()
             verdicts = result.verdicts or []
+            # Lower case inside an English sentence ("not: durability"); Persian has no case.
             against = [
-                requirement_title(v.requirement)
+                requirement_title(v.requirement).lower()
+                if not i18n.is_rtl()
+                else requirement_title(v.requirement)
                 for v in verdicts
                 if v.status in (CheckStatus.FAIL, CheckStatus.WARN)
             ]

@@ -1100,6 +1100,62 @@
         <translation>دیگر</translation>
     </message>
     <message>
+        <source>Acknowledged delivery</source>
+        <translation>تحویل با ack</translation>
+    </message>
+    <message>
+        <source>Dead lettering</source>
+        <translation>dead-lettering</translation>
+    </message>
+    <message>
+        <source>Durability</source>
+        <translation>ماندگاری</translation>
+    </message>
+    <message>
+        <source>Exactly once</source>
+        <translation>دقیقاً یک‌بار</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>تأخیر</translation>
+    </message>
+    <message>
+        <source>Message size</source>
+        <translation>اندازهٔ پیام</translation>
+    </message>
+    <message>
+        <source>No eviction</source>
+        <translation>بدون eviction</translation>
+    </message>
+    <message>
+        <source>Node failures</source>
+        <translation>خرابی nodeها</translation>
+    </message>
+    <message>
+        <source>Ordering</source>
+        <translation>ترتیب</translation>
+    </message>
+    <message>
+        <source>Priorities</source>
+        <translation>اولویت‌ها</translation>
+    </message>
+    <message>
+        <source>Retention</source>
+        <translation>نگه‌داری</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>نسخه</translation>
+    </message>
+    <message>
+        <source>Verdicts</source>
+        <translation>ارزیابی‌ها</translation>
+    </message>
+    <message>
+        <source>Load test</source>
+        <translation>آزمون بار</translation>
+    </message>
+    <message>
         <source>, </source>
         <translation>، </translation>
     </message>
