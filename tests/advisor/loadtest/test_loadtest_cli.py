@@ -41,6 +41,18 @@ def test_a_remote_target_needs_yes(workload_file: Path, capsys: pytest.CaptureFi
     assert code == 2 and "--yes" in err and "192.0.2.10" in err and "pw" not in err
 
 
+def test_a_master_the_sentinels_place_elsewhere_needs_yes(
+    workload_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.loadtest import runner
+
+    monkeypatch.setattr(runner, "discover_master", lambda target, timeout_s: ("192.0.2.10", 6379))
+    url = "redis+sentinel://:pw@127.0.0.1:26379/mymaster"
+    code = cli.main(["loadtest", url, "--workload", str(workload_file)])
+    err = capsys.readouterr().err
+    assert code == 2 and "--yes" in err and "192.0.2.10" in err and ":pw@" not in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
