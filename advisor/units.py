@@ -46,14 +46,6 @@ def quantity(value: float, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def human_count(value: float) -> str:
-    """A count with thousands separators, or with k/M/G suffixes when large."""
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:,.1f}{suffix}"
-    return f"{value:,.0f}"
-
-
 def human_bandwidth(value: float) -> str:
     """Bytes per second as e.g. '1.5 MB/s'."""
     return f"{human_bytes(value)}/s"
