@@ -31,10 +31,10 @@ _FEATURE_CLIS = (
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
-    from advisor import engine, text_output, workload
+    from advisor import engine, presets, text_output, workload
 
     try:
-        wl = workload.load_workload(args.file)
+        wl = presets.load_workload_file(args.file)
     except workload.WorkloadFileError as error:
         return _fail_lines(
             i18n.tr("cannot use workload file {path}:", path=error.path), error.problems

@@ -103,6 +103,18 @@ def load_preset(path: Path | str, lang: i18n.Language | None = None) -> Workload
     return parse_workload(preset_values(path, lang), path)
 
 
+def load_workload_file(path: Path | str) -> Workload:
+    """A workload file; a built-in preset named by its path gets its name and notes in the
+    interface language (the values are the file's either way)."""
+    from advisor.workload import load_workload
+
+    try:
+        builtin = Path(path).resolve().parent == paths.presets_dir().resolve()
+    except OSError:
+        builtin = False
+    return load_preset(path) if builtin else load_workload(path)
+
+
 def preset_paths(folder: Path | None = None) -> list[Path]:
     """The preset files of a folder (by default the built-in one), sorted by name."""
     folder = folder or paths.presets_dir()

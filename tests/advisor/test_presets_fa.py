@@ -131,3 +131,17 @@ def test_the_wheel_ships_the_persian_presets() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = config["tool"]["setuptools"]["data-files"]
     assert shipped["share/broker-advisor/assets/presets/fa"] == ["assets/presets/fa/*.yaml"]
+
+
+def test_the_cli_words_a_builtin_preset_in_the_language() -> None:
+    from advisor import i18n, paths, presets
+
+    path = paths.presets_dir() / "order-processing.yaml"
+    with i18n.using("fa"):
+        persian = presets.load_workload_file(path)
+    english = presets.load_workload_file(path)
+    assert english.name == "Order processing with retries and dead-lettering"
+    assert persian.name != english.name
+    assert persian.model_dump(exclude={"name", "notes"}) == english.model_dump(
+        exclude={"name", "notes"}
+    )
