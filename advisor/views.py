@@ -357,21 +357,21 @@ def _load_status(result: LoadTestResult) -> str:
 def _delivery_text(result: LoadTestResult) -> str:
     d = result.plan.delivery
     parts = [
-        "acknowledged publishes" if d.publisher_confirms else "unacknowledged publishes",
-        "persistent" if d.persistent else "transient",
-        "manual consumer acks" if d.consumer_acks else "auto-ack",
+        tr("acknowledged publishes") if d.publisher_confirms else tr("unacknowledged publishes"),
+        tr("persistent") if d.persistent else tr("transient"),
+        tr("manual consumer acks") if d.consumer_acks else tr("auto-ack"),
     ]
     for name, value in (
         ("acks", d.kafka_acks),
-        ("replication factor", d.replication_factor),
+        (N_("replication factor"), d.replication_factor),
         ("min.insync.replicas", d.min_insync_replicas),
-        ("queue", d.queue_type),
+        (N_("queue"), d.queue_type),
         ("prefetch", d.prefetch),
-        ("structure", d.redis_mode),
+        (N_("structure"), d.redis_mode),
     ):
         if value is not None:
-            parts.append(f"{name} {value}")
-    return ", ".join(parts)
+            parts.append(f"{tr(name)} {value}")
+    return tr(", ").join(parts)
 
 
 def _headline_phase(result: LoadTestResult) -> PhaseResult | None:
@@ -384,14 +384,18 @@ def _headline_phase(result: LoadTestResult) -> PhaseResult | None:
 def _saturation_text(result: LoadTestResult) -> str:
     sat = result.saturation
     if not sat.measured:
-        return "not measured"
+        return tr("not measured")
     if sat.message:
         return sat.message
     if sat.unsustained_msg_per_s is None:
-        return f"at least {units.human_rate(sat.sustained_msg_per_s or 0)} (not reached)"
-    return (
-        f"between {units.human_rate(sat.sustained_msg_per_s or 0)} and "
-        f"{units.human_rate(sat.unsustained_msg_per_s)} ({sat.limited_by.value.replace('_', ' ')})"
+        return tr(
+            "at least {rate} (not reached)", rate=units.human_rate(sat.sustained_msg_per_s or 0)
+        )
+    return tr(
+        "between {low} and {high} ({limit})",
+        low=units.human_rate(sat.sustained_msg_per_s or 0),
+        high=units.human_rate(sat.unsustained_msg_per_s),
+        limit=tr(sat.limited_by.value.replace("_", " ")),
     )
 
 
@@ -420,8 +424,11 @@ def throughput_steps(result: LoadTestResult) -> list[ThroughputStep]:
                 target_msg_per_s=phase.target_rate_msg_per_s,
                 received_msg_per_s=phase.throughput_msg_per_s,
                 sustained=phase.sustained,
-                text=f"{units.human_number(round(phase.throughput_msg_per_s))} of "
-                f"{units.human_rate(round(phase.target_rate_msg_per_s))}",
+                text=tr(
+                    "{received} of {target}",
+                    received=units.human_number(round(phase.throughput_msg_per_s)),
+                    target=units.human_rate(round(phase.target_rate_msg_per_s)),
+                ),
             )
         )
         clock += length
@@ -447,25 +454,28 @@ def loadtest_view(result: LoadTestResult) -> LoadTestView:
         if v
     )
     figures = [
-        FigureRow(title="Throughput", value=units.human_rate(round(result.throughput_msg_per_s))),
-        FigureRow(title="p99 latency", value=units.human_ms(result.latency_ms.p99)),
-        FigureRow(title="Sent", value=units.human_number(result.sent)),
-        FigureRow(
-            title="Acknowledged by the broker", value=units.human_number(result.acknowledged)
-        ),
-        FigureRow(title="Failed publishes", value=units.human_number(result.failed_publishes)),
-        FigureRow(title="Received by every receiver", value=units.human_number(result.received)),
-        FigureRow(title="Lost", value=units.human_number(result.lost)),
-        FigureRow(title="Duplicates", value=units.human_number(result.duplicates)),
-        FigureRow(title="Duration", value=f"{units.trim(result.duration_s)} s"),
+        FigureRow(title=tr(title), value=value)
+        for title, value in (
+            (N_("Throughput"), units.human_rate(round(result.throughput_msg_per_s))),
+            (N_("p99 latency"), units.human_ms(result.latency_ms.p99)),
+            (N_("Sent"), units.human_number(result.sent)),
+            (N_("Acknowledged by the broker"), units.human_number(result.acknowledged)),
+            (N_("Failed publishes"), units.human_number(result.failed_publishes)),
+            (N_("Received by every receiver"), units.human_number(result.received)),
+            (N_("Lost"), units.human_number(result.lost)),
+            (N_("Duplicates"), units.human_number(result.duplicates)),
+            (N_("Duration"), f"{units.trim(result.duration_s)} s"),
+        )
     ]
     env = result.environment
     clean = result.cleanup
-    cleanup = f"removed {', '.join(clean.resources) or 'nothing'}; left behind: " + (
-        ", ".join(clean.leftovers) if clean.leftovers else "none"
+    cleanup = tr(
+        "removed {resources}; left behind: {leftovers}",
+        resources=tr(", ").join(clean.resources) or tr("nothing"),
+        leftovers=tr(", ").join(clean.leftovers) if clean.leftovers else tr("none"),
     )
     if clean.problems:
-        cleanup += "; problems: " + "; ".join(clean.problems)
+        cleanup += tr("; problems: {list}", list=tr("; ").join(clean.problems))
     phase_name = head.name if head is not None else ""
     return LoadTestView(
         broker=result.broker.value,
@@ -476,9 +486,12 @@ def loadtest_view(result: LoadTestResult) -> LoadTestView:
         status=_load_status(result),
         cancelled=result.cancelled,
         headline=(
-            f"{units.human_rate(round(result.throughput_msg_per_s))} received, p99 "
-            f"{units.human_ms(result.latency_ms.p99)}"
-            + (f" ({phase_name} phase)" if phase_name else "")
+            tr(
+                "{rate} received, p99 {latency}",
+                rate=units.human_rate(round(result.throughput_msg_per_s)),
+                latency=units.human_ms(result.latency_ms.p99),
+            )
+            + (tr(" ({phase} phase)", phase=phase_name) if phase_name else "")
         ),
         headline_phase=phase_name,
         figures=figures,
@@ -486,10 +499,17 @@ def loadtest_view(result: LoadTestResult) -> LoadTestView:
         throughput=throughput_steps(result),
         saturation=_saturation_text(result),
         saturation_range=_saturation_range(result),
-        delivery=f"{_delivery_text(result)} (from {result.plan.delivery.source})",
-        environment=(
-            f"{env.client}, on {env.cores} cores ({env.machine}); "
-            + ("loopback" if env.loopback else "over the network")
+        delivery=tr(
+            "{settings} (from {source})",
+            settings=_delivery_text(result),
+            source=result.plan.delivery.source,
+        ),
+        environment=tr(
+            "{client}, on {cores} cores ({machine}); {network}",
+            client=env.client,
+            cores=env.cores,
+            machine=env.machine,
+            network=tr("loopback") if env.loopback else tr("over the network"),
         ),
         verdicts=[
             LoadVerdictView(

@@ -44,6 +44,8 @@ HEADING_SPACE_PT = {1: (0.0, 2.0), 2: (16.0, 5.0), 3: (9.0, 3.0), 4: (6.0, 2.0)}
 FOOTER_GAP_MM = 6.0  # between the footer's title and its page number
 # The report's own timestamp, which the PDF's creation dates are set to (report.html.j2).
 _CREATED_META = re.compile(r'<meta name="dcterms\.created" content="([^"]+)">')
+# The report's language and direction (report.html.j2), which the footer follows.
+_HTML_LANG = re.compile(r'<html lang="([A-Za-z_-]+)"( dir="rtl")?')
 _PDF_DATES = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})(Z|[+-]\d\d'\d\d'?)")
 _XMP_DATES = re.compile(
     rb'(xmp:(?:CreateDate|ModifyDate|MetadataDate)=")'
@@ -183,6 +185,12 @@ def render_pdf(html: str, path: Path) -> None:
     try:
         footer_font = QFont(document.defaultFont())
         footer_font.setPointSizeF(7.5)
+        lang, rtl = _language(html)
+        if rtl:
+            footer_font.setFamilies(["Noto Sans Arabic UI", "Noto Sans Arabic", "DejaVu Sans"])
+        start, end = (Qt.AlignmentFlag.AlignRight, Qt.AlignmentFlag.AlignLeft)
+        if not rtl:
+            start, end = end, start
         gap_px = FOOTER_GAP_MM / 25.4 * writer.resolution()
         for page in range(pages):
             if page:
@@ -194,17 +202,13 @@ def render_pdf(html: str, path: Path) -> None:
             painter.setFont(footer_font)
             painter.setPen(QColor("#7b8794"))
             band = QRectF(0, area.height() - footer_px * 0.7, area.width(), footer_px * 0.7)
-            number = f"page {page + 1} of {pages}"
+            number = _page_number(lang, page + 1, pages)
             metrics = QFontMetricsF(footer_font, writer)
             # A long title is cut short with an ellipsis: it never runs into the page number.
             room = area.width() - metrics.horizontalAdvance(number) - gap_px
             shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, max(room, 0.0))
-            painter.drawText(
-                band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), shown
-            )
-            painter.drawText(
-                band, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), number
-            )
+            painter.drawText(band, int(start | Qt.AlignmentFlag.AlignBottom), shown)
+            painter.drawText(band, int(end | Qt.AlignmentFlag.AlignBottom), number)
     finally:
         painter.end()
     if not Path(path).exists():
@@ -435,6 +439,25 @@ def _heading_before(document: QTextDocument, position: int) -> QTextBlock | None
             break
         block = block.previous()
     return found
+
+
+def _language(html: str) -> tuple[str, bool]:
+    """The report's language code and whether it is written right to left."""
+    match = _HTML_LANG.search(html)
+    return (match.group(1), bool(match.group(2))) if match else ("en", False)
+
+
+def _page_number(lang: str, page: int, pages: int) -> str:
+    """'page 3 of 12', in the report's language (Persian digits in Persian)."""
+    from advisor import i18n
+
+    try:
+        with i18n.using(lang):
+            return i18n.tr("page {page} of {pages}", page=page, pages=pages).translate(
+                i18n.PERSIAN_DIGITS if i18n.is_rtl() else {}
+            )
+    except i18n.LanguageError:
+        return f"page {page} of {pages}"
 
 
 def _title(html: str) -> str:

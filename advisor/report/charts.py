@@ -16,6 +16,7 @@ from html import escape
 from pydantic import BaseModel, ConfigDict
 
 from advisor import units
+from advisor.i18n import tr
 from advisor.views import LATENCY_PERCENTILES, BakeoffView, LoadTestView
 
 # One colour per broker (as the app's charts), readable on white paper.
@@ -88,8 +89,9 @@ def latency_svg(view: BakeoffView) -> str:
         f'<svg class="chart loadtest-latency" role="img" aria-labelledby="lt-latency-title" '
         f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" font-family="{_FONT}">',
-        '<title id="lt-latency-title">End-to-end latency percentiles, milliseconds '
-        "(logarithmic scale)</title>",
+        '<title id="lt-latency-title">'
+        + escape(tr("End-to-end latency percentiles, milliseconds (logarithmic scale)"))
+        + "</title>",
     ]
     if legend_h:
         x = left
@@ -167,8 +169,9 @@ def throughput_svg(view: BakeoffView) -> str:
         f'<svg class="chart loadtest-throughput" role="img" aria-labelledby="lt-thr-title" '
         f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" font-family="{_FONT}">',
-        '<title id="lt-thr-title">Messages received per second over time, each phase; '
-        "the target rate dashed</title>",
+        '<title id="lt-thr-title">'
+        + escape(tr("Messages received per second over time, each phase; the target rate dashed"))
+        + "</title>",
     ]
     x = left
     for test in tests:
@@ -182,7 +185,7 @@ def throughput_svg(view: BakeoffView) -> str:
     out.append(
         f'<line x1="{x}" y1="12" x2="{x + 14}" y2="12" stroke="{_MUTED}" stroke-width="2" '
         f'stroke-dasharray="4 3"/><text x="{x + 19}" y="16" font-size="12" fill="{_INK}">'
-        "target</text>"
+        f"{escape(tr('target'))}</text>"
     )
     for fraction in (0, 0.25, 0.5, 0.75, 1.0):
         rate = ceiling * fraction
@@ -200,7 +203,8 @@ def throughput_svg(view: BakeoffView) -> str:
         )
     out.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="11" fill="{_MUTED}" '
-        'text-anchor="middle">seconds of load, phases back to back; msg/s received</text>'
+        f'text-anchor="middle">'
+        f"{escape(tr('seconds of load, phases back to back; msg/s received'))}</text>"
     )
     for test in tests:
         received: list[str] = []
@@ -256,7 +260,7 @@ def throughput_rows(view: BakeoffView) -> list[BarRow]:
                     series=_series_name(test),
                     colour=colour(test.broker),
                     percent=round(max(0.5, 100 * step.received_msg_per_s / peak), 1),
-                    text=step.text + ("" if step.sustained else " (not sustained)"),
+                    text=step.text + ("" if step.sustained else " " + tr("(not sustained)")),
                 )
             )
     return rows
@@ -264,4 +268,4 @@ def throughput_rows(view: BakeoffView) -> list[BarRow]:
 
 def scale_caption(view: BakeoffView) -> str:
     lo, hi = _log_extent([bar.ms for t in view.tests for bar in t.latency])
-    return f"logarithmic scale from {_tick_label(lo)} to {_tick_label(hi)}"
+    return tr("logarithmic scale from {low} to {high}", low=_tick_label(lo), high=_tick_label(hi))

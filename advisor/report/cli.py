@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from advisor.i18n import tr
+
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
 
 
 def _error(head: str, lines: list[str] | None = None) -> int:
-    print(f"error: {head}", file=sys.stderr)
+    print(tr("error: {message}", message=head), file=sys.stderr)
     for line in lines or []:
         print(f"  - {line}", file=sys.stderr)
     return EXIT_USAGE
@@ -69,36 +71,46 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(schema.schema_text())  # byte for byte the shipped report.schema.json
         return EXIT_OK
     if not args.workload:
-        return _error("a WORKLOAD file is required (or --schema)")
+        return _error(tr("a WORKLOAD file is required (or --schema)"))
     to_stdout = args.output in (None, "-")
     by_suffix = None if to_stdout else report_mod.format_for_path(args.output)
     if args.format and by_suffix and by_suffix != args.format:
         # A .html file holding Markdown opens as garbage; say so instead of writing it.
         suffix = report_mod.SUFFIXES[args.format]
         return _error(
-            f"-f {args.format} does not match the output file {args.output}, whose suffix "
-            f"is for {report_mod.FORMAT_TITLES[by_suffix]} reports: use -f {by_suffix}, or an "
-            f"output file ending in {suffix}"
+            tr(
+                "-f {format} does not match the output file {output}, whose suffix is for "
+                "{title} reports: use -f {suffix_format}, or an output file ending in {suffix}",
+                format=args.format,
+                output=args.output,
+                title=report_mod.FORMAT_TITLES[by_suffix],
+                suffix_format=by_suffix,
+                suffix=suffix,
+            )
         )
     fmt = args.format or by_suffix or "html"
     if fmt == "pdf" and to_stdout:
-        return _error("PDF reports need an output file: add -o report.pdf")
+        return _error(tr("PDF reports need an output file: add -o report.pdf"))
     try:
         workload = workload_mod.load_workload(args.workload)
     except workload_mod.WorkloadFileError as error:
-        return _error(f"cannot use workload file {error.path}:", error.problems)
+        return _error(tr("cannot use workload file {path}:", path=error.path), error.problems)
     probe_results = None
     if args.probe_results:
         try:
             probe_results = report_mod.load_probe_results(args.probe_results)
         except report_mod.ProbeResultsError as error:
-            return _error(f"cannot use probe results file {error.path}:", error.problems)
+            return _error(
+                tr("cannot use probe results file {path}:", path=error.path), error.problems
+            )
     loadtest = None
     if args.loadtest_results:
         try:
             loadtest = report_mod.load_loadtest_results(args.loadtest_results)
         except report_mod.LoadTestResultsError as error:
-            return _error(f"cannot use load-test results file {error.path}:", error.problems)
+            return _error(
+                tr("cannot use load-test results file {path}:", path=error.path), error.problems
+            )
     detected = versions.detected(probe_results or [])
     recommendation = engine.recommend(workload, detected=detected)
     try:
@@ -112,7 +124,12 @@ def run(args: argparse.Namespace) -> int:
             path = report_mod.export(
                 fmt, workload, recommendation, args.output, probe_results, loadtest=loadtest
             )
-            print(f"wrote {report_mod.FORMAT_TITLES[fmt]} report to {path}", file=sys.stderr)
+            print(
+                tr(
+                    "wrote {title} report to {path}", title=report_mod.FORMAT_TITLES[fmt], path=path
+                ),
+                file=sys.stderr,
+            )
     except report_mod.ReportError as error:
         return _error(str(error))
     return EXIT_OK

@@ -15,6 +15,7 @@ from advisor import guide as guide_mod
 from advisor import recommendation as recommendation_module
 from advisor import rules as rules_mod
 from advisor import units, views
+from advisor.i18n import N_, tr
 from advisor.loadtest.models import BakeoffResult
 from advisor.probe import models as probe_models
 from advisor.probe import runner, targets, verdicts
@@ -280,7 +281,7 @@ def judge_for_workload(
             probe_models.Verdict(
                 requirement="verdicts",
                 status=probe_models.CheckStatus.WARN,
-                message=f"could not judge the workload: {runner.describe(error)}",
+                message=tr("could not judge the workload: {error}", error=runner.describe(error)),
             )
         ]
     return result.model_copy(update={"verdicts": found})
@@ -323,7 +324,7 @@ def context_rows(workload: Workload) -> list[Row]:
 
 
 def _choice(value: object) -> str:
-    return words(value) if isinstance(value, Broker) else words(value).capitalize()
+    return words(value) if isinstance(value, Broker) else tr(words(value).capitalize())
 
 
 def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
@@ -338,16 +339,23 @@ def _workload_rows_by_field(workload: Workload) -> dict[str, Row]:
             continue  # not stated: nothing to show, and nothing it decided
         unit = _field_unit(field.json_schema_extra)
         if isinstance(value, list):
-            text = ", ".join(_choice(v) for v in value) or "none"
+            text = tr(", ").join(_choice(v) for v in value) or tr("none")
         elif isinstance(value, Enum):
             text = _choice(value)
         elif name == "retention_hours" and value == 0:
             cap = workload.retention_max_messages
-            text = f"Last {cap:,} messages per channel" if cap else "Until consumed"
+            text = (
+                tr("Last {count} messages per channel", count=f"{cap:,}")
+                if cap
+                else tr("Until consumed")
+            )
         else:
             text = units.format_value(value, unit)
+            text = tr(text) if isinstance(value, bool) else text
         rows[name] = Row(
-            title=field.title or words(name), value=text, description=field.description or ""
+            title=tr(field.title or words(name)),
+            value=text,
+            description=tr(field.description or ""),
         )
     return rows
 
@@ -397,7 +405,9 @@ def decision_drivers(
                 if name in rows and name not in fields:
                     fields.append(name)
         knockouts = [r.broker.title for r in reasons if r.kind is ReasonKind.KNOCKOUT]
-        parts = [f"rules out {' and '.join(knockouts)}"] if knockouts else []
+        parts = (
+            [tr("rules out {brokers}", brokers=tr(" and ").join(knockouts))] if knockouts else []
+        )
         pros = [
             f"{r.broker.title} {_signed(r.weight)}" for r in reasons if r.kind is ReasonKind.PRO
         ]
@@ -405,9 +415,9 @@ def decision_drivers(
             f"{r.broker.title} {_signed(-r.weight)}" for r in reasons if r.kind is ReasonKind.CON
         ]
         if pros:
-            parts.append("for " + ", ".join(pros))
+            parts.append(tr("for {list}", list=tr(", ").join(pros)))
         if cons:
-            parts.append("against " + ", ".join(cons))
+            parts.append(tr("against {list}", list=tr(", ").join(cons)))
         swing = points(reasons, first) - points(reasons, second) if second else 0.0
         total = sum(r.weight for r in reasons)
         title = rules_mod.load_rulebook().texts().title(rule_id) or rule_id
@@ -415,7 +425,7 @@ def decision_drivers(
             rule_id=rule_id,
             title=title,
             requirements=[rows[name] for name in fields],
-            effect="; ".join(parts),
+            effect=tr("; ").join(parts),
             knockout=bool(knockouts),
         )
         drivers.append(((0.0 if knockouts else 1.0, -abs(swing), -total, rule_id), view))
@@ -521,10 +531,12 @@ def _probe_view(result: probe_models.ProbeResult, workload: Workload) -> ProbeVi
             if name == "max_message_bytes"
             else units.format_value(value, "")
         )
-        summary.append(Row(title=field.title or words(name), value=text))
+        summary.append(Row(title=tr(field.title or words(name)), value=text))
     for key, fact in sorted(result.summary.facts.items()):
         if fact is not None:
-            summary.append(Row(title=words(key).capitalize(), value=units.format_value(fact, "")))
+            summary.append(
+                Row(title=tr(words(key).capitalize()), value=units.format_value(fact, ""))
+            )
     checks = [
         CheckView(
             id=c.id,
@@ -572,6 +584,22 @@ def _probe_view(result: probe_models.ProbeResult, workload: Workload) -> ProbeVi
         verdicts_replaced=replaced,
         status_counts=status_counts,
     )
+
+
+# The probe's stages and statuses, which templates show through tr() (the values stay data).
+PROBE_WORDS = (
+    N_("pass"),
+    N_("warn"),
+    N_("fail"),
+    N_("skipped"),
+    N_("resolve"),
+    N_("connect"),
+    N_("tls"),
+    N_("handshake"),
+    N_("authenticate"),
+    N_("inspect"),
+    N_("behave"),
+)
 
 
 def _format_time(moment: datetime) -> str:
@@ -652,7 +680,7 @@ def build_context(
     if snippets is None:
         snippets = snippets_mod.snippets_for(workload, recommendation)
     return ReportContext(
-        title=f"Broker decision: {_one_line(workload.name)}",
+        title=tr("Broker decision: {name}", name=_one_line(workload.name)),
         workload_name=_one_line(workload.name),
         notes=workload.notes.strip(),
         generated_at=_format_time(moment),
@@ -683,7 +711,7 @@ def build_context(
         advice=advice,
         capacity=_capacity_rows(recommendation),
         what_if=what_if,
-        no_what_if=NO_WHAT_IF,
+        no_what_if=tr(NO_WHAT_IF),
         snippets=list(snippets),
         probes=[_probe_view(r, workload) for r in probe_results or []],
         **_loadtest_fields(loadtest),
@@ -705,7 +733,7 @@ def _loadtest_fields(loadtest: BakeoffResult | None) -> dict[str, Any]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) or "Untitled workload"
+    return " ".join(text.split()) or tr("Untitled workload")
 
 
 def cited_sections(context: ReportContext) -> Iterable[GuideExcerpt]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
-from advisor import paths
+from advisor import i18n, paths
 
 # Characters with a meaning in CommonMark/GFM inline text; escaping them keeps user text inert.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])|&(?=#?[A-Za-z0-9]+;)")
@@ -143,6 +145,53 @@ def because(text: object) -> str:
     return value[:1].lower() + value[1:]
 
 
+def tr_html(message: str, /, **values: object) -> Markup:
+    """`tr()` for HTML: the message and its translation are the app's own markup (an entity, a
+    `<b>`); values are escaped unless already marked safe (a `<code>` span)."""
+    text = Markup(i18n.catalogue(i18n.language()).get(message, message))
+    return text.format(**values) if values else text
+
+
+def digits(value: object) -> str:
+    """A number in running text as the language writes it: Persian digits in Persian."""
+    text = str(value)
+    return text.translate(i18n.PERSIAN_DIGITS) if i18n.language() == "fa" else text
+
+
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+
+
+def bidi(value: object) -> object:
+    """A Latin run (a broker name, an id, an address, a figure with its unit) isolated inside
+    right-to-left text, so its neighbours' punctuation stays on the right side; as is in English."""
+    if not i18n.is_rtl() or _ARABIC_SCRIPT.search(str(value)):
+        return value  # Persian text, maybe with Latin words: the paragraph's direction fits it
+    # <bdi> for browsers; the first-strong isolate characters inside it for Qt's rich text (the
+    # PDF), which ignores the element but honours the characters.
+    return Markup("<bdi>\u2068{}\u2069</bdi>").format(value)
+
+
+def text_direction(value: object) -> str:
+    """'rtl' or 'ltr' by the first letter of the text (user text, such as a workload's notes)."""
+    match = _FIRST_LETTER.search(str(value))
+    return "rtl" if match and _ARABIC_SCRIPT.match(match.group(0)) else "ltr"
+
+
+def isolate(value: object) -> str:
+    """A Latin run in right-to-left plain text (the decision record), isolated by Unicode's
+    first-strong isolate characters; as is in English."""
+    return f"\u2068{value}\u2069" if i18n.is_rtl() else str(value)
+
+
+def _at_render(function: Callable[[object], object]) -> Callable[..., object]:
+    @jinja2.pass_context
+    def at_render(_context: jinja2.runtime.Context, value: object) -> object:
+        return function(value)
+
+    return at_render
+
+
 @functools.cache
 def _environment(folder: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -168,7 +217,15 @@ def _environment(folder: str) -> jinja2.Environment:
         one_line=one_line,
         py_string=py_string,
         py_comment=py_comment,
+        # These follow the language at render time: never folded into a constant when a
+        # template is compiled (as a filter on a literal otherwise would be, once, for good).
+        digits=_at_render(digits),
+        bidi=_at_render(bidi),
+        isolate=_at_render(isolate),
+        text_direction=_at_render(text_direction),
     )
+    # Messages in templates: tr("English") in the current language (assets/i18n/fa/report.yaml).
+    env.globals.update(tr=i18n.tr, trh=tr_html, lang=i18n.language, direction=i18n.direction)
     return env
 
 

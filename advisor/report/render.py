@@ -13,7 +13,7 @@ from typing import Literal, cast
 
 from markupsafe import Markup
 
-from advisor import files
+from advisor import files, i18n
 from advisor.loadtest.models import BakeoffResult
 from advisor.probe.models import ProbeResult
 from advisor.recommendation import Recommendation
@@ -108,17 +108,49 @@ def guide_markdown_relinked(markdown: str, anchors: set[str]) -> str:
 
 def _guide_html(context: ctx_mod.ReportContext) -> dict[str, Markup]:
     anchors = {e.id for e in context.appendix}
+    rtl = i18n.is_rtl()
     return {
-        e.id: guide_markdown_to_html(e.markdown_body, anchors) for e in context.appendix if e.found
+        e.id: _code_left_to_right(guide_markdown_to_html(e.markdown_body, anchors))
+        if rtl
+        else guide_markdown_to_html(e.markdown_body, anchors)
+        for e in context.appendix
+        if e.found
     }
+
+
+def _code_left_to_right(html_text: Markup) -> Markup:
+    """Code blocks in right-to-left text stay left to right (Qt reads `dir`, not CSS)."""
+    return Markup(str(html_text).replace("<pre>", '<pre dir="ltr">'))
 
 
 def render_html(context: ctx_mod.ReportContext, *, for_print: bool = False) -> str:
     """The report as one self-contained HTML page (the print variant suits Qt's rich text)."""
     template = env.environment().get_template(PRINT_TEMPLATE if for_print else HTML_TEMPLATE)
-    return template.render(
+    text = template.render(
         ctx=context, guide_html=_guide_html(context), loadtest_svg=_loadtest_svg(context)
     )
+    return mirror_table_rows(text) if for_print and i18n.is_rtl() else text
+
+
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.DOTALL)
+_CELL = re.compile(r"<t([dh])\b[^>]*>.*?</t\1>", re.DOTALL)
+
+
+def mirror_table_rows(html_text: str) -> str:
+    """Every table row's cells in reverse order, for right-to-left print.
+
+    Browsers lay a right-to-left table out from the right; Qt's rich text (the PDF) always puts
+    the first cell on the left, so the print variant lists them the other way round. The report's
+    tables hold no nested tables, so a row's cells are found by their closing tags.
+    """
+
+    def mirror(row: re.Match[str]) -> str:
+        cells = [cell.group(0) for cell in _CELL.finditer(row.group(2))]
+        if len(cells) < 2 or _CELL.sub("", row.group(2)).strip():
+            return row.group(0)  # one cell, or text between cells: leave as written
+        return row.group(1) + "".join(reversed(cells)) + row.group(3)
+
+    return _ROW.sub(mirror, html_text)
 
 
 def _loadtest_svg(context: ctx_mod.ReportContext) -> dict[str, Markup]:
@@ -157,6 +189,7 @@ def report_document(
         for e in context.appendix
     ]
     return ReportDocument(
+        language=i18n.language(),
         generated_at=generated_at,
         app_version=recommendation.app_version,
         rulebook_hash=recommendation.rulebook_hash,

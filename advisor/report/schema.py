@@ -73,6 +73,12 @@ class ReportDocument(_Model):
     report_schema_version: Literal["1.0"] = Field(
         REPORT_SCHEMA_VERSION, title="Report schema version"
     )
+    language: Literal["en", "fa"] = Field(
+        "en",
+        title="Language",
+        description="The language the report's texts (reasons, advice, summaries, cited guide "
+        "sections) are worded in; keys and data values are the same in every language.",
+    )
     generated_at: datetime = Field(
         title="Generated at",
         description="When the report was made (the only part that "

@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor import facts as facts_mod
-from advisor import guide, paths, rules, versions
+from advisor import guide, i18n, paths, rules, versions
+from advisor.i18n import tr
 from advisor.recommendation import Recommendation
 from advisor.report import env
 from advisor.report.schema import Snippet
@@ -300,15 +301,26 @@ def snippets_for(
             Snippet(
                 id=entry.id,
                 broker=broker.value,
-                title=entry.title,
+                title=tr(entry.title),
                 client=entry.client,
-                broker_version=str(context["broker_label"]),
+                broker_version=_version_label(workload, broker),
                 filename=filename,
                 language="python",
                 code=_tidy(_render(entry, context)),
             )
         )
     return out
+
+
+def _version_label(workload: Workload, broker: Broker) -> str:
+    """The broker version a snippet is written for, as the report words it (the code keeps
+    versions.label's English in its header comment)."""
+    if i18n.language() == "en":
+        return versions.label(workload.versions, broker)
+    if versions.label(workload.versions, broker) != versions.label({}, broker):
+        return versions.label(workload.versions, broker)  # stated: no words to translate
+    version = versions.effective(workload.versions, broker)
+    return tr("{broker} {version} (current release, assumed)", broker=broker.title, version=version)
 
 
 def settings_snippet(
