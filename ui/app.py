@@ -6,6 +6,7 @@ import datetime
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCalendar,
@@ -21,8 +22,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from advisor import i18n, paths
 from ui import settings
+
+if TYPE_CHECKING:
+    from advisor import i18n
 
 # How long quitting waits for background work (a probe notices a cancel between its checks).
 SHUTDOWN_WAIT_MS = 5_000
@@ -65,6 +68,8 @@ _translators: list[QTranslator] = []
 def chosen_language() -> i18n.Language:
     """The language to start in: `--lang` or BROKER_ADVISOR_LANG, else the preference, else the
     system locale."""
+    from advisor import i18n
+
     stated = i18n.stated()
     if stated is not None:
         return stated
@@ -78,6 +83,8 @@ def chosen_language() -> i18n.Language:
 
 def catalogue_path(lang: str) -> Path:
     """The compiled Qt catalogue of the app's own texts for a language."""
+    from advisor import paths
+
     return paths.assets_dir() / "i18n" / f"{CATALOGUE}_{lang}.qm"
 
 
@@ -87,6 +94,8 @@ def apply_language(app: QCoreApplication, lang: i18n.Language | str) -> i18n.Lan
 
     Called before the first window is built: widgets word their texts when they are made.
     """
+    from advisor import i18n
+
     chosen = i18n.set_language(lang)
     for old in _translators:
         app.removeTranslator(old)
@@ -121,6 +130,8 @@ def locale_for(lang: str) -> QLocale:
 def format_datetime(moment: datetime.datetime, *, with_time: bool = True) -> str:
     """A date (and time) as the reader expects it: the Solar Hijri calendar and Persian digits
     in Persian, ISO-like `2026-12-02 14:05` otherwise."""
+    from advisor import i18n
+
     if i18n.language() != "fa":
         return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
     locale = QLocale(QLocale.Language.Persian, QLocale.Country.Iran)

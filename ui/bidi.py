@@ -8,23 +8,28 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from advisor import i18n
-
 # Unicode isolates (UAX #9): a run between them is laid out on its own and cannot reorder the
 # punctuation and words around it. FSI takes its direction from the run's first strong letter.
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 
 
+def _rtl() -> bool:
+    # Imported here: the window's first paint imports this module, and no core module yet.
+    from advisor import i18n
+
+    return i18n.is_rtl()
+
+
 def isolate(text: object) -> str:
     """`text` isolated when the interface is right to left (first strong letter decides)."""
     value = str(text)
-    return f"{FSI}{value}{PDI}" if value and i18n.is_rtl() else value
+    return f"{FSI}{value}{PDI}" if value and _rtl() else value
 
 
 def ltr(text: object) -> str:
     """`text` isolated as left to right (a path, URL, command or number with a unit)."""
     value = str(text)
-    return f"{LRI}{value}{PDI}" if value and i18n.is_rtl() else value
+    return f"{LRI}{value}{PDI}" if value and _rtl() else value
 
 
 def html_ltr(text: object) -> str:
@@ -34,14 +39,14 @@ def html_ltr(text: object) -> str:
 
 def quoted(text: object) -> str:
     """A name in quotes as the language writes them: “name” in English, «name» in Persian."""
-    return f"«{isolate(text)}»" if i18n.is_rtl() else f"“{text}”"
+    return f"«{isolate(text)}»" if _rtl() else f"“{text}”"
 
 
 def orient(document: QTextDocument) -> None:
     """Lay out a rich-text document in the interface's direction: in Persian every paragraph is
     right to left (a paragraph that opens with a Latin name would otherwise turn left to right),
     and preformatted code stays left to right. English documents are left as they are."""
-    if not i18n.is_rtl():
+    if not _rtl():
         return
     option = document.defaultTextOption()
     option.setTextDirection(Qt.LayoutDirection.RightToLeft)
@@ -81,9 +86,9 @@ RLM = "\u200f"
 def paragraph(text: str) -> str:
     """A label's text that reads right to left in Persian even when it opens with a Latin word
     (a label takes its direction from its first strong letter); English is left as it is."""
-    return f"{RLM}{text}" if text and i18n.is_rtl() else text
+    return f"{RLM}{text}" if text and _rtl() else text
 
 
 def mark() -> str:
     """The right-to-left mark that opens a rich-text label in Persian (empty in English)."""
-    return RLM if i18n.is_rtl() else ""
+    return RLM if _rtl() else ""
