@@ -1,8 +1,9 @@
 """Live broker probes: staged checks with hard timeouts, progress events and verdicts (no Qt).
 
 Use `parse_target(url)` or `targets_from_env()`, then `probe(target)`, `probe_many(targets)` or
-iterate `run_probe(target)` for progress. See `advisor.probe.runner` for the broker-module
-interface (one module per broker, registered in `runner.PROBE_MODULES`).
+iterate `run_probe(target)` for progress. Each broker is a package (`redis`, `rabbitmq`,
+`kafka`: wire code, a check plan, verdicts), registered in `runner.PROBE_MODULES`; see
+`advisor.probe.plan` for how a plan is written and `advisor.probe.runner` for what it may use.
 """
 
 from advisor.probe.models import (

@@ -4,7 +4,9 @@
 alert first (named for what the target sent), then the broker package's own `classify` (the
 client library's exception types), then the socket-level causes found anywhere in the exception
 chain, else "other". Causes the brokers state in their replies are data: `REPLY_CAUSES` (text
-a reply contains) and `REPLY_CODES` (AMQP reply codes); a new cause is one entry.
+a reply contains) and `REPLY_CODES` (AMQP reply codes); the exception types of each client
+library that name a cause are `ErrorCause` entries in its broker's `wire.py`, looked up with
+`error_cause`. A new cause is one entry.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import errno
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from advisor.probe.models import FailureClass
@@ -375,4 +377,26 @@ def reply_code(broker: Broker, scope: str, code: int, text: str) -> Failure | No
     for entry in REPLY_CODES:
         if (entry.broker, entry.scope, entry.code) == (broker, scope, code):
             return Failure(entry.failure_class, f"{entry.message}: {text}", entry.hint)
+    return None
+
+
+@dataclass(frozen=True)
+class ErrorCause:
+    """A client library's error that names a cause: one of `types`, or (when given) an error whose
+    text contains `marker` (case as the server writes it). Details: `<message>: <the error>`."""
+
+    types: tuple[type[BaseException], ...]
+    failure_class: FailureClass
+    message: str
+    hint: str = ""
+    marker: str = ""
+
+
+def error_cause(causes: Sequence[ErrorCause], exc: BaseException) -> Failure | None:
+    """The first entry of `causes` that matches the exception, as a Failure; else None."""
+    text = describe(exc)
+    for cause in causes:
+        if isinstance(exc, cause.types) or (cause.marker and cause.marker in text):
+            details = f"{cause.message}: {text}" if cause.message else text
+            return Failure(cause.failure_class, details, cause.hint)
     return None

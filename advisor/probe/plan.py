@@ -8,7 +8,7 @@
             Check("redis.handshake", "Redis protocol handshake", Stage.HANDSHAKE, handshake,
                   needs=("redis.preflight",), unmet="the server could not be reached"),
             Check("redis.cluster", "Cluster state and slot coverage", Stage.INSPECT, cluster,
-                  needs=("redis.info",), when=only_on_a_cluster),
+                  needs=("redis.auth",), when=only_on_a_cluster),
             ...
         ),
         cleanup=close_and_delete,               # runs last, also after a failure or a cancel
@@ -170,13 +170,16 @@ def _run_entry(
             return _Outcome(passed=False, reason=reason)
         last: ProbeCheck | None = None
         gen = entry.steps(ctx, state)
-        while True:
-            try:
-                last = next(gen)
-            except StopIteration as stop:
-                passed = bool(stop.value)
-                break
-            yield last
+        try:
+            while True:
+                try:
+                    last = next(gen)
+                except StopIteration as stop:
+                    passed = bool(stop.value)
+                    break
+                yield last
+        finally:
+            gen.close()  # on cancel, its own `finally` (open sockets) runs now
         if passed:
             return _Outcome(passed=True)
         if last is None:  # nothing ran: name the group itself

@@ -55,7 +55,7 @@ from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import Protocol, TypeVar, cast
 
 from pydantic import BaseModel
@@ -114,12 +114,6 @@ class CheckPlan(Protocol):
     def classify(self) -> Classifier | None: ...
 
     def run(self, ctx: ProbeContext) -> Generator[ProbeCheck, None, None]: ...
-
-
-class BrokerProbeModule(Protocol):
-    """What a module named in PROBE_MODULES provides: PLAN, or (not yet a plan) run_checks."""
-
-    def run_checks(self, ctx: ProbeContext) -> Generator[ProbeCheck, None, None]: ...
 
 
 def latency_figures(samples_ms: Sequence[float], prefix: str = "") -> dict[str, Figure]:
@@ -365,12 +359,12 @@ _DONE = object()
 
 
 def _drive(
-    ctx: ProbeContext, module: ModuleType | None, load_error: str, out: queue.Queue[object]
+    ctx: ProbeContext, plan: CheckPlan | None, load_error: str, out: queue.Queue[object]
 ) -> None:
-    """Worker thread: run the broker module's generator, pushing checks to `out`."""
+    """Worker thread: run the broker's check plan, pushing checks to `out`."""
     last_stage = Stage.RESOLVE
     try:
-        if module is None:
+        if plan is None:
             out.put(
                 _failed_check(
                     "probe.module",
@@ -382,8 +376,7 @@ def _drive(
                 )
             )
             return
-        plan = cast(CheckPlan | None, getattr(module, "PLAN", None))
-        gen = plan.run(ctx) if plan is not None else cast(BrokerProbeModule, module).run_checks(ctx)
+        gen = plan.run(ctx)
         stopped_early = False
         last_class: FailureClass | None = None
         try:
@@ -472,14 +465,19 @@ def _failed_check(
     )
 
 
-def _load_module(broker: Broker) -> tuple[ModuleType | None, str]:
+def _load_plan(broker: Broker) -> tuple[CheckPlan | None, str]:
+    """The broker's check plan (`PLAN` of its module in PROBE_MODULES), or why there is none."""
     name = PROBE_MODULES.get(broker)
     if name is None:
         return None, f"no probe registered for {broker.value}"
     try:
-        return importlib.import_module(name), ""
+        module = importlib.import_module(name)
     except ImportError as error:
         return None, f"cannot load {name}: {describe(error)}"
+    plan = getattr(module, "PLAN", None)
+    if plan is None:
+        return None, f"{name} has no check plan (PLAN)"
+    return cast(CheckPlan, plan), ""
 
 
 RUN_ID_LENGTH = 12
@@ -529,10 +527,10 @@ def wait_for_workers(timeout_s: float) -> int:
 
 
 def _run_worker(
-    ctx: ProbeContext, module: ModuleType | None, load_error: str, out: queue.Queue[object]
+    ctx: ProbeContext, plan: CheckPlan | None, load_error: str, out: queue.Queue[object]
 ) -> None:
     try:
-        _drive(ctx, module, load_error, out)
+        _drive(ctx, plan, load_error, out)
     finally:
         with _WORKERS_LOCK:
             _WORKERS.discard(threading.current_thread())
@@ -600,10 +598,9 @@ def run_probe(
         cancel=cancel,
         workload=workload,
     )
-    module, load_error = _load_module(target.broker)
-    if module is not None:
-        plan = cast(CheckPlan | None, getattr(module, "PLAN", None))
-        ctx.classifier = plan.classify if plan is not None else getattr(module, "classify", None)
+    plan, load_error = _load_plan(target.broker)
+    if plan is not None:
+        ctx.classifier = plan.classify
     budget_ms = budget_s * 1000
     display = target.display_url
 
@@ -623,7 +620,7 @@ def run_probe(
     out: queue.Queue[object] = queue.Queue()
     worker = threading.Thread(
         target=_run_worker,
-        args=(ctx, module, load_error, out),
+        args=(ctx, plan, load_error, out),
         daemon=True,
         name=f"probe-{target.broker.value}-{run_id}",
     )

@@ -32,7 +32,7 @@ from kafka.protocol.broker_version_data import (
 )
 
 from advisor.probe import preflight
-from advisor.probe.classify import Failure, classify_os_error, describe
+from advisor.probe.classify import ErrorCause, Failure, classify_os_error, describe, error_cause
 from advisor.probe.kafka import sockets
 from advisor.probe.models import FailureClass
 from advisor.probe.runner import ProbeContext, run_deadline
@@ -41,38 +41,18 @@ sockets.install()
 
 # A correlation id whose bytes are "\n?\r\n": harmless to Kafka, which echoes it back.
 CORRELATION_ID = struct.unpack(">i", b"\n?\r\n")[0]
-
-
 API_VERSIONS_KEY = 18
-
-
 SASL_HANDSHAKE_KEY = 17
-
-
 SASL_AUTHENTICATE_KEY = 36
-
-
 METADATA_KEY = 3
-
-
 PRODUCE_KEY = 0
-
-
 INIT_PRODUCER_ID_KEY = 22
 
 
 TRANSACTION_KEYS = (22, 24, 25, 26, 28)  # InitProducerId, AddPartitions/OffsetsToTxn, EndTxn...
-
-
 UNSUPPORTED_SASL_MECHANISM = 33
-
-
 ILLEGAL_SASL_STATE = 34
-
-
 MAX_FRAME_BYTES = 1 << 20
-
-
 LOG_LIMIT = 40
 
 
@@ -101,69 +81,73 @@ def stale_probe_names(names: Iterable[str], now: float) -> list[str]:
     return sorted(stale)
 
 
+# kafka-python's errors that name a cause, in the order they are tried (a subclass first).
+ERROR_CAUSES: tuple[ErrorCause, ...] = (
+    ErrorCause(
+        (kerr.SaslAuthenticationFailedError,),
+        FailureClass.AUTH,
+        "SASL login refused",
+        "Wrong user name or password, or a mechanism the listener does not enable "
+        "(sasl.enabled.mechanisms).",
+    ),
+    ErrorCause(
+        (kerr.AuthorizationError,),
+        FailureClass.AUTHORISATION,
+        "not permitted",
+        "The principal lacks ACLs for this operation: it needs Create/Delete/Write/Read on "
+        "topics and Read on groups named broker-advisor.probe.*, and Describe/"
+        "DescribeConfigs on the cluster.",
+    ),
+    ErrorCause(
+        (kerr.NotEnoughReplicasError, kerr.NotEnoughReplicasAfterAppendError),
+        FailureClass.DEGRADED,
+        "acks=all was refused",
+        "Fewer replicas are in sync than min.insync.replicas: a broker is down or "
+        "lagging; see kafka.replication.",
+    ),
+    ErrorCause(
+        (kerr.InvalidReplicationFactorError,),
+        FailureClass.DEGRADED,
+        "replication factor refused",
+        "Fewer live brokers than the replication factor asked for.",
+    ),
+    ErrorCause(
+        (kerr.PolicyViolationError, kerr.TopicAuthorizationFailedError),
+        FailureClass.AUTHORISATION,
+        "topic creation refused",
+        "A create-topic policy or ACL forbids broker-advisor.probe.* topics.",
+    ),
+    ErrorCause(
+        (kerr.UnsupportedVersionError, kerr.IncompatibleBrokerVersion),
+        FailureClass.OTHER,
+        "the broker does not support this request",
+        "The broker is too old for this check (Kafka 2.4+ is assumed).",
+    ),
+    ErrorCause(
+        (kerr.KafkaTimeoutError, kerr.RequestTimedOutError),
+        FailureClass.TIMEOUT,
+        "no answer in time",
+        "A broker is paused, overloaded or unreachable at its advertised address; "
+        "see the earlier checks.",
+    ),
+    ErrorCause(
+        (kerr.NodeNotReadyError,),
+        FailureClass.TIMEOUT,
+        "broker not ready",
+        "A broker could not be connected to in time.",
+    ),
+)
+
+
 def classify(exc: BaseException, where: str = "the server") -> Failure | None:
     """Name kafka-python errors; socket-level causes are left to the runner's classifier."""
-    text = describe(exc)
-    if isinstance(exc, kerr.SaslAuthenticationFailedError):
-        return Failure(
-            FailureClass.AUTH,
-            f"SASL login refused: {text}",
-            "Wrong user name or password, or a mechanism the listener does not enable "
-            "(sasl.enabled.mechanisms).",
-        )
-    if isinstance(exc, kerr.AuthorizationError):
-        return Failure(
-            FailureClass.AUTHORISATION,
-            f"not permitted: {text}",
-            "The principal lacks ACLs for this operation: it needs Create/Delete/Write/Read on "
-            "topics and Read on groups named broker-advisor.probe.*, and Describe/"
-            "DescribeConfigs on the cluster.",
-        )
-    if isinstance(exc, (kerr.NotEnoughReplicasError, kerr.NotEnoughReplicasAfterAppendError)):
-        return Failure(
-            FailureClass.DEGRADED,
-            f"acks=all was refused: {text}",
-            "Fewer replicas are in sync than min.insync.replicas: a broker is down or "
-            "lagging; see kafka.replication.",
-        )
-    if isinstance(exc, kerr.InvalidReplicationFactorError):
-        return Failure(
-            FailureClass.DEGRADED,
-            f"replication factor refused: {text}",
-            "Fewer live brokers than the replication factor asked for.",
-        )
-    if isinstance(exc, (kerr.PolicyViolationError, kerr.TopicAuthorizationFailedError)):
-        return Failure(
-            FailureClass.AUTHORISATION,
-            f"topic creation refused: {text}",
-            "A create-topic policy or ACL forbids broker-advisor.probe.* topics.",
-        )
-    if isinstance(exc, (kerr.UnsupportedVersionError, kerr.IncompatibleBrokerVersion)):
-        return Failure(
-            FailureClass.OTHER,
-            f"the broker does not support this request: {text}",
-            "The broker is too old for this check (Kafka 2.4+ is assumed).",
-        )
-    if isinstance(exc, (kerr.KafkaTimeoutError, kerr.RequestTimedOutError)):
-        return Failure(
-            FailureClass.TIMEOUT,
-            f"no answer in time: {text}",
-            "A broker is paused, overloaded or unreachable at its advertised address; "
-            "see the earlier checks.",
-        )
     if isinstance(exc, kerr.KafkaConnectionError):
         return classify_os_error(exc, where) or Failure(
             FailureClass.CONNECTION_LOST,
-            f"connection lost: {text}",
+            f"connection lost: {describe(exc)}",
             "A broker closed the connection: it may be restarting, or expect TLS/SASL.",
         )
-    if isinstance(exc, kerr.NodeNotReadyError):
-        return Failure(
-            FailureClass.TIMEOUT,
-            f"broker not ready: {text}",
-            "A broker could not be connected to in time.",
-        )
-    return None
+    return error_cause(ERROR_CAUSES, exc)
 
 
 class ClientLog(logging.Handler):

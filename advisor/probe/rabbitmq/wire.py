@@ -29,17 +29,21 @@ import pika.exceptions as pex
 from pika.adapters.blocking_connection import BlockingChannel
 
 from advisor.probe import preflight
-from advisor.probe.classify import Failure, classify_os_error, describe, reply_code, walk_exception
+from advisor.probe.classify import (
+    ErrorCause,
+    Failure,
+    classify_os_error,
+    describe,
+    error_cause,
+    reply_code,
+    walk_exception,
+)
 from advisor.probe.models import Endpoint, FailureClass
 from advisor.probe.runner import CheckRecorder, ProbeContext
 from advisor.workload import Broker
 
 AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
-
-
 _WATCH_S = 0.05
-
-
 _STOPPING_IDLE_S = 0.25  # once cancelled or out of budget, a wait this long is given up
 
 
@@ -53,6 +57,50 @@ _MGMT_TAG_NEEDED = {
     "Not monitor user": "The user has the 'management' tag only: nodes and alarms need "
     "'monitoring' (rabbitmqctl set_user_tags USER monitoring).",
 }
+
+
+# pika's errors that name a cause (pika's str() of them is often empty), tried in order.
+ERROR_CAUSES: tuple[ErrorCause, ...] = (
+    ErrorCause(
+        (pex.ProbableAuthenticationError, pex.AuthenticationError),
+        FailureClass.AUTH,
+        "login refused",
+        "Wrong user name or password (ACCESS_REFUSED); note that 'guest' may only "
+        "log in from localhost.",
+    ),
+    ErrorCause(
+        (pex.ProbableAccessDeniedError,),
+        FailureClass.AUTHORISATION,
+        "vhost access denied",
+        "The vhost does not exist or this user has no permissions on it: check "
+        "the URL path (%2F is the default vhost '/') and rabbitmqctl "
+        "list_permissions.",
+    ),
+    ErrorCause(
+        (pex.IncompatibleProtocolError,),
+        FailureClass.WRONG_PROTOCOL,
+        "not an AMQP 0-9-1 server",
+        "Something other than RabbitMQ listens here (or it expects TLS: amqps://).",
+    ),
+    ErrorCause(
+        (pex.ConnectionBlockedTimeout,),
+        FailureClass.DEGRADED,
+        "the broker blocked publishing",
+        "A memory or disk alarm is active: free resources on the node.",
+    ),
+    ErrorCause(
+        (pex.AMQPHeartbeatTimeout,),
+        FailureClass.TIMEOUT,
+        "the broker stopped answering",
+        "The node is paused, overloaded or the network dropped.",
+    ),
+    ErrorCause(
+        (pex.NackError, pex.UnroutableError),
+        FailureClass.DEGRADED,
+        "publish not confirmed",
+        "The broker nacked or returned the message: check queue limits and alarms.",
+    ),
+)
 
 
 def classify(exc: BaseException, where: str = "the server") -> Failure | None:
@@ -89,21 +137,9 @@ def _classify_one(exc: BaseException, where: str) -> Failure | None:
             "and then went silent: it may be paused, overloaded or blocked by an alarm, or the "
             "network drops packets.",
         )
-    if isinstance(exc, (pex.ProbableAuthenticationError, pex.AuthenticationError)):
-        return Failure(
-            FailureClass.AUTH,
-            f"login refused: {text}",
-            "Wrong user name or password (ACCESS_REFUSED); note that 'guest' may only "
-            "log in from localhost.",
-        )
-    if isinstance(exc, pex.ProbableAccessDeniedError):
-        return Failure(
-            FailureClass.AUTHORISATION,
-            f"vhost access denied: {text}",
-            "The vhost does not exist or this user has no permissions on it: check "
-            "the URL path (%2F is the default vhost '/') and rabbitmqctl "
-            "list_permissions.",
-        )
+    found = error_cause(ERROR_CAUSES, exc)
+    if found is not None:
+        return found
     if isinstance(exc, pex.ConnectionClosedByBroker):
         return reply_code(Broker.RABBITMQ, "connection", exc.reply_code, text) or Failure(
             FailureClass.OTHER, f"the broker closed the connection: {text}"
@@ -111,30 +147,6 @@ def _classify_one(exc: BaseException, where: str) -> Failure | None:
     if isinstance(exc, pex.ChannelClosedByBroker):
         return reply_code(Broker.RABBITMQ, "channel", exc.reply_code, text) or Failure(
             FailureClass.OTHER, f"channel closed by the broker: {text}"
-        )
-    if isinstance(exc, pex.IncompatibleProtocolError):
-        return Failure(
-            FailureClass.WRONG_PROTOCOL,
-            f"not an AMQP 0-9-1 server: {text}",
-            "Something other than RabbitMQ listens here (or it expects TLS: amqps://).",
-        )
-    if isinstance(exc, pex.ConnectionBlockedTimeout):
-        return Failure(
-            FailureClass.DEGRADED,
-            f"the broker blocked publishing: {text}",
-            "A memory or disk alarm is active: free resources on the node.",
-        )
-    if isinstance(exc, pex.AMQPHeartbeatTimeout):
-        return Failure(
-            FailureClass.TIMEOUT,
-            f"the broker stopped answering: {text}",
-            "The node is paused, overloaded or the network dropped.",
-        )
-    if isinstance(exc, (pex.NackError, pex.UnroutableError)):
-        return Failure(
-            FailureClass.DEGRADED,
-            f"publish not confirmed: {text}",
-            "The broker nacked or returned the message: check queue limits and alarms.",
         )
     if isinstance(exc, pex.StreamLostError):
         cause = classify_os_error(exc, where)

@@ -111,6 +111,13 @@ def _cluster_client_started(ctx: ProbeContext, state: RedisState) -> str | None:
     return _writable(ctx, state)
 
 
+def _has_streams(ctx: ProbeContext, state: RedisState) -> str | None:
+    version = state.version
+    if version < (5, 0):
+        return f"Redis {'.'.join(map(str, version))} has no Streams (5.0+)"
+    return _cluster_client_started(ctx, state)
+
+
 def _hold_key(ctx: ProbeContext, client: wire.Client, name: str) -> str:
     """The name of a probe key, registered for cleanup before the command that creates it."""
     key = wire.key_name(ctx, name, client)
@@ -628,10 +635,6 @@ def _next_message(ctx: ProbeContext, pubsub: Any, kind: str) -> str | None:
 
 
 def _streams(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
-    version = state.version
-    if version < (5, 0):
-        check.skip(f"Redis {'.'.join(map(str, version))} has no Streams (5.0+)")
-        return
     client = state.behaving(ctx)
     stream, group = _hold_key(ctx, client, "stream"), "broker-advisor-probe"
     started = time.perf_counter()
@@ -798,7 +801,7 @@ PLAN: Plan[RedisState] = Plan(
             Stage.BEHAVE,
             _streams,
             needs=("redis.auth",),
-            when=_cluster_client_started,
+            when=_has_streams,
         ),
     ),
     cleanup=_cleanup,

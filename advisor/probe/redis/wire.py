@@ -19,7 +19,14 @@ from redis.cluster import RedisCluster
 from redis.retry import Retry
 
 from advisor.probe import preflight
-from advisor.probe.classify import Failure, classify_os_error, describe, reply_cause
+from advisor.probe.classify import (
+    ErrorCause,
+    Failure,
+    classify_os_error,
+    describe,
+    error_cause,
+    reply_cause,
+)
 from advisor.probe.models import Endpoint, FailureClass
 from advisor.probe.runner import ProbeContext
 from advisor.workload import Broker
@@ -28,6 +35,52 @@ CLIENT_NAME = "broker-advisor-probe"
 
 
 _NO_RETRY = Retry(NoBackoff(), 0)  # redis-py 8 retries 10 times by default and hides the cause
+
+
+# redis-py's errors (or the words of the reply they carry) that name a cause, tried in order.
+ERROR_CAUSES: tuple[ErrorCause, ...] = (
+    ErrorCause(
+        (rex.NoPermissionError,),
+        FailureClass.AUTHORISATION,
+        "not permitted",
+        "The ACL user lacks this command or key pattern; allow "
+        "~broker-advisor:probe:* and the commands the check uses.",
+        marker="NOPERM",
+    ),
+    ErrorCause(
+        (rex.BusyLoadingError,),
+        FailureClass.DEGRADED,
+        "Redis is loading its dataset",
+        "Wait until loading finishes; clients get errors until then.",
+        marker="LOADING",
+    ),
+    ErrorCause(
+        (),
+        FailureClass.DEGRADED,
+        "Redis refuses writes",
+        "The last background save failed (disk full or permissions?); fix it "
+        "or writes stay blocked.",
+        marker="MISCONF",
+    ),
+    ErrorCause(
+        (rex.ReadOnlyError,),
+        FailureClass.DEGRADED,
+        "read-only",
+        "This is a replica: point the URL at the master (or use Sentinel).",
+    ),
+    ErrorCause(
+        (rex.OutOfMemoryError,),
+        FailureClass.DEGRADED,
+        "out of memory",
+        "maxmemory is reached with noeviction: free memory or raise maxmemory.",
+    ),
+    ErrorCause(
+        (rex.ClusterDownError, rex.MasterDownError),
+        FailureClass.DEGRADED,
+        "",
+        "The cluster or master is down.",
+    ),
+)
 
 
 def classify(exc: BaseException, where: str = "the server") -> Failure | None:
@@ -50,40 +103,9 @@ def classify(exc: BaseException, where: str = "the server") -> Failure | None:
         else:
             hint = "Wrong user name or password: check requirepass / the ACL user."
         return Failure(FailureClass.AUTH, f"authentication failed: {text}", hint)
-    if isinstance(exc, rex.NoPermissionError) or "NOPERM" in text:
-        return Failure(
-            FailureClass.AUTHORISATION,
-            f"not permitted: {text}",
-            "The ACL user lacks this command or key pattern; allow "
-            "~broker-advisor:probe:* and the commands the check uses.",
-        )
-    if isinstance(exc, rex.BusyLoadingError) or "LOADING" in text:
-        return Failure(
-            FailureClass.DEGRADED,
-            f"Redis is loading its dataset: {text}",
-            "Wait until loading finishes; clients get errors until then.",
-        )
-    if "MISCONF" in text:
-        return Failure(
-            FailureClass.DEGRADED,
-            f"Redis refuses writes: {text}",
-            "The last background save failed (disk full or permissions?); fix it "
-            "or writes stay blocked.",
-        )
-    if isinstance(exc, rex.ReadOnlyError):
-        return Failure(
-            FailureClass.DEGRADED,
-            f"read-only: {text}",
-            "This is a replica: point the URL at the master (or use Sentinel).",
-        )
-    if isinstance(exc, rex.OutOfMemoryError):
-        return Failure(
-            FailureClass.DEGRADED,
-            f"out of memory: {text}",
-            "maxmemory is reached with noeviction: free memory or raise maxmemory.",
-        )
-    if isinstance(exc, (rex.ClusterDownError, rex.MasterDownError)):
-        return Failure(FailureClass.DEGRADED, text, "The cluster or master is down.")
+    found = error_cause(ERROR_CAUSES, exc)
+    if found is not None:
+        return found
     if isinstance(exc, rex.TimeoutError):
         os_cause = classify_os_error(exc, where)
         return Failure(

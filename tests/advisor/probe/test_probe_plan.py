@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -23,8 +24,6 @@ class FakeState:
 
 
 def _ctx() -> ProbeContext:
-    import threading
-
     return ProbeContext(
         target=parse_target("redis://127.0.0.1:6379"),
         run_id="0123456789ab",
@@ -117,7 +116,7 @@ def test_when_skips_with_a_reason_or_leaves_the_check_out() -> None:
 
 
 def test_a_group_yields_its_checks_and_its_failure_names_the_last_one() -> None:
-    def steps(ctx: ProbeContext, state: FakeState):  # type: ignore[no-untyped-def]
+    def steps(ctx: ProbeContext, state: FakeState) -> Generator[ProbeCheck, None, bool]:
         with ctx.check("x.resolve", "Resolve", Stage.RESOLVE) as check:
             check.fail(FailureClass.DNS, "no such host")
         yield check.result

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-import types
 from collections.abc import Callable, Generator
 
 import pytest
 
 from advisor.probe import runner
 from advisor.probe.models import CheckStatus, FailureClass, ProbeCheck, ProbeEvent, Stage
+from advisor.probe.plan import Group, Plan
 from advisor.probe.resources import TempResource
 from advisor.probe.targets import parse_target
 from advisor.workload import Broker
@@ -18,12 +18,26 @@ from advisor.workload import Broker
 RunChecks = Callable[[runner.ProbeContext], Generator[ProbeCheck, None, None]]
 
 
+def _fake_plan(run_checks: RunChecks) -> Plan[None]:
+    """A plan of one group: the fake's checks, in whatever order and number it yields them."""
+
+    def steps(ctx: runner.ProbeContext, state: None) -> Generator[ProbeCheck, None, bool]:
+        yield from run_checks(ctx)
+        return True
+
+    return Plan(
+        broker=Broker.REDIS,
+        state=lambda ctx: None,
+        checks=(Group("fake", steps),),
+        cleanup=lambda ctx, state: None,
+    )
+
+
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Callable[[RunChecks], None]:
     def install(run_checks: RunChecks) -> None:
-        module = types.ModuleType("fake_probe")
-        module.run_checks = run_checks  # type: ignore[attr-defined]
-        monkeypatch.setattr(runner, "_load_module", lambda broker: (module, ""))
+        plan = _fake_plan(run_checks)
+        monkeypatch.setattr(runner, "_load_plan", lambda broker: (plan, ""))
 
     return install
 
@@ -164,7 +178,7 @@ def test_probe_many_keeps_the_other_results_when_one_probe_crashes(
         yield _quick(ctx, 0)
 
     fake(run_checks)
-    load = runner._load_module
+    load = runner._load_plan
     broken = parse_target("kafka://broken.example:9092")
 
     def load_or_crash(broker: Broker) -> tuple[object, str]:
@@ -172,7 +186,7 @@ def test_probe_many_keeps_the_other_results_when_one_probe_crashes(
             raise RuntimeError("simulated runner bug")
         return load(broker)
 
-    monkeypatch.setattr(runner, "_load_module", load_or_crash)
+    monkeypatch.setattr(runner, "_load_plan", load_or_crash)
     results = runner.probe_many([TARGET, broken])
     assert results[0].status is CheckStatus.PASS
     assert results[1].failed and results[1].checks[0].id == "probe.error"
