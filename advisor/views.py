@@ -513,7 +513,7 @@ def loadtest_view(result: LoadTestResult) -> LoadTestView:
         ),
         verdicts=[
             LoadVerdictView(
-                requirement=v.requirement.replace("_", " "),
+                requirement=tr(v.requirement.replace("_", " ")),
                 status=v.status.value,
                 message=v.message,
                 advice=v.advice,

@@ -555,7 +555,7 @@ def _probe_view(result: probe_models.ProbeResult, workload: Workload) -> ProbeVi
     ]
     verdicts_view = [
         VerdictView(
-            requirement=words(v.requirement),
+            requirement=tr(words(v.requirement)),
             status=v.status.value,
             evidence=v.evidence or "",
             message=v.message,

@@ -89,7 +89,9 @@ def guide_markdown_relinked(markdown: str, anchors: set[str]) -> str:
 
     def relink(match: re.Match[str]) -> str:
         text, target = match.group(1), match.group(2)
-        return match.group(0) if target in anchors else f"{text} (guide `{target}`)"
+        if target in anchors:
+            return match.group(0)
+        return i18n.tr("{text} (guide {id})", text=text, id=f"`{target}`")
 
     out: list[str] = []
     fence = ""

@@ -183,3 +183,33 @@ def test_the_report_command_speaks_persian(
     assert capsys.readouterr().err.strip() == f"گزارش HTML در {target} نوشته شد"
     assert cli.main(["--lang", "fa", "report", str(preset), "-f", "pdf"]) == 2
     assert "گزارش PDF به فایل خروجی نیاز دارد" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["order-processing", "audit-log", "rails-sidekiq-jobs"])
+def test_probe_and_load_test_sections_are_worded_in_persian(
+    presets: dict[str, tuple[Workload, Recommendation]], name: str
+) -> None:
+    from advisor import engine
+    from advisor.report import context, inputs
+    from tests.advisor.report.conftest import probe_result_with_secret
+
+    workload, _ = presets[name]
+    bakeoff = inputs.load_loadtest_results(Path(__file__).with_name("loadtest_bakeoff.json"))
+    with i18n.using("fa"):
+        ctx = context.build_context(
+            workload,
+            engine.recommend(workload),
+            [probe_result_with_secret()],
+            GENERATED_AT,
+            loadtest=bakeoff,
+        )
+        html = render.render_html(ctx)
+        md = render.render_markdown(ctx)
+        render.render_html(ctx, for_print=True)
+    assert "۱۰. نتایج probe</h2>" in html and "۱۱. آزمون بار</h2>" in html
+    assert ">موفق</td>" in html and ">هشدار</td>" in html  # statuses worded, classes kept
+    assert 'class="status status-warn"' in html
+    assert "تنظیمات تحویل" in html and "توان عملیاتی" in html
+    assert "آزمون بار \u2068Redis 7.0.15\u2069 در" in md
+    for english in ("Delivery settings", "Probe results", "Load test of", "Verdicts for"):
+        assert english not in html + md, english
