@@ -210,6 +210,11 @@ def discover_master(target: ProbeTarget, timeout_s: float = 2.0) -> tuple[str, i
             )
             if address:
                 return _text(address[0]), int(_text(address[1]))
+        except redis.ResponseError as error:
+            text = describe(error)
+            if "unknown command" in text.lower():
+                text = "not a Sentinel (it does not know the SENTINEL command)"
+            problems.append(f"{where}: {text}")
         except (redis.RedisError, OSError, ValueError, IndexError) as error:
             problems.append(f"{where}: {describe(error)}")
         finally:

@@ -312,6 +312,12 @@ class Admin:
             role = _cmd(self.conn, "ROLE")
         except redis.ResponseError:
             return  # ROLE not allowed to this user: the first write will tell
+        if role and _text(role[0]) == "sentinel":
+            names = ", ".join(_text(n) for n in (role[1] if len(role) > 1 else []) or [])
+            raise redis.ResponseError(
+                "this is a Redis Sentinel, which keeps no data: give "
+                f"redis+sentinel://host:port/MASTER (it watches: {names or 'no master'})"
+            )
         if role and _text(role[0]) in ("slave", "replica"):
             master = f" (its master: {_text(role[1])}:{role[2]})" if len(role) > 2 else ""
             raise redis.ReadOnlyError(

@@ -150,3 +150,17 @@ def test_a_bakeoff_skips_a_target_that_cannot_be_used_and_says_why() -> None:
     found = bakeoff.bakeoff(WORKLOAD, chosen=[dead], duration_s=1.0, ramp=False)
     assert time.monotonic() - started < BOUND_S
     assert found.results == [] and "could not be used" in found.skipped["redis"]
+
+
+def test_the_wrong_kind_of_server_is_refused(
+    sentinel_url: str, redis_url: str, workload_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sentinel = targets.parse_target(sentinel_url).endpoints[0]
+    data = targets.parse_target(redis_url).endpoints[0]
+    # redis:// given a Sentinel's address: it keeps no data.
+    code, out, took = _cli(f"redis://{sentinel.host}:{sentinel.port}/0", workload_file, capsys)
+    assert code == 2 and took < BOUND_S and "redis+sentinel://" in out and "advisor" in out
+    # redis+sentinel:// given a data server's address: it is no Sentinel.
+    url = f"redis+sentinel://{data.host}:{data.port}/advisor"
+    code, out, took = _cli(url, workload_file, capsys)
+    assert code == 2 and took < BOUND_S and "not a Sentinel" in out
