@@ -168,25 +168,33 @@ def tls_kwargs(ctx: ProbeContext) -> dict[str, Any]:
     }
 
 
+def _settings(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> dict[str, Any]:
+    """What every client of the probe is made with: the address, one timeout, no retries,
+    RESP2 (it works on every version; redis-py 8 defaults to RESP3, which needs HELLO), and
+    the target's TLS settings."""
+    return {
+        "host": endpoint.host,
+        "port": endpoint.port,
+        "socket_connect_timeout": timeout_s,
+        "socket_timeout": timeout_s,
+        "retry": _NO_RETRY,
+        "client_name": CLIENT_NAME,
+        "decode_responses": True,
+        "protocol": 2,
+        **tls_kwargs(ctx),
+    }
+
+
 def make_client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float) -> redis.Redis:
     target = ctx.target
-    kwargs = tls_kwargs(ctx)
     return redis.Redis(
-        host=endpoint.host,
-        port=endpoint.port,
         db=target.database or 0,
         username=target.username,
         password=target.password,
-        socket_connect_timeout=timeout_s,
-        socket_timeout=timeout_s,
-        retry=_NO_RETRY,
         retry_on_error=[],
         health_check_interval=0,
         single_connection_client=False,  # connect lazily, inside a check
-        client_name=CLIENT_NAME,
-        decode_responses=True,
-        protocol=2,  # RESP2 works on every version; redis-py 8 defaults to RESP3 (HELLO)
-        **kwargs,
+        **_settings(ctx, endpoint, timeout_s),
     )
 
 
@@ -194,19 +202,11 @@ def make_cluster_client(ctx: ProbeContext, endpoint: Endpoint, timeout_s: float)
     """A cluster-aware client: it reads the slot map from `endpoint` and follows redirects."""
     target = ctx.target
     return RedisCluster(
-        host=endpoint.host,
-        port=endpoint.port,
         username=target.username,
         password=target.password,
-        socket_connect_timeout=timeout_s,
-        socket_timeout=timeout_s,
-        retry=_NO_RETRY,
         # Slots of a failed master are reported by redis.cluster; the client must still start.
         require_full_coverage=False,
-        client_name=CLIENT_NAME,
-        decode_responses=True,
-        protocol=2,
-        **tls_kwargs(ctx),
+        **_settings(ctx, endpoint, timeout_s),
     )
 
 
@@ -252,19 +252,11 @@ def make_sentinel_client(ctx: ProbeContext, endpoint: Endpoint) -> redis.Redis:
     """A client for one Sentinel: its own credentials, the target's TLS settings."""
     target = ctx.target
     return redis.Redis(
-        host=endpoint.host,
-        port=endpoint.port,
         username=target.options.get("sentinel_username") or None,
         password=target.sentinel_password,
-        socket_timeout=ctx.timeout(),
-        socket_connect_timeout=ctx.timeout(),
-        retry=_NO_RETRY,
         retry_on_error=[],
         single_connection_client=False,  # connect lazily, inside a check
-        decode_responses=True,
-        client_name=CLIENT_NAME,
-        protocol=2,
-        **tls_kwargs(ctx),
+        **_settings(ctx, endpoint, ctx.timeout()),
     )
 
 
