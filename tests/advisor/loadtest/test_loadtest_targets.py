@@ -164,3 +164,34 @@ def test_the_wrong_kind_of_server_is_refused(
     url = f"redis+sentinel://{data.host}:{data.port}/advisor"
     code, out, took = _cli(url, workload_file, capsys)
     assert code == 2 and took < BOUND_S and "not a Sentinel" in out
+
+
+def test_tls_with_an_acl_user_and_a_read_only_one(production_tls: object) -> None:
+    from tests.brokers import Production
+
+    assert isinstance(production_tls, Production)
+    found = production_tls.targets
+    base = found.redis_tls_url  # carries ?ssl_ca_certs= (the local CA)
+    url = production_tls.login(base, found.redis_full_user)
+    result = runner.loadtest(
+        targets.parse_target(url),
+        WORKLOAD,
+        duration_s=1.0,
+        rate=plan.RateChoice("fixed", 100),
+        ramp=False,
+    )
+    assert result.errors == [] and result.received == result.sent > 0
+    assert result.phases[0].publish_latency_ms.p99 < 2000  # replies read as they arrive
+    assert result.cleanup.leftovers == []
+    # A user without write rights gets in; the set-up is refused, said so, and nothing stays.
+    readonly = production_tls.login(base, found.redis_readonly_user)
+    denied = runner.loadtest(
+        targets.parse_target(readonly),
+        WORKLOAD,
+        duration_s=1.0,
+        rate=plan.RateChoice("fixed", 100),
+        ramp=False,
+    )
+    assert denied.failed and any("NOPERM" in e or "permission" in e for e in denied.errors)
+    assert production_tls.password(found.redis_readonly_user) not in denied.model_dump_json()
+    assert denied.cleanup.leftovers == []
