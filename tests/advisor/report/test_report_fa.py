@@ -114,7 +114,7 @@ def test_markdown_record_is_right_to_left_with_persian_headings(
     assert front.startswith("---\nstatus: proposed")
     assert body.lstrip().startswith('<div dir="rtl" lang="fa">\n\n')
     assert body.rstrip().endswith("\n\n</div>")
-    for heading in ("## زمینه و صورت مسئله", "## عوامل تصمیم", "## نتیجهٔ تصمیم", "### تأیید"):
+    for heading in ("## زمینه و صورت مسئله", "## عوامل تصمیم", "## نتیجهٔ تصمیم", "### راستی‌آزمایی"):
         assert f"\n{heading}\n" in body, heading
     # Commands stay Latin, in code spans; fenced code is left as it is.
     assert "`broker-advisor recommend WORKLOAD_FILE`" in body
@@ -213,3 +213,24 @@ def test_probe_and_load_test_sections_are_worded_in_persian(
     assert "آزمون بار \u2068Redis 7.0.15\u2069 در" in md
     for english in ("Delivery settings", "Probe results", "Load test of", "Verdicts for"):
         assert english not in html + md, english
+
+
+def test_persian_reports_keep_user_text_inert() -> None:
+    from advisor import engine
+    from tests.advisor.report.conftest import HOSTILE, hostile_workload
+
+    workload = hostile_workload()
+    with i18n.using("fa"):
+        recommendation = engine.recommend(workload)
+        html = report.render("html", workload, recommendation, generated_at=GENERATED_AT)
+        md = report.render("md", workload, recommendation, generated_at=GENERATED_AT)
+    assert isinstance(html, str) and isinstance(md, str)
+    assert HOSTILE not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    # Outside code blocks (where the name is only a comment) markup is escaped; the only raw
+    # HTML is the record's own right-to-left <div>.
+    from tests.advisor.report.test_report_formats import outside_code
+
+    prose = "\n".join(outside_code(md))
+    assert re.search(r"(?<!\\)<(script|img|b>|/script)", prose) is None
+    assert "\\<script\\>alert(1)\\</script\\>" in prose
