@@ -54,7 +54,13 @@ def _check_format(fmt: str) -> Format:
     for known in FORMATS:
         if fmt == known:
             return known
-    raise ReportError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise ReportError(
+        i18n.tr(
+            "unknown report format {format}; expected one of {formats}",
+            format=repr(fmt),
+            formats=", ".join(FORMATS),
+        )
+    )
 
 
 _LOCAL_LINK = re.compile(r'<a href="#([a-z0-9][a-z0-9.\-]*)">(.*?)</a>', re.DOTALL)
@@ -219,11 +225,14 @@ def pdf_renderer() -> PdfRenderer:
                 return cast(PdfRenderer, entry.load())
             except ImportError as error:
                 raise ReportError(
-                    f"PDF export needs the desktop package (PySide6): {error}"
+                    i18n.tr("PDF export needs the desktop package (PySide6): {error}", error=error)
                 ) from None
     raise ReportError(
-        "PDF export needs the desktop package: no 'pdf' renderer is installed "
-        f"in the '{RENDERER_GROUP}' entry point group"
+        i18n.tr(
+            "PDF export needs the desktop package: no 'pdf' renderer is installed in the "
+            "'{group}' entry point group",
+            group=RENDERER_GROUP,
+        )
     )
 
 
@@ -277,5 +286,11 @@ def export(
     try:
         files.atomic_write_bytes(target, payload)
     except OSError as error:
-        raise ReportError(f"{target}: cannot write the report: {error.strerror or error}") from None
+        raise ReportError(
+            i18n.tr(
+                "{path}: cannot write the report: {reason}",
+                path=target,
+                reason=error.strerror or error,
+            )
+        ) from None
     return target
