@@ -52,6 +52,23 @@ def test_every_message_in_the_templates_has_its_persian() -> None:
     assert not missing, missing
 
 
+def test_every_template_message_is_given_the_fields_it_names() -> None:
+    """A tr("... {name} ...") in a template branch no test renders fails only when it is."""
+    import string
+
+    from jinja2 import nodes
+
+    environment = env.environment()
+    for path in sorted(paths.templates_dir().glob("*.j2")):
+        tree = environment.parse(path.read_text(encoding="utf-8"))
+        for call in tree.find_all(nodes.Call):
+            name = call.node.name if isinstance(call.node, nodes.Name) else ""
+            if name in ("tr", "trh") and call.args and isinstance(call.args[0], nodes.Const):
+                message = call.args[0].value
+                fields = {f for _, f, _, _ in string.Formatter().parse(message) if f}
+                assert fields == {k.key for k in call.kwargs}, (path.name, message)
+
+
 def test_the_report_catalogue_keeps_each_message_once_and_in_persian() -> None:
     text = (paths.assets_dir() / "i18n" / "fa" / "report.yaml").read_text(encoding="utf-8")
     keys = re.findall(r'^  "((?:[^"\\]|\\.)*)":', text, re.MULTILINE)
