@@ -147,7 +147,6 @@ class LoadTestTab(QWidget):
         self._worker: worker.Worker | None = None
         self._bakeoff = False
         self._live: dict[str, QLineSeries] = {}
-        self._counts: dict[str, tuple[float, float, float]] = {}  # elapsed, sent, received
         self.last_result: BakeoffResult | None = None
         self.last_view: views.BakeoffView | None = None
         # Asked before a load test of an address that is not this machine; replaceable in tests.
@@ -489,7 +488,6 @@ class LoadTestTab(QWidget):
         self._cancel = threading.Event()
         _ALL_CANCELS.add(self._cancel)
         self._cancels.add(self._cancel)
-        self._counts = {}
         self.progress.setValue(0)
         self.progress.setFormat("")
         self.live_text.setText("")
@@ -521,24 +519,12 @@ class LoadTestTab(QWidget):
         self.progressed.emit(event)
 
     def _show_event(self, name: str, event: LoadEvent) -> None:
-        elapsed_before, sent, received = self._counts.get(name, (0.0, 0.0, 0.0))
         if event.kind == "tick":
-            # The events carry rates over the time since the previous tick: their integral is
-            # the number sent and received (close; the result has the exact counts).
-            span = max(0.0, event.elapsed_s - elapsed_before)
-            sent += event.send_rate_msg_per_s * span
-            received += event.receive_rate_msg_per_s * span
             series = self._live.get(name)
             if series is not None:
                 series.append(QPointF(event.elapsed_s, event.receive_rate_msg_per_s))
                 self._fit_live_axes(event)
-        self._counts[name] = (event.elapsed_s, sent, received)
-        exact_sent = getattr(event, "sent", None)
-        exact_received = getattr(event, "received", None)
-        if isinstance(exact_sent, int) and isinstance(exact_received, int):
-            sent, received, about = float(exact_sent), float(exact_received), ""
-        else:
-            about = "≈ "
+        sent, received = event.sent, event.received
         if event.budget_s > 0:
             self.progress.setValue(int(1000 * min(1.0, event.elapsed_s / event.budget_s)))
             self.progress.setFormat(
@@ -556,7 +542,7 @@ class LoadTestTab(QWidget):
         self.live_text.setText(
             self.tr(
                 "{who}, {phase}: sending {send} (target {target}), receiving {receive}; "
-                "p99 so far {p99}; sent {about}{sent}, received {about}{received}"
+                "p99 so far {p99}; sent {sent}, received {received}"
             ).format(
                 who=who,
                 phase=phase,
@@ -564,7 +550,6 @@ class LoadTestTab(QWidget):
                 target=units.human_rate(round(event.target_rate_msg_per_s)),
                 receive=units.human_rate(round(event.receive_rate_msg_per_s)),
                 p99=units.human_ms(event.p99_ms),
-                about=about,
                 sent=units.human_number(round(sent)),
                 received=units.human_number(round(received)),
             )

@@ -272,6 +272,8 @@ class LoadEvent(_Model):
     send_rate_msg_per_s: float = Field(0.0, title="Send rate")
     receive_rate_msg_per_s: float = Field(0.0, title="Receive rate")
     p99_ms: float = Field(0.0, title="p99 so far", description="Of the current phase.")
+    sent: int = Field(0, title="Sent so far", description="Messages published, all phases.")
+    received: int = Field(0, title="Received so far", description="By every receiver, all phases.")
     elapsed_s: float = Field(0.0, title="Elapsed")
     budget_s: float = Field(0.0, title="Budget")
     message: str = Field("", title="Message")

@@ -466,6 +466,8 @@ class _Run:
             send_rate_msg_per_s=round(max(0.0, send_rate), 1),
             receive_rate_msg_per_s=round(max(0.0, receive_rate), 1),
             p99_ms=p99,
+            sent=sent,
+            received=received,
             elapsed_s=round(self.elapsed(), 2),
             budget_s=self.plan.budget_s,
             message=message,
