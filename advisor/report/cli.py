@@ -61,7 +61,7 @@ def _error(head: str, lines: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report command; bad input gives a message naming the file and exit 2."""
-    from advisor import engine, versions
+    from advisor import engine, presets, versions
     from advisor import report as report_mod
     from advisor import workload as workload_mod
 
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "pdf" and to_stdout:
         return _error(tr("PDF reports need an output file: add -o report.pdf"))
     try:
-        workload = workload_mod.load_workload(args.workload)
+        workload = presets.load_workload_file(args.workload)
     except workload_mod.WorkloadFileError as error:
         return _error(tr("cannot use workload file {path}:", path=error.path), error.problems)
     probe_results = None
