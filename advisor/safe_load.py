@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,26 @@ from typing import Any
 
 import yaml
 
+from advisor import i18n
+from advisor.i18n import N_
+
 KIB = 1024
 MIB = 1024 * KIB
+
+
+_wording = threading.local()
+
+
+def tr(message: str, /, **values: object) -> str:
+    """`i18n.tr()`, except while a message catalogue is being read: a problem found in a
+    catalogue cannot be worded through the catalogues, so it stays English."""
+    if getattr(_wording, "busy", False):
+        return message.format(**values) if values else message
+    _wording.busy = True
+    try:
+        return i18n.tr(message, **values)
+    finally:
+        _wording.busy = False
 
 
 @dataclass(frozen=True)
@@ -43,18 +62,18 @@ class Limits:
 #
 # The presets are about 1 KiB and state ~100 values; a file stating every field with long notes
 # (at most 20,000 characters) and comments stays far below 256 KiB (~0.3 s to parse).
-WORKLOAD = Limits("workload file", max_bytes=256 * KIB, max_values=5_000)
+WORKLOAD = Limits(N_("workload file"), max_bytes=256 * KIB, max_values=5_000)
 # The largest rule file is 15 KiB with ~930 values, the 15 shipped files ~8,300 together: a
 # rulebook written as one file still fits, and 20,000 values parse in about 0.3 s.
-RULE_FILE = Limits("rule file", max_bytes=512 * KIB, max_values=20_000)
+RULE_FILE = Limits(N_("rule file"), max_bytes=512 * KIB, max_values=20_000)
 # One precedent is about 2 KiB with ~40 values (256 KiB was the precedent loader's cap before).
-PRECEDENT = Limits("precedent file", max_bytes=256 * KIB, max_values=5_000)
+PRECEDENT = Limits(N_("precedent file"), max_bytes=256 * KIB, max_values=5_000)
 # assets/versions.yaml is under 1 KiB with ~30 values.
-CATALOGUE = Limits("message catalogue", max_bytes=2 * MIB, max_values=50_000)
-VERSION_TABLE = Limits("version table", max_bytes=64 * KIB, max_values=1_000)
+CATALOGUE = Limits(N_("message catalogue"), max_bytes=2 * MIB, max_values=50_000)
+VERSION_TABLE = Limits(N_("version table"), max_bytes=64 * KIB, max_values=1_000)
 # A probe of one broker saves 2-20 KB of JSON with 50-500 values; 8 MiB holds hundreds of
 # results and still parses and validates in about a second.
-PROBE_RESULTS = Limits("probe results file", max_bytes=8 * MIB, max_values=1_000_000)
+PROBE_RESULTS = Limits(N_("probe results file"), max_bytes=8 * MIB, max_values=1_000_000)
 
 # Aliases (*name) a YAML file may use: none of the shipped files uses one.
 MAX_ALIASES = 1_000
@@ -87,13 +106,20 @@ class LoadError(Exception):
 
 
 # --- showing values in messages -------------------------------------------------------------
-def escaped(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+# The invisible marks Persian wording uses (zero-width non-joiner, left-to-right and right-to-left
+# marks, first-strong isolate and its end): kept in a problem line worded in a language other
+# than English; none of them reorders text outside its isolate. Everything else is escaped.
+WORDING_MARKS = frozenset("\u200c\u200e\u200f\u2068\u2069")
+
+
+def escaped(text: str, limit: int = MAX_SHOWN_CHARS, keep: frozenset[str] = frozenset()) -> str:
     """Text for a message: control and other unprintable characters escaped (an escape
     sequence cannot reach the terminal), cut to `limit` characters with its length."""
     pieces: list[str] = []
     used = 0
     for char in text:
-        piece = char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        printable = char.isprintable() or char in keep
+        piece = char if printable else char.encode("unicode_escape").decode("ascii")
         if used + len(piece) > limit:
             return "".join(pieces) + f"… ({len(text):,} characters)"
         pieces.append(piece)
@@ -115,8 +141,10 @@ def shown(value: Any, limit: int = MAX_SHOWN_CHARS) -> str:
 
 
 def clean_line(text: str) -> str:
-    """One problem line for a message: escaped and cut to MAX_PROBLEM_CHARS."""
-    return escaped(text, MAX_PROBLEM_CHARS)
+    """One problem line for a message: escaped and cut to MAX_PROBLEM_CHARS (the marks of
+    the wording kept, when it is not English)."""
+    keep = WORDING_MARKS if i18n.language() != "en" else frozenset()
+    return escaped(text, MAX_PROBLEM_CHARS, keep)
 
 
 def tidy(problems: Iterable[str]) -> list[str]:
@@ -129,7 +157,10 @@ def tidy(problems: Iterable[str]) -> list[str]:
         else:
             more += 1
     if more:
-        kept.append(f"… and {more:,} more problem{'s' if more > 1 else ''}")
+        if more > 1:
+            kept.append(tr("… and {count} more problems", count=f"{more:,}"))
+        else:
+            kept.append(tr("… and {count} more problem", count=f"{more:,}"))
     return kept
 
 
@@ -138,7 +169,7 @@ def _size(count: int) -> str:
         return f"{count / MIB:,.1f} MiB"
     if count >= KIB:
         return f"{count / KIB:,.0f} KiB"
-    return f"{count} bytes"
+    return tr("{count} bytes", count=count)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -147,22 +178,22 @@ def _not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return f"cannot be read: {os.strerror(errno.EISDIR)}"
+        return tr("cannot be read: {reason}", reason=os.strerror(errno.EISDIR))
     if stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
+        kind = N_("a named pipe (FIFO)")
     elif stat.S_ISCHR(mode):
-        kind = "a character device"
+        kind = N_("a character device")
     elif stat.S_ISBLK(mode):
-        kind = "a block device"
+        kind = N_("a block device")
     elif stat.S_ISSOCK(mode):
-        kind = "a socket"
+        kind = N_("a socket")
     else:
-        kind = "a special file"
-    return f"cannot be read: it is {kind}, not a regular file"
+        kind = N_("a special file")
+    return tr("cannot be read: it is {kind}, not a regular file", kind=tr(kind))
 
 
 def _os_problem(error: OSError) -> str:
-    return f"cannot be read: {error.strerror or error}"
+    return tr("cannot be read: {reason}", reason=error.strerror or error)
 
 
 def read_bytes(path: Path | str, limits: Limits) -> bytes:
@@ -180,9 +211,16 @@ def read_bytes(path: Path | str, limits: Limits) -> bytes:
     if refused:
         raise LoadError(path, refused)
     max_bytes = limits.max_bytes
-    too_large = f"too large: a {limits.kind} is at most {_size(max_bytes)}"
     if info.st_size > max_bytes:
-        raise LoadError(path, f"{too_large}, this one is {_size(info.st_size)}")
+        raise LoadError(
+            path,
+            tr(
+                "too large: a {kind} is at most {limit}, this one is {size}",
+                kind=tr(limits.kind),
+                limit=_size(max_bytes),
+                size=_size(info.st_size),
+            ),
+        )
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
@@ -205,7 +243,14 @@ def read_bytes(path: Path | str, limits: Limits) -> bytes:
     finally:
         os.close(fd)
     if left <= 0:
-        raise LoadError(path, f"{too_large}, this one is larger")
+        raise LoadError(
+            path,
+            tr(
+                "too large: a {kind} is at most {limit}, this one is larger",
+                kind=tr(limits.kind),
+                limit=_size(max_bytes),
+            ),
+        )
     return b"".join(chunks)
 
 
@@ -216,7 +261,10 @@ def decode(data: bytes, path: Path | str) -> str:
     except UnicodeDecodeError as error:
         raise LoadError(
             path,
-            f"not UTF-8 text (byte {error.start}): not a text file, or saved in another encoding",
+            tr(
+                "not UTF-8 text (byte {byte}): not a text file, or saved in another encoding",
+                byte=error.start,
+            ),
         ) from None
 
 
@@ -251,8 +299,11 @@ class BoundedLoader(yaml.SafeLoader):
         self._nodes += nodes
         if self._nodes > self._max_values:
             raise self._refuse(
-                f"more than {self._max_values:,} values once aliases (*name) are expanded; "
-                "a file this large or repetitive is refused",
+                tr(
+                    "more than {count} values once aliases (*name) are expanded; "
+                    "a file this large or repetitive is refused",
+                    count=f"{self._max_values:,}",
+                ),
                 mark,
             )
 
@@ -267,20 +318,26 @@ class BoundedLoader(yaml.SafeLoader):
                 size = self._sizes.get(target)
                 if size is None:
                     raise self._refuse(
-                        f"the alias *{escaped(str(event.anchor))} refers to a value that "
-                        "contains it",
+                        tr(
+                            "the alias {alias} refers to a value that contains it",
+                            alias=f"*{escaped(str(event.anchor))}",
+                        ),
                         event.start_mark,
                     )
                 self._aliases += 1
                 if self._aliases > MAX_ALIASES:
                     raise self._refuse(
-                        f"more than {MAX_ALIASES:,} aliases (*name) are used", event.start_mark
+                        tr(
+                            "more than {count} aliases (*name) are used",
+                            count=f"{MAX_ALIASES:,}",
+                        ),
+                        event.start_mark,
                     )
                 self._count(size, event.start_mark)
             return super().compose_node(parent, index)
         if self._depth >= MAX_DEPTH:
             raise self._refuse(
-                f"lists and mappings nest more than {MAX_DEPTH} levels deep",
+                tr("lists and mappings nest more than {depth} levels deep", depth=MAX_DEPTH),
                 self._next_event().start_mark,
             )
         self._depth += 1
@@ -300,8 +357,11 @@ class BoundedLoader(yaml.SafeLoader):
         for key, _value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise self._refuse(
-                    "a key must be a plain value such as a name, not a list or mapping "
-                    "(as in '? [a, b]')",
+                    tr(
+                        "a key must be a plain value such as a name, not a list or mapping "
+                        "(as in {example})",
+                        example="'? [a, b]'",
+                    ),
                     key.start_mark,
                 )
         return node
@@ -314,11 +374,26 @@ class BoundedLoader(yaml.SafeLoader):
             # fit; only a ValueError's text (int(), date()) says something to the reader.
             tag = _tag(node.tag)
             if isinstance(node, yaml.ScalarNode) and not node.value:
-                problem = f"{tag} is given no value"
+                problem = tr("{tag} is given no value", tag=tag)
             else:
-                value = shown(node.value) if isinstance(node, yaml.ScalarNode) else "the value"
-                reason = f" ({escaped(str(e))})" if isinstance(e, ValueError) and str(e) else ""
-                problem = f"{value} cannot be read as {tag}{reason}"
+                reason = escaped(str(e)) if isinstance(e, ValueError) and str(e) else ""
+                if not isinstance(node, yaml.ScalarNode):
+                    problem = tr("the value cannot be read as {tag}", tag=tag)
+                    if reason:
+                        problem = tr(
+                            "the value cannot be read as {tag} ({reason})", tag=tag, reason=reason
+                        )
+                elif reason:
+                    problem = tr(
+                        "{value} cannot be read as {tag} ({reason})",
+                        value=shown(node.value),
+                        tag=tag,
+                        reason=reason,
+                    )
+                else:
+                    problem = tr(
+                        "{value} cannot be read as {tag}", value=shown(node.value), tag=tag
+                    )
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
 
@@ -328,7 +403,7 @@ def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode)
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"field {shown(key)} is given twice", key_node.start_mark
+                None, None, tr("field {name} is given twice", name=shown(key)), key_node.start_mark
             )
         seen.add(key)
     return loader.construct_mapping(node)
@@ -357,10 +432,18 @@ def parse_yaml(text: str, path: Path | str = "<input>", limits: Limits = WORKLOA
         mark = error.problem_mark or error.context_mark
         problem = escaped(error.problem or error.context or "unreadable", MAX_PROBLEM_CHARS // 2)
         if mark is None:
-            raise LoadError(path, f"invalid YAML: {problem}") from None
+            raise LoadError(path, tr("invalid YAML: {problem}", problem=problem)) from None
         line, column = mark.line + 1, mark.column + 1
         raise LoadError(
-            path, f"invalid YAML at line {line}, column {column}: {problem}", line, column
+            path,
+            tr(
+                "invalid YAML at line {line}, column {column}: {problem}",
+                line=line,
+                column=column,
+                problem=problem,
+            ),
+            line,
+            column,
         ) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
@@ -370,16 +453,29 @@ def parse_yaml(text: str, path: Path | str = "<input>", limits: Limits = WORKLOA
         )
         raise LoadError(
             path,
-            f"invalid YAML at line {line}, column {column}: character {character} is not "
-            "allowed (control characters must be written as escapes in double quotes)",
+            tr(
+                "invalid YAML at line {line}, column {column}: character {character} is not "
+                "allowed (control characters must be written as escapes in double quotes)",
+                line=line,
+                column=column,
+                character=character,
+            ),
             line,
             column,
         ) from None
     except yaml.YAMLError as error:
-        raise LoadError(path, f"invalid YAML: {escaped(str(error), MAX_PROBLEM_CHARS)}") from None
+        raise LoadError(
+            path, tr("invalid YAML: {problem}", problem=escaped(str(error), MAX_PROBLEM_CHARS))
+        ) from None
     except RecursionError:
         raise LoadError(
-            path, f"invalid YAML: lists and mappings nest more than {MAX_DEPTH} levels deep"
+            path,
+            tr(
+                "invalid YAML: {problem}",
+                problem=tr(
+                    "lists and mappings nest more than {depth} levels deep", depth=MAX_DEPTH
+                ),
+            ),
         ) from None
 
 
@@ -388,9 +484,13 @@ def _json_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
-            raise ValueError(f"field {shown(key)} is given twice")
+            raise ValueError(tr("field {name} is given twice", name=shown(key)))
         data[key] = value
     return data
+
+
+def _json_too_deep() -> str:
+    return tr("invalid JSON: lists and objects nest more than {depth} levels deep", depth=MAX_DEPTH)
 
 
 def _check_json(data: Any, path: Path | str, max_values: int) -> None:
@@ -400,13 +500,13 @@ def _check_json(data: Any, path: Path | str, max_values: int) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise LoadError(
-                path, f"invalid JSON: lists and objects nest more than {MAX_DEPTH} levels deep"
-            )
+            raise LoadError(path, _json_too_deep())
         children = value.values() if isinstance(value, dict) else value
         values += len(children)
         if values > max_values:
-            raise LoadError(path, f"invalid JSON: more than {max_values:,} values")
+            raise LoadError(
+                path, tr("invalid JSON: more than {count} values", count=f"{max_values:,}")
+            )
         stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
 
 
@@ -417,16 +517,21 @@ def parse_json(text: str, path: Path | str = "<input>", limits: Limits = WORKLOA
     except json.JSONDecodeError as error:
         raise LoadError(
             path,
-            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            tr(
+                "invalid JSON at line {line}, column {column}: {problem}",
+                line=error.lineno,
+                column=error.colno,
+                problem=error.msg,
+            ),
             error.lineno,
             error.colno,
         ) from None
     except RecursionError:
-        raise LoadError(
-            path, f"invalid JSON: lists and objects nest more than {MAX_DEPTH} levels deep"
-        ) from None
+        raise LoadError(path, _json_too_deep()) from None
     except ValueError as error:  # a key given twice, an integer of more than 4,300 digits
-        raise LoadError(path, f"invalid JSON: {escaped(str(error), MAX_PROBLEM_CHARS)}") from None
+        raise LoadError(
+            path, tr("invalid JSON: {problem}", problem=escaped(str(error), MAX_PROBLEM_CHARS))
+        ) from None
     if isinstance(data, dict | list):
         _check_json(data, path, limits.max_values)
     return data

@@ -21,7 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from advisor import safe_load
+from advisor import i18n, safe_load
+from advisor.i18n import N_, tr
 
 
 class Broker(StrEnum):
@@ -432,8 +433,12 @@ class Workload(BaseModel):
             for broker, version in value.items():
                 if isinstance(version, int | float) and not isinstance(version, bool):
                     raise ValueError(
-                        f'the {broker} version must be text in quotes, e.g. "{version}" '
-                        "(unquoted, YAML reads 3.10 as the number 3.1)"
+                        tr(
+                            "the {broker} version must be text in quotes, e.g. {example} "
+                            "(unquoted, YAML reads 3.10 as the number 3.1)",
+                            broker=broker,
+                            example=f'"{version}"',
+                        )
                     )
         return value
 
@@ -465,36 +470,65 @@ class Workload(BaseModel):
         problems: list[str] = []
         if self.peak_rate_msg_per_s < self.avg_rate_msg_per_s:
             problems.append(
-                f"peak_rate_msg_per_s ({self.peak_rate_msg_per_s:g}) is below "
-                f"avg_rate_msg_per_s ({self.avg_rate_msg_per_s:g}): the peak cannot be lower "
-                "than the average"
+                tr(
+                    "{peak} ({peak_value}) is below {average} ({average_value}): the peak "
+                    "cannot be lower than the average",
+                    peak="peak_rate_msg_per_s",
+                    peak_value=f"{self.peak_rate_msg_per_s:g}",
+                    average="avg_rate_msg_per_s",
+                    average_value=f"{self.avg_rate_msg_per_s:g}",
+                )
             )
         if self.max_message_size_bytes < self.avg_message_size_bytes:
             problems.append(
-                f"max_message_size_bytes ({self.max_message_size_bytes}) is below "
-                f"avg_message_size_bytes ({self.avg_message_size_bytes})"
+                tr(
+                    "{largest} ({largest_value}) is below {average} ({average_value})",
+                    largest="max_message_size_bytes",
+                    largest_value=self.max_message_size_bytes,
+                    average="avg_message_size_bytes",
+                    average_value=self.avg_message_size_bytes,
+                )
             )
         if self.replay and self.retention_hours == 0 and self.retention_max_messages is None:
             problems.append(
-                "replay is required but retention_hours is 0: set how long history must be "
-                "kept, or retention_max_messages for a backlog capped by count"
+                tr(
+                    "{replay} is required but {retention} is 0: set how long history must be "
+                    "kept, or {cap} for a backlog capped by count",
+                    replay="replay",
+                    retention="retention_hours",
+                    cap="retention_max_messages",
+                )
             )
         for name in ("team_familiar_with", "already_running", "languages", "leaving_because"):
             values = getattr(self, name)
             if len(set(values)) != len(values):
-                problems.append(f"{name} lists a value twice")
+                problems.append(tr("{name} lists a value twice", name=name))
         if self.leaving_because and self.leaving is None:
             problems.append(
-                "leaving_because is given but leaving is empty: say which broker is left"
+                tr(
+                    "{reason} is given but {leaving} is empty: say which broker is left",
+                    reason="leaving_because",
+                    leaving="leaving",
+                )
             )
         if self.task_framework is TaskFramework.CELERY and not self.uses_celery:
             problems.append(
-                "task_framework is celery but uses_celery is false: set uses_celery: true"
+                tr(
+                    "{framework} is celery but {celery} is false: set {setting}",
+                    framework="task_framework",
+                    celery="uses_celery",
+                    setting="uses_celery: true",
+                )
             )
         if self.uses_celery and self.task_framework not in (None, TaskFramework.CELERY):
             problems.append(
-                f"uses_celery is true but task_framework is {self.task_framework.value}: "
-                "one job framework runs the consumers"
+                tr(
+                    "{celery} is true but {framework} is {value}: one job framework runs the "
+                    "consumers",
+                    celery="uses_celery",
+                    framework="task_framework",
+                    value=self.task_framework.value,
+                )
             )
         if problems:
             raise ValueError("; ".join(problems))
@@ -551,21 +585,86 @@ def describe_validation_error(error: ValidationError) -> list[str]:
     for loc, text, item in field_problems(error):
         msg = text
         if not item["loc"]:
-            lines.append(f"{loc or '(workload)'}: {msg}")
+            lines.append(f"{loc or tr('(workload)')}: {msg}")
             continue
+        msg = _worded(item, msg)
         if item["type"] == "extra_forbidden":
-            msg = "unknown field"
+            msg = tr("unknown field")
             if not listed_known:
-                msg = f"unknown field (known fields: {', '.join(Workload.model_fields)})"
+                msg = tr(
+                    "unknown field (known fields: {fields})",
+                    fields=", ".join(Workload.model_fields),
+                )
                 listed_known = True
             suggestion = _did_you_mean(str(item["loc"][-1]), list(Workload.model_fields))
             if suggestion:
-                msg = f"unknown field; did you mean '{suggestion}'?"
+                msg = tr("unknown field; did you mean {field}?", field=f"'{suggestion}'")
         if item["loc"] and item["type"] not in ("missing", "extra_forbidden"):
-            lines.append(f"{loc}: {msg} (got {safe_load.shown(item.get('input'))})")
+            lines.append(
+                f"{loc}: "
+                + tr(
+                    "{problem} (got {value})", problem=msg, value=safe_load.shown(item.get("input"))
+                )
+            )
         else:
             lines.append(f"{loc}: {msg}")
     return lines
+
+
+# Pydantic's own error texts, by error type, worded in the interface language with the error's
+# context fields; English keeps pydantic's text, and a type not listed falls back on it.
+_PYDANTIC_MESSAGES = {
+    "missing": N_("Field required"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid mapping"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "string_too_short": N_("String should have at least {min_length} characters"),
+    "string_too_long": N_("String should have at most {max_length} characters"),
+    "too_short": N_("List should have at least {min_length} items"),
+    "too_long": N_("List should have at most {max_length} items"),
+    "literal_error": N_("Input should be {expected}"),
+    "enum": N_("Input should be {expected}"),
+}
+
+
+def _context_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" with the language's list words (the values stay as written)."""
+    values = re.findall(r"'(?:[^'\\]|\\.)*'", expected)
+    if len(values) < 2:
+        return expected
+    return tr("{choices} or {last}", choices=tr(", ").join(values[:-1]), last=values[-1])
+
+
+def _worded(item: dict[str, Any], message: str) -> str:
+    """A pydantic error item's message in the interface language (pydantic's own in English)."""
+    template = _PYDANTIC_MESSAGES.get(str(item.get("type")))
+    if template is None or i18n.language() == "en":
+        return message
+    context = {key: _context_value(value) for key, value in (item.get("ctx") or {}).items()}
+    if "expected" in context:
+        context["expected"] = _choices(context["expected"])
+    try:
+        return tr(template, **context)
+    except (KeyError, IndexError, ValueError):
+        return message
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str | None:
@@ -585,14 +684,15 @@ def parse_workload(data: Any, source: Path | str = "<input>") -> Workload:
     """
     if data is None:
         raise WorkloadFileError(
-            source, ["the file is empty: expected a mapping of workload fields"]
+            source, [tr("the file is empty: expected a mapping of workload fields")]
         )
     if not isinstance(data, dict):
         raise WorkloadFileError(
-            source, [f"expected a mapping of fields, got {type(data).__name__}"]
+            source, [tr("expected a mapping of fields, got {kind}", kind=type(data).__name__)]
         )
     not_finite = [
-        f"{safe_load.escaped(str(key))}: must be a finite number (got {value!r})"
+        f"{safe_load.escaped(str(key))}: "
+        + tr("must be a finite number (got {value})", value=repr(value))
         for key, value in data.items()
         if isinstance(value, float) and not math.isfinite(value)
     ]
@@ -601,7 +701,9 @@ def parse_workload(data: Any, source: Path | str = "<input>") -> Workload:
     try:
         text = json.dumps(data, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise WorkloadFileError(source, [f"a value is not plain data: {error}"]) from None
+        raise WorkloadFileError(
+            source, [tr("a value is not plain data: {error}", error=error)]
+        ) from None
     try:
         return Workload.model_validate_json(text, strict=True)
     except ValidationError as error:
