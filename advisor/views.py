@@ -249,19 +249,27 @@ def probe_conflict(
     if not probed:
         return None
     verdicts = probed[-1].verdicts or []
-    for status, verb in ((CheckStatus.FAIL, "fails"), (CheckStatus.WARN, "warns on")):
+    for status, headline in (
+        (CheckStatus.FAIL, N_("{broker} is recommended; your {broker} fails {list}.")),
+        (CheckStatus.WARN, N_("{broker} is recommended; your {broker} warns on {list}.")),
+    ):
         against = [v for v in verdicts if v.status is status]
         if against:
-            names = [v.requirement.replace("_", " ") for v in against]
-            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            # The requirement names as the reports word them (assets/i18n/fa/report.yaml).
+            names = [tr(v.requirement.replace("_", " ")) for v in against]
+            listed = names[0] if len(names) == 1 else _list(names[:-1]) + tr(" and ") + names[-1]
             return ProbeConflictView(
                 status=status.value,
-                headline=f"{winner.title} is recommended; your {winner.title} {verb} {listed}.",
+                headline=tr(headline, broker=winner.title, list=listed),
                 details=[
-                    f"{v.requirement.replace('_', ' ').capitalize()}: {v.message}" for v in against
+                    f"{_capital(name)}: {v.message}" for name, v in zip(names, against, strict=True)
                 ],
             )
     return None
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # --- load tests -------------------------------------------------------------------------------
