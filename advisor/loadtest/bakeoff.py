@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
+from advisor.i18n import tr
 from advisor.loadtest import plan, runner
 from advisor.loadtest.models import BakeoffResult, LoadEvent, LoadTestResult
 from advisor.probe import targets
@@ -36,7 +37,9 @@ def sandbox_targets() -> tuple[list[ProbeTarget], dict[str, str], dict[str, str]
     for broker, url, management in candidates:
         health = state.broker_health(broker)
         if health is not sandbox.Health.HEALTHY:
-            skipped[broker.value] = f"the sandbox's {broker.value} is {health.value}"
+            skipped[broker.value] = tr(
+                "the sandbox's {broker} is {health}", broker=broker.value, health=health.value
+            )
             continue
         found.append(targets.parse_target(url, management_url=management))
     return found, skipped, versions
@@ -46,11 +49,13 @@ def label(results: list[LoadTestResult]) -> str:
     versions = ", ".join(
         f"{r.server.get('product', r.broker.title)} {r.server.get('version', '?')}" for r in results
     )
-    return (
-        f"one machine ({os.cpu_count() or 1} cores, {platform.system()} {platform.machine()}), "
-        f"loopback, brokers and load generator sharing it; {versions or 'no broker ran'}. "
-        "A comparison under identical conditions here, not a capacity figure for production "
-        "hardware."
+    return tr(
+        "one machine ({cores} cores, {machine}), loopback, brokers and load generator sharing "
+        "it; {versions}. A comparison under identical conditions here, not a capacity figure "
+        "for production hardware.",
+        cores=os.cpu_count() or 1,
+        machine=f"{platform.system()} {platform.machine()}",
+        versions=versions or tr("no broker ran"),
     )
 
 
@@ -77,7 +82,7 @@ def run_bakeoff(
     results: list[LoadTestResult] = []
     for target in chosen:
         if cancel.is_set():
-            skipped[target.broker.value] = "cancelled before it ran"
+            skipped[target.broker.value] = tr("cancelled before it ran")
             continue
         gen = runner.run_loadtest(
             target,

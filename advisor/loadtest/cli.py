@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any, TextIO
 
+from advisor.i18n import N_, tr
 from advisor.loadtest import plan
 from advisor.loadtest.models import BakeoffResult, LoadEvent, LoadTestResult, PhaseResult
 from advisor.probe.models import CheckStatus
@@ -115,7 +116,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(tr("error: {message}", message=message), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -125,12 +126,21 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, plan.RateChoice] | str:
     if not math.isfinite(args.duration) or not (
         plan.MIN_DURATION_S <= args.duration <= plan.MAX_DURATION_S
     ):
-        return (
-            f"--duration must be between {plan.MIN_DURATION_S:g} and {plan.MAX_DURATION_S:g} "
-            f"seconds (got {args.duration!r})"
+        return tr(
+            "{option} must be between {low} and {high} seconds (got {value})",
+            option="--duration",
+            low=f"{plan.MIN_DURATION_S:g}",
+            high=f"{plan.MAX_DURATION_S:g}",
+            value=repr(args.duration),
         )
     if not 1 <= args.producers <= plan.MAX_PRODUCERS:
-        return f"--producers must be between 1 and {plan.MAX_PRODUCERS} (got {args.producers})"
+        return tr(
+            "{option} must be between {low} and {high} (got {value})",
+            option="--producers",
+            low=1,
+            high=plan.MAX_PRODUCERS,
+            value=args.producers,
+        )
     try:
         rate = plan.RateChoice.parse(args.rate)
     except ValueError as error:
@@ -138,7 +148,11 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, plan.RateChoice] | str:
     try:
         return workload.load_workload(args.workload), rate
     except workload.WorkloadFileError as error:
-        return f"cannot use workload file {error.path}: " + "; ".join(error.problems)
+        return (
+            tr("cannot use workload file {path}:", path=error.path)
+            + " "
+            + tr("; ").join(error.problems)
+        )
 
 
 @contextmanager
@@ -151,7 +165,10 @@ def _interruptible(cancel: threading.Event) -> Iterator[list[float]]:
         if len(presses) == 1:
             cancel.set()
             print(
-                "interrupted: stopping the load and cleaning up… (Ctrl-C again to stop waiting)",
+                tr(
+                    "interrupted: stopping the load and cleaning up… ({key} again to stop waiting)",
+                    key="Ctrl-C",
+                ),
                 file=sys.stderr,
                 flush=True,
             )
@@ -173,9 +190,18 @@ def _progress(prefix: str = "") -> Callable[[LoadEvent], None]:
             if not sys.stderr.isatty():
                 return
             text = (
-                f"\r{prefix}{event.phase or '…'}: sending {event.send_rate_msg_per_s:,.0f}/s, "
-                f"receiving {event.receive_rate_msg_per_s:,.0f}/s, p99 {event.p99_ms:,.1f} ms, "
-                f"{event.elapsed_s:.0f} s of {event.budget_s:.0f} s"
+                "\r"
+                + prefix
+                + tr(
+                    "{phase}: sending {sent}/s, receiving {received}/s, p99 {p99} ms, "
+                    "{elapsed} s of {budget} s",
+                    phase=event.phase or "…",
+                    sent=f"{event.send_rate_msg_per_s:,.0f}",
+                    received=f"{event.receive_rate_msg_per_s:,.0f}",
+                    p99=f"{event.p99_ms:,.1f}",
+                    elapsed=f"{event.elapsed_s:.0f}",
+                    budget=f"{event.budget_s:.0f}",
+                )
             )
             print(f"{text:<100}", end="", file=sys.stderr, flush=True)
             return
@@ -200,7 +226,13 @@ def run_loadtest_command(args: argparse.Namespace) -> int:
         except targets.TargetError as error:
             return _error(str(error))
     elif args.management_url:
-        return _error("--management-url needs a RabbitMQ (amqp://) TARGET")
+        return _error(
+            tr(
+                "{option} needs a RabbitMQ ({scheme}) TARGET",
+                option="--management-url",
+                scheme="amqp://",
+            )
+        )
     if args.export_omb:
         from advisor.loadtest import omb
 
@@ -214,12 +246,20 @@ def run_loadtest_command(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([str(p) for p in written], indent=2))
         else:
-            print(f"wrote {len(written)} OpenMessaging Benchmark files to {args.export_omb}:")
+            print(
+                tr(
+                    "wrote {count} OpenMessaging Benchmark files to {folder}:",
+                    count=len(written),
+                    folder=args.export_omb,
+                )
+            )
             for path in written:
                 print(f"  {path}")
         return EXIT_OK
     if target is None:
-        return _error("a TARGET is needed (or --export-omb DIR to write OMB files)")
+        return _error(
+            tr("a TARGET is needed (or {option} to write OMB files)", option="--export-omb DIR")
+        )
     cancel = threading.Event()
     try:
         with _interruptible(cancel):
@@ -285,9 +325,16 @@ def _ms(value: float) -> str:
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
+def _limit_word(value: str) -> str:
+    """A limiter's value (data) as the language words it; English shows the value itself."""
+    words = value.replace("_", " ")
+    worded = tr(words)
+    return value if worded == words else worded
+
+
 def _phase_row(phase: PhaseResult) -> str:
     lat = phase.latency_ms
-    limit = "-" if phase.sustained else phase.limited_by.value
+    limit = "-" if phase.sustained else _limit_word(phase.limited_by.value)
     return (
         f"  {phase.name:<20} {phase.target_rate_msg_per_s:>10,.0f} "
         f"{phase.send_rate_msg_per_s:>10,.0f} {phase.throughput_msg_per_s:>10,.0f} "
@@ -300,44 +347,76 @@ def render(result: LoadTestResult, out: TextIO) -> None:
     """A readable report of one load test."""
     p = result.plan
     server = " ".join(v for v in (result.server.get("product"), result.server.get("version")) if v)
-    out.write(f"\nload test  {result.target}  ({server or result.broker.title})\n")
-    if result.server.get("persistence"):
-        out.write(f"  broker: {result.server['persistence']}\n")
     out.write(
-        f"  workload '{p.workload_name}': {p.consumption.value.replace('_', ' ')}, "
-        f"{p.modelled_as}\n"
-    )
-    sizes = f"{p.avg_message_bytes:,} B average"
-    if p.large_every:
-        sizes += (
-            f" ({p.small_message_bytes:,} B, and {p.max_message_bytes:,} B every "
-            f"{p.large_every}th message)"
+        "\n"
+        + tr(
+            "load test  {target}  ({server})",
+            target=result.target,
+            server=server or result.broker.title,
         )
-    out.write(f"  messages: {sizes}; {p.producers} producer process(es)\n")
+        + "\n"
+    )
+    if result.server.get("persistence"):
+        out.write("  " + tr("broker: {text}", text=result.server["persistence"]) + "\n")
+    out.write(
+        "  "
+        + tr(
+            "workload '{name}': {consumption}, {modelled}",
+            name=p.workload_name,
+            consumption=p.consumption.value.replace("_", " "),
+            modelled=p.modelled_as,
+        )
+        + "\n"
+    )
+    sizes = tr("{size} B average", size=f"{p.avg_message_bytes:,}")
+    if p.large_every:
+        sizes += tr(
+            " ({small} B, and {large} B every {every}th message)",
+            small=f"{p.small_message_bytes:,}",
+            large=f"{p.max_message_bytes:,}",
+            every=p.large_every,
+        )
+    out.write(
+        "  "
+        + tr(
+            "messages: {sizes}; {producers} producer process(es)",
+            sizes=sizes,
+            producers=p.producers,
+        )
+        + "\n"
+    )
     d = p.delivery
     parts = [
-        "acknowledged publishes" if d.publisher_confirms else "unacknowledged publishes",
-        "persistent" if d.persistent else "transient",
-        "manual consumer acks" if d.consumer_acks else "auto-ack",
+        tr("acknowledged publishes") if d.publisher_confirms else tr("unacknowledged publishes"),
+        tr("persistent") if d.persistent else tr("transient"),
+        tr("manual consumer acks") if d.consumer_acks else tr("auto-ack"),
     ]
     for name, value in (
         ("acks", d.kafka_acks),
-        ("replication factor", d.replication_factor),
+        (N_("replication factor"), d.replication_factor),
         ("min.insync.replicas", d.min_insync_replicas),
-        ("queue", d.queue_type),
+        (N_("queue"), d.queue_type),
         ("prefetch", d.prefetch),
-        ("structure", d.redis_mode),
+        (N_("structure"), d.redis_mode),
     ):
         if value is not None:
-            parts.append(f"{name} {value}")
-    out.write(f"  delivery: {', '.join(parts)} (from {d.source})\n")
+            parts.append(f"{tr(name)} {value}")
+    settings = tr("{settings} (from {source})", settings=tr(", ").join(parts), source=d.source)
+    out.write("  " + tr("delivery: {text}", text=settings) + "\n")
     out.write(
-        f"  measured by: {result.environment.client}, on {result.environment.cores} cores "
-        f"({result.environment.machine}); latency from each message's intended send time\n\n"
+        "  "
+        + tr(
+            "measured by: {client}, on {cores} cores ({machine}); latency from each message's "
+            "intended send time",
+            client=result.environment.client,
+            cores=result.environment.cores,
+            machine=result.environment.machine,
+        )
+        + "\n\n"
     )
     out.write(
-        f"  {'PHASE':<20} {'TARGET/S':>10} {'SENT/S':>10} {'RECV/S':>10} {'p50 ms':>8} "
-        f"{'p90':>8} {'p99':>8} {'p99.9':>8} {'max':>8}  LIMIT\n"
+        f"  {tr('PHASE'):<20} {tr('TARGET/S'):>10} {tr('SENT/S'):>10} {tr('RECV/S'):>10} "
+        f"{'p50 ms':>8} {'p90':>8} {'p99':>8} {'p99.9':>8} {'max':>8}  {tr('LIMIT')}\n"
     )
     for phase in result.phases + result.saturation.steps:
         out.write(_phase_row(phase) + "\n")
@@ -345,34 +424,41 @@ def render(result: LoadTestResult, out: TextIO) -> None:
             out.write(f"        {phase.limit_figure}\n")
     sat = result.saturation
     if sat.measured:
-        out.write(f"\n  saturation: {sat.message}\n")
-    out.write(
-        f"\n  sent {result.sent:,} · acknowledged {result.acknowledged:,} · received by every "
-        f"receiver {result.received:,} · lost {result.lost:,} · duplicates "
-        f"{result.duplicates:,}"
-        + (f" · failed publishes {result.failed_publishes:,}" if result.failed_publishes else "")
-        + "\n"
+        out.write("\n  " + tr("saturation: {text}", text=sat.message) + "\n")
+    totals = tr(
+        "sent {sent} · acknowledged {acknowledged} · received by every receiver {received} · "
+        "lost {lost} · duplicates {duplicates}",
+        sent=f"{result.sent:,}",
+        acknowledged=f"{result.acknowledged:,}",
+        received=f"{result.received:,}",
+        lost=f"{result.lost:,}",
+        duplicates=f"{result.duplicates:,}",
     )
+    if result.failed_publishes:
+        totals += tr(" · failed publishes {count}", count=f"{result.failed_publishes:,}")
+    out.write("\n  " + totals + "\n")
     if result.broker_reported:
         shown = ", ".join(f"{k}={v}" for k, v in result.broker_reported.items())
-        out.write(f"  broker reported (peaks): {shown}\n")
+        out.write("  " + tr("broker reported (peaks): {figures}", figures=shown) + "\n")
     for note in result.notes:
-        out.write(f"  note: {note}\n")
+        out.write("  " + tr("note: {text}", text=note) + "\n")
     for error in result.errors:
-        out.write(f"  error: {error}\n")
+        out.write("  " + tr("error: {message}", message=error) + "\n")
     if result.verdicts:
-        out.write("  verdicts for the workload:\n")
+        out.write("  " + tr("verdicts for the workload:") + "\n")
         for verdict in result.verdicts:
             out.write(f"  {_MARK[verdict.status]}  {verdict.requirement:<15} {verdict.message}\n")
             if verdict.advice and verdict.status is not CheckStatus.PASS:
-                out.write(f"        advice: {verdict.advice}\n")
+                out.write("        " + tr("advice: {text}", text=verdict.advice) + "\n")
     clean = result.cleanup
-    left = ", ".join(clean.leftovers) if clean.leftovers else "none"
-    out.write(
-        f"  cleanup: removed {', '.join(clean.resources) or 'nothing'}; left behind: {left}"
-        + (f"; problems: {'; '.join(clean.problems)}" if clean.problems else "")
-        + "\n"
+    cleanup = tr(
+        "removed {resources}; left behind: {leftovers}",
+        resources=tr(", ").join(clean.resources) or tr("nothing"),
+        leftovers=tr(", ").join(clean.leftovers) if clean.leftovers else tr("none"),
     )
+    if clean.problems:
+        cleanup += tr("; problems: {list}", list=tr("; ").join(clean.problems))
+    out.write("  " + tr("cleanup: {text}", text=cleanup) + "\n")
     out.flush()
 
 
@@ -388,51 +474,64 @@ def _cell_rows(results: Sequence[LoadTestResult]) -> list[tuple[str, list[str]]]
     def thr(p: PhaseResult | None) -> str:
         if p is None:
             return "-"
-        mark = "" if p.sustained else f" ({p.limited_by.value})"
-        return f"{p.throughput_msg_per_s:,.0f} of {p.target_rate_msg_per_s:,.0f}{mark}"
+        mark = "" if p.sustained else f" ({_limit_word(p.limited_by.value)})"
+        return (
+            tr(
+                "{received} of {target}",
+                received=f"{p.throughput_msg_per_s:,.0f}",
+                target=f"{p.target_rate_msg_per_s:,.0f}",
+            )
+            + mark
+        )
 
     def sat(r: LoadTestResult) -> str:
         s = r.saturation
         if not s.measured:
-            return "not measured"
+            return tr("not measured")
         if s.unsustained_msg_per_s is None:
-            return f"≥ {s.sustained_msg_per_s or 0:,.0f} (not reached)"
+            return tr("≥ {rate} (not reached)", rate=f"{s.sustained_msg_per_s or 0:,.0f}")
         return (
             f"{s.sustained_msg_per_s or 0:,.0f}–{s.unsustained_msg_per_s:,.0f} "
-            f"({s.limited_by.value})"
+            f"({_limit_word(s.limited_by.value)})"
         )
 
     def verdicts(r: LoadTestResult) -> str:
         counts: dict[str, int] = {}
         for v in r.verdicts:
             counts[v.status.value] = counts.get(v.status.value, 0) + 1
-        return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "-"
+        return tr(", ").join(f"{n} {tr(k)}" for k, n in sorted(counts.items())) or "-"
 
     def delivery(r: LoadTestResult) -> str:
         d = r.plan.delivery
         if r.broker.value == "kafka":
-            return f"acks={d.kafka_acks}, RF {d.replication_factor}"
+            return tr(
+                "{acks}, RF {factor}", acks=f"acks={d.kafka_acks}", factor=d.replication_factor
+            )
         if r.broker.value == "rabbitmq":
-            return f"{d.queue_type} queue, {'confirms' if d.publisher_confirms else 'no confirms'}"
-        return f"{d.redis_mode}, {'acks' if d.consumer_acks else 'no acks'}"
+            if d.publisher_confirms:
+                return tr("{queue_type} queue, confirms", queue_type=d.queue_type)
+            return tr("{queue_type} queue, no confirms", queue_type=d.queue_type)
+        if d.consumer_acks:
+            return tr("{structure}, acks", structure=d.redis_mode)
+        return tr("{structure}, no acks", structure=d.redis_mode)
 
     return [
-        ("pattern", [r.plan.modelled_as.split(" (")[0] for r in results]),
-        ("delivery", [delivery(r) for r in results]),
-        ("average: msg/s received", [thr(phase(r, "average")) for r in results]),
-        ("average: p50/p99/max ms", [lat(phase(r, "average")) for r in results]),
-        ("peak: msg/s received", [thr(phase(r, "peak")) for r in results]),
-        ("peak: p50/p99/max ms", [lat(phase(r, "peak")) for r in results]),
-        ("saturation msg/s", [sat(r) for r in results]),
-        ("lost / duplicates", [f"{r.lost:,} / {r.duplicates:,}" for r in results]),
-        ("verdicts", [verdicts(r) for r in results]),
-        ("leftovers", [str(len(r.cleanup.leftovers)) for r in results]),
+        (tr("pattern"), [r.plan.modelled_as.split(" (")[0] for r in results]),
+        (tr("delivery"), [delivery(r) for r in results]),
+        (tr("average: msg/s received"), [thr(phase(r, "average")) for r in results]),
+        (tr("average: p50/p99/max ms"), [lat(phase(r, "average")) for r in results]),
+        (tr("peak: msg/s received"), [thr(phase(r, "peak")) for r in results]),
+        (tr("peak: p50/p99/max ms"), [lat(phase(r, "peak")) for r in results]),
+        (tr("saturation msg/s"), [sat(r) for r in results]),
+        (tr("lost / duplicates"), [f"{r.lost:,} / {r.duplicates:,}" for r in results]),
+        (tr("verdicts"), [verdicts(r) for r in results]),
+        (tr("leftovers"), [str(len(r.cleanup.leftovers)) for r in results]),
     ]
 
 
 def render_bakeoff(result: BakeoffResult, out: TextIO) -> None:
     """The brokers side by side, labelled as what the figures are."""
-    out.write(f"\nbake-off: '{result.workload_name}'\n{result.label}\n\n")
+    out.write("\n" + tr("bake-off: '{name}'", name=result.workload_name) + f"\n{result.label}\n\n")
     if result.results:
         heads = [
             f"{r.server.get('product', r.broker.title)} {r.server.get('version', '')}".strip()
@@ -453,7 +552,7 @@ def render_bakeoff(result: BakeoffResult, out: TextIO) -> None:
                 + "\n"
             )
     for broker, why in result.skipped.items():
-        out.write(f"not run: {broker}: {why}\n")
+        out.write(tr("not run: {broker}: {reason}", broker=broker, reason=why) + "\n")
     for r in result.results:
         for verdict in r.verdicts:
             if verdict.status in (CheckStatus.FAIL, CheckStatus.WARN):

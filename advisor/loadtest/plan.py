@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from advisor.i18n import tr
 from advisor.loadtest import schedule
 from advisor.loadtest.models import DeliverySettings, LoadPlan, PhaseKind, PlannedPhase
 from advisor.recommendation import BrokerAssessment, Recommendation
@@ -54,12 +55,20 @@ class RateChoice:
             value = float(lowered)
         except ValueError:
             raise ValueError(
-                f"--rate must be avg, peak or a number of msg/s (got {text!r})"
+                tr(
+                    "{option} must be avg, peak or a number of msg/s (got {value})",
+                    option="--rate",
+                    value=repr(text),
+                )
             ) from None
         if not math.isfinite(value) or value <= 0 or value > RAMP_CEILING_MSG_PER_S:
             raise ValueError(
-                f"--rate must be above 0 and at most {RAMP_CEILING_MSG_PER_S:,.0f} msg/s "
-                f"(got {text!r})"
+                tr(
+                    "{option} must be above 0 and at most {limit} msg/s (got {value})",
+                    option="--rate",
+                    limit=f"{RAMP_CEILING_MSG_PER_S:,.0f}",
+                    value=repr(text),
+                )
             )
         return cls("fixed", value)
 
@@ -80,24 +89,26 @@ def shape(workload: Workload) -> Shape:
     if consumption in (Consumption.COMPETING_WORKERS, Consumption.REQUEST_REPLY):
         wanted = workers if workers is not None else 2
         consumers = max(1, min(wanted, MAX_CONSUMERS_PER_RECEIVER))
-        text = f"{consumers} competing consumer(s) on one queue"
+        text = tr("{count} competing consumer(s) on one queue", count=consumers)
         if wanted > consumers:
-            text += f" (the workload has {wanted} workers; capped on one machine)"
+            text += tr(" (the workload has {count} workers; capped on one machine)", count=wanted)
         if consumption is Consumption.REQUEST_REPLY:
-            text += "; request/reply is measured one way (request to worker)"
+            text += tr("; request/reply is measured one way (request to worker)")
         return Shape(1, consumers, text)
     if consumption is Consumption.FAN_OUT:
         wanted = max(2, workload.consumer_groups)
         receivers = min(wanted, MAX_RECEIVERS)
-        text = f"fan-out to {receivers} subscribers, each receiving every message"
+        text = tr("fan-out to {count} subscribers, each receiving every message", count=receivers)
         if wanted > receivers:
-            text += f" (the workload has {wanted}; capped on one machine)"
+            text += tr(" (the workload has {count}; capped on one machine)", count=wanted)
         return Shape(receivers, 1, text)
     wanted = workload.consumer_groups
     receivers = max(1, min(wanted, MAX_RECEIVERS))
-    text = f"{receivers} independent consumer group(s), each receiving every message"
+    text = tr(
+        "{count} independent consumer group(s), each receiving every message", count=receivers
+    )
     if wanted > receivers:
-        text += f" (the workload has {wanted}; capped on one machine)"
+        text += tr(" (the workload has {count}; capped on one machine)", count=wanted)
     return Shape(receivers, 1, text)
 
 
@@ -129,9 +140,13 @@ def delivery_settings(
     loss_forbidden = not workload.crash_may_lose_messages
     at_most_once = workload.delivery is DeliveryGuarantee.AT_MOST_ONCE
     source = (
-        f"the recommended {broker.title} pattern '{pattern.name}' and its advice"
+        tr(
+            "the recommended {broker} pattern '{name}' and its advice",
+            broker=broker.title,
+            name=pattern.name,
+        )
         if pattern is not None
-        else "the workload's durability and delivery fields"
+        else tr("the workload's durability and delivery fields")
     )
     notes: list[str] = []
     settings = DeliverySettings(
@@ -153,12 +168,17 @@ def delivery_settings(
         if settings.queue_type in ("quorum", "stream"):
             settings.persistent = True
             notes.append(
-                f"{settings.queue_type} queues keep every message on disk, whatever "
-                "delivery_mode says"
+                tr(
+                    "{queue_type} queues keep every message on disk, whatever {setting} says",
+                    queue_type=settings.queue_type,
+                    setting="delivery_mode",
+                )
             )
         if settings.queue_type == "stream":
             settings.consumer_acks = True
-            notes.append("a stream queue is read from its first offset with acks and a prefetch")
+            notes.append(
+                tr("a stream queue is read from its first offset with acks and a prefetch")
+            )
     elif broker is Broker.KAFKA:
         acks = _advice(assessment, "acks") or ("all" if loss_forbidden else "1")
         settings.kafka_acks = acks
@@ -170,7 +190,7 @@ def delivery_settings(
         settings.replication_factor = replication
         settings.min_insync_replicas = max(1, replication - 1) if acks == "all" else 1
         settings.persistent = True
-        notes.append("Kafka writes every message to its log; durability comes from replication")
+        notes.append(tr("Kafka writes every message to its log; durability comes from replication"))
     else:
         fan_out = workload.consumption is Consumption.FAN_OUT
         pubsub = workload.crash_may_lose_messages and (
@@ -181,9 +201,14 @@ def delivery_settings(
         settings.persistent = False  # a server setting (AOF), reported from INFO persistence
         if pubsub:
             settings.consumer_acks = False
-            notes.append("Pub/Sub keeps nothing: a subscriber that is not connected misses it")
+            notes.append(tr("Pub/Sub keeps nothing: a subscriber that is not connected misses it"))
         else:
-            notes.append("one Stream, one consumer group per receiver, XACK after processing")
+            notes.append(
+                tr(
+                    "one Stream, one consumer group per receiver, {command} after processing",
+                    command="XACK",
+                )
+            )
     settings.notes = notes
     return settings
 

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any, cast
 
+from advisor.i18n import N_, tr
 from advisor.loadtest import drivers as drivers_pkg
 from advisor.loadtest import latency, plan, schedule, worker
 from advisor.loadtest.drivers.base import Connection, DriverSpec, Layout, bounded, describe
@@ -124,8 +125,13 @@ def refuse_remote(hosts: list[str], what: str) -> None:
     remote = [h for h in hosts if h and not is_loopback(h)]
     if remote:
         raise LoadTestRefusedError(
-            f"{what} {remote[0]} is not this machine's loopback: a load test sends real load "
-            "to it; pass --yes (or confirm in the app) to run it anyway"
+            tr(
+                "{what} {host} is not this machine's loopback: a load test sends real load to "
+                "it; pass {option} (or confirm in the app) to run it anyway",
+                what=tr(what),
+                host=remote[0],
+                option="--yes",
+            )
         )
 
 
@@ -136,7 +142,11 @@ def connection_for(
     Sentinel target, `master` is the address the Sentinels gave (`discover_master`)."""
     if "sentinel" in target.scheme and master is None:
         raise LoadTestRefusedError(
-            f"{target.display_url}: ask the Sentinels for the master first (discover_master)"
+            tr(
+                "{target}: ask the Sentinels for the master first ({function})",
+                target=target.display_url,
+                function="discover_master",
+            )
         )
     hosts = (master,) if master else tuple((e.host, e.port) for e in target.endpoints)
     return Connection(
@@ -213,7 +223,9 @@ def discover_master(target: ProbeTarget, timeout_s: float = 2.0) -> tuple[str, i
         except redis.ResponseError as error:
             text = describe(error)
             if "unknown command" in text.lower():
-                text = "not a Sentinel (it does not know the SENTINEL command)"
+                text = tr(
+                    "not a Sentinel (it does not know the {command} command)", command="SENTINEL"
+                )
             problems.append(f"{where}: {text}")
         except (redis.RedisError, OSError, ValueError, IndexError) as error:
             problems.append(f"{where}: {describe(error)}")
@@ -221,19 +233,30 @@ def discover_master(target: ProbeTarget, timeout_s: float = 2.0) -> tuple[str, i
             with contextlib.suppress(Exception):
                 sentinel.close()
     if known or not problems:
-        shown = ", ".join(sorted(known)) or "none"
+        shown = tr(", ").join(sorted(known)) or tr("none")
         if wanted is None:
             raise LoadTestTargetError(
-                f"{target.display_url}: name the master in the URL "
-                f"(redis+sentinel://host:port/NAME); the Sentinels monitor: {shown}"
+                tr(
+                    "{target}: name the master in the URL ({form}); the Sentinels monitor: {names}",
+                    target=target.display_url,
+                    form="redis+sentinel://host:port/NAME",
+                    names=shown,
+                )
             )
         raise LoadTestTargetError(
-            f"{target.display_url}: the Sentinels know no master named {wanted!r} "
-            f"(they monitor: {shown})"
+            tr(
+                "{target}: the Sentinels know no master named {name} (they monitor: {names})",
+                target=target.display_url,
+                name=repr(wanted),
+                names=shown,
+            )
         )
     raise LoadTestTargetError(
-        f"{target.display_url}: no Sentinel answered ({'; '.join(problems).rstrip('.')}); "
-        "nothing was created"
+        tr(
+            "{target}: no Sentinel answered ({problems}); nothing was created",
+            target=target.display_url,
+            problems="; ".join(problems).rstrip("."),
+        )
     )
 
 
@@ -419,7 +442,7 @@ class _Run:
         self.consumers: list[_Worker] = []
         self.phases: dict[int, _Phase] = {}
         self.results: list[PhaseResult] = []
-        self.saturation = Saturation(measured=False, message="no ramp was run")
+        self.saturation = Saturation(measured=False, message=tr("no ramp was run"))
         self.errors: list[str] = []
         self.notes: list[str] = []
         self.server: dict[str, str] = {}
@@ -434,11 +457,19 @@ class _Run:
         self.next_phase_id = 1
         self.created = False  # set up began: from then on the cleanup has work to do
         if master is not None:
-            named = f" '{target.sentinel_master}'" if target.sentinel_master else ""
-            self.notes.append(
-                f"the Sentinels named the master{named} at {master[0]}:{master[1]}; "
-                "the load went there"
-            )
+            address = f"{master[0]}:{master[1]}"
+            if target.sentinel_master:
+                note = tr(
+                    "the Sentinels named the master '{name}' at {address}; the load went there",
+                    name=target.sentinel_master,
+                    address=address,
+                )
+            else:
+                note = tr(
+                    "the Sentinels named the master at {address}; the load went there",
+                    address=address,
+                )
+            self.notes.append(note)
 
     # --- events ---------------------------------------------------------------------------
 
@@ -502,7 +533,12 @@ class _Run:
                 and not process.is_alive()
                 and process.exitcode not in (None, 0)
             ):
-                each.error = f"{each.role} {each.index} exited with code {process.exitcode}"
+                each.error = tr(
+                    "{role} {index} exited with code {code}",
+                    role=each.role,
+                    index=each.index,
+                    code=process.exitcode,
+                )
                 self.errors.append(each.error)
 
     def _handle(self, item: tuple[Any, ...]) -> None:
@@ -565,23 +601,30 @@ class _Run:
     # --- the run --------------------------------------------------------------------------
 
     def execute(self) -> Generator[LoadEvent, None, LoadTestResult]:
-        yield self.event("started", f"run {self.run_id}; budget {self.plan.budget_s:g} s")
+        yield self.event(
+            "started",
+            tr("run {run}; budget {budget} s", run=self.run_id, budget=f"{self.plan.budget_s:g}"),
+        )
         try:
             yield from self._drive()
         except _CancelledError:
             self.cancelled = True
-            self.notes.append("cancelled: the phases after the cancel did not run")
+            self.notes.append(tr("cancelled: the phases after the cancel did not run"))
         except _WorkerFailedError:
             pass
         except _OutOfBudgetError:
-            self.errors.append(f"the budget of {self.plan.budget_s:g} s was spent")
+            self.errors.append(
+                tr("the budget of {budget} s was spent", budget=f"{self.plan.budget_s:g}")
+            )
         except LoadTestRefusedError:
             raise
         except Exception as error:
             self.errors.append(describe(error))
         finally:
             self._shutdown()
-        yield self.event("finished", "cleaned up" if not self.cleanup.leftovers else "leftovers")
+        yield self.event(
+            "finished", tr("cleaned up") if not self.cleanup.leftovers else tr("leftovers")
+        )
         return self._result()
 
     def _drive(self) -> Generator[LoadEvent, None, None]:
@@ -589,7 +632,7 @@ class _Run:
         spec = self.spec
         with contextlib.suppress(Exception):
             self.server = dict(bounded(self.admin.server_info, spec.connection.timeout_s * 3))
-        yield self.event("note", "creating " + self.spec.layout.name)
+        yield self.event("note", tr("creating {name}", name=self.spec.layout.name))
         self.created = True
         self.cleanup.resources.append(self.spec.layout.name)
         bounded(self.admin.setup, spec.connection.timeout_s * 10)
@@ -600,20 +643,31 @@ class _Run:
         ready = yield from self.wait(
             lambda: all(w.ready for w in self.producers + self.consumers),
             READY_TIMEOUT_S,
-            "starting the load generator",
+            tr("starting the load generator"),
         )
         if not ready:
             waiting = [
                 f"{w.role} {w.index}" for w in self.producers + self.consumers if not w.ready
             ]
-            raise RuntimeError(f"not ready after {READY_TIMEOUT_S:g} s: {', '.join(waiting)}")
+            raise RuntimeError(
+                tr(
+                    "not ready after {seconds} s: {workers}",
+                    seconds=f"{READY_TIMEOUT_S:g}",
+                    workers=", ".join(waiting),
+                )
+            )
         warm_rate = max(10.0, min(self.plan.avg_rate_msg_per_s, 500.0))
         warm = yield from self._phase("warm-up", PhaseKind.FIXED, warm_rate, plan.WARMUP_S)
         arrived = yield from self.wait(
-            lambda: warm.received_min(self.plan.receivers) > 0, WARMUP_WAIT_S, "warming up"
+            lambda: warm.received_min(self.plan.receivers) > 0, WARMUP_WAIT_S, tr("warming up")
         )
         if not arrived:
-            self.notes.append("no warm-up message reached every receiver within 5 s")
+            self.notes.append(
+                tr(
+                    "no warm-up message reached every receiver within {seconds} s",
+                    seconds=f"{WARMUP_WAIT_S:g}",
+                )
+            )
         for planned in self.plan.phases:
             phase = yield from self._phase(
                 planned.name, planned.kind, planned.rate_msg_per_s, planned.duration_s
@@ -629,7 +683,7 @@ class _Run:
         spec = self.spec
         timeout = spec.connection.timeout_s
         shown = ", ".join(f"{h}:{p}" for h, p in spec.connection.hosts)
-        yield self.event("note", f"connecting to {shown}")
+        yield self.event("note", tr("connecting to {hosts}", hosts=shown))
         try:
             self.admin = bounded(lambda: self.driver.Admin(spec), timeout * 3)
             check = getattr(self.admin, "check", None)
@@ -642,11 +696,16 @@ class _Run:
             raise
         except Exception as error:
             raise LoadTestTargetError(
-                f"{self.target.display_url}: the broker at {shown} could not be used: "
-                f"{describe(error).rstrip('.')}; nothing was created"
+                tr(
+                    "{target}: the broker at {hosts} could not be used: {error}; nothing was "
+                    "created",
+                    target=self.target.display_url,
+                    hosts=shown,
+                    error=describe(error).rstrip("."),
+                )
             ) from None
         if not self.allow_remote:
-            refuse_remote(hosts, "the broker advertises")
+            refuse_remote(hosts, N_("the broker advertises"))
         if nodes is not None:
             self._cap_replication(nodes)
 
@@ -655,7 +714,11 @@ class _Run:
         if nodes < 1 or layout.replication_factor <= nodes:
             return
         self.notes.append(
-            f"replication factor {layout.replication_factor} capped to the {nodes} broker(s)"
+            tr(
+                "replication factor {factor} capped to the {nodes} broker(s)",
+                factor=layout.replication_factor,
+                nodes=nodes,
+            )
         )
         new = replace(
             layout,
@@ -751,13 +814,17 @@ class _Run:
         if rate * duration_s > room:
             duration_s = max(0.1, room / rate)
             self.notes.append(
-                f"phase '{name}' shortened to {duration_s:.1f} s: a run sends at most "
-                f"{MAX_MESSAGES_PER_RUN:,} messages"
+                tr(
+                    "phase '{name}' shortened to {seconds} s: a run sends at most {count} messages",
+                    name=name,
+                    seconds=f"{duration_s:.1f}",
+                    count=f"{MAX_MESSAGES_PER_RUN:,}",
+                )
             )
         phase = _Phase(self.next_phase_id, name, kind, rate, duration_s)
         self.next_phase_id += 1
         if phase.id > 255:
-            raise RuntimeError("too many phases in one run")
+            raise RuntimeError(tr("too many phases in one run"))
         self.phases[phase.id] = phase
         self.current = phase
         self.stop_phase.clear()
@@ -776,17 +843,27 @@ class _Run:
             producer.commands.put(
                 worker.phase_command(phase.id, share, end_ns, self.mix, self.plan.keyed)
             )
-        yield self.event("phase", f"{name}: {rate:,.0f} msg/s for {duration_s:g} s", phase)
+        yield self.event(
+            "phase",
+            tr(
+                "{phase}: {rate} msg/s for {seconds} s",
+                phase=name,
+                rate=f"{rate:,.0f}",
+                seconds=f"{duration_s:g}",
+            ),
+            phase,
+        )
         cap = self._backlog_cap()
 
         def producers_done() -> bool:
             if len(phase.done) == len(self.producers):
                 return True
             if not phase.stopped_early and self._in_flight() > cap:
-                phase.stopped_early = (
-                    f"the backlog passed {cap:,} messages (about "
-                    f"{MAX_BACKLOG_BYTES // 1024 // 1024} MB), so the phase stopped to spare "
-                    "the broker's memory"
+                phase.stopped_early = tr(
+                    "the backlog passed {count} messages (about {size} MB), so the phase "
+                    "stopped to spare the broker's memory",
+                    count=f"{cap:,}",
+                    size=MAX_BACKLOG_BYTES // 1024 // 1024,
                 )
                 self.stop_phase.set()
             return False
@@ -794,14 +871,14 @@ class _Run:
         limit = duration_s + grace_ns / schedule.NS_PER_S + 10.0
         finished = yield from self.wait(producers_done, limit, name)
         if not finished:
-            raise RuntimeError(f"the producers did not finish phase '{name}' in time")
+            raise RuntimeError(tr("the producers did not finish phase '{name}' in time", name=name))
         phase.received_at_end = phase.received_min(self.plan.receivers)
         failures = self._failures() - phase.failures_at_start
 
         def drained() -> bool:
             return phase.received_min(self.plan.receivers) + failures >= phase.sent
 
-        yield from self.wait(drained, drain_s, f"{name}: draining")
+        yield from self.wait(drained, drain_s, tr("{phase}: draining", phase=name))
         self.pump(0.3)  # the consumers' last ticks
         phase.cpu_end = self._cpu_snapshot()
         phase.machine_end = _cpu_times()
@@ -819,8 +896,10 @@ class _Run:
                 unsustained_msg_per_s=peak.target_rate_msg_per_s,
                 limited_by=peak.limited_by,
                 figure=peak.limit_figure,
-                message="the peak rate itself was not sustained "
-                f"({peak.limit_figure or 'see the peak phase'}); no ramp above it",
+                message=tr(
+                    "the peak rate itself was not sustained ({figure}); no ramp above it",
+                    figure=peak.limit_figure or tr("see the peak phase"),
+                ),
             )
             return
         start = (peak.target_rate_msg_per_s if peak else self.plan.peak_rate_msg_per_s) * 2
@@ -852,16 +931,19 @@ class _Run:
                 measured=True,
                 sustained_msg_per_s=top,
                 limited_by=Limiter.NONE,
-                message=f"not reached: every step up to {last:,.0f} msg/s was sustained "
-                f"(the ramp's time or ceiling ended first)",
+                message=tr(
+                    "not reached: every step up to {rate} msg/s was sustained (the ramp's time "
+                    "or ceiling ended first)",
+                    rate=f"{last:,.0f}",
+                ),
                 steps=taken,
             )
             return
         who = {
-            Limiter.BROKER: "the broker",
-            Limiter.LOAD_GENERATOR: "the load generator on this machine",
-            Limiter.MACHINE: "this machine's CPUs (broker and load generator share them)",
-            Limiter.NONE: "nothing measured",
+            Limiter.BROKER: N_("the broker"),
+            Limiter.LOAD_GENERATOR: N_("the load generator on this machine"),
+            Limiter.MACHINE: N_("this machine's CPUs (broker and load generator share them)"),
+            Limiter.NONE: N_("nothing measured"),
         }[failed.limited_by]
         self.saturation = Saturation(
             measured=True,
@@ -869,26 +951,30 @@ class _Run:
             unsustained_msg_per_s=failed.target_rate_msg_per_s,
             limited_by=failed.limited_by,
             figure=failed.limit_figure,
-            message=f"saturates between {top or 0:,.0f} and {failed.target_rate_msg_per_s:,.0f} "
-            f"msg/s: {who} was the limit",
+            message=tr(
+                "saturates between {low} and {high} msg/s: {who} was the limit",
+                low=f"{top or 0:,.0f}",
+                high=f"{failed.target_rate_msg_per_s:,.0f}",
+                who=tr(who),
+            ),
             steps=taken,
         )
 
     def _finish(self) -> Generator[LoadEvent, None, None]:
         for producer in self.producers:
             producer.commands.put("stop")
-        yield from self.wait(lambda: all(p.final for p in self.producers), 8.0, "flushing")
+        yield from self.wait(lambda: all(p.final for p in self.producers), 8.0, tr("flushing"))
         total_sent = sum(int((p.final or p.tick).get("sent", 0)) for p in self.producers)
         failures = sum(int((p.final or p.tick).get("failures", 0)) for p in self.producers)
         self.current = None
         yield from self.wait(
             lambda: self._received_total() + failures >= total_sent,
             plan.final_drain_s(self.workload),
-            "waiting for the last messages",
+            tr("waiting for the last messages"),
         )
         self.give_up_ns = time.monotonic_ns()
         self.consumers_stop.set()
-        yield from self.wait(lambda: all(c.final for c in self.consumers), 8.0, "collecting")
+        yield from self.wait(lambda: all(c.final for c in self.consumers), 8.0, tr("collecting"))
 
     # --- shutdown and cleanup --------------------------------------------------------------
 
@@ -923,18 +1009,23 @@ class _Run:
             try:
                 self.cleanup.problems += list(bounded(self.admin.cleanup, timeout * 8))
             except Exception as error:
-                self.cleanup.problems.append(f"cleanup: {describe(error)}")
+                self.cleanup.problems.append(tr("cleanup: {text}", text=describe(error)))
             try:
                 self.cleanup.leftovers = list(bounded(self.admin.leftovers, timeout * 4))
                 self.cleanup.leftovers_checked = True
             except Exception as error:
-                self.cleanup.problems.append(f"could not list leftovers: {describe(error)}")
+                self.cleanup.problems.append(
+                    tr("could not list leftovers: {error}", error=describe(error))
+                )
             with contextlib.suppress(Exception):
                 bounded(self.admin.close, timeout)
             if self.cleanup.problems and self.target.broker is not Broker.KAFKA:
                 self.notes.append(
-                    f"what cleanup could not remove expires on its own within "
-                    f"{self.spec.layout.expires_s} s (a stream queue is capped in size instead)"
+                    tr(
+                        "what cleanup could not remove expires on its own within {seconds} s "
+                        "(a stream queue is capped in size instead)",
+                        seconds=self.spec.layout.expires_s,
+                    )
                 )
         for channel in [self.reports] + [p.commands for p in self.producers]:
             with contextlib.suppress(Exception):
@@ -1075,7 +1166,7 @@ class _Run:
         if self.consumers and finals_ok:
             received, lost, unconfirmed, duplicates, ordering = self._final_accounting()
         elif self.phases:
-            self.notes.append("not every worker reported at the end: loss was not counted")
+            self.notes.append(tr("not every worker reported at the end: loss was not counted"))
         # Rebuild the phase results: never-received messages are now in the histograms.
         by_name = {r.name: r for r in self.results}
         rebuilt = [
@@ -1095,7 +1186,7 @@ class _Run:
         failures = sum(int(f.get("failures", 0)) for f in finals)
         reported = _peaks(self.monitor.samples if self.monitor else [])
         if self.monitor is not None and self.monitor.error:
-            self.notes.append(f"broker samples: {self.monitor.error}")
+            self.notes.append(tr("broker samples: {error}", error=self.monitor.error))
         result = LoadTestResult(
             target=self.target.display_url,
             broker=self.target.broker,
@@ -1200,53 +1291,83 @@ def classify_limit(phase: PhaseResult, *, keeps_sending: bool, cores: int) -> tu
     machine = phase.machine_cpu
     busy_machine = machine is not None and machine >= MACHINE_BUSY
     queue_text = (
-        f"the broker's backlog stayed at {backlog:,} messages"
+        tr("the broker's backlog stayed at {count} messages", count=f"{backlog:,}")
         if backlog is not None
-        else "the broker's backlog was not reported"
+        else tr("the broker's backlog was not reported")
     )
+
+    def machine_bound(head: str) -> str:
+        return tr(
+            "{head}; this machine's {cores} cores were {busy} busy, shared by the broker and the "
+            "load generator",
+            head=head,
+            cores=cores,
+            busy=f"{machine or 0:.0%}",
+        )
+
     if not keeps_sending:
-        head = (
-            f"the producers sent {phase.send_rate_msg_per_s:,.0f} of {target:,.0f} msg/s "
-            f"(schedule {phase.send_lag_ms.p99:,.0f} ms behind at p99)"
+        head = tr(
+            "the producers sent {sent} of {target} msg/s (schedule {lag} ms behind at p99)",
+            sent=f"{phase.send_rate_msg_per_s:,.0f}",
+            target=f"{target:,.0f}",
+            lag=f"{phase.send_lag_ms.p99:,.0f}",
         )
         if phase.producer_cpu >= GENERATOR_BUSY and quiet_broker:
             return (
                 Limiter.LOAD_GENERATOR,
-                f"{head} with a producer process at {phase.producer_cpu:.0%} of a core, while "
-                f"{queue_text}: the load generator is the limit, not the broker",
+                tr(
+                    "{head} with a producer process at {cpu} of a core, while {queue}: the load "
+                    "generator is the limit, not the broker",
+                    head=head,
+                    cpu=f"{phase.producer_cpu:.0%}",
+                    queue=queue_text,
+                ),
             )
         if busy_machine:
-            return (
-                Limiter.MACHINE,
-                f"{head}; this machine's {cores} cores were {machine:.0%} busy, shared by the "
-                "broker and the load generator",
-            )
+            return Limiter.MACHINE, machine_bound(head)
         return (
             Limiter.BROKER,
-            f"{head} with the producers at only {phase.producer_cpu:.0%} of a core: publishing "
-            "waited on the broker",
+            tr(
+                "{head} with the producers at only {cpu} of a core: publishing waited on the "
+                "broker",
+                head=head,
+                cpu=f"{phase.producer_cpu:.0%}",
+            ),
         )
-    head = f"the receivers got {phase.throughput_msg_per_s:,.0f} of {target:,.0f} msg/s" + (
-        f" and the backlog reached {backlog:,} messages" if backlog is not None else ""
+    received = tr(
+        "the receivers got {received} of {target} msg/s",
+        received=f"{phase.throughput_msg_per_s:,.0f}",
+        target=f"{target:,.0f}",
     )
+    if backlog is not None:
+        received = tr(
+            "{received} and the backlog reached {count} messages",
+            received=received,
+            count=f"{backlog:,}",
+        )
+    head = received
     if phase.stopped_early:
-        head += f"; {phase.stopped_early}"
+        head += tr("; ") + phase.stopped_early
     if phase.consumer_cpu >= GENERATOR_BUSY:
         return (
             Limiter.LOAD_GENERATOR,
-            f"{head}, with a consumer process at {phase.consumer_cpu:.0%} of a core: the load "
-            "generator's consumers are the limit, not the broker",
+            tr(
+                "{head}, with a consumer process at {cpu} of a core: the load generator's "
+                "consumers are the limit, not the broker",
+                head=head,
+                cpu=f"{phase.consumer_cpu:.0%}",
+            ),
         )
     if busy_machine:
-        return (
-            Limiter.MACHINE,
-            f"{head}; this machine's {cores} cores were {machine:.0%} busy, shared by the broker "
-            "and the load generator",
-        )
+        return Limiter.MACHINE, machine_bound(head)
     return (
         Limiter.BROKER,
-        f"{head} while the consumers used only {phase.consumer_cpu:.0%} of a core: the broker "
-        "did not deliver faster",
+        tr(
+            "{head} while the consumers used only {cpu} of a core: the broker did not deliver "
+            "faster",
+            head=head,
+            cpu=f"{phase.consumer_cpu:.0%}",
+        ),
     )
 
 
@@ -1270,14 +1391,19 @@ def run_loadtest(
     """
     if not math.isfinite(duration_s) or duration_s <= 0:
         raise LoadTestRefusedError(
-            f"the duration must be a positive number of seconds ({duration_s!r})"
+            tr(
+                "the duration must be a positive number of seconds ({value})",
+                value=repr(duration_s),
+            )
         )
     if not allow_remote:
-        refuse_remote([e.host for e in target.endpoints], "the target")
+        refuse_remote([e.host for e in target.endpoints], N_("the target"))
         if target.management_url:
             from urllib.parse import urlsplit
 
-            refuse_remote([urlsplit(target.management_url).hostname or ""], "the management URL")
+            refuse_remote(
+                [urlsplit(target.management_url).hostname or ""], N_("the management URL")
+            )
     if recommendation is None:
         from advisor import engine
 
@@ -1295,7 +1421,7 @@ def run_loadtest(
     if "sentinel" in target.scheme:
         master = discover_master(target, timeout_s)
         if not allow_remote:
-            refuse_remote([master[0]], "the master the Sentinels name,")
+            refuse_remote([master[0]], N_("the master the Sentinels name,"))
     run = _Run(
         target, workload, load_plan, cancel or threading.Event(), allow_remote, timeout_s, master
     )

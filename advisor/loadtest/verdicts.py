@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.i18n import tr
 from advisor.loadtest.models import Limiter, LoadTestResult, PhaseKind, PhaseResult
 from advisor.probe.models import CheckStatus, Verdict
 from advisor.workload import Workload
@@ -49,27 +50,43 @@ def _peak_rate(w: Facts, r: LoadTestResult) -> Judgement:
     if peak is None:
         return (
             CheckStatus.SKIPPED,
-            "the peak rate was not run (--rate chose another)",
-            "Run without --rate, or with --rate peak, to judge the peak.",
+            tr("the peak rate was not run ({option} chose another)", option="--rate"),
+            tr(
+                "Run without {option}, or with {peak}, to judge the peak.",
+                option="--rate",
+                peak="--rate peak",
+            ),
         )
-    figures = (
-        f"{peak.throughput_msg_per_s:,.0f} msg/s received of {target:,.0f} "
-        f"(sent {peak.send_rate_msg_per_s:,.0f})"
+    figures = tr(
+        "{received} msg/s received of {target} (sent {sent})",
+        received=f"{peak.throughput_msg_per_s:,.0f}",
+        target=f"{target:,.0f}",
+        sent=f"{peak.send_rate_msg_per_s:,.0f}",
     )
     if peak.sustained:
-        return CheckStatus.PASS, f"sustained the peak: {figures}", ""
+        return CheckStatus.PASS, tr("sustained the peak: {figures}", figures=figures), ""
     if _generator_bound(peak):
         return (
             CheckStatus.WARN,
-            f"not shown: {peak.limit_figure}",
-            "Run the load generator on another machine or with more producer processes "
-            "(--producers), or export the workload to OpenMessaging Benchmark (--export-omb).",
+            tr("not shown: {figure}", figure=peak.limit_figure),
+            tr(
+                "Run the load generator on another machine or with more producer processes "
+                "({producers}), or export the workload to OpenMessaging Benchmark ({export}).",
+                producers="--producers",
+                export="--export-omb",
+            ),
         )
     return (
         CheckStatus.FAIL,
-        f"did not sustain the peak: {figures}; {peak.limit_figure}",
-        "Give the broker more resources, spread the load (partitions, queues, shards), or "
-        "lower the delivery guarantees where the workload allows.",
+        tr(
+            "did not sustain the peak: {figures}; {figure}",
+            figures=figures,
+            figure=peak.limit_figure,
+        ),
+        tr(
+            "Give the broker more resources, spread the load (partitions, queues, shards), or "
+            "lower the delivery guarantees where the workload allows."
+        ),
     )
 
 
@@ -77,30 +94,47 @@ def _p99(w: Facts, r: LoadTestResult) -> Judgement:
     phase = _headline(r)
     target = float(w["p99_latency_ms"])
     if phase is None or phase.received == 0:
-        return CheckStatus.FAIL, "no message was received, so no latency was measured", ""
+        return (
+            CheckStatus.FAIL,
+            tr("no message was received, so no latency was measured"),
+            "",
+        )
     p99 = phase.latency_ms.p99
-    text = (
-        f"p99 {p99:,.1f} ms at {phase.target_rate_msg_per_s:,.0f} msg/s (target {target:g} ms; "
-        f"p50 {phase.latency_ms.p50:,.1f}, p99.9 {phase.latency_ms.p999:,.1f}, max "
-        f"{phase.latency_ms.max:,.1f} ms)"
+    text = tr(
+        "p99 {p99} ms at {rate} msg/s (target {target} ms; p50 {p50}, p99.9 {p999}, max {max} ms)",
+        p99=f"{p99:,.1f}",
+        rate=f"{phase.target_rate_msg_per_s:,.0f}",
+        target=f"{target:g}",
+        p50=f"{phase.latency_ms.p50:,.1f}",
+        p999=f"{phase.latency_ms.p999:,.1f}",
+        max=f"{phase.latency_ms.max:,.1f}",
     )
     if phase.censored:
-        text += f"; {phase.censored:,} messages never arrived and count at the time they waited"
+        text += tr(
+            "; {count} messages never arrived and count at the time they waited",
+            count=f"{phase.censored:,}",
+        )
     if p99 <= target:
         return CheckStatus.PASS, text, ""
     lag = phase.send_lag_ms.p99
     if lag >= LAG_SHARE * p99 and _generator_bound(phase):
         return (
             CheckStatus.WARN,
-            f"{text}; the load generator itself sent {lag:,.0f} ms late at p99 "
-            f"({phase.limit_figure})",
-            "The generator on this machine, not the broker, adds most of this latency.",
+            tr(
+                "{text}; the load generator itself sent {lag} ms late at p99 ({figure})",
+                text=text,
+                lag=f"{lag:,.0f}",
+                figure=phase.limit_figure,
+            ),
+            tr("The generator on this machine, not the broker, adds most of this latency."),
         )
     return (
         CheckStatus.FAIL,
-        f"{text}: above the target",
-        "Look at the broker's backlog and CPU during the phase; fewer messages in flight "
-        "(prefetch, batch sizes) and faster consumers lower the tail.",
+        tr("{text}: above the target", text=text),
+        tr(
+            "Look at the broker's backlog and CPU during the phase; fewer messages in flight "
+            "(prefetch, batch sizes) and faster consumers lower the tail."
+        ),
     )
 
 
@@ -110,26 +144,49 @@ def _needs_no_loss(w: Facts) -> bool:
 
 def _no_loss(w: Facts, r: LoadTestResult) -> Judgement:
     if not r.phases:
-        return CheckStatus.SKIPPED, "no phase ran, so nothing was counted", ""
-    counted = (
-        f"{r.sent:,} sent, {r.acknowledged:,} acknowledged by the broker, {r.received:,} "
-        f"received by every receiver"
+        return CheckStatus.SKIPPED, tr("no phase ran, so nothing was counted"), ""
+    counted = tr(
+        "{sent} sent, {acknowledged} acknowledged by the broker, {received} received by every "
+        "receiver",
+        sent=f"{r.sent:,}",
+        acknowledged=f"{r.acknowledged:,}",
+        received=f"{r.received:,}",
     )
     if r.lost:
         return (
             CheckStatus.FAIL,
-            f"{r.lost:,} messages acknowledged by the broker never arrived ({counted})",
-            "Use the recommended delivery settings (publisher confirms or acks=all, durable "
-            "queues, consumer acknowledgements) and check the broker's logs for drops.",
+            tr(
+                "{count} messages acknowledged by the broker never arrived ({counted})",
+                count=f"{r.lost:,}",
+                counted=counted,
+            ),
+            tr(
+                "Use the recommended delivery settings (publisher confirms or {acks}, durable "
+                "queues, consumer acknowledgements) and check the broker's logs for drops.",
+                acks="acks=all",
+            ),
         )
     extra = []
     if r.failed_publishes:
-        extra.append(f"{r.failed_publishes:,} publishes failed (the producer was told)")
+        extra.append(
+            tr(
+                "{count} publishes failed (the producer was told)",
+                count=f"{r.failed_publishes:,}",
+            )
+        )
     if r.unconfirmed:
-        extra.append(f"{r.unconfirmed:,} were never acknowledged")
+        extra.append(tr("{count} were never acknowledged", count=f"{r.unconfirmed:,}"))
     if extra:
-        return CheckStatus.WARN, f"none lost end to end, but {'; '.join(extra)} ({counted})", ""
-    return CheckStatus.PASS, f"no message lost end to end ({counted})", ""
+        return (
+            CheckStatus.WARN,
+            tr(
+                "none lost end to end, but {problems} ({counted})",
+                problems=tr("; ").join(extra),
+                counted=counted,
+            ),
+            "",
+        )
+    return CheckStatus.PASS, tr("no message lost end to end ({counted})", counted=counted), ""
 
 
 def _needs_order(w: Facts) -> bool:
@@ -140,25 +197,41 @@ def _ordering(w: Facts, r: LoadTestResult) -> Judgement:
     order = r.ordering
     kind = str(w.get("ordering"))
     if not order.checked:
-        return CheckStatus.SKIPPED, "ordering was not checked", ""
+        return CheckStatus.SKIPPED, tr("ordering was not checked"), ""
     consumers = r.plan.consumers_per_receiver
     problems = []
     if order.inversions:
-        problems.append(f"{order.inversions:,} messages arrived out of order")
+        problems.append(tr("{count} messages arrived out of order", count=f"{order.inversions:,}"))
     if order.split_keys and kind == "per_key":
         problems.append(
-            f"{order.split_keys} keys were served by more than one consumer of a receiver"
+            tr(
+                "{count} keys were served by more than one consumer of a receiver",
+                count=order.split_keys,
+            )
         )
     if kind == "global" and consumers > 1:
-        problems.append(f"{consumers} competing consumers process messages in parallel")
+        problems.append(
+            tr("{count} competing consumers process messages in parallel", count=consumers)
+        )
     if problems:
         return (
             CheckStatus.FAIL,
-            "; ".join(problems),
-            "Route each key to one consumer (Kafka keys and partitions, RabbitMQ single active "
-            "consumer or consistent-hash exchange) or use one consumer for global order.",
+            tr("; ").join(problems),
+            tr(
+                "Route each key to one consumer (Kafka keys and partitions, RabbitMQ single "
+                "active consumer or consistent-hash exchange) or use one consumer for global "
+                "order."
+            ),
         )
-    return CheckStatus.PASS, f"{kind.replace('_', ' ')} order held in every receiver", ""
+    if kind == "global":
+        return CheckStatus.PASS, tr("global order held in every receiver"), ""
+    if kind == "per_key":
+        return CheckStatus.PASS, tr("per key order held in every receiver"), ""
+    return (
+        CheckStatus.PASS,
+        tr("{kind} order held in every receiver", kind=kind.replace("_", " ")),
+        "",
+    )
 
 
 def _generator(w: Facts, r: LoadTestResult) -> Judgement:
@@ -168,13 +241,16 @@ def _generator(w: Facts, r: LoadTestResult) -> Judgement:
         if p.limited_by is not Limiter.NONE and _generator_bound(p)
     ]
     if not bound:
-        return CheckStatus.PASS, "the load generator kept its schedule in every phase", ""
+        return CheckStatus.PASS, tr("the load generator kept its schedule in every phase"), ""
     first = bound[0]
     return (
         CheckStatus.WARN,
-        f"from {first.target_rate_msg_per_s:,.0f} msg/s this machine was the limit: "
-        f"{first.limit_figure}",
-        "Figures above that rate describe this machine, not the broker.",
+        tr(
+            "from {rate} msg/s this machine was the limit: {figure}",
+            rate=f"{first.target_rate_msg_per_s:,.0f}",
+            figure=first.limit_figure,
+        ),
+        tr("Figures above that rate describe this machine, not the broker."),
     )
 
 
@@ -182,16 +258,23 @@ def _cleanup(w: Facts, r: LoadTestResult) -> Judgement:
     if r.cleanup.leftovers:
         return (
             CheckStatus.WARN,
-            f"left behind: {', '.join(r.cleanup.leftovers)}",
-            "They expire on their own where the broker supports it; otherwise delete them.",
+            tr("left behind: {list}", list=tr(", ").join(r.cleanup.leftovers)),
+            tr("They expire on their own where the broker supports it; otherwise delete them."),
         )
     if not r.cleanup.leftovers_checked:
         return (
             CheckStatus.WARN,
-            "could not check for leftovers: " + "; ".join(r.cleanup.problems),
+            tr(
+                "could not check for leftovers: {problems}",
+                problems=tr("; ").join(r.cleanup.problems),
+            ),
             "",
         )
-    return CheckStatus.PASS, "every temporary broker-advisor.loadtest… resource was removed", ""
+    return (
+        CheckStatus.PASS,
+        tr("every temporary {prefix} resource was removed", prefix="broker-advisor.loadtest…"),
+        "",
+    )
 
 
 RULES: tuple[Rule, ...] = (
@@ -212,7 +295,9 @@ def judge(result: LoadTestResult, workload: Workload) -> list[Verdict]:
             Verdict(
                 requirement="load_test",
                 status=CheckStatus.FAIL,
-                message="the load test could not run: " + "; ".join(result.errors),
+                message=tr(
+                    "the load test could not run: {errors}", errors=tr("; ").join(result.errors)
+                ),
             )
         ]
     out = []

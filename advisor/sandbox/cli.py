@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from advisor.i18n import N_, tr
 from advisor.sandbox import checks, layout, manager, prereqs, process, rabbitmq_sandbox
 from advisor.sandbox.models import Broker, Health, Mode, SandboxState
 
@@ -28,9 +29,9 @@ def _nodes_arg(value: str) -> int:
     try:
         nodes = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        raise argparse.ArgumentTypeError(tr("not a number: {value}", value=repr(value))) from None
     if nodes < 1:
-        raise argparse.ArgumentTypeError("needs at least 1 node")
+        raise argparse.ArgumentTypeError(tr("needs at least 1 node"))
     return nodes
 
 
@@ -48,7 +49,7 @@ def _say(message: str) -> None:
 
 def format_state(state: SandboxState) -> str:
     """Human-readable status: one row per process, then the targets the app connects to."""
-    rows = [("PROCESS", "PID", "PORTS", "HEALTH", "DETAIL")]
+    rows = [(tr("PROCESS"), "PID", tr("PORTS"), tr("HEALTH"), tr("DETAIL"))]
     for proc in state.processes:
         ports = ",".join(str(p) for p in [proc.port, *proc.extra_ports])
         detail = proc.detail + (
@@ -56,9 +57,19 @@ def format_state(state: SandboxState) -> str:
         )
         rows.append((proc.name, str(proc.pid or "-"), ports, proc.health.value, detail))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    heading = (
+        N_("Sandbox in {folder} (Kafka {version}, {nodes} nodes; all on {address})")
+        if state.kafka_nodes > 1
+        else N_("Sandbox in {folder} (Kafka {version}, {nodes} node; all on {address})")
+    )
     lines = [
-        f"Sandbox in {state.state_dir} (Kafka {state.kafka_version}, {state.kafka_nodes} node"
-        f"{'s' if state.kafka_nodes > 1 else ''}; all on 127.0.0.1)",
+        tr(
+            heading,
+            folder=state.state_dir,
+            version=state.kafka_version,
+            nodes=state.kafka_nodes,
+            address="127.0.0.1",
+        ),
         "",
     ]
     lines += [
@@ -68,24 +79,35 @@ def format_state(state: SandboxState) -> str:
     targets = state.targets
     lines += [
         "",
-        "Targets:",
+        tr("Targets:"),
         f"  redis               {targets.redis_url}",
         f"  redis replica       {targets.redis_replica_url}",
         f"  redis sentinel      {targets.sentinel_url}",
         f"  rabbitmq            {targets.amqp_url}",
         f"  rabbitmq management {targets.rabbitmq_management_url}  (guest/guest)",
         f"  kafka               {targets.kafka_url}",
-        f"RabbitMQ user '{state.rabbitmq_advisor_user}' (vhosts / and {layout.RABBITMQ_VHOST}): "
-        f"password in {state.rabbitmq_advisor_password_file}",
+        tr(
+            "RabbitMQ user '{user}' (vhosts / and {vhost}): password in {path}",
+            user=state.rabbitmq_advisor_user,
+            vhost=layout.RABBITMQ_VHOST,
+            path=state.rabbitmq_advisor_password_file,
+        ),
         f"rabbitmqctl: {rabbitmq_sandbox.cli_hint(layout.Layout(home=state.state_dir.parent))} ...",
     ]
     prod = state.production
     if prod is not None:
         lines += [
             "",
-            f"Production modes (--{' --'.join(m.value for m in state.modes)}):",
+            tr(
+                "Production modes ({flags}):",
+                flags="--" + " --".join(m.value for m in state.modes),
+            ),
             f"  redis ACL users     {prod.redis_acl_url}  "
-            f"({prod.redis_full_user}: every right, {prod.redis_readonly_user}: read-only)",
+            + tr(
+                "({full}: every right, {readonly}: read-only)",
+                full=prod.redis_full_user,
+                readonly=prod.redis_readonly_user,
+            ),
             f"  redis TLS           {prod.redis_tls_url}",
             f"  redis mutual TLS    {prod.redis_mtls_url}",
             f"  redis cluster       {prod.redis_cluster_url}",
@@ -94,8 +116,12 @@ def format_state(state: SandboxState) -> str:
             f"  kafka SASL          {prod.kafka_sasl_plaintext_url}",
             f"  kafka SASL+TLS      {prod.kafka_sasl_ssl_url}",
             f"  kafka mutual TLS    {prod.kafka_mtls_url}",
-            f"Kafka user '{prod.kafka_user}' (PLAIN and {layout.KAFKA_SCRAM_MECHANISM}); local CA "
-            f"{prod.ca_file}; passwords in:",
+            tr(
+                "Kafka user '{user}' (PLAIN and {mechanism}); local CA {path}; passwords in:",
+                user=prod.kafka_user,
+                mechanism=layout.KAFKA_SCRAM_MECHANISM,
+                path=prod.ca_file,
+            ),
         ]
         lines += [f"  {user}: {path}" for user, path in prod.password_files.items()]
     return "\n".join(lines)
@@ -108,7 +134,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     if args.started_file is not None:
         # What this call started, one name a line: `down --process` stops exactly those.
         Path(args.started_file).write_text("".join(f"{name}\n" for name in state.started))
-    _say(f"sandbox up in {time.monotonic() - began:.1f} s\n")
+    _say(tr("sandbox up in {seconds} s", seconds=f"{time.monotonic() - began:.1f}") + "\n")
     _say(format_state(state))
     families = args.only or list(Broker)
     modes_ok = all(
@@ -131,8 +157,8 @@ def _cmd_down(args: argparse.Namespace) -> int:
         report=_say,
     )
     _say(
-        f"sandbox down in {time.monotonic() - began:.1f} s"
-        + (" (data purged)" if args.purge else "")
+        tr("sandbox down in {seconds} s", seconds=f"{time.monotonic() - began:.1f}")
+        + (tr(" (data purged)") if args.purge else "")
     )
     return EXIT_OK
 
@@ -147,13 +173,17 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_pause(args: argparse.Namespace) -> int:
     pid = manager.pause(args.process)
-    _say(f"{args.process}: SIGSTOP sent to pid {pid}")
+    _say(
+        tr("{process}: {signal} sent to pid {pid}", process=args.process, signal="SIGSTOP", pid=pid)
+    )
     return EXIT_OK
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
     pid = manager.resume(args.process)
-    _say(f"{args.process}: SIGCONT sent to pid {pid}")
+    _say(
+        tr("{process}: {signal} sent to pid {pid}", process=args.process, signal="SIGCONT", pid=pid)
+    )
     return EXIT_OK
 
 
@@ -161,11 +191,15 @@ def _cmd_kafka_node(args: argparse.Namespace) -> int:
     began = time.monotonic()
     if args.action == "stop":
         clean = manager.stop_kafka_node(args.node_id)
-        _say(f"kafka-{args.node_id}: stopped" + ("" if clean else " (needed SIGKILL)"))
+        node = f"kafka-{args.node_id}"
+        if clean:
+            _say(tr("{process}: stopped", process=node))
+        else:
+            _say(tr("{process}: stopped (needed {signal})", process=node, signal="SIGKILL"))
     else:
         pid = manager.start_kafka_node(args.node_id)
-        _say(f"kafka-{args.node_id}: running as pid {pid}")
-    _say(f"done in {time.monotonic() - began:.1f} s")
+        _say(tr("{process}: running as pid {pid}", process=f"kafka-{args.node_id}", pid=pid))
+    _say(tr("done in {seconds} s", seconds=f"{time.monotonic() - began:.1f}"))
     return EXIT_OK
 
 
@@ -181,17 +215,20 @@ def run(args: argparse.Namespace) -> int:
         print(exc.message(), file=sys.stderr)
         return EXIT_USAGE
     except (layout.UnsafeStateDirError, checks.PortInUseError, process.StateFileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(tr("error: {message}", message=exc), file=sys.stderr)
         return EXIT_USAGE
     except process.SpawnError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(tr("error: {message}", message=exc), file=sys.stderr)
         return EXIT_FAILED
     except (KeyError, ValueError, RuntimeError) as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(tr("error: {message}", message=exc.args[0] if exc.args else exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(
-            "interrupted; brokers already started keep running (use `sandbox down`)",
+            tr(
+                "interrupted; brokers already started keep running (use {command})",
+                command="`sandbox down`",
+            ),
             file=sys.stderr,
         )
         return 130
