@@ -143,8 +143,11 @@ def shown(value: Any, limit: int = MAX_SHOWN_CHARS) -> str:
 def clean_line(text: str) -> str:
     """One problem line for a message: escaped and cut to MAX_PROBLEM_CHARS (the marks of
     the wording kept, when it is not English)."""
-    keep = WORDING_MARKS if i18n.language() != "en" else frozenset()
-    return escaped(text, MAX_PROBLEM_CHARS, keep)
+    return escaped(text, MAX_PROBLEM_CHARS, _wording_marks())
+
+
+def _wording_marks() -> frozenset[str]:
+    return WORDING_MARKS if i18n.language() != "en" else frozenset()
 
 
 def tidy(problems: Iterable[str]) -> list[str]:
@@ -430,7 +433,9 @@ def parse_yaml(text: str, path: Path | str = "<input>", limits: Limits = WORKLOA
             loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = escaped(error.problem or error.context or "unreadable", MAX_PROBLEM_CHARS // 2)
+        problem = escaped(
+            error.problem or error.context or "unreadable", MAX_PROBLEM_CHARS // 2, _wording_marks()
+        )
         if mark is None:
             raise LoadError(path, tr("invalid YAML: {problem}", problem=problem)) from None
         line, column = mark.line + 1, mark.column + 1

@@ -287,6 +287,17 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _marked(text: str) -> str:
+    """Isolated Latin runs ("\u2068120 ms\u2069") held by marks instead: a Verdict escapes
+    isolates (a guard against hostile broker text) but keeps the left-to-right and right-to-left
+    marks. The run starts left to right and ends in the Persian sentence's direction; a message
+    that starts with one keeps a right-to-left paragraph."""
+    if "\u2068" not in text:
+        return text
+    marked = text.replace("\u2068", "\u200e").replace("\u2069", "\u200f")
+    return "\u200f" + marked if marked.startswith("\u200e") else marked
+
+
 def judge(result: LoadTestResult, workload: Workload) -> list[Verdict]:
     """The verdicts of a load test for the workload's requirements."""
     facts = workload.model_dump(mode="json")
@@ -295,8 +306,11 @@ def judge(result: LoadTestResult, workload: Workload) -> list[Verdict]:
             Verdict(
                 requirement="load_test",
                 status=CheckStatus.FAIL,
-                message=tr(
-                    "the load test could not run: {errors}", errors=tr("; ").join(result.errors)
+                message=_marked(
+                    tr(
+                        "the load test could not run: {errors}",
+                        errors=tr("; ").join(result.errors),
+                    )
                 ),
             )
         ]
@@ -310,8 +324,8 @@ def judge(result: LoadTestResult, workload: Workload) -> list[Verdict]:
                 requirement=rule.requirement,
                 status=status,
                 evidence=rule.evidence(result),
-                message=message,
-                advice=advice,
+                message=_marked(message),
+                advice=_marked(advice),
             )
         )
     return out
