@@ -17,6 +17,7 @@ import ssl
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from advisor.i18n import N_, tr
 from advisor.probe.models import FailureClass
 from advisor.workload import Broker
 
@@ -87,7 +88,7 @@ _CLIENT_CERT_REFUSED = (
     "alert certificate revoked",
     "alert access denied",
 )
-CLIENT_CERT_HINT = (
+CLIENT_CERT_HINT = N_(
     "The server requires a client certificate (mutual TLS): give it and its key as "
     "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key, signed by a CA the server trusts."
 )
@@ -113,64 +114,87 @@ def tls_failure(
     ):
         return Failure(
             FailureClass.TLS,
-            f"{endpoint} requires a client certificate and none was sent: {text}",
-            CLIENT_CERT_HINT,
+            tr(
+                "{endpoint} requires a client certificate and none was sent: {error}",
+                endpoint=endpoint,
+                error=text,
+            ),
+            tr(CLIENT_CERT_HINT),
         )
     if any(marker in lowered for marker in _CLIENT_CERT_REFUSED):
         if client_cert:
             return Failure(
                 FailureClass.TLS,
-                f"{endpoint} refused the client certificate: {text}",
-                "The server does not accept this client certificate: it must be signed by a CA "
-                "the server trusts (its CA file or trust store), be valid now and allow client "
-                "use (extendedKeyUsage clientAuth).",
+                tr(
+                    "{endpoint} refused the client certificate: {error}",
+                    endpoint=endpoint,
+                    error=text,
+                ),
+                tr(
+                    "The server does not accept this client certificate: it must be signed by a "
+                    "CA the server trusts (its CA file or trust store), be valid now and allow "
+                    "client use (extendedKeyUsage clientAuth)."
+                ),
             )
         return Failure(
             FailureClass.TLS,
-            f"{endpoint} refused the TLS client: {text}",
-            "The server wants a client certificate it trusts (mutual TLS): give it and its key "
-            "as ?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key.",
+            tr("{endpoint} refused the TLS client: {error}", endpoint=endpoint, error=text),
+            tr(
+                "The server wants a client certificate it trusts (mutual TLS): give it and its "
+                "key as ?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key."
+            ),
         )
     if "alert handshake failure" in lowered and not client_cert:
         return Failure(
             FailureClass.TLS,
-            f"TLS handshake with {endpoint} failed: {text}",
-            "The server may require a client certificate (mutual TLS): give it as "
-            "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key. Otherwise client and "
-            "server share no protocol version or cipher.",
+            tr("TLS handshake with {endpoint} failed: {error}", endpoint=endpoint, error=text),
+            tr(
+                "The server may require a client certificate (mutual TLS): give it as "
+                "?ssl_certfile=/path/client.pem&ssl_keyfile=/path/client.key. Otherwise client "
+                "and server share no protocol version or cipher."
+            ),
         )
     if isinstance(exc, ssl.SSLCertVerificationError) or "certificate verify" in lowered:
         return Failure(
             FailureClass.TLS,
-            f"TLS certificate rejected by {endpoint}: {text}",
-            "The server's certificate is not trusted or does not match the host "
-            "name: pass the CA with ?ssl_ca_certs=/path/ca.pem, or fix the "
-            "certificate.",
+            tr("TLS certificate rejected by {endpoint}: {error}", endpoint=endpoint, error=text),
+            tr(
+                "The server's certificate is not trusted or does not match the host "
+                "name: pass the CA with ?ssl_ca_certs=/path/ca.pem, or fix the "
+                "certificate."
+            ),
         )
     if any(marker in lowered for marker in _TLS_PLAIN_MARKERS):
         return Failure(
             FailureClass.TLS,
-            f"TLS handshake with {endpoint} failed: {text}",
-            "The port answered in plain text, not TLS: use the non-TLS scheme "
-            "(redis://, amqp://, kafka://) or the broker's TLS port.",
+            tr("TLS handshake with {endpoint} failed: {error}", endpoint=endpoint, error=text),
+            tr(
+                "The port answered in plain text, not TLS: use the non-TLS scheme "
+                "(redis://, amqp://, kafka://) or the broker's TLS port."
+            ),
         )
     return Failure(
         FailureClass.TLS,
-        f"TLS handshake with {endpoint} failed: {text}",
-        "Check that the port serves TLS and that client and server share a "
-        "protocol version and cipher.",
+        tr("TLS handshake with {endpoint} failed: {error}", endpoint=endpoint, error=text),
+        tr(
+            "Check that the port serves TLS and that client and server share a "
+            "protocol version and cipher."
+        ),
     )
 
 
-def classify_os_error(exc: BaseException, endpoint: str = "the server") -> Failure | None:
+def classify_os_error(exc: BaseException, endpoint: str = "") -> Failure | None:
     """Classify socket-level errors (DNS, refused, timeout, TLS) anywhere in the exception chain."""
+    endpoint = endpoint or tr("the server")
     for item in walk_exception(exc):
         if isinstance(item, socket.gaierror):
             return Failure(
                 FailureClass.DNS,
-                f"cannot resolve {endpoint}: {describe(item)}",
-                "Check the host name for typos and that this machine's DNS can "
-                "see it (inside Docker, use the service name).",
+                tr("cannot resolve {endpoint}: {error}", endpoint=endpoint, error=describe(item)),
+                tr(
+                    "Check the host name for typos and that this machine's DNS can "
+                    "see it (inside Docker, use the service name)."
+                ),
             )
         if isinstance(item, (ssl.SSLError, ssl.CertificateError)):
             return tls_failure(item, endpoint)
@@ -179,31 +203,45 @@ def classify_os_error(exc: BaseException, endpoint: str = "the server") -> Failu
         ):
             return Failure(
                 FailureClass.REFUSED,
-                f"{endpoint} refused the connection",
-                "Nothing listens on that port: check the port number and that the "
-                "broker is running and bound to a reachable interface.",
+                tr("{endpoint} refused the connection", endpoint=endpoint),
+                tr(
+                    "Nothing listens on that port: check the port number and that the "
+                    "broker is running and bound to a reachable interface."
+                ),
             )
         if isinstance(item, (socket.timeout, TimeoutError)):
             return Failure(
                 FailureClass.TIMEOUT,
-                f"no answer from {endpoint} in time: {describe(item)}",
-                "A firewall may drop the packets, the server may be paused or "
-                "overloaded, or something that is not the broker holds the port.",
+                tr(
+                    "no answer from {endpoint} in time: {error}",
+                    endpoint=endpoint,
+                    error=describe(item),
+                ),
+                tr(
+                    "A firewall may drop the packets, the server may be paused or "
+                    "overloaded, or something that is not the broker holds the port."
+                ),
             )
         if isinstance(item, ConnectionResetError) or (
             isinstance(item, OSError) and item.errno in (errno.ECONNRESET, errno.EPIPE)
         ):
             return Failure(
                 FailureClass.WRONG_PROTOCOL,
-                f"{endpoint} closed the connection: {describe(item)}",
-                "The server hung up during the handshake: it may expect TLS (use "
-                "the TLS scheme), another protocol, or be restarting.",
+                tr(
+                    "{endpoint} closed the connection: {error}",
+                    endpoint=endpoint,
+                    error=describe(item),
+                ),
+                tr(
+                    "The server hung up during the handshake: it may expect TLS (use "
+                    "the TLS scheme), another protocol, or be restarting."
+                ),
             )
         if isinstance(item, OSError) and item.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
             return Failure(
                 FailureClass.OTHER,
-                f"{endpoint} is unreachable: {describe(item)}",
-                "No network route to the host: check VPN, network and firewall.",
+                tr("{endpoint} is unreachable: {error}", endpoint=endpoint, error=describe(item)),
+                tr("No network route to the host: check VPN, network and firewall."),
             )
     return None
 
@@ -213,7 +251,7 @@ def classify_default(exc: BaseException) -> Failure:
     return classify_os_error(exc) or Failure(
         FailureClass.OTHER,
         describe(exc),
-        "Unexpected error; run again with a longer --timeout, or report it with the details.",
+        tr("Unexpected error; run again with a longer --timeout, or report it with the details."),
     )
 
 
@@ -267,55 +305,67 @@ REPLY_CAUSES: tuple[ReplyCause, ...] = (
         Broker.REDIS,
         "without any password configured",
         FailureClass.AUTH,
-        "a password was sent, but this Redis has none",
-        "This Redis has no password for the default user: remove the password from the URL "
-        "(redis://host:6379), or set requirepass / an ACL user on the server.",
+        N_("a password was sent, but this Redis has none"),
+        N_(
+            "This Redis has no password for the default user: remove the password from the URL "
+            "(redis://host:6379), or set requirepass / an ACL user on the server."
+        ),
     ),
     ReplyCause(
         Broker.REDIS,
         "DENIED Redis is running in protected mode",
         FailureClass.CONFIGURATION,
-        "Redis is in protected mode and refuses clients from other hosts",
-        "With no password set, Redis only answers loopback clients: set requirepass or an ACL "
-        "user (and keep protected-mode on), rather than turning protected mode off.",
+        N_("Redis is in protected mode and refuses clients from other hosts"),
+        N_(
+            "With no password set, Redis only answers loopback clients: set requirepass or an ACL "
+            "user (and keep protected-mode on), rather than turning protected mode off."
+        ),
     ),
     ReplyCause(
         Broker.REDIS,
         "max number of clients reached",
         FailureClass.DEGRADED,
-        "Redis refuses new connections: maxclients is reached",
-        "Raise maxclients (and the open-files limit), or find the clients that leak connections "
-        "(CLIENT LIST); pooled clients need far fewer.",
+        N_("Redis refuses new connections: maxclients is reached"),
+        N_(
+            "Raise maxclients (and the open-files limit), or find the clients that leak "
+            "connections (CLIENT LIST); pooled clients need far fewer."
+        ),
     ),
     ReplyCause(
         Broker.REDIS,
         "DB index is out of range",
         FailureClass.CONFIGURATION,
-        "the database number in the URL does not exist on this server",
-        "Use a database below the server's `databases` setting (16 by default): redis://host/0.",
+        N_("the database number in the URL does not exist on this server"),
+        N_(
+            "Use a database below the server's `databases` setting (16 by default): redis://host/0."
+        ),
     ),
     ReplyCause(
         Broker.REDIS,
         "SELECT is not allowed in cluster mode",
         FailureClass.CONFIGURATION,
-        "this is a Redis Cluster, which has database 0 only",
-        "Remove the database number from the URL (redis://host:port or /0) for a cluster.",
+        N_("this is a Redis Cluster, which has database 0 only"),
+        N_("Remove the database number from the URL (redis://host:port or /0) for a cluster."),
     ),
     ReplyCause(
         Broker.REDIS,
         "unknown command 'SENTINEL'",
         FailureClass.WRONG_PROTOCOL,
-        "this is a Redis server, not a Sentinel",
-        "redis+sentinel:// must point at a Sentinel (port 26379 by default); for this server "
-        "use redis://host:port.",
+        N_("this is a Redis server, not a Sentinel"),
+        N_(
+            "redis+sentinel:// must point at a Sentinel (port 26379 by default); for this server "
+            "use redis://host:port."
+        ),
     ),
     ReplyCause(
         Broker.REDIS,
         "unknown command",
         FailureClass.CONFIGURATION,
-        "the server does not know a command the check needs (renamed or disabled)",
-        "The command is renamed or disabled (rename-command, or a managed service's "
-        "restrictions); the check cannot run without it.",
+        N_("the server does not know a command the check needs (renamed or disabled)"),
+        N_(
+            "The command is renamed or disabled (rename-command, or a managed service's "
+            "restrictions); the check cannot run without it."
+        ),
     ),
 )
 
@@ -325,40 +375,43 @@ REPLY_CODES: tuple[ReplyCode, ...] = (
         "connection",
         403,
         FailureClass.AUTH,
-        "login refused",
-        "Wrong user name or password (ACCESS_REFUSED).",
+        N_("login refused"),
+        N_("Wrong user name or password (ACCESS_REFUSED)."),
     ),
     ReplyCode(
         Broker.RABBITMQ,
         "connection",
         530,
         FailureClass.AUTHORISATION,
-        "vhost not allowed",
-        "The vhost does not exist or this user may not use it.",
+        N_("vhost not allowed"),
+        N_("The vhost does not exist or this user may not use it."),
     ),
     ReplyCode(
         Broker.RABBITMQ,
         "connection",
         320,
         FailureClass.CONNECTION_LOST,
-        "the broker closed the connection",
-        "The node is shutting down or an operator closed the connection.",
+        N_("the broker closed the connection"),
+        N_("The node is shutting down or an operator closed the connection."),
     ),
     ReplyCode(
         Broker.RABBITMQ,
         "channel",
         403,
         FailureClass.AUTHORISATION,
-        "not permitted",
-        "The user lacks configure/write/read permission on broker-advisor.probe.* in this vhost.",
+        N_("not permitted"),
+        N_(
+            "The user lacks configure/write/read permission on broker-advisor.probe.* in this "
+            "vhost."
+        ),
     ),
     ReplyCode(
         Broker.RABBITMQ,
         "channel",
         406,
         FailureClass.OTHER,
-        "precondition failed",
-        "An argument is not supported or conflicts with an existing object.",
+        N_("precondition failed"),
+        N_("An argument is not supported or conflicts with an existing object."),
     ),
 )
 
@@ -368,7 +421,7 @@ def reply_cause(broker: Broker, text: str) -> Failure | None:
     lowered = text.lower()
     for cause in REPLY_CAUSES:
         if cause.broker is broker and cause.marker.lower() in lowered:
-            return Failure(cause.failure_class, f"{cause.message}: {text}", cause.hint)
+            return Failure(cause.failure_class, f"{tr(cause.message)}: {text}", tr(cause.hint))
     return None
 
 
@@ -376,7 +429,8 @@ def reply_code(broker: Broker, scope: str, code: int, text: str) -> Failure | No
     """The cause an AMQP reply code names when a connection or channel is closed, or None."""
     for entry in REPLY_CODES:
         if (entry.broker, entry.scope, entry.code) == (broker, scope, code):
-            return Failure(entry.failure_class, f"{entry.message}: {text}", entry.hint)
+            hint = tr(entry.hint) if entry.hint else ""
+            return Failure(entry.failure_class, f"{tr(entry.message)}: {text}", hint)
     return None
 
 
@@ -397,6 +451,6 @@ def error_cause(causes: Sequence[ErrorCause], exc: BaseException) -> Failure | N
     text = describe(exc)
     for cause in causes:
         if isinstance(exc, cause.types) or (cause.marker and cause.marker in text):
-            details = f"{cause.message}: {text}" if cause.message else text
-            return Failure(cause.failure_class, details, cause.hint)
+            details = f"{tr(cause.message)}: {text}" if cause.message else text
+            return Failure(cause.failure_class, details, tr(cause.hint) if cause.hint else "")
     return None

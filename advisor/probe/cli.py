@@ -28,6 +28,7 @@ from typing import TextIO
 from pydantic import BaseModel
 
 from advisor import views
+from advisor.i18n import tr
 from advisor.probe import runner, targets
 from advisor.probe.models import (
     CheckStatus,
@@ -105,7 +106,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(tr("error: {message}", message=message), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -129,7 +130,7 @@ def _resolve_targets(
         rabbits = [t for t in found if t.broker.value == "rabbitmq"]
         if not rabbits:
             raise targets.TargetError(
-                "--management-url needs a RabbitMQ (amqp://) target",
+                tr("{option} needs a RabbitMQ (amqp://) target", option="--management-url"),
                 targets.TargetField.MANAGEMENT_URL,
             )
         found = [
@@ -144,9 +145,11 @@ def _resolve_targets(
 def _timeouts_problem(args: argparse.Namespace) -> str | None:
     for flag, value in (("--timeout", args.timeout), ("--stage-timeout", args.stage_timeout)):
         if not math.isfinite(value) or value <= 0 or value > MAX_TIMEOUT_S:
-            return (
-                f"{flag} must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g} "
-                f"(got {value!r})"
+            return tr(
+                "{option} must be a number of seconds above 0 and at most {most} (got {value})",
+                option=flag,
+                most=f"{MAX_TIMEOUT_S:g}",
+                value=repr(value),
             )
     return None
 
@@ -154,12 +157,15 @@ def _timeouts_problem(args: argparse.Namespace) -> str | None:
 def _env_result(error: targets.EnvTargetError, budget_s: float) -> ProbeResult:
     check = ProbeCheck(
         id="probe.target",
-        title=f"Target from {error.variable}",
+        title=tr("Target from {variable}", variable=error.variable),
         stage=Stage.RESOLVE,
         status=CheckStatus.FAIL,
         failure_class=FailureClass.OTHER,
         details=str(error),
-        hint=f"Fix {error.variable} (or unset it); the other variables were still probed.",
+        hint=tr(
+            "Fix {variable} (or unset it); the other variables were still probed.",
+            variable=error.variable,
+        ),
     )
     return runner.failed_result(
         f"{error.variable}={error.shown}", error.broker, [check], budget_s=budget_s
@@ -227,12 +233,14 @@ class _Probes:
             if result is None:
                 stopped = ProbeCheck(
                     id="probe.cancelled",
-                    title="Probe interrupted",
+                    title=tr("Probe interrupted"),
                     stage=Stage.BEHAVE,
                     status=CheckStatus.FAIL,
                     failure_class=FailureClass.CANCELLED,
-                    details="interrupted again before the probe finished; its cleanup was "
-                    "still running, so temporary broker-advisor… objects may remain",
+                    details=tr(
+                        "interrupted again before the probe finished; its cleanup was "
+                        "still running, so temporary broker-advisor… objects may remain"
+                    ),
                 )
                 result = runner.failed_result(
                     target,
@@ -258,7 +266,7 @@ def _wait(probes: _Probes, announce: str = "") -> bool:
         if len(interrupts) == 1:
             probes.cancel.set()
             print(
-                "interrupted: cancelling and cleaning up… (Ctrl-C again to stop waiting)",
+                tr("interrupted: cancelling and cleaning up… (Ctrl-C again to stop waiting)"),
                 file=sys.stderr,
                 flush=True,
             )
@@ -289,9 +297,11 @@ def run(args: argparse.Namespace) -> int:
         return _error(str(error))
     if not chosen and not bad_env:
         return _error(
-            "no target given and none of REDIS_URL, CELERY_BROKER_URL, AMQP_URL, "
-            "KAFKA_BOOTSTRAP_SERVERS is set; e.g. broker-advisor probe "
-            "redis://localhost:6379/0"
+            tr(
+                "no target given and none of {variables} is set; e.g. {command}",
+                variables="REDIS_URL, CELERY_BROKER_URL, AMQP_URL, KAFKA_BOOTSTRAP_SERVERS",
+                command="broker-advisor probe redis://localhost:6379/0",
+            )
         )
     workload: BaseModel | None = None
     if args.workload:
@@ -300,10 +310,17 @@ def run(args: argparse.Namespace) -> int:
         except Exception as error:  # WorkloadFileError names the file and the problems
             return _error(str(error))
     for bad in bad_env:
-        print(f"error: {bad} (probing the other variables)", file=sys.stderr)
+        print(
+            tr("error: {message} (probing the other variables)", message=str(bad)),
+            file=sys.stderr,
+        )
     probes = _Probes(chosen, args, workload)
     announce = (
-        f"probing {len(chosen)} target(s), budget {args.timeout:g} s each (Ctrl-C cancels)…"
+        tr(
+            "probing {count} target(s), budget {budget} s each (Ctrl-C cancels)…",
+            count=len(chosen),
+            budget=f"{args.timeout:g}",
+        )
         if chosen
         else ""
     )
@@ -330,15 +347,20 @@ def render_json(results: Sequence[ProbeResult]) -> str:
 def _figures(check: ProbeCheck, limit: int = 6) -> str:
     items = [f"{k}={v}" for k, v in check.figures.items()][:limit]
     more = len(check.figures) - limit
-    return ", ".join(items) + (f", +{more} more" if more > 0 else "")
+    return ", ".join(items) + (tr(", +{count} more", count=more) if more > 0 else "")
 
 
 def render_table(results: Sequence[ProbeResult], out: TextIO) -> None:
     """A readable report: one block per target, one row per check, then verdicts."""
     for result in results:
+        budget = tr(
+            "({duration} ms of {budget} s budget)",
+            duration=f"{result.duration_ms:.0f}",
+            budget=f"{result.budget_ms / 1000:g}",
+        )
         out.write(
             f"\n{_MARK[result.status]}  {result.broker.value}  {targets.redact(result.target)}  "
-            f"({result.duration_ms:.0f} ms of {result.budget_ms / 1000:g} s budget)\n"
+            f"{budget}\n"
         )
         out.write("      " + views.probe_headline(result) + "\n")
         for check in result.checks:
@@ -356,15 +378,15 @@ def render_table(results: Sequence[ProbeResult], out: TextIO) -> None:
                 if text or cause:
                     out.write(f"        {cause}{text}\n")
                 if check.hint:
-                    out.write(f"        hint: {check.hint}\n")
+                    out.write(f"        {tr('hint: {hint}', hint=check.hint)}\n")
         if result.verdicts is not None:
-            out.write("  verdicts for the workload:\n")
+            out.write(f"  {tr('verdicts for the workload:')}\n")
             for verdict in result.verdicts:
                 out.write(
                     f"  {_MARK[verdict.status]}  {verdict.requirement:<22} {verdict.message}\n"
                 )
                 if verdict.advice and verdict.status is not CheckStatus.PASS:
-                    out.write(f"        advice: {verdict.advice}\n")
+                    out.write(f"        {tr('advice: {advice}', advice=verdict.advice)}\n")
     out.flush()
 
 

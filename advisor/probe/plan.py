@@ -33,6 +33,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from advisor.i18n import tr
 from advisor.probe.classify import Classifier
 from advisor.probe.models import CheckStatus, ProbeCheck, Stage
 from advisor.probe.runner import CheckRecorder, ProbeContext
@@ -75,7 +76,7 @@ class Check(Generic[S]):
     unmet: str | Callable[[ProbeCheck], str] = ""
 
     def title_for(self, ctx: ProbeContext, state: S) -> str:
-        return self.title if isinstance(self.title, str) else self.title(ctx, state)
+        return tr(self.title) if isinstance(self.title, str) else self.title(ctx, state)
 
     def stage_for(self, ctx: ProbeContext, state: S) -> Stage:
         return self.stage if isinstance(self.stage, Stage) else self.stage(ctx, state)
@@ -152,8 +153,11 @@ def _unmet(entry: Entry[S], outcomes: dict[str, _Outcome]) -> str | None:
 
 
 def _failed_reason(entry: Entry[S], failed: ProbeCheck) -> str:
-    what = f"{failed.id} {'was skipped' if failed.status is CheckStatus.SKIPPED else 'failed'}"
-    unmet = entry.unmet if isinstance(entry.unmet, str) else entry.unmet(failed)
+    if failed.status is CheckStatus.SKIPPED:
+        what = tr("{check} was skipped", check=failed.id)
+    else:
+        what = tr("{check} failed", check=failed.id)
+    unmet = tr(entry.unmet) if isinstance(entry.unmet, str) else entry.unmet(failed)
     return f"{unmet} ({what})" if unmet else what
 
 

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Generator
 
+from advisor.i18n import tr
 from advisor.probe.classify import describe, is_tls_alert, tls_failure
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, ProbeTarget, Stage
 from advisor.probe.runner import MIN_TIMEOUT_S, CheckRecorder, ProbeAbortError, ProbeContext
@@ -49,7 +50,11 @@ def tls_context(target: ProbeTarget) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=target.ssl_ca_certs or None)
     except (OSError, ssl.SSLError) as error:
         raise TlsFilesError(
-            f"cannot load the CA file {target.ssl_ca_certs} (ssl_ca_certs): {describe(error)}"
+            tr(
+                "cannot load the CA file {path} (ssl_ca_certs): {error}",
+                path=target.ssl_ca_certs,
+                error=describe(error),
+            )
         ) from error
     verify = target.options.get("ssl_cert_reqs", target.options.get("tls_verify", "required"))
     if verify.lower() in _FALSE:
@@ -59,10 +64,19 @@ def tls_context(target: ProbeTarget) -> ssl.SSLContext:
         try:
             context.load_cert_chain(target.ssl_certfile, target.ssl_keyfile or None)
         except (OSError, ssl.SSLError) as error:
-            key = f" with the key {target.ssl_keyfile}" if target.ssl_keyfile else ""
+            files = {"path": target.ssl_certfile, "error": describe(error)}
             raise TlsFilesError(
-                f"cannot load the client certificate {target.ssl_certfile}{key} "
-                f"(ssl_certfile/ssl_keyfile): {describe(error)}"
+                tr(
+                    "cannot load the client certificate {path} with the key {key} "
+                    "(ssl_certfile/ssl_keyfile): {error}",
+                    key=target.ssl_keyfile,
+                    **files,
+                )
+                if target.ssl_keyfile
+                else tr(
+                    "cannot load the client certificate {path} (ssl_certfile/ssl_keyfile): {error}",
+                    **files,
+                )
             ) from error
     return context
 
@@ -85,7 +99,13 @@ def resolve(host: str, port: int, timeout_s: float) -> list[tuple[int, tuple[str
     thread.start()
     thread.join(timeout_s)
     if thread.is_alive():
-        raise TimeoutError(f"DNS lookup of {host} took longer than {timeout_s:g} s")
+        raise TimeoutError(
+            tr(
+                "DNS lookup of {host} took longer than {seconds} s",
+                host=host,
+                seconds=f"{timeout_s:g}",
+            )
+        )
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     infos = box["value"]
@@ -110,22 +130,28 @@ def run(
     where = str(endpoint)
     addresses: list[tuple[int, tuple[str, int]]] = []
     with ctx.check(
-        f"{prefix}.resolve", f"Resolve {endpoint.host}", Stage.RESOLVE, where=where
+        f"{prefix}.resolve", tr("Resolve {host}", host=endpoint.host), Stage.RESOLVE, where=where
     ) as check:
         try:
             addresses = resolve(endpoint.host, endpoint.port, ctx.timeout())
         except socket.gaierror as error:
             check.fail(
                 FailureClass.DNS,
-                f"cannot resolve {endpoint.host}: {describe(error)}",
-                "Check the host name for typos and that this machine's DNS can see it "
-                "(inside Docker or Kubernetes, use the service name).",
+                tr(
+                    "cannot resolve {endpoint}: {error}",
+                    endpoint=endpoint.host,
+                    error=describe(error),
+                ),
+                tr(
+                    "Check the host name for typos and that this machine's DNS can see it "
+                    "(inside Docker or Kubernetes, use the service name)."
+                ),
             )
         except TimeoutError as error:
             check.fail(
                 FailureClass.DNS,
                 describe(error),
-                "The DNS server is slow or unreachable; check /etc/resolv.conf.",
+                tr("The DNS server is slow or unreachable; check {file}.", file="/etc/resolv.conf"),
             )
         else:
             check.figures["addresses"] = len(addresses)
@@ -136,7 +162,7 @@ def run(
 
     sock: socket.socket | None = None
     with ctx.check(
-        f"{prefix}.connect", f"TCP connect to {where}", Stage.CONNECT, where=where
+        f"{prefix}.connect", tr("TCP connect to {where}", where=where), Stage.CONNECT, where=where
     ) as check:
         errors: list[BaseException] = []
         for family, sockaddr in addresses:
@@ -150,21 +176,25 @@ def run(
                 errors.append(error)
                 continue
             check.figures["connect_ms"] = round((time.monotonic() - started) * 1000, 3)
-            check.note(f"connected to {sockaddr[0]}:{sockaddr[1]}")
+            check.note(tr("connected to {address}", address=f"{sockaddr[0]}:{sockaddr[1]}"))
             sock = candidate
             break
         if sock is None:
             failure = ctx.classify(
-                errors[0] if errors else OSError("no address to connect to"), where
+                errors[0] if errors else OSError(tr("no address to connect to")), where
             )
             if failure.failure_class is FailureClass.TIMEOUT:
-                failure_hint = (
+                failure_hint = tr(
                     "The SYN got no answer: a firewall or security group probably "
                     "drops it, or the host is down."
                 )
                 check.fail(
                     FailureClass.TIMEOUT,
-                    f"TCP connect to {where} timed out after {ctx.stage_timeout_s:g} s",
+                    tr(
+                        "TCP connect to {where} timed out after {seconds} s",
+                        where=where,
+                        seconds=f"{ctx.stage_timeout_s:g}",
+                    ),
                     failure_hint,
                 )
             else:
@@ -177,7 +207,7 @@ def run(
         if not tls:
             return True
         with ctx.check(
-            f"{prefix}.tls", f"TLS handshake with {where}", Stage.TLS, where=where
+            f"{prefix}.tls", tr("TLS handshake with {where}", where=where), Stage.TLS, where=where
         ) as check:
             try:
                 context = tls_context(ctx.target)
@@ -185,8 +215,10 @@ def run(
                 check.fail(
                     FailureClass.CONFIGURATION,
                     str(error),
-                    "Check the path and that the file is a PEM certificate (and an unencrypted "
-                    "PEM key) this user can read.",
+                    tr(
+                        "Check the path and that the file is a PEM certificate (and an "
+                        "unencrypted PEM key) this user can read."
+                    ),
                 )
             else:
                 sock = _handshake(ctx, check, sock, context, server_hostname or endpoint.host)
@@ -204,7 +236,7 @@ def _handshake(
     server_hostname: str,
 ) -> socket.socket:
     """The TLS handshake of the `tls` check; returns the socket to close (wrapped if it was)."""
-    where = check.where or "the server"
+    where = check.where or tr("the server")
     client_cert = ctx.target.ssl_certfile is not None
     sock.settimeout(ctx.timeout())
     started = time.monotonic()
@@ -217,17 +249,29 @@ def _handshake(
     except TimeoutError:
         check.fail(
             FailureClass.TLS,
-            f"no TLS answer from {where} within {ctx.stage_timeout_s:g} s",
-            "The port accepted TCP but did not answer the TLS hello: it is "
-            "probably a plain-text port; use the non-TLS scheme or the TLS port.",
+            tr(
+                "no TLS answer from {where} within {seconds} s",
+                where=where,
+                seconds=f"{ctx.stage_timeout_s:g}",
+            ),
+            tr(
+                "The port accepted TCP but did not answer the TLS hello: it is "
+                "probably a plain-text port; use the non-TLS scheme or the TLS port."
+            ),
         )
         return sock
     except ConnectionError as error:
         check.fail(
             FailureClass.TLS,
-            f"{where} closed the connection during the TLS handshake: {describe(error)}",
-            "The port probably does not serve TLS; use the non-TLS scheme or "
-            "the broker's TLS port.",
+            tr(
+                "{where} closed the connection during the TLS handshake: {error}",
+                where=where,
+                error=describe(error),
+            ),
+            tr(
+                "The port probably does not serve TLS; use the non-TLS scheme or "
+                "the broker's TLS port."
+            ),
         )
         return sock
     check.figures["handshake_ms"] = round((time.monotonic() - started) * 1000, 3)
@@ -243,8 +287,8 @@ def _handshake(
     check.figures["client_certificate"] = "sent" if client_cert else "none"
     if context.verify_mode == ssl.CERT_NONE:
         check.warn(
-            "certificate verification is disabled (ssl_cert_reqs=none)",
-            "Verify the certificate in production.",
+            tr("certificate verification is disabled ({setting})", setting="ssl_cert_reqs=none"),
+            tr("Verify the certificate in production."),
         )
     return wrapped
 
@@ -293,7 +337,7 @@ def recv(
         ctx.check_cancelled()
         left = ends - time.monotonic()
         if left <= 0:
-            raise TimeoutError(f"no reply within {timeout_s:g} s")
+            raise TimeoutError(tr("no reply within {seconds} s", seconds=f"{timeout_s:g}"))
         sock.settimeout(min(_SLICE_S, left))
         try:
             chunk = sock.recv(size - len(data))
@@ -327,13 +371,13 @@ def sniff(ctx: ProbeContext, endpoint: Endpoint, payload: bytes = b"PING\r\n") -
 def what_speaks(reply: bytes) -> str:
     """Guess the protocol of an unexpected reply."""
     if reply[:1] in (b"+", b"-", b"$", b"*", b":") and b"\r\n" in reply:
-        return f"it speaks Redis (RESP): {reply[:40]!r}"
+        return tr("it speaks Redis (RESP): {reply}", reply=repr(reply[:40]))
     if reply.startswith(b"HTTP/"):
-        return "it speaks HTTP"
+        return tr("it speaks {protocol}", protocol="HTTP")
     if reply.startswith(b"AMQP"):
-        return "it speaks AMQP (RabbitMQ)"
+        return tr("it speaks {protocol}", protocol="AMQP (RabbitMQ)")
     if reply[:1] == b"\x15" and reply[1:2] == b"\x03":
-        return "it answered with a TLS alert: the port expects TLS"
+        return tr("it answered with a TLS alert: the port expects TLS")
     if reply.startswith(b"SSH-"):
-        return "it speaks SSH"
-    return f"unexpected reply {reply[:24]!r}"
+        return tr("it speaks {protocol}", protocol="SSH")
+    return tr("unexpected reply {reply}", reply=repr(reply[:24]))

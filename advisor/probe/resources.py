@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from advisor.i18n import tr
 from advisor.probe.classify import describe
 from advisor.workload import Broker
 
@@ -98,6 +99,10 @@ def delete_all(ctx: CleanupContext, delete: Deleter) -> None:
     except Exception as error:  # cleanup must never raise past the probe
         left = ctx.resources.pending()
         ctx.cleanup_problem(
-            f"could not delete {len(left)} probe object(s) ({describe(error)}): "
-            + ", ".join(str(r) for r in left)
+            tr(
+                "could not delete {count} probe object(s) ({error}): {names}",
+                count=len(left),
+                error=describe(error),
+                names=", ".join(str(r) for r in left),
+            )
         )

@@ -60,6 +60,7 @@ from typing import Protocol, TypeVar, cast
 
 from pydantic import BaseModel
 
+from advisor.i18n import tr
 from advisor.probe import classify
 from advisor.probe.classify import Classifier, Failure, classify_failure
 from advisor.probe.models import (
@@ -185,9 +186,11 @@ class CheckRecorder:
             # The handshake already proved the protocol: a hang-up now means the broker went away.
             failure = Failure(
                 FailureClass.CONNECTION_LOST,
-                f"the connection was lost mid-probe: {failure.details}",
-                "The broker was stopped, restarted or crashed during the probe, or a proxy "
-                "dropped the connection; probe again and check the broker's log.",
+                tr("the connection was lost mid-probe: {details}", details=failure.details),
+                tr(
+                    "The broker was stopped, restarted or crashed during the probe, or a proxy "
+                    "dropped the connection; probe again and check the broker's log."
+                ),
             )
         self.fail(failure.failure_class, failure.details, failure.hint)
         return True
@@ -294,14 +297,14 @@ class ProbeContext:
         if self.remaining_s() <= 0:
             raise ProbeAbortError(
                 FailureClass.BUDGET_EXCEEDED,
-                f"the whole-probe budget of {self.budget_s:g} s was spent",
+                tr("the whole-probe budget of {budget} s was spent", budget=f"{self.budget_s:g}"),
             )
 
     def check_cancelled(self) -> None:
         """Raise ProbeAbortError if cancelled (not when out of budget: a wait that ends with the
         budget is the stage timing out, and its caller reports that)."""
         if self.cancel.is_set():
-            raise ProbeAbortError(FailureClass.CANCELLED, "the probe was cancelled")
+            raise ProbeAbortError(FailureClass.CANCELLED, tr("the probe was cancelled"))
 
     @property
     def stopping(self) -> bool:
@@ -368,11 +371,11 @@ def _drive(
             out.put(
                 _failed_check(
                     "probe.module",
-                    "Probe available",
+                    tr("Probe available"),
                     Stage.RESOLVE,
                     FailureClass.OTHER,
                     load_error,
-                    hint=f"No {ctx.target.broker.value} probe is installed yet.",
+                    hint=tr("No {broker} probe is installed yet.", broker=ctx.target.broker.value),
                 )
             )
             return
@@ -390,7 +393,7 @@ def _drive(
             out.put(
                 _failed_check(
                     f"probe.{abort.failure_class.value}",
-                    "Probe stopped",
+                    tr("Probe stopped"),
                     last_stage,
                     abort.failure_class,
                     abort.details,
@@ -402,7 +405,7 @@ def _drive(
             out.put(
                 _failed_check(
                     "probe.error",
-                    "Probe error",
+                    tr("Probe error"),
                     last_stage,
                     failure.failure_class,
                     failure.details,
@@ -414,7 +417,7 @@ def _drive(
             try:
                 gen.close()  # runs the module's cleanup `finally` blocks
             except Exception as exc:
-                ctx.cleanup_problem(f"cleanup raised {describe(exc)}")
+                ctx.cleanup_problem(tr("cleanup raised {error}", error=describe(exc)))
         if not stopped_early or last_class in (
             FailureClass.CANCELLED,
             FailureClass.BUDGET_EXCEEDED,
@@ -424,21 +427,24 @@ def _drive(
             out.put(
                 _failed_check(
                     "probe.cancelled",
-                    "Probe cancelled",
+                    tr("Probe cancelled"),
                     last_stage,
                     FailureClass.CANCELLED,
-                    "cancelled; the remaining checks did not run",
+                    tr("cancelled; the remaining checks did not run"),
                 )
             )
         elif ctx.remaining_s() <= 0:
             out.put(
                 _failed_check(
                     "probe.budget_exceeded",
-                    "Probe budget",
+                    tr("Probe budget"),
                     last_stage,
                     FailureClass.BUDGET_EXCEEDED,
-                    f"the budget of {ctx.budget_s:g} s was spent; the remaining checks did not run",
-                    hint="Raise --timeout, or look at the slowest check above.",
+                    tr(
+                        "the budget of {budget} s was spent; the remaining checks did not run",
+                        budget=f"{ctx.budget_s:g}",
+                    ),
+                    hint=tr("Raise --timeout, or look at the slowest check above."),
                 )
             )
     finally:
@@ -469,14 +475,14 @@ def _load_plan(broker: Broker) -> tuple[CheckPlan | None, str]:
     """The broker's check plan (`PLAN` of its module in PROBE_MODULES), or why there is none."""
     name = PROBE_MODULES.get(broker)
     if name is None:
-        return None, f"no probe registered for {broker.value}"
+        return None, tr("no probe registered for {broker}", broker=broker.value)
     try:
         module = importlib.import_module(name)
     except ImportError as error:
-        return None, f"cannot load {name}: {describe(error)}"
+        return None, tr("cannot load {module}: {error}", module=name, error=describe(error))
     plan = getattr(module, "PLAN", None)
     if plan is None:
-        return None, f"{name} has no check plan (PLAN)"
+        return None, tr("{module} has no check plan (PLAN)", module=name)
     return cast(CheckPlan, plan), ""
 
 
@@ -559,11 +565,11 @@ def error_result(target: ProbeTarget, error: BaseException, budget_s: float) -> 
     """The result of a probe whose runner itself failed: a failed check, no traceback."""
     check = _failed_check(
         "probe.error",
-        "Probe error",
+        tr("Probe error"),
         Stage.RESOLVE,
         FailureClass.OTHER,
-        f"the probe could not run: {describe(error)}",
-        hint="This is a bug in the probe; report it with the details.",
+        tr("the probe could not run: {error}", error=describe(error)),
+        hint=tr("This is a bug in the probe; report it with the details."),
     )
     return failed_result(target, target.broker, [check], budget_s=budget_s)
 
@@ -665,33 +671,47 @@ def run_probe(
         # The worker is still inside a call or its cleanup after the wait: abandon it (its own
         # timeouts end it, and its cleanup still runs) and say so plainly.
         cls = FailureClass.CANCELLED if stopped_by_cancel else FailureClass.BUDGET_EXCEEDED
-        what = "cancelled" if stopped_by_cancel else f"budget of {budget_s:g} s spent"
+        running = ctx.current_check or "starting"
         stopped = _failed_check(
             f"probe.{cls.value}",
-            "Probe stopped",
+            tr("Probe stopped"),
             checks[-1].stage if checks else Stage.RESOLVE,
             cls,
-            f"{what} while '{ctx.current_check or 'starting'}' was still running",
-            hint="The check did not return within its own timeout; the broker or network "
-            "may be stalled.",
+            tr("cancelled while '{check}' was still running", check=running)
+            if stopped_by_cancel
+            else tr(
+                "budget of {budget} s spent while '{check}' was still running",
+                budget=f"{budget_s:g}",
+                check=running,
+            ),
+            hint=tr(
+                "The check did not return within its own timeout; the broker or network "
+                "may be stalled."
+            ),
         )
         checks.append(stopped)
         yield event("check", stopped, len(checks))
         remaining = ctx.resources.names()
         if remaining:  # holding nothing, there is nothing to clean up
             problems.append(
-                f"cleanup was still running {CLEANUP_ALLOWANCE_S:g} s after the probe stopped; "
-                f"these may remain until they expire: {', '.join(remaining)}"
+                tr(
+                    "cleanup was still running {allowance} s after the probe stopped; "
+                    "these may remain until they expire: {names}",
+                    allowance=f"{CLEANUP_ALLOWANCE_S:g}",
+                    names=", ".join(remaining),
+                )
             )
     if problems:
         cleanup = ProbeCheck(
             id=f"{target.broker.value}.cleanup",
-            title="Cleanup",
+            title=tr("Cleanup"),
             stage=Stage.BEHAVE,
             status=CheckStatus.WARN,
-            details="; ".join(problems),
-            hint="Temporary probe objects may remain until their TTL, expiry or auto-delete "
-            "removes them; all are named broker-advisor….",
+            details=tr("; ").join(problems),
+            hint=tr(
+                "Temporary probe objects may remain until their TTL, expiry or auto-delete "
+                "removes them; all are named broker-advisor…."
+            ),
         )
         checks.append(cleanup)
         yield event("check", cleanup, len(checks))
@@ -731,7 +751,7 @@ def _judge(result: ProbeResult, workload: BaseModel) -> list[Verdict]:
             Verdict(
                 requirement="verdicts",
                 status=CheckStatus.WARN,
-                message=f"could not judge the workload: {describe(exc)}",
+                message=tr("could not judge the workload: {error}", error=describe(exc)),
             )
         ]
 

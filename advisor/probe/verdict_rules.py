@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.i18n import N_, tr
 from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult
 
 Facts = Mapping[str, Any]
@@ -56,58 +57,84 @@ def wants_exactly_once(w: Facts) -> bool:
     return str(w.get("delivery", "at_least_once")) == "exactly_once"
 
 
+# How a check's details say its messages came back out of order, in either language (a result
+# worded in one language may be judged again in the other, for a report).
+_OUT_OF_ORDER = ("in order", "به ترتیب")
+
+
 def queue_order(broker_words: str, single_consumer: str) -> Judge:
-    """Ordering on one queue: FIFO was checked; competing consumers break it anyway."""
+    """Ordering on one queue: FIFO was checked; competing consumers break it anyway.
+
+    Both texts are marked with N_() by the caller and worded when judged."""
 
     def judge(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
         order = str(w.get("ordering"))
         broken = c.status is CheckStatus.FAIL and (
-            "in order" in c.details or str(c.figures.get("in_order", "")) == "false"
+            any(words in c.details for words in _OUT_OF_ORDER)
+            or str(c.figures.get("in_order", "")) == "false"
         )
         if broken:
             return (
                 CheckStatus.FAIL,
-                f"the workload needs {order.replace('_', '-')} order, but the probe's messages "
-                f"came back out of order: {c.details}",
-                "Find what reorders them (another consumer on the probe's queue, a policy) "
-                "before relying on order.",
+                tr(
+                    "the workload needs {order} order, but the probe's messages "
+                    "came back out of order: {details}",
+                    order=order.replace("_", "-"),
+                    details=c.details,
+                ),
+                tr(
+                    "Find what reorders them (another consumer on the probe's queue, a policy) "
+                    "before relying on order."
+                ),
             )
         if c.status is CheckStatus.FAIL:
             return (
                 CheckStatus.SKIPPED,
-                f"check {c.id} failed ({c.failure_class}), so order cannot be judged",
+                tr(
+                    "check {check} failed ({failure}), so order cannot be judged",
+                    check=c.id,
+                    failure=c.failure_class,
+                ),
                 "",
             )
         if str(w.get("consumption")) == "competing_workers":
             return (
                 CheckStatus.WARN,
-                f"{broker_words} kept FIFO order with one consumer, but the workload has "
-                "competing workers: they process messages in parallel, and a redelivered "
-                "message comes back after later ones were handled",
-                single_consumer,
+                tr(
+                    "{broker_words} kept FIFO order with one consumer, but the workload has "
+                    "competing workers: they process messages in parallel, and a redelivered "
+                    "message comes back after later ones were handled",
+                    broker_words=tr(broker_words),
+                ),
+                tr(single_consumer),
             )
         return (
             CheckStatus.PASS,
-            f"{broker_words} kept FIFO order with one consumer",
-            single_consumer,
+            tr("{broker_words} kept FIFO order with one consumer", broker_words=tr(broker_words)),
+            tr(single_consumer),
         )
 
     return judge
 
 
-def at_least_once_only(what: str, advice: str) -> Judge:
+def at_least_once_only(what: str, *advice: str) -> Judge:
+    """`what` and the sentences of `advice` are marked with N_() and worded when judged."""
+
     def judge(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
         return (
             CheckStatus.WARN,
-            f"the workload asks for exactly-once, but {what}: a message whose consumer dies "
-            "before acknowledging is delivered again (at least once)",
-            advice,
+            tr(
+                "the workload asks for exactly-once, but {what}: a message whose consumer dies "
+                "before acknowledging is delivered again (at least once)",
+                what=tr(what),
+            ),
+            " ".join(tr(sentence) for sentence in advice),
         )
 
     return judge
 
 
-IDEMPOTENT_CONSUMERS = (
+IDEMPOTENT_CONSUMERS = N_(
     "Make consumers idempotent: record each message id (an idempotency key) in the same "
     "transaction as its effect, and skip ids already seen."
 )

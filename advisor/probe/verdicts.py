@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from advisor.i18n import tr
 from advisor.probe.kafka import verdicts as kafka_verdicts
 from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult, Verdict
 from advisor.probe.rabbitmq import verdicts as rabbitmq_verdicts
@@ -37,22 +38,39 @@ def _latency(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     measured = c.figures.get(figure)
     target = float(w.get("p99_latency_ms", 0))
     if not isinstance(measured, (int, float)):
-        return CheckStatus.SKIPPED, f"{c.id} reported no {figure}", ""
-    measured_what = ""
+        return (
+            CheckStatus.SKIPPED,
+            tr("{check} reported no {figure}", check=c.id, figure=figure),
+            "",
+        )
     if c.figures.get("messages") and c.figures.get("queue"):
-        measured_what = f"{c.figures['messages']} messages on a {c.figures['queue']} queue, "
-    note = (
-        f"{measured_what}measured from this machine through the Python client, one message at "
-        "a time: it is what this client reached, not the broker's capacity"
-    )
+        note = tr(
+            "{messages} messages on a {queue} queue, measured from this machine through the "
+            "Python client, one message at a time: it is what this client reached, not the "
+            "broker's capacity",
+            messages=c.figures["messages"],
+            queue=c.figures["queue"],
+        )
+    else:
+        note = tr(
+            "measured from this machine through the Python client, one message at "
+            "a time: it is what this client reached, not the broker's capacity"
+        )
+    figures = {"measured": f"{measured:g}", "target": f"{target:g}", "note": note}
     if measured > target:
         return (
             CheckStatus.WARN,
-            f"measured p99 {measured:g} ms is above the {target:g} ms target ({note})",
-            "Measure from the application's host with its real client and batching "
-            "before deciding.",
+            tr("measured p99 {measured} ms is above the {target} ms target ({note})", **figures),
+            tr(
+                "Measure from the application's host with its real client and batching "
+                "before deciding."
+            ),
         )
-    return CheckStatus.PASS, f"measured p99 {measured:g} ms is within {target:g} ms ({note})", ""
+    return (
+        CheckStatus.PASS,
+        tr("measured p99 {measured} ms is within {target} ms ({note})", **figures),
+        "",
+    )
 
 
 def _size_evidence(r: ProbeResult) -> str:
@@ -65,17 +83,33 @@ def _message_size(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     limit = r.summary.max_message_bytes
     wanted = int(w.get("max_message_size_bytes", 0))
     if limit is None:
-        return CheckStatus.SKIPPED, "the broker's message size limit is not known", ""
-    source = str(fact(r, "max_message_bytes_source") or "configured")
+        return CheckStatus.SKIPPED, tr("the broker's message size limit is not known"), ""
+    source = str(fact(r, "max_message_bytes_source") or tr("configured"))
     if wanted > limit:
         return (
             CheckStatus.FAIL,
-            f"the largest message ({wanted} bytes) exceeds the broker's "
-            f"limit of {limit} bytes ({source})",
-            "Raise the broker's limit, or store large payloads elsewhere (object storage) "
-            "and send a reference.",
+            tr(
+                "the largest message ({wanted} bytes) exceeds the broker's "
+                "limit of {limit} bytes ({source})",
+                wanted=wanted,
+                limit=limit,
+                source=source,
+            ),
+            tr(
+                "Raise the broker's limit, or store large payloads elsewhere (object storage) "
+                "and send a reference."
+            ),
         )
-    return CheckStatus.PASS, f"{wanted} bytes fit within the limit of {limit} bytes ({source})", ""
+    return (
+        CheckStatus.PASS,
+        tr(
+            "{wanted} bytes fit within the limit of {limit} bytes ({source})",
+            wanted=wanted,
+            limit=limit,
+            source=source,
+        ),
+        "",
+    )
 
 
 _VERSION_EVIDENCE = {
@@ -98,8 +132,11 @@ def _version(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     if found is None:
         return (
             CheckStatus.WARN,
-            f"the server reported no version the advice can use ({r.summary.version or 'none'})",
-            "Check the version by hand: priorities, retries and delivery limits depend on it.",
+            tr(
+                "the server reported no version the advice can use ({version})",
+                version=r.summary.version or "none",
+            ),
+            tr("Check the version by hand: priorities, retries and delivery limits depend on it."),
         )
     try:
         workload = Workload.model_validate(w)
@@ -110,16 +147,35 @@ def _version(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     if note is None or not (note.added or note.removed or note.winner_changes):
         return (
             CheckStatus.PASS,
-            f"{r.broker.title} {found} runs here; the advice for this workload holds for it",
+            tr(
+                "{broker} {version} runs here; the advice for this workload holds for it",
+                broker=r.broker.title,
+                version=found,
+            ),
             "",
         )
     changes = len(note.added) + len(note.removed)
     first = note.winner_changes or (note.added or note.removed)[0]
     return (
         CheckStatus.WARN,
-        f"{r.broker.title} {found} runs here, not the {note.assumed} the advice assumed: "
-        f"{changes} point{'s' if changes != 1 else ''} of the advice differ",
-        first + (" (the recommendation lists the rest)" if changes > 1 else ""),
+        tr(
+            "{broker} {version} runs here, not the {assumed} the advice assumed: "
+            "{changes} points of the advice differ",
+            broker=r.broker.title,
+            version=found,
+            assumed=note.assumed,
+            changes=changes,
+        )
+        if changes != 1
+        else tr(
+            "{broker} {version} runs here, not the {assumed} the advice assumed: "
+            "{changes} point of the advice differ",
+            broker=r.broker.title,
+            version=found,
+            assumed=note.assumed,
+            changes=changes,
+        ),
+        first + (tr(" (the recommendation lists the rest)") if changes > 1 else ""),
     )
 
 
@@ -155,12 +211,18 @@ def judge(result: ProbeResult, workload: BaseModel | Mapping[str, Any]) -> list[
         check = result.check(evidence) if evidence else None
         if check is None or check.status is CheckStatus.SKIPPED:
             reason = (
-                f"check {evidence} did not run"
+                tr("check {check} did not run", check=evidence)
                 if check is None
-                else f"check {evidence} was skipped: {check.skipped_reason}"
+                else tr(
+                    "check {check} was skipped: {reason}",
+                    check=evidence,
+                    reason=check.skipped_reason,
+                )
             )
             if rule.requirement == "node_failures" and result.broker is Broker.RABBITMQ:
-                reason += " (give --management-url so the probe can count the nodes)"
+                reason += tr(
+                    " (give {option} so the probe can count the nodes)", option="--management-url"
+                )
             verdicts.append(
                 Verdict(
                     requirement=rule.requirement,
@@ -180,8 +242,11 @@ def judge(result: ProbeResult, workload: BaseModel | Mapping[str, Any]) -> list[
                     requirement=rule.requirement,
                     status=CheckStatus.SKIPPED,
                     evidence=evidence,
-                    message=f"check {evidence} failed ({check.failure_class}), "
-                    "so this cannot be judged",
+                    message=tr(
+                        "check {check} failed ({failure}), so this cannot be judged",
+                        check=evidence,
+                        failure=check.failure_class,
+                    ),
                 )
             )
             continue

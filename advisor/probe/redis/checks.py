@@ -34,6 +34,7 @@ import redis.exceptions as rex
 from redis.cluster import RedisCluster
 
 from advisor import versions
+from advisor.i18n import N_, tr
 from advisor.probe import preflight, resources
 from advisor.probe.classify import describe, reply_cause
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
@@ -101,20 +102,24 @@ def _writable(ctx: ProbeContext, state: RedisState) -> str | None:
     if state.mode == "cluster":
         return None
     if state.info.get("role") == "slave":
-        return "read-only replica: writes would fail"
+        return tr("read-only replica: writes would fail")
     return None
 
 
 def _cluster_client_started(ctx: ProbeContext, state: RedisState) -> str | None:
     if state.mode == "cluster" and state.cluster_client is None:
-        return "the cluster-aware client could not start"
+        return tr("the cluster-aware client could not start")
     return _writable(ctx, state)
 
 
 def _has_streams(ctx: ProbeContext, state: RedisState) -> str | None:
     version = state.version
     if version < (5, 0):
-        return f"Redis {'.'.join(map(str, version))} has no Streams (5.0+)"
+        return tr(
+            "Redis {version} has no Streams ({needed})",
+            version=".".join(map(str, version)),
+            needed="5.0+",
+        )
     return _cluster_client_started(ctx, state)
 
 
@@ -143,7 +148,7 @@ def _sentinel_where(ctx: ProbeContext, state: RedisState) -> str | None:
 
 def _discover_title(ctx: ProbeContext, state: RedisState) -> str:
     name = ctx.target.sentinel_master
-    return f"Discover master '{name}'" if name else "Discover the master"
+    return tr("Discover master '{name}'", name=name) if name else tr("Discover the master")
 
 
 def _sentinel(state: RedisState) -> redis.Redis:
@@ -175,8 +180,8 @@ def _discover(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> Non
     if not address:
         check.fail(
             FailureClass.OTHER,
-            f"the Sentinels do not know a master named '{name}'",
-            "Check the master name in the URL path (SENTINEL MASTERS lists them).",
+            tr("the Sentinels do not know a master named '{name}'", name=name),
+            tr("Check the master name in the URL path (SENTINEL MASTERS lists them)."),
         )
         return
     master = Endpoint(host=str(address[0]), port=int(address[1]))
@@ -199,7 +204,14 @@ def _discover(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> Non
         replicas=len(replicas),
         healthy_replicas=len(healthy),
     )
-    check.note(f"master '{name}' at {master} ({info.get('flags', '?')})")
+    check.note(
+        tr(
+            "master '{name}' at {address} ({flags})",
+            name=name,
+            address=str(master),
+            flags=info.get("flags", "?"),
+        )
+    )
     ctx.summary.mode = "sentinel"
     ctx.summary.nodes = 1 + len(replicas)
     ctx.summary.replicas = len(healthy)
@@ -207,16 +219,18 @@ def _discover(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> Non
     if "down" in info.get("flags", ""):
         check.fail(
             FailureClass.DEGRADED,
-            f"Sentinels flag the master as {info.get('flags')}",
-            "The master is down; a failover may be in progress.",
+            tr("Sentinels flag the master as {flags}", flags=info.get("flags")),
+            tr("The master is down; a failover may be in progress."),
         )
     elif others + 1 < 3:
         check.warn(
-            f"only {others + 1} Sentinel(s) know this master",
-            "Run at least three Sentinels on separate machines so a failover can be agreed.",
+            tr("only {count} Sentinel(s) know this master", count=others + 1),
+            tr("Run at least three Sentinels on separate machines so a failover can be agreed."),
         )
     if not healthy:
-        check.warn("no healthy replica: a failover has nothing to promote", "Add a replica.")
+        check.warn(
+            tr("no healthy replica: a failover has nothing to promote"), tr("Add a replica.")
+        )
 
 
 def _quorum(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
@@ -226,8 +240,8 @@ def _quorum(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
     except rex.ResponseError as error:
         check.fail(
             FailureClass.DEGRADED,
-            f"no quorum: {describe(error)}",
-            "Too few Sentinels can reach each other to authorise a failover.",
+            tr("no quorum: {error}", error=describe(error)),
+            tr("Too few Sentinels can reach each other to authorise a failover."),
         )
 
 
@@ -239,14 +253,21 @@ def _only_master(check: CheckRecorder, masters: Any) -> str:
         if wire.pairs(m).get("name") is not None
     )
     if len(names) == 1:
-        check.note(f"no master name given; the Sentinel monitors one: '{names[0]}'")
+        check.note(tr("no master name given; the Sentinel monitors one: '{name}'", name=names[0]))
         return names[0]
     check.fail(
         FailureClass.OTHER,
-        "no master name given, and the Sentinel monitors "
-        + (f"{len(names)} masters: {', '.join(names)}" if names else "none"),
-        "Name the master: ?master_name=NAME (Celery's broker_transport_options master_name) "
-        "or redis+sentinel://host:26379/NAME.",
+        tr(
+            "no master name given, and the Sentinel monitors {count} masters: {names}",
+            count=len(names),
+            names=", ".join(names),
+        )
+        if names
+        else tr("no master name given, and the Sentinel monitors none"),
+        tr(
+            "Name the master: ?master_name=NAME (Celery's broker_transport_options master_name) "
+            "or redis+sentinel://host:26379/NAME."
+        ),
     )
     return ""
 
@@ -269,17 +290,26 @@ def _handshake(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> No
     except TimeoutError:
         check.fail(
             FailureClass.TIMEOUT,
-            f"{endpoint} accepted the connection but sent no reply to PING within "
-            f"{ctx.stage_timeout_s:g} s",
-            "The server is paused (SIGSTOP), overloaded or busy with a slow command "
-            "(SLOWLOG GET shows which), or the listener is not Redis; a server that is "
-            "only slow answers with a larger --stage-timeout.",
+            tr(
+                "{endpoint} accepted the connection but sent no reply to PING within {seconds} s",
+                endpoint=str(endpoint),
+                seconds=f"{ctx.stage_timeout_s:g}",
+            ),
+            tr(
+                "The server is paused (SIGSTOP), overloaded or busy with a slow command "
+                "(SLOWLOG GET shows which), or the listener is not Redis; a server that is "
+                "only slow answers with a larger --stage-timeout."
+            ),
         )
     except (ConnectionResetError, BrokenPipeError) as error:
         check.fail(
             FailureClass.WRONG_PROTOCOL,
-            f"{endpoint} reset the connection after PING: {describe(error)}",
-            "Something other than Redis listens here (or it expects TLS: rediss://).",
+            tr(
+                "{endpoint} reset the connection after PING: {error}",
+                endpoint=str(endpoint),
+                error=describe(error),
+            ),
+            tr("Something other than Redis listens here (or it expects TLS: rediss://)."),
         )
     else:
         check.figures["reply_ms"] = round((time.monotonic() - started) * 1000, 3)
@@ -287,19 +317,19 @@ def _handshake(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> No
         if not is_resp:
             check.fail(
                 FailureClass.WRONG_PROTOCOL,
-                f"{endpoint} is not Redis: {what}",
-                "Check the port: this is another service.",
+                tr("{endpoint} is not Redis: {what}", endpoint=str(endpoint), what=what),
+                tr("Check the port: this is another service."),
             )
         elif what.startswith("-LOADING"):
             check.fail(
                 FailureClass.DEGRADED,
-                f"Redis is loading its dataset: {what}",
-                "Wait until loading finishes.",
+                f"{tr('Redis is loading its dataset')}: {what}",
+                tr("Wait until loading finishes."),
             )
         elif (cause := reply_cause(Broker.REDIS, what)) is not None:
             check.fail(cause.failure_class, f"{endpoint}: {cause.details}", cause.hint)
         else:
-            check.note(f"reply {what}")
+            check.note(tr("reply {reply}", reply=what))
 
 
 def _auth(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
@@ -309,8 +339,9 @@ def _auth(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
     client.ping()
     check.figures["connect_auth_ping_ms"] = round((time.monotonic() - started) * 1000, 3)
     check.note(
-        f"as {target.username or 'default'} user"
-        + (" with a password" if target.password else " without a password")
+        tr("as {user} user with a password", user=target.username or "default")
+        if target.password
+        else tr("as {user} user without a password", user=target.username or "default")
     )
 
 
@@ -324,8 +355,10 @@ def _ping_latency(ctx: ProbeContext, state: RedisState, check: CheckRecorder) ->
         samples.append((time.perf_counter() - started) * 1000)
     check.figures.update(latency_figures(samples))
     check.note(
-        "round trips measured through redis-py from this machine: client latency, "
-        "not the server's capacity"
+        tr(
+            "round trips measured through redis-py from this machine: client latency, "
+            "not the server's capacity"
+        )
     )
 
 
@@ -354,31 +387,35 @@ def _info(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
         if summary.replicas is None:
             summary.replicas = replicas
         summary.replication = (
-            f"master with {replicas} replica(s)" if replicas else "single node, no replicas"
+            tr("master with {count} replica(s)", count=replicas)
+            if replicas
+            else tr("single node, no replicas")
         )
         if summary.nodes is None and mode == "standalone":
             summary.nodes = 1 + replicas
     else:
         link = str(info.get("master_link_status", "?"))
-        summary.replication = (
-            f"replica of {info.get('master_host')}:{info.get('master_port')} (link {link})"
+        summary.replication = tr(
+            "replica of {address} (link {link})",
+            address=f"{info.get('master_host')}:{info.get('master_port')}",
+            link=link,
         )
         check.figures["master_link_status"] = link
         if link != "up":
             check.fail(
                 FailureClass.DEGRADED,
-                f"replica's link to its master is {link}",
-                "The replica is not receiving writes; check the master and network.",
+                tr("replica's link to its master is {link}", link=link),
+                tr("The replica is not receiving writes; check the master and network."),
             )
         else:
             check.warn(
-                "this is a read-only replica; writes (and the queue checks) fail",
-                "Point the URL at the master, or use redis+sentinel://.",
+                tr("this is a read-only replica; writes (and the queue checks) fail"),
+                tr("Point the URL at the master, or use redis+sentinel://."),
             )
     if versions.loose_parts(version) < (6, 2):
         check.warn(
-            f"Redis {version} predates BLMOVE (6.2)",
-            "Upgrade: older versions miss reliable-queue and ACL features.",
+            tr("Redis {version} predates BLMOVE (6.2)", version=version),
+            tr("Upgrade: older versions miss reliable-queue and ACL features."),
         )
 
 
@@ -395,7 +432,9 @@ def _persistence(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> 
         check.figures["source"] = "CONFIG GET"
     except rex.ResponseError as error:  # NOPERM or CONFIG renamed on managed services
         check.figures["source"] = "INFO persistence"
-        check.note(f"CONFIG GET not allowed ({describe(error)}); using INFO persistence")
+        check.note(
+            tr("CONFIG GET not allowed ({error}); using INFO persistence", error=describe(error))
+        )
     aof = config.get("appendonly", "yes" if int(info.get("aof_enabled", 0)) else "no") == "yes"
     fsync = config.get("appendfsync", "unknown")
     bulk = config.get("proto-max-bulk-len", "")
@@ -421,10 +460,10 @@ def _persistence(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> 
     if aof:
         parts.append(f"AOF (appendfsync {fsync})")
     if rdb:
-        parts.append(f"RDB snapshots (save {save})")
+        parts.append(tr("RDB snapshots (save {save})", save=save))
     elif rdb is None:
-        parts.append("RDB schedule unknown")
-    ctx.summary.persistence = " + ".join(parts) if parts else "none (in-memory only)"
+        parts.append(tr("RDB schedule unknown"))
+    ctx.summary.persistence = " + ".join(parts) if parts else tr("none (in-memory only)")
     ctx.summary.facts.update(
         aof_enabled=aof,
         appendfsync=fsync,
@@ -434,37 +473,49 @@ def _persistence(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> 
     if bgsave != "ok" or aof_write != "ok":
         check.fail(
             FailureClass.DEGRADED,
-            f"last background save {bgsave}, last AOF write {aof_write}",
-            "Persistence is failing (disk full, permissions?); with "
-            "stop-writes-on-bgsave-error Redis refuses writes (MISCONF).",
+            tr(
+                "last background save {bgsave}, last AOF write {aof_write}",
+                bgsave=bgsave,
+                aof_write=aof_write,
+            ),
+            tr(
+                "Persistence is failing (disk full, permissions?); with "
+                "stop-writes-on-bgsave-error Redis refuses writes (MISCONF)."
+            ),
         )
     elif not aof and rdb is False:
         check.warn(
-            "no AOF and no RDB snapshots: a restart loses every message",
-            "Enable appendonly yes (appendfsync everysec) if messages must survive.",
+            tr("no AOF and no RDB snapshots: a restart loses every message"),
+            tr("Enable appendonly yes (appendfsync everysec) if messages must survive."),
         )
     elif not aof and rdb is None:
         check.warn(
-            "AOF is off (INFO persistence aof_enabled:0); whether RDB snapshots are scheduled "
-            "could not be read (CONFIG GET refused): a crash loses at least the writes "
-            "since the last snapshot, if there is one",
-            "Enable AOF (appendfsync everysec or always) for queues; ask the provider "
-            "for the snapshot schedule.",
+            tr(
+                "AOF is off (INFO persistence aof_enabled:0); whether RDB snapshots are "
+                "scheduled could not be read (CONFIG GET refused): a crash loses at least the "
+                "writes since the last snapshot, if there is one"
+            ),
+            tr(
+                "Enable AOF (appendfsync everysec or always) for queues; ask the provider "
+                "for the snapshot schedule."
+            ),
         )
     elif not aof:
         check.warn(
-            "RDB snapshots only: a crash loses the writes since the last snapshot",
-            "Enable AOF (appendfsync everysec or always) for queues.",
+            tr("RDB snapshots only: a crash loses the writes since the last snapshot"),
+            tr("Enable AOF (appendfsync everysec or always) for queues."),
         )
     elif fsync == "no":
         check.warn(
-            "appendfsync no: the OS decides when AOF data reaches the disk",
-            "Use appendfsync everysec (lose ≤ 1 s) or always.",
+            tr("appendfsync no: the OS decides when AOF data reaches the disk"),
+            tr("Use appendfsync everysec (lose ≤ 1 s) or always."),
         )
     elif fsync == "unknown":
         check.note(
-            "AOF is on (INFO persistence aof_enabled:1); its appendfsync policy could not "
-            "be read (CONFIG GET refused)"
+            tr(
+                "AOF is on (INFO persistence aof_enabled:1); its appendfsync policy could not "
+                "be read (CONFIG GET refused)"
+            )
         )
 
 
@@ -495,30 +546,59 @@ def _cluster(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None
         check.figures["down"] = ", ".join(f"{n.address} ({n.role}, {n.down})" for n in down)
     ctx.summary.nodes = len(live)
     ctx.summary.replicas = len(replicas)
-    ctx.summary.replication = f"cluster: {len(masters)} master(s), {len(replicas)} replica(s)"
+    ctx.summary.replication = tr(
+        "cluster: {masters} master(s), {replicas} replica(s)",
+        masters=len(masters),
+        replicas=len(replicas),
+    )
     ctx.summary.facts.update(cluster_masters=len(masters), cluster_nodes_down=len(down))
-    named = "; ".join(
-        f"{node.address} is down ({'was ' if node.role == 'master' else ''}{node.role}, "
-        f"flagged {node.down})"
+    named = tr("; ").join(
+        tr("{address} is down (was {role}, flagged {flag})", **_down(node))
+        if node.role == "master"
+        else tr("{address} is down ({role}, flagged {flag})", **_down(node))
         for node in down
     )
     if cluster_state != "ok" or assigned < 16384 or failing:
         check.fail(
             FailureClass.DEGRADED,
-            f"cluster_state {cluster_state}, {assigned}/16384 slots assigned, {failing} failing"
-            + (f"; {named}" if named else ""),
-            "Some hash slots have no working master: restart the failed node, or let a "
-            "replica take over (cluster-node-timeout), or assign the slots.",
+            tr(
+                "cluster_state {state}, {assigned}/16384 slots assigned, {failing} failing",
+                state=cluster_state,
+                assigned=assigned,
+                failing=failing,
+            )
+            + (f"{tr('; ')}{named}" if named else ""),
+            tr(
+                "Some hash slots have no working master: restart the failed node, or let a "
+                "replica take over (cluster-node-timeout), or assign the slots."
+            ),
         )
     elif down:
         check.warn(
-            f"{named}; the cluster serves every slot with {len(masters)} master(s)",
-            "Restart the failed node: it rejoins as a replica. Until then a further failure "
-            "in its shard loses slots.",
+            tr(
+                "{named}; the cluster serves every slot with {count} master(s)",
+                named=named,
+                count=len(masters),
+            ),
+            tr(
+                "Restart the failed node: it rejoins as a replica. Until then a further failure "
+                "in its shard loses slots."
+            ),
         )
-    check.note(f"{len(masters)} master(s) serving slots, {len(replicas)} replica(s)")
+    check.note(
+        tr(
+            "{masters} master(s) serving slots, {replicas} replica(s)",
+            masters=len(masters),
+            replicas=len(replicas),
+        )
+    )
     if masters and len(replicas) < len(masters):
-        check.warn("not every master has a replica", "Add a replica per master.")
+        check.warn(tr("not every master has a replica"), tr("Add a replica per master."))
+
+
+def _down(node: wire.ClusterNode) -> dict[str, str]:
+    """The fields that name a node that is down."""
+    return {"address": node.address, "role": node.role, "flag": node.down}
 
 
 def _reliable_queue(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
@@ -547,7 +627,10 @@ def _reliable_queue(ctx: ProbeContext, state: RedisState, check: CheckRecorder) 
         removed = int(client.lrem(processing, 1, str(moved)))  # the ack
         samples.append((time.perf_counter() - started) * 1000)
         if removed != 1:
-            check.fail(FailureClass.OTHER, f"LREM removed {removed} copies of {moved}")
+            check.fail(
+                FailureClass.OTHER,
+                tr("LREM removed {removed} copies of {item}", removed=removed, item=moved),
+            )
     left = int(client.llen(queue)) + int(client.llen(processing))
     check.figures.update(
         items=len(items),
@@ -559,13 +642,15 @@ def _reliable_queue(ctx: ProbeContext, state: RedisState, check: CheckRecorder) 
     if got != items:
         check.fail(
             FailureClass.OTHER,
-            f"expected {len(items)} items in order, got {got}",
-            "Another consumer may share the probe's key, or the server lost writes.",
+            tr("expected {count} items in order, got {got}", count=len(items), got=got),
+            tr("Another consumer may share the probe's key, or the server lost writes."),
         )
     elif left:
-        check.fail(FailureClass.OTHER, f"{left} item(s) left after acknowledging all")
+        check.fail(
+            FailureClass.OTHER, tr("{count} item(s) left after acknowledging all", count=left)
+        )
     else:
-        check.note("LPUSH, BLMOVE to a processing list and LREM as the ack kept FIFO order")
+        check.note(tr("LPUSH, BLMOVE to a processing list and LREM as the ack kept FIFO order"))
 
 
 def _pubsub(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
@@ -575,7 +660,7 @@ def _pubsub(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
     try:
         pubsub.subscribe(channel)
         if _next_message(ctx, pubsub, "subscribe") is None:
-            check.fail(FailureClass.TIMEOUT, "SUBSCRIBE was not confirmed in time")
+            check.fail(FailureClass.TIMEOUT, tr("SUBSCRIBE was not confirmed in time"))
         samples: list[float] = []
         for i in range(PUBSUB_MESSAGES if check.ok else 0):
             payload = f"ping-{i}"
@@ -585,21 +670,26 @@ def _pubsub(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
             if received != payload:
                 check.fail(
                     FailureClass.TIMEOUT if received is None else FailureClass.OTHER,
-                    f"message {i}: published to {receivers} subscriber(s), received {received!r}",
+                    tr(
+                        "message {index}: published to {receivers} subscriber(s), received {got}",
+                        index=i,
+                        receivers=receivers,
+                        got=repr(received),
+                    ),
                 )
                 break
             samples.append((time.perf_counter() - started) * 1000)
         check.figures.update(latency_figures(samples, "publish_to_receive_"))
         if check.ok:
             check.note(
-                "delivered; Pub/Sub keeps nothing for absent subscribers, so it is not a queue"
+                tr("delivered; Pub/Sub keeps nothing for absent subscribers, so it is not a queue")
             )
     finally:
         pubsub.close()
 
 
 def _has_info(ctx: ProbeContext, state: RedisState) -> str | None:
-    return None if state.info else "INFO was not available"
+    return None if state.info else tr("INFO was not available")
 
 
 def _memory(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
@@ -614,13 +704,20 @@ def _memory(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None:
         check.figures["used_ratio"] = round(ratio, 3)
         if policy != "noeviction":
             check.warn(
-                f"maxmemory-policy {policy}: Redis evicts keys when full, queued messages included",
-                "Use noeviction for a broker (writes then fail loudly instead).",
+                tr(
+                    "maxmemory-policy {policy}: Redis evicts keys when full, queued messages "
+                    "included",
+                    policy=policy,
+                ),
+                tr("Use noeviction for a broker (writes then fail loudly instead)."),
             )
         if ratio > 0.9:
-            check.warn(f"{ratio:.0%} of maxmemory used", "Free memory or raise maxmemory.")
+            check.warn(
+                tr("{percent} of maxmemory used", percent=f"{ratio:.0%}"),
+                tr("Free memory or raise maxmemory."),
+            )
     else:
-        check.note("no maxmemory limit: Redis grows until the OS runs out of RAM")
+        check.note(tr("no maxmemory limit: Redis grows until the OS runs out of RAM"))
 
 
 def _next_message(ctx: ProbeContext, pubsub: Any, kind: str) -> str | None:
@@ -656,15 +753,23 @@ def _streams(ctx: ProbeContext, state: RedisState, check: CheckRecorder) -> None
         pending_after_ack=pending_after,
     )
     if got_id != message_id:
-        check.fail(FailureClass.OTHER, f"XREADGROUP returned {got_id}, expected {message_id}")
+        check.fail(
+            FailureClass.OTHER,
+            tr("XREADGROUP returned {got}, expected {expected}", got=got_id, expected=message_id),
+        )
     elif pending_before != 1 or acked != 1 or pending_after != 0:
         check.fail(
             FailureClass.OTHER,
-            f"pending {pending_before} before XACK, {pending_after} after; acked {acked}",
-            "The consumer group did not track the delivery as expected.",
+            tr(
+                "pending {before} before XACK, {after} after; acked {acked}",
+                before=pending_before,
+                after=pending_after,
+                acked=acked,
+            ),
+            tr("The consumer group did not track the delivery as expected."),
         )
     else:
-        check.note("XADD, XREADGROUP, XPENDING showed it pending, XACK cleared it")
+        check.note(tr("XADD, XREADGROUP, XPENDING showed it pending, XACK cleared it"))
 
 
 def delete_keys(ctx: ProbeContext, state: RedisState, keys: Sequence[TempResource]) -> None:
@@ -675,8 +780,13 @@ def delete_keys(ctx: ProbeContext, state: RedisState, keys: Sequence[TempResourc
         cleaner = wire.make_client_for(ctx, state.endpoint, ctx.cleanup_timeout(), cluster)
     except (rex.RedisError, OSError, ssl.SSLError) as error:  # the cluster client connects now
         ctx.cleanup_problem(
-            f"could not reach the cluster to delete {len(names)} probe key(s) "
-            f"({describe(error)}); they expire within {KEY_TTL_S} s"
+            tr(
+                "could not reach the cluster to delete {count} probe key(s) ({error}); "
+                "they expire within {ttl} s",
+                count=len(names),
+                error=describe(error),
+                ttl=KEY_TTL_S,
+            )
         )
         return
     present = names
@@ -693,8 +803,12 @@ def delete_keys(ctx: ProbeContext, state: RedisState, keys: Sequence[TempResourc
             ctx.resources.discard(key)
     except (rex.RedisError, OSError, ssl.SSLError) as error:
         ctx.cleanup_problem(
-            f"could not delete {len(present)} probe key(s) "
-            f"({describe(error)}); they expire within {KEY_TTL_S} s"
+            tr(
+                "could not delete {count} probe key(s) ({error}); they expire within {ttl} s",
+                count=len(present),
+                error=describe(error),
+                ttl=KEY_TTL_S,
+            )
         )
     finally:
         cleaner.close()
@@ -709,8 +823,8 @@ def _cleanup(ctx: ProbeContext, state: RedisState) -> None:
     resources.delete_all(ctx, lambda keys: delete_keys(ctx, state, keys))
 
 
-_UNREACHABLE = "the server could not be reached"
-_NO_MASTER = "the master could not be found through Sentinel"
+_UNREACHABLE = N_("the server could not be reached")
+_NO_MASTER = N_("the master could not be found through Sentinel")
 
 PLAN: Plan[RedisState] = Plan(
     broker=Broker.REDIS,
@@ -729,7 +843,7 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "sentinel.quorum",
-            "Sentinel quorum (CKQUORUM)",
+            N_("Sentinel quorum (CKQUORUM)"),
             Stage.INSPECT,
             _quorum,
             needs=("sentinel.discover",),
@@ -741,7 +855,7 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "redis.handshake",
-            "Redis protocol handshake",
+            N_("Redis protocol handshake"),
             Stage.HANDSHAKE,
             _handshake,
             needs=("redis.preflight",),
@@ -750,22 +864,30 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "redis.auth",
-            "Authenticate and PING",
+            N_("Authenticate and PING"),
             Stage.AUTHENTICATE,
             _auth,
             needs=("redis.handshake",),
-            unmet="authentication failed",
+            unmet=N_("authentication failed"),
         ),
         Check(
-            "redis.ping_latency", "PING latency", Stage.BEHAVE, _ping_latency, needs=("redis.auth",)
+            "redis.ping_latency",
+            N_("PING latency"),
+            Stage.BEHAVE,
+            _ping_latency,
+            needs=("redis.auth",),
         ),
-        Check("redis.info", "Server facts (INFO)", Stage.INSPECT, _info, needs=("redis.auth",)),
+        Check("redis.info", N_("Server facts (INFO)"), Stage.INSPECT, _info, needs=("redis.auth",)),
         Check(
-            "redis.persistence", "Persistence", Stage.INSPECT, _persistence, needs=("redis.auth",)
+            "redis.persistence",
+            N_("Persistence"),
+            Stage.INSPECT,
+            _persistence,
+            needs=("redis.auth",),
         ),
         Check(
             "redis.memory",
-            "Memory and eviction",
+            N_("Memory and eviction"),
             Stage.INSPECT,
             _memory,
             needs=("redis.auth",),
@@ -773,7 +895,7 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "redis.cluster",
-            "Cluster state and slot coverage",
+            N_("Cluster state and slot coverage"),
             Stage.INSPECT,
             _cluster,
             needs=("redis.auth",),
@@ -781,7 +903,7 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "redis.reliable_queue",
-            "Reliable queue round trip (BLMOVE)",
+            N_("Reliable queue round trip (BLMOVE)"),
             Stage.BEHAVE,
             _reliable_queue,
             needs=("redis.auth",),
@@ -789,7 +911,7 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "redis.pubsub",
-            "Pub/Sub round trip",
+            N_("Pub/Sub round trip"),
             Stage.BEHAVE,
             _pubsub,
             needs=("redis.auth",),
@@ -797,7 +919,7 @@ PLAN: Plan[RedisState] = Plan(
         ),
         Check(
             "redis.streams",
-            "Streams consumer group round trip",
+            N_("Streams consumer group round trip"),
             Stage.BEHAVE,
             _streams,
             needs=("redis.auth",),

@@ -18,6 +18,7 @@ from redis.backoff import NoBackoff
 from redis.cluster import RedisCluster
 from redis.retry import Retry
 
+from advisor.i18n import N_, tr
 from advisor.probe import preflight
 from advisor.probe.classify import (
     ErrorCause,
@@ -42,48 +43,52 @@ ERROR_CAUSES: tuple[ErrorCause, ...] = (
     ErrorCause(
         (rex.NoPermissionError,),
         FailureClass.AUTHORISATION,
-        "not permitted",
-        "The ACL user lacks this command or key pattern; allow "
-        "~broker-advisor:probe:* and the commands the check uses.",
+        N_("not permitted"),
+        N_(
+            "The ACL user lacks this command or key pattern; allow "
+            "~broker-advisor:probe:* and the commands the check uses."
+        ),
         marker="NOPERM",
     ),
     ErrorCause(
         (rex.BusyLoadingError,),
         FailureClass.DEGRADED,
-        "Redis is loading its dataset",
-        "Wait until loading finishes; clients get errors until then.",
+        N_("Redis is loading its dataset"),
+        N_("Wait until loading finishes; clients get errors until then."),
         marker="LOADING",
     ),
     ErrorCause(
         (),
         FailureClass.DEGRADED,
-        "Redis refuses writes",
-        "The last background save failed (disk full or permissions?); fix it "
-        "or writes stay blocked.",
+        N_("Redis refuses writes"),
+        N_(
+            "The last background save failed (disk full or permissions?); fix it "
+            "or writes stay blocked."
+        ),
         marker="MISCONF",
     ),
     ErrorCause(
         (rex.ReadOnlyError,),
         FailureClass.DEGRADED,
-        "read-only",
-        "This is a replica: point the URL at the master (or use Sentinel).",
+        N_("read-only"),
+        N_("This is a replica: point the URL at the master (or use Sentinel)."),
     ),
     ErrorCause(
         (rex.OutOfMemoryError,),
         FailureClass.DEGRADED,
-        "out of memory",
-        "maxmemory is reached with noeviction: free memory or raise maxmemory.",
+        N_("out of memory"),
+        N_("maxmemory is reached with noeviction: free memory or raise maxmemory."),
     ),
     ErrorCause(
         (rex.ClusterDownError, rex.MasterDownError),
         FailureClass.DEGRADED,
         "",
-        "The cluster or master is down.",
+        N_("The cluster or master is down."),
     ),
 )
 
 
-def classify(exc: BaseException, where: str = "the server") -> Failure | None:
+def classify(exc: BaseException, where: str = "") -> Failure | None:
     """Name redis-py errors; socket-level causes are found by the runner's fallback."""
     text = describe(exc)
     named = reply_cause(Broker.REDIS, text)
@@ -96,13 +101,13 @@ def classify(exc: BaseException, where: str = "the server") -> Failure | None:
         or any(m in text for m in missing)
     ):
         if any(m in text for m in missing):
-            hint = (
+            hint = tr(
                 "The server requires a password: put it in the URL as redis://:PASSWORD@host "
                 "or redis://USER:PASSWORD@host."
             )
         else:
-            hint = "Wrong user name or password: check requirepass / the ACL user."
-        return Failure(FailureClass.AUTH, f"authentication failed: {text}", hint)
+            hint = tr("Wrong user name or password: check requirepass / the ACL user.")
+        return Failure(FailureClass.AUTH, tr("authentication failed: {error}", error=text), hint)
     found = error_cause(ERROR_CAUSES, exc)
     if found is not None:
         return found
@@ -110,10 +115,12 @@ def classify(exc: BaseException, where: str = "the server") -> Failure | None:
         os_cause = classify_os_error(exc, where)
         return Failure(
             FailureClass.TIMEOUT,
-            f"Redis did not answer in time: {text}",
+            tr("Redis did not answer in time: {error}", error=text),
             (os_cause.hint if os_cause else "")
-            or "The server may be paused, "
-            "overloaded or blocked by a slow command; check SLOWLOG and latency.",
+            or tr(
+                "The server may be paused, "
+                "overloaded or blocked by a slow command; check SLOWLOG and latency."
+            ),
         )
     if isinstance(exc, rex.ConnectionError):
         os_cause = classify_os_error(exc, where)
@@ -122,16 +129,18 @@ def classify(exc: BaseException, where: str = "the server") -> Failure | None:
         if "closed by server" in text.lower():
             return Failure(
                 FailureClass.CONNECTION_LOST,
-                f"the server closed the connection: {text}",
-                "Redis was stopped or restarted, killed the client (maxclients, "
-                "timeout, CLIENT KILL) or is not Redis.",
+                tr("the server closed the connection: {error}", error=text),
+                tr(
+                    "Redis was stopped or restarted, killed the client (maxclients, "
+                    "timeout, CLIENT KILL) or is not Redis."
+                ),
             )
         return None
     if isinstance(exc, (rex.InvalidResponse, rex.DataError)) or "Protocol error" in text:
         return Failure(
             FailureClass.WRONG_PROTOCOL,
-            f"not a Redis reply: {text}",
-            "Something other than Redis listens on this port.",
+            tr("not a Redis reply: {error}", error=text),
+            tr("Something other than Redis listens on this port."),
         )
     return None
 
@@ -234,18 +243,18 @@ def raw_exchange(ctx: ProbeContext, endpoint: Endpoint, payload: bytes) -> bytes
 def identify(reply: bytes) -> tuple[bool, str]:
     """Whether a reply to PING looks like RESP, and what it looks like otherwise."""
     if not reply:
-        return False, "the server closed the connection without replying"
+        return False, tr("the server closed the connection without replying")
     if reply.startswith(b"AMQP"):
-        return False, "the server speaks AMQP (RabbitMQ?)"
+        return False, tr("the server speaks {protocol}", protocol="AMQP (RabbitMQ?)")
     if reply.startswith(b"HTTP/"):
-        return False, "the server speaks HTTP"
+        return False, tr("the server speaks {protocol}", protocol="HTTP")
     if reply.startswith(b"SSH-"):
-        return False, "the server speaks SSH"
+        return False, tr("the server speaks {protocol}", protocol="SSH")
     if reply[:1] in b"+-:$*%_#,(!=|~>" and b"\r\n" in reply:
         return True, reply.split(b"\r\n", 1)[0].decode("utf-8", "replace")
     if reply.startswith((b"-DENIED", b"-ERR max number of clients")):
         return True, reply.decode("utf-8", "replace")  # cut short by the read, still Redis
-    return False, f"unexpected reply {reply[:40]!r}"
+    return False, tr("unexpected reply {reply}", reply=repr(reply[:40]))
 
 
 def make_sentinel_client(ctx: ProbeContext, endpoint: Endpoint) -> redis.Redis:
@@ -268,13 +277,18 @@ def sentinel_auth_failure(error: BaseException, where: str) -> tuple[str, str] |
     ):
         return None
     return (
-        f"the Sentinel at {where} refused the login: {text}",
-        "The Sentinels have a password of their own (requirepass in sentinel.conf): give it as "
-        "?sentinel_password=... (and ?sentinel_username=... for an ACL user), as Celery's "
-        "sentinel_kwargs={'password': ...}; the URL's user:password is the master's."
+        tr("the Sentinel at {where} refused the login: {error}", where=where, error=text),
+        tr(
+            "The Sentinels have a password of their own (requirepass in sentinel.conf): give it "
+            "as ?sentinel_password=... (and ?sentinel_username=... for an ACL user), as Celery's "
+            "{option}; the URL's user:password is the master's.",
+            option="sentinel_kwargs={'password': ...}",
+        )
         if "NOAUTH" in text or "Authentication required" in text
-        else "Check ?sentinel_password= (and ?sentinel_username=): the URL's user:password is "
-        "the master's, not the Sentinels'.",
+        else tr(
+            "Check ?sentinel_password= (and ?sentinel_username=): the URL's user:password is "
+            "the master's, not the Sentinels'."
+        ),
     )
 
 
