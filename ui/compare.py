@@ -74,9 +74,11 @@ def value_text(name: str, value: Any) -> str:
         return comma.join(bidi.ltr(f"{k}: {v}") for k, v in value.items()) or translate(
             "CompareDialog", "Current releases"
         )
-    if isinstance(value, str) and name not in ("name", "notes"):
+    if isinstance(value, bool) or (isinstance(value, str) and name not in ("name", "notes")):
         return choice_label(value)
-    return units.format_value(value, unit)
+    if isinstance(value, str):
+        return units.format_value(value, unit)
+    return bidi.ltr(units.format_value(value, unit))
 
 
 def comparison_rows(

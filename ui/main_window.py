@@ -1387,10 +1387,15 @@ def delete_on_close() -> Any:
 
 def what_if_condition(item: Any) -> str:
     """'Peak rate above 100,000 msg/s': what applying a what-if sets."""
-    from advisor import units
+    from advisor import i18n, units
 
     quantity = bidi.ltr(units.quantity(item.threshold, item.unit))
-    return f"{item.field_title} {item.direction} {quantity}"
+    directions = {
+        "above": QCoreApplication.translate("MainWindow", "above"),
+        "below": QCoreApplication.translate("MainWindow", "below"),
+    }
+    direction = directions.get(item.direction, item.direction)
+    return f"{i18n.tr(item.field_title)} {direction} {quantity}"
 
 
 def _slug(text: str) -> str:

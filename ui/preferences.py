@@ -255,7 +255,7 @@ class PreferencesDialog(QDialog):
             self._readers[pref.name] = combo.currentData
             return combo
         if isinstance(value, bool):
-            box = QCheckBox(pref.title)
+            box = QCheckBox(_translate(pref.title))
             box.setChecked(value)
             self._readers[pref.name] = box.isChecked
             return box

@@ -228,27 +228,27 @@ class SensitivityChart(QWidget):
 
 def summary(result: core.Sensitivity) -> str:
     """The chart in words (for the status line and screen readers)."""
-    context = "SensitivityChart"
-    none = translate(context, "none")
-    span = translate(context, "{low} to {high}").format(
+    none = translate("SensitivityChart", "none")
+    span = translate("SensitivityChart", "{low} to {high}").format(
         low=value_label(result.low, result.unit), high=value_label(result.high, result.unit)
     )
     if not result.flips:
         winners = {p.winner for p in result.points}
         only = next(iter(winners)) if len(winners) == 1 else None
-        who = only.title if only is not None else translate(context, "the same broker")
+        who = only.title if only is not None else translate("SensitivityChart", "the same broker")
         return translate(
-            context, "From {span} the answer stays {broker}: no flip point in the realistic range."
+            "SensitivityChart",
+            "From {span} the answer stays {broker}: no flip point in the realistic range.",
         ).format(span=span, broker=who)
-    flips = translate(context, "; ").join(
-        translate(context, "{before} → {after} at {value}").format(
+    flips = translate("SensitivityChart", "; ").join(
+        translate("SensitivityChart", "{before} → {after} at {value}").format(
             before=f.before.title if f.before else none,
             after=f.after.title if f.after else none,
             value=value_label(f.value, result.unit),
         )
         for f in result.flips
     )
-    return translate(context, "From {span}: {flips} (now {value}).").format(
+    return translate("SensitivityChart", "From {span}: {flips} (now {value}).").format(
         span=span, flips=flips, value=value_label(result.current, result.unit)
     )
 

@@ -464,8 +464,8 @@
         <translation>{elapsed} از {budget} ثانیه</translation>
     </message>
     <message>
-        <source>{who}, {phase}: sending {send} (target {target}), receiving {receive}; p99 so far {p99}; sent {about}{sent}, received {about}{received}</source>
-        <translation>{who}، {phase}: ارسال {send} (هدف {target})، دریافت {receive}؛ p99 تا اینجا {p99}؛ ارسال‌شده {about}{sent}، دریافت‌شده {about}{received}</translation>
+        <source>{who}, {phase}: sending {send} (target {target}), receiving {receive}; p99 so far {p99}; sent {sent}, received {received}</source>
+        <translation>{who}، {phase}: ارسال {send} (هدف {target})، دریافت {receive}؛ p99 تا اینجا {p99}؛ ارسال‌شده {sent}، دریافت‌شده {received}</translation>
     </message>
     <message>
         <source>Cancelled; the temporary resources were removed. Shown: what ran.</source>
@@ -905,6 +905,14 @@
     <message>
         <source>No presets found</source>
         <translation>نمونهٔ آماده‌ای پیدا نشد</translation>
+    </message>
+    <message>
+        <source>above</source>
+        <translation>بالاتر از</translation>
+    </message>
+    <message>
+        <source>below</source>
+        <translation>پایین‌تر از</translation>
     </message>
     <message>
         <source>Recommends Redis, RabbitMQ or Kafka for a workload, explains why with citations into a built-in guide, probes live brokers and exports reports.</source>
@@ -1584,6 +1592,30 @@
     <message>
         <source>Flip: {before} → {after} at {value}</source>
         <translation>جابه‌جایی: {before} ← {after} در {value}</translation>
+    </message>
+    <message>
+        <source>{low} to {high}</source>
+        <translation>{low} تا {high}</translation>
+    </message>
+    <message>
+        <source>the same broker</source>
+        <translation>همان broker</translation>
+    </message>
+    <message>
+        <source>From {span} the answer stays {broker}: no flip point in the realistic range.</source>
+        <translation>از {span} پاسخ همان {broker} می‌ماند: در بازهٔ واقع‌بینانه هیچ نقطهٔ جابه‌جایی‌ای نیست.</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>؛ </translation>
+    </message>
+    <message>
+        <source>{before} → {after} at {value}</source>
+        <translation>{before} ← {after} در {value}</translation>
+    </message>
+    <message>
+        <source>From {span}: {flips} (now {value}).</source>
+        <translation>از {span}: {flips} (اکنون {value}).</translation>
     </message>
 </context>
 <context>
