@@ -958,7 +958,16 @@ class MainWindow(QMainWindow):
         apply = getattr(self.probe_panel, "apply_preferences", None)
         if callable(apply):
             apply(chosen)
-        self.statusBar().showMessage(self.tr("Preferences saved"), 3000)
+        from advisor import i18n
+        from ui import app as ui_app
+
+        if ui_app.chosen_language() != i18n.language():
+            # Widgets word their texts when they are made: a new language needs a new start.
+            self.statusBar().showMessage(
+                self.tr("Preferences saved; the new language takes effect at the next start"), 8000
+            )
+        else:
+            self.statusBar().showMessage(self.tr("Preferences saved"), 3000)
 
     def show_user_guide(self, section: str | None = None) -> QWidget:
         """Help > User Guide, at the section about where the focus is (or the one given)."""

@@ -819,6 +819,10 @@
         <translation>اعمال شد: {condition}</translation>
     </message>
     <message>
+        <source>Preferences saved; the new language takes effect at the next start</source>
+        <translation>ترجیحات ذخیره شد؛ زبان جدید از اجرای بعدی اعمال می‌شود</translation>
+    </message>
+    <message>
         <source>Preferences saved</source>
         <translation>ترجیحات ذخیره شد</translation>
     </message>
