@@ -84,7 +84,8 @@ def _message_size(w: Facts, r: ProbeResult, c: ProbeCheck) -> Judgement:
     wanted = int(w.get("max_message_size_bytes", 0))
     if limit is None:
         return CheckStatus.SKIPPED, tr("the broker's message size limit is not known"), ""
-    source = str(fact(r, "max_message_bytes_source") or tr("configured"))
+    # A fact of the summary: a setting's name, or a few words marked with N_() where found.
+    source = tr(str(fact(r, "max_message_bytes_source") or "configured"))
     if wanted > limit:
         return (
             CheckStatus.FAIL,

@@ -30,6 +30,7 @@ import pika.exceptions as pex
 from pika.adapters.blocking_connection import BlockingChannel
 
 from advisor import versions
+from advisor.i18n import N_, tr
 from advisor.probe import preflight, resources
 from advisor.probe.classify import describe
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, Stage
@@ -98,7 +99,7 @@ def _drop(ctx: ProbeContext, kind: str, name: str) -> None:
 def _connection_open(ctx: ProbeContext, state: RabbitState) -> str | None:
     if state.connection is not None and state.connection.is_open:
         return None
-    return "the connection to the broker was lost or stopped answering"
+    return tr("the connection to the broker was lost or stopped answering")
 
 
 def _with_management(ctx: ProbeContext, state: RabbitState) -> str | None:
@@ -146,31 +147,39 @@ def _handshake(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> N
         if answer and not answer.startswith(b"AMQP"):
             check.fail(
                 FailureClass.WRONG_PROTOCOL,
-                f"{endpoint} is not AMQP: no answer to the AMQP header, and to a text PING "
-                f"{preflight.what_speaks(answer)}",
-                "Check the port: 5672 is AMQP, 5671 AMQPS, 15672 the management UI.",
+                tr(
+                    "{endpoint} is not AMQP: no answer to the AMQP header, and to a text PING "
+                    "{what}",
+                    endpoint=str(endpoint),
+                    what=preflight.what_speaks(answer),
+                ),
+                tr(_PORTS),
             )
         else:
             check.fail(
                 FailureClass.TIMEOUT,
-                f"{endpoint} accepted the connection but did not answer the AMQP header "
-                f"within {timeout_s:g} s",
-                "The broker is paused or overloaded, or the listener is not AMQP.",
+                tr(
+                    "{endpoint} accepted the connection but did not answer the AMQP header "
+                    "within {seconds} s",
+                    endpoint=str(endpoint),
+                    seconds=f"{timeout_s:g}",
+                ),
+                tr("The broker is paused or overloaded, or the listener is not AMQP."),
             )
     elif len(reply) >= 7 and reply[0] == 1 and struct.unpack(">H", reply[1:3])[0] == 0:
-        check.note("Connection.Start received (AMQP 0-9-1)")
+        check.note(tr("Connection.Start received (AMQP 0-9-1)"))
     elif reply.startswith(b"AMQP"):
         check.fail(
             FailureClass.WRONG_PROTOCOL,
-            f"the server wants protocol {reply[4:8]!r}, not AMQP 0-9-1",
-            "This is an AMQP broker of another version (AMQP 1.0 only?).",
+            tr("the server wants protocol {protocol}, not AMQP 0-9-1", protocol=repr(reply[4:8])),
+            tr("This is an AMQP broker of another version (AMQP 1.0 only?)."),
         )
     else:
-        what = preflight.what_speaks(reply) if reply else "it closed the connection"
+        what = preflight.what_speaks(reply) if reply else tr("it closed the connection")
         check.fail(
             FailureClass.WRONG_PROTOCOL,
-            f"{endpoint} is not AMQP: {what}",
-            "Check the port: 5672 is AMQP, 5671 AMQPS, 15672 the management UI.",
+            tr("{endpoint} is not AMQP: {what}", endpoint=str(endpoint), what=what),
+            tr(_PORTS),
         )
 
 
@@ -181,7 +190,13 @@ def _auth(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> None:
         wire.parameters(ctx, state.endpoint, ctx.timeout())
     )
     check.figures["connect_login_ms"] = round((time.monotonic() - started) * 1000, 3)
-    check.note(f"as {target.username or 'guest'} on vhost {target.vhost or '/'}")
+    check.note(
+        tr(
+            "as {user} on vhost {vhost}",
+            user=target.username or "guest",
+            vhost=target.vhost or "/",
+        )
+    )
     state.watchdog = wire.Watchdog(ctx, connection, ctx.stage_timeout_s)
 
 
@@ -205,20 +220,20 @@ def _server(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> None
     summary.facts.update(cluster_name=cluster, **{f"cap_{k}": v for k, v in capabilities.items()})
     major = versions.loose_parts(version)
     summary.max_message_bytes = 16 * 1024 * 1024 if major >= (4, 0) else 128 * 1024 * 1024
-    summary.facts["max_message_bytes_source"] = "default max_message_size for this version"
+    summary.facts["max_message_bytes_source"] = N_("default max_message_size for this version")
     # Whether quorum queues replicate depends on the node count, which only the management
     # API tells (rabbitmq.mgmt_nodes); say nothing about replication until it is known.
-    summary.persistence = "per queue: durable queues keep persistent messages on disk"
+    summary.persistence = tr("per queue: durable queues keep persistent messages on disk")
     for needed in ("publisher_confirms", "basic.nack", "consumer_cancel_notify"):
         if not capabilities.get(needed):
             check.warn(
-                f"capability {needed} missing",
-                "Upgrade the broker: clients rely on it for safe delivery.",
+                tr("capability {capability} missing", capability=needed),
+                tr("Upgrade the broker: clients rely on it for safe delivery."),
             )
     if major and major < (3, 8):
         check.warn(
-            f"RabbitMQ {version} predates quorum queues (3.8)",
-            "Upgrade to a supported release (3.13 or 4.x).",
+            tr("RabbitMQ {version} predates quorum queues (3.8)", version=version),
+            tr("Upgrade to a supported release (3.13 or 4.x)."),
         )
 
 
@@ -270,13 +285,18 @@ def _confirm_latency(ctx: ProbeContext, state: RabbitState, check: CheckRecorder
             check.figures.update(latency_figures(samples))
             check.figures.update(messages="persistent" if persistent else "transient", queue=kind)
             check.note(
-                f"{'persistent' if persistent else 'transient'} messages to a {kind} queue, "
-                "one at a time with publisher confirms, through pika from this machine: client "
-                "latency, not the broker's throughput"
-                + (
-                    ""
-                    if persistent
-                    else " (the workload may lose messages in a crash, so transient ones)"
+                tr(
+                    "persistent messages to a {queue} queue, one at a time with publisher "
+                    "confirms, through pika from this machine: client latency, not the broker's "
+                    "throughput",
+                    queue=kind,
+                )
+                if persistent
+                else tr(
+                    "transient messages to a {queue} queue, one at a time with publisher "
+                    "confirms, through pika from this machine: client latency, not the broker's "
+                    "throughput (the workload may lose messages in a crash, so transient ones)",
+                    queue=kind,
                 )
             )
             channel.queue_delete(queue)
@@ -330,13 +350,17 @@ def _publish_consume(ctx: ProbeContext, state: RabbitState, check: CheckRecorder
             if not in_order:
                 check.fail(
                     FailureClass.OTHER,
-                    f"expected {len(bodies)} messages in order, got {[b.decode() for b in got]}",
+                    tr(
+                        "expected {count} messages in order, got {got}",
+                        count=len(bodies),
+                        got=[b.decode() for b in got],
+                    ),
                 )
             elif not redelivered_ok:
-                check.warn("the nacked message came back without the redelivered flag")
+                check.warn(tr("the nacked message came back without the redelivered flag"))
             else:
                 check.note(
-                    "order kept; a nacked message was redelivered first, flagged redelivered"
+                    tr("order kept; a nacked message was redelivered first, flagged redelivered")
                 )
             channel.queue_delete(queue)
         finally:
@@ -371,7 +395,7 @@ def _dead_lettering(ctx: ProbeContext, state: RabbitState, check: CheckRecorder)
             channel.basic_publish("", expiring_q, b"expire-me", mandatory=True)
             method, _props, _body = channel.basic_get(rejected_q, auto_ack=False)
             if method is None:
-                check.fail(FailureClass.OTHER, "the message to reject was not delivered")
+                check.fail(FailureClass.OTHER, tr("the message to reject was not delivered"))
             else:
                 channel.basic_reject(method.delivery_tag, requeue=False)
             reasons: dict[str, float] = {}
@@ -392,14 +416,19 @@ def _dead_lettering(ctx: ProbeContext, state: RabbitState, check: CheckRecorder)
             if missing:
                 check.fail(
                     FailureClass.OTHER,
-                    f"no dead letter with x-death reason {', '.join(sorted(missing))} "
-                    f"(got {sorted(reasons) or 'none'})",
-                    "Check x-dead-letter-exchange support and policies overriding it.",
+                    tr(
+                        "no dead letter with x-death reason {missing} (got {got})",
+                        missing=", ".join(sorted(missing)),
+                        got=sorted(reasons) or "none",
+                    ),
+                    tr("Check x-dead-letter-exchange support and policies overriding it."),
                 )
             else:
                 check.note(
-                    "rejected (requeue=False) and TTL-expired messages reached the DLX "
-                    "with x-death reasons 'rejected' and 'expired'"
+                    tr(
+                        "rejected (requeue=False) and TTL-expired messages reached the DLX "
+                        "with x-death reasons 'rejected' and 'expired'"
+                    )
                 )
             for queue in (rejected_q, expiring_q, dlq):
                 channel.queue_delete(queue)
@@ -432,16 +461,19 @@ def _quorum_queue(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -
             channel.queue_delete(queue)
             _drop(ctx, "queue", queue)
             if body != b"quorum":
-                check.fail(FailureClass.OTHER, "the confirmed message was not read back")
+                check.fail(FailureClass.OTHER, tr("the confirmed message was not read back"))
             else:
                 check.note(
-                    "declared x-queue-type=quorum (durable), published with a confirm, "
-                    "read back, deleted"
+                    tr(
+                        "declared x-queue-type=quorum (durable), published with a confirm, "
+                        "read back, deleted"
+                    )
                 )
         finally:
             wire.close_channel(channel)
-    if check.failure_class is FailureClass.OTHER and "precondition" in check.details:
-        check.details += " (quorum queues need RabbitMQ 3.8+ and the feature flag enabled)"
+    refused = ("precondition", tr("precondition failed"))
+    if check.failure_class is FailureClass.OTHER and any(w in check.details for w in refused):
+        check.details += tr(" (quorum queues need RabbitMQ 3.8+ and the feature flag enabled)")
 
 
 def _first_of(
@@ -500,19 +532,26 @@ def _priorities(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> 
         if not classic_ok:
             check.fail(
                 FailureClass.OTHER,
-                "a classic queue with x-max-priority delivered a low-priority message first",
-                "Check for a policy or plugin that overrides queue arguments.",
+                tr("a classic queue with x-max-priority delivered a low-priority message first"),
+                tr("Check for a policy or plugin that overrides queue arguments."),
             )
         elif quorum_ok:
             check.note(
-                f"priority {PRIORITY_LEVELS} overtook queued priority-1 messages in a "
-                f"classic priority queue and in a quorum queue (RabbitMQ {version})"
+                tr(
+                    "priority {priority} overtook queued priority-1 messages in a "
+                    "classic priority queue and in a quorum queue (RabbitMQ {version})",
+                    priority=PRIORITY_LEVELS,
+                    version=version,
+                )
             )
         else:
             check.note(
-                f"classic priority queues work; quorum queues on RabbitMQ {version} deliver "
-                "in arrival order (priorities need 4.0+ there): use a classic queue with "
-                "x-max-priority, which is not replicated, or upgrade"
+                tr(
+                    "classic priority queues work; quorum queues on RabbitMQ {version} deliver "
+                    "in arrival order (priorities need 4.0+ there): use a classic queue with "
+                    "x-max-priority, which is not replicated, or upgrade",
+                    version=version,
+                )
             )
 
 
@@ -538,11 +577,11 @@ def _mgmt_nodes(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> 
         return
     running = [n for n in nodes if n.get("running")]
     alarms = [
-        f"{n.get('name')}: {a}"
+        f"{n.get('name')}: {tr(a)}"
         for n in nodes
         for a, flag in (
-            ("memory alarm", n.get("mem_alarm")),
-            ("disk alarm", n.get("disk_free_alarm")),
+            (N_("memory alarm"), n.get("mem_alarm")),
+            (N_("disk alarm"), n.get("disk_free_alarm")),
         )
         if flag
     ]
@@ -550,32 +589,37 @@ def _mgmt_nodes(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> 
     check.figures.update(nodes=len(nodes), running=len(running), alarms=len(alarms))
     ctx.summary.nodes = len(nodes)
     ctx.summary.replication = (
-        f"cluster of {len(nodes)} nodes ({len(running)} running)"
+        tr("cluster of {nodes} nodes ({running} running)", nodes=len(nodes), running=len(running))
         if len(nodes) > 1
-        else "single node"
+        else tr("single node")
     )
     ctx.summary.mode = "cluster" if len(nodes) > 1 else "single node"
     ctx.summary.persistence = (
-        f"per queue: durable queues keep persistent messages; quorum queues keep "
-        f"copies on up to {len(nodes)} nodes"
+        tr(
+            "per queue: durable queues keep persistent messages; quorum queues keep "
+            "copies on up to {nodes} nodes",
+            nodes=len(nodes),
+        )
         if len(nodes) > 1
-        else "per queue: durable queues keep persistent messages on this node's disk; "
-        "one node replicates nothing, quorum queues included"
+        else tr(
+            "per queue: durable queues keep persistent messages on this node's disk; "
+            "one node replicates nothing, quorum queues included"
+        )
     )
     if alarms:
         check.fail(
             FailureClass.DEGRADED,
-            "; ".join(alarms),
-            "Publishers are blocked while an alarm is on: free memory/disk.",
+            tr("; ").join(alarms),
+            tr("Publishers are blocked while an alarm is on: free memory/disk."),
         )
     if partitions:
         check.fail(
             FailureClass.DEGRADED,
-            f"network partition seen by {partitions}",
-            "Heal the partition; see the partition handling strategy.",
+            tr("network partition seen by {nodes}", nodes=partitions),
+            tr("Heal the partition; see the partition handling strategy."),
         )
     if len(running) < len(nodes):
-        check.warn(f"{len(nodes) - len(running)} node(s) not running")
+        check.warn(tr("{count} node(s) not running", count=len(nodes) - len(running)))
 
 
 def _mgmt_health(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) -> None:
@@ -594,10 +638,14 @@ def _mgmt_health(ctx: ProbeContext, state: RabbitState, check: CheckRecorder) ->
             check.figures[name] = f"HTTP {status}"
     if failing:
         check.fail(
-            FailureClass.DEGRADED, "; ".join(failing), "A health check reports a problem (503)."
+            FailureClass.DEGRADED,
+            tr("; ").join(failing),
+            tr("A health check reports a problem (503)."),
         )
     else:
-        check.note("/api/health/checks/* (aliveness-test is a no-op and is not used)")
+        check.note(
+            tr("{path} (aliveness-test is a no-op and is not used)", path="/api/health/checks/*")
+        )
 
 
 def delete_objects(ctx: ProbeContext, state: RabbitState, pending: Sequence[TempResource]) -> None:
@@ -612,7 +660,11 @@ def delete_objects(ctx: ProbeContext, state: RabbitState, pending: Sequence[Temp
         )
     except Exception as error:  # pika raises bare socket errors too
         ctx.cleanup_problem(
-            f"could not reconnect to delete {[r.name for r in pending]}: {describe(error)}"
+            tr(
+                "could not reconnect to delete {names}: {error}",
+                names=[r.name for r in pending],
+                error=describe(error),
+            )
         )
         return
     cleaner_watch = wire.Watchdog(ctx, cleaner, ctx.cleanup_timeout())
@@ -630,13 +682,23 @@ def delete_objects(ctx: ProbeContext, state: RabbitState, pending: Sequence[Temp
                     if error.reply_code == 404:
                         ctx.resources.discard(resource)
                     else:
-                        ctx.cleanup_problem(f"could not delete {resource}: {describe(error)}")
+                        ctx.cleanup_problem(
+                            tr(
+                                "could not delete {name}: {error}",
+                                name=str(resource),
+                                error=describe(error),
+                            )
+                        )
                     channel = cleaner.channel()
     except Exception as error:
         left = [r.name for r in ctx.resources.pending(Broker.RABBITMQ)]
         ctx.cleanup_problem(
-            f"cleanup failed: {describe(error)}; left: {left} "
-            f"(queues expire after {QUEUE_EXPIRES_MS // 1000} s unused)"
+            tr(
+                "cleanup failed: {error}; left: {left} (queues expire after {seconds} s unused)",
+                error=describe(error),
+                left=left,
+                seconds=QUEUE_EXPIRES_MS // 1000,
+            )
         )
     finally:
         if cleaner.is_open:
@@ -663,7 +725,8 @@ def _cleanup(ctx: ProbeContext, state: RabbitState) -> None:
     resources.delete_all(ctx, lambda pending: delete_objects(ctx, state, pending))
 
 
-_UNREACHABLE = "the broker could not be reached"
+_UNREACHABLE = N_("the broker could not be reached")
+_PORTS = N_("Check the port: 5672 is AMQP, 5671 AMQPS, 15672 the management UI.")
 
 
 def _behaviour(check_id: str, title: str, stage: Stage, run: Any) -> Check[RabbitState]:
@@ -681,7 +744,7 @@ def _management(check_id: str, title: str, run: Any, *needs: str) -> Check[Rabbi
         needs=needs,
         when=_with_management,
         where=_management_where,
-        unmet="the management API is not usable",
+        unmet=N_("the management API is not usable"),
     )
 
 
@@ -692,7 +755,7 @@ PLAN: Plan[RabbitState] = Plan(
         Group("rabbitmq.preflight", _preflight, unmet=_UNREACHABLE),
         Check(
             "rabbitmq.handshake",
-            "AMQP 0-9-1 handshake",
+            N_("AMQP 0-9-1 handshake"),
             Stage.HANDSHAKE,
             _handshake,
             needs=("rabbitmq.preflight",),
@@ -701,47 +764,51 @@ PLAN: Plan[RabbitState] = Plan(
         ),
         Check(
             "rabbitmq.auth",
-            "Log in and open the vhost",
+            N_("Log in and open the vhost"),
             Stage.AUTHENTICATE,
             _auth,
             needs=("rabbitmq.handshake",),
-            unmet="login failed",
+            unmet=N_("login failed"),
         ),
-        _behaviour("rabbitmq.server", "Server properties and capabilities", Stage.INSPECT, _server),
+        _behaviour(
+            "rabbitmq.server", N_("Server properties and capabilities"), Stage.INSPECT, _server
+        ),
         _behaviour(
             "rabbitmq.confirm_latency",
-            "Publisher-confirmed publish latency",
+            N_("Publisher-confirmed publish latency"),
             Stage.BEHAVE,
             _confirm_latency,
         ),
         _behaviour(
             "rabbitmq.publish_consume",
-            "Publish/consume with manual acks and order",
+            N_("Publish/consume with manual acks and order"),
             Stage.BEHAVE,
             _publish_consume,
         ),
         _behaviour(
             "rabbitmq.dead_lettering",
-            "Dead-lettering (reject and TTL expiry)",
+            N_("Dead-lettering (reject and TTL expiry)"),
             Stage.BEHAVE,
             _dead_lettering,
         ),
-        _behaviour("rabbitmq.quorum_queue", "Quorum queue support", Stage.BEHAVE, _quorum_queue),
+        _behaviour(
+            "rabbitmq.quorum_queue", N_("Quorum queue support"), Stage.BEHAVE, _quorum_queue
+        ),
         _behaviour(
             "rabbitmq.priorities",
-            "Message priorities (classic and quorum queues)",
+            N_("Message priorities (classic and quorum queues)"),
             Stage.BEHAVE,
             _priorities,
         ),
-        _management("rabbitmq.mgmt_overview", "Management API overview", _mgmt_overview),
+        _management("rabbitmq.mgmt_overview", N_("Management API overview"), _mgmt_overview),
         _management(
             "rabbitmq.mgmt_nodes",
-            "Nodes: running and alarms",
+            N_("Nodes: running and alarms"),
             _mgmt_nodes,
             "rabbitmq.mgmt_overview",
         ),
         _management(
-            "rabbitmq.mgmt_health", "Health checks", _mgmt_health, "rabbitmq.mgmt_overview"
+            "rabbitmq.mgmt_health", N_("Health checks"), _mgmt_health, "rabbitmq.mgmt_overview"
         ),
     ),
     cleanup=_cleanup,

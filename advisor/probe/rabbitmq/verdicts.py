@@ -4,6 +4,7 @@ priorities, ordering and exactly-once, judged on the checks of `advisor.probe.ra
 
 from __future__ import annotations
 
+from advisor.i18n import N_, tr
 from advisor.probe import verdict_rules as vr
 from advisor.probe.models import CheckStatus, ProbeCheck, ProbeResult
 
@@ -12,14 +13,16 @@ def _rabbit_dead_letter(w: vr.Facts, r: ProbeResult, c: ProbeCheck) -> vr.Judgem
     if c.status is CheckStatus.PASS:
         return (
             CheckStatus.PASS,
-            "dead-lettering works: rejected and expired messages reached "
-            "the dead-letter exchange with x-death reasons",
+            tr(
+                "dead-lettering works: rejected and expired messages reached "
+                "the dead-letter exchange with x-death reasons"
+            ),
             "",
         )
     return (
         CheckStatus.FAIL,
-        f"dead-lettering did not work: {c.details}",
-        c.hint or "Check x-dead-letter-exchange support, policies and permissions.",
+        tr("dead-lettering did not work: {details}", details=c.details),
+        c.hint or tr("Check x-dead-letter-exchange support, policies and permissions."),
     )
 
 
@@ -27,15 +30,19 @@ def _rabbit_durability(w: vr.Facts, r: ProbeResult, c: ProbeCheck) -> vr.Judgeme
     if c.status is CheckStatus.PASS:
         return (
             CheckStatus.PASS,
-            "durable quorum queues work here",
-            "Declare queues durable with x-queue-type=quorum, publish persistent messages "
-            "(delivery_mode=2) and wait for publisher confirms.",
+            tr("durable quorum queues work here"),
+            tr(
+                "Declare queues durable with x-queue-type=quorum, publish persistent messages "
+                "(delivery_mode=2) and wait for publisher confirms."
+            ),
         )
     return (
         CheckStatus.FAIL,
-        f"quorum queues did not work: {c.details}",
-        "Upgrade to RabbitMQ 3.8+ and enable the quorum_queue feature flag; classic "
-        "durable queues are not replicated.",
+        tr("quorum queues did not work: {details}", details=c.details),
+        tr(
+            "Upgrade to RabbitMQ 3.8+ and enable the quorum_queue feature flag; classic "
+            "durable queues are not replicated."
+        ),
     )
 
 
@@ -46,55 +53,76 @@ def _rabbit_failover(w: vr.Facts, r: ProbeResult, c: ProbeCheck) -> vr.Judgement
     if nodes < needed:
         return (
             CheckStatus.FAIL,
-            f"quorum queues survive {wanted} node failure(s) only with "
-            f"{needed}+ nodes; this cluster has {nodes}",
-            f"Run a cluster of at least {needed} nodes (an odd number).",
+            tr(
+                "quorum queues survive {wanted} node failure(s) only with "
+                "{needed}+ nodes; this cluster has {nodes}",
+                wanted=wanted,
+                needed=needed,
+                nodes=nodes,
+            ),
+            tr("Run a cluster of at least {needed} nodes (an odd number).", needed=needed),
         )
-    return CheckStatus.PASS, f"{nodes} nodes: quorum queues survive {wanted} failure(s)", ""
+    return (
+        CheckStatus.PASS,
+        tr("{nodes} nodes: quorum queues survive {wanted} failure(s)", nodes=nodes, wanted=wanted),
+        "",
+    )
 
 
 def _rabbit_delivery(w: vr.Facts, r: ProbeResult, c: ProbeCheck) -> vr.Judgement:
     if c.status in (CheckStatus.PASS, CheckStatus.WARN):
         return (
             CheckStatus.PASS,
-            "manual acknowledgements and redelivery work",
-            "Consume with auto_ack=False and ack after processing; publish with confirms.",
+            tr("manual acknowledgements and redelivery work"),
+            tr("Consume with auto_ack=False and ack after processing; publish with confirms."),
         )
     return (
         CheckStatus.FAIL,
-        f"publish/consume with acks failed: {c.details}",
-        c.hint or "Fix the failing check before relying on acknowledgements.",
+        tr("publish/consume with acks failed: {details}", details=c.details),
+        c.hint or tr("Fix the failing check before relying on acknowledgements."),
     )
 
 
 def _rabbit_priorities(w: vr.Facts, r: ProbeResult, c: ProbeCheck) -> vr.Judgement:
     classic, quorum = c.figures.get("classic_priorities"), c.figures.get("quorum_priorities")
-    version = r.summary.version or "this version"
+    version = r.summary.version or tr("this version")
     if c.status is CheckStatus.FAIL or not classic:
         return (
             CheckStatus.FAIL,
-            f"urgent messages did not overtake queued ones: {c.details}",
-            "Find the policy or plugin that overrides x-max-priority.",
+            tr("urgent messages did not overtake queued ones: {details}", details=c.details),
+            tr("Find the policy or plugin that overrides x-max-priority."),
         )
     if quorum:
         return (
             CheckStatus.PASS,
-            f"priorities work in classic priority queues and in quorum queues (RabbitMQ {version})",
+            tr(
+                "priorities work in classic priority queues and in quorum queues "
+                "(RabbitMQ {version})",
+                version=version,
+            ),
             "",
         )
     if vr.needs_failover(w):
         return (
             CheckStatus.WARN,
-            f"on RabbitMQ {version} only classic queues serve priorities, and classic queues "
-            "are not replicated: this workload needs both",
-            "Run RabbitMQ 4.0+ (quorum queues with priorities; strict levels from 4.3), or one "
-            "quorum queue per priority that workers read in order.",
+            tr(
+                "on RabbitMQ {version} only classic queues serve priorities, and classic queues "
+                "are not replicated: this workload needs both",
+                version=version,
+            ),
+            tr(
+                "Run RabbitMQ 4.0+ (quorum queues with priorities; strict levels from 4.3), or "
+                "one quorum queue per priority that workers read in order."
+            ),
         )
     return (
         CheckStatus.PASS,
-        f"classic priority queues work on RabbitMQ {version} (quorum queues here ignore "
-        "priorities)",
-        "Declare the work queue as a classic queue with x-max-priority (1-5 levels).",
+        tr(
+            "classic priority queues work on RabbitMQ {version} (quorum queues here ignore "
+            "priorities)",
+            version=version,
+        ),
+        tr("Declare the work queue as a classic queue with x-max-priority (1-5 levels)."),
     )
 
 
@@ -125,10 +153,12 @@ RULES: list[vr.Rule] = [
         vr.wants_order,
         "rabbitmq.publish_consume",
         vr.queue_order(
-            "a RabbitMQ queue",
-            "Give each queue one active consumer (x-single-active-consumer=true) and "
-            "prefetch 1; for per-key order, a consistent-hash exchange over several "
-            "such queues.",
+            N_("a RabbitMQ queue"),
+            N_(
+                "Give each queue one active consumer (x-single-active-consumer=true) and "
+                "prefetch 1; for per-key order, a consistent-hash exchange over several "
+                "such queues."
+            ),
         ),
     ),
     vr.Rule(
@@ -136,8 +166,9 @@ RULES: list[vr.Rule] = [
         vr.wants_exactly_once,
         "rabbitmq.publish_consume",
         vr.at_least_once_only(
-            "RabbitMQ redelivers unacknowledged messages (the probe saw the redelivered flag)",
-            vr.IDEMPOTENT_CONSUMERS + " Publish with confirms so nothing is lost either.",
+            N_("RabbitMQ redelivers unacknowledged messages (the probe saw the redelivered flag)"),
+            vr.IDEMPOTENT_CONSUMERS,
+            N_("Publish with confirms so nothing is lost either."),
         ),
     ),
 ]

@@ -28,6 +28,7 @@ import pika
 import pika.exceptions as pex
 from pika.adapters.blocking_connection import BlockingChannel
 
+from advisor.i18n import N_, tr
 from advisor.probe import preflight
 from advisor.probe.classify import (
     ErrorCause,
@@ -52,10 +53,14 @@ _MGMT_MAX_BYTES = 4 * 1024 * 1024  # the largest management API answer read (nod
 
 # 401 replies whose reason says the login worked but the user's tags do not allow the request.
 _MGMT_TAG_NEEDED = {
-    "Not management user": "The user has no management tag: give it 'monitoring' "
-    "(rabbitmqctl set_user_tags USER monitoring) to let the probe read nodes and health.",
-    "Not monitor user": "The user has the 'management' tag only: nodes and alarms need "
-    "'monitoring' (rabbitmqctl set_user_tags USER monitoring).",
+    "Not management user": N_(
+        "The user has no management tag: give it 'monitoring' "
+        "(rabbitmqctl set_user_tags USER monitoring) to let the probe read nodes and health."
+    ),
+    "Not monitor user": N_(
+        "The user has the 'management' tag only: nodes and alarms need "
+        "'monitoring' (rabbitmqctl set_user_tags USER monitoring)."
+    ),
 }
 
 
@@ -64,46 +69,50 @@ ERROR_CAUSES: tuple[ErrorCause, ...] = (
     ErrorCause(
         (pex.ProbableAuthenticationError, pex.AuthenticationError),
         FailureClass.AUTH,
-        "login refused",
-        "Wrong user name or password (ACCESS_REFUSED); note that 'guest' may only "
-        "log in from localhost.",
+        N_("login refused"),
+        N_(
+            "Wrong user name or password (ACCESS_REFUSED); note that 'guest' may only "
+            "log in from localhost."
+        ),
     ),
     ErrorCause(
         (pex.ProbableAccessDeniedError,),
         FailureClass.AUTHORISATION,
-        "vhost access denied",
-        "The vhost does not exist or this user has no permissions on it: check "
-        "the URL path (%2F is the default vhost '/') and rabbitmqctl "
-        "list_permissions.",
+        N_("vhost access denied"),
+        N_(
+            "The vhost does not exist or this user has no permissions on it: check "
+            "the URL path (%2F is the default vhost '/') and rabbitmqctl "
+            "list_permissions."
+        ),
     ),
     ErrorCause(
         (pex.IncompatibleProtocolError,),
         FailureClass.WRONG_PROTOCOL,
-        "not an AMQP 0-9-1 server",
-        "Something other than RabbitMQ listens here (or it expects TLS: amqps://).",
+        N_("not an AMQP 0-9-1 server"),
+        N_("Something other than RabbitMQ listens here (or it expects TLS: amqps://)."),
     ),
     ErrorCause(
         (pex.ConnectionBlockedTimeout,),
         FailureClass.DEGRADED,
-        "the broker blocked publishing",
-        "A memory or disk alarm is active: free resources on the node.",
+        N_("the broker blocked publishing"),
+        N_("A memory or disk alarm is active: free resources on the node."),
     ),
     ErrorCause(
         (pex.AMQPHeartbeatTimeout,),
         FailureClass.TIMEOUT,
-        "the broker stopped answering",
-        "The node is paused, overloaded or the network dropped.",
+        N_("the broker stopped answering"),
+        N_("The node is paused, overloaded or the network dropped."),
     ),
     ErrorCause(
         (pex.NackError, pex.UnroutableError),
         FailureClass.DEGRADED,
-        "publish not confirmed",
-        "The broker nacked or returned the message: check queue limits and alarms.",
+        N_("publish not confirmed"),
+        N_("The broker nacked or returned the message: check queue limits and alarms."),
     ),
 )
 
 
-def classify(exc: BaseException, where: str = "the server") -> Failure | None:
+def classify(exc: BaseException, where: str = "") -> Failure | None:
     """Name pika errors (which often have an empty str()) and the broker's reply codes."""
     for item in walk_exception(exc):
         found = _classify_one(item, where)
@@ -122,31 +131,36 @@ class NotManagementApiError(Exception):
 
 def _classify_one(exc: BaseException, where: str) -> Failure | None:
     text = describe(exc)
+    where = where or tr("the server")
     if isinstance(exc, NotManagementApiError):
         return Failure(
             FailureClass.WRONG_PROTOCOL,
-            f"{where} is not RabbitMQ's management API: {exc}",
-            "Point the management URL at the management plugin's HTTP port (15672, or 15671 "
-            "for HTTPS), not at the AMQP port or another service.",
+            tr("{where} is not RabbitMQ's management API: {error}", where=where, error=str(exc)),
+            tr(
+                "Point the management URL at the management plugin's HTTP port (15672, or 15671 "
+                "for HTTPS), not at the AMQP port or another service."
+            ),
         )
     if isinstance(exc, StalledError):
         return Failure(
             FailureClass.TIMEOUT,
-            f"{where} stopped answering: {text}",
-            "The broker (or a proxy or load balancer in front of it) accepted the connection "
-            "and then went silent: it may be paused, overloaded or blocked by an alarm, or the "
-            "network drops packets.",
+            tr("{where} stopped answering: {error}", where=where, error=text),
+            tr(
+                "The broker (or a proxy or load balancer in front of it) accepted the connection "
+                "and then went silent: it may be paused, overloaded or blocked by an alarm, or "
+                "the network drops packets."
+            ),
         )
     found = error_cause(ERROR_CAUSES, exc)
     if found is not None:
         return found
     if isinstance(exc, pex.ConnectionClosedByBroker):
         return reply_code(Broker.RABBITMQ, "connection", exc.reply_code, text) or Failure(
-            FailureClass.OTHER, f"the broker closed the connection: {text}"
+            FailureClass.OTHER, f"{tr('the broker closed the connection')}: {text}"
         )
     if isinstance(exc, pex.ChannelClosedByBroker):
         return reply_code(Broker.RABBITMQ, "channel", exc.reply_code, text) or Failure(
-            FailureClass.OTHER, f"channel closed by the broker: {text}"
+            FailureClass.OTHER, tr("channel closed by the broker: {error}", error=text)
         )
     if isinstance(exc, pex.StreamLostError):
         cause = classify_os_error(exc, where)
@@ -154,14 +168,14 @@ def _classify_one(exc: BaseException, where: str) -> Failure | None:
             return cause
         return Failure(
             FailureClass.CONNECTION_LOST,
-            f"connection lost: {text}",
-            "The broker was stopped or restarted, or the network dropped.",
+            tr("connection lost: {error}", error=text),
+            tr("The broker was stopped or restarted, or the network dropped."),
         )
     if isinstance(exc, pex.AMQPConnectionError) and "timed out" in text.lower():
         return Failure(
             FailureClass.TIMEOUT,
-            f"AMQP handshake timed out: {text}",
-            "The broker is paused or overloaded, or the listener is not AMQP.",
+            tr("AMQP handshake timed out: {error}", error=text),
+            tr("The broker is paused or overloaded, or the listener is not AMQP."),
         )
     return None
 
@@ -264,8 +278,10 @@ class Watchdog:
             idle = now - self._last_change
             if idle >= limit:
                 self.fired_stopping = stopping
-                self.fired = (
-                    f"nothing came back for {idle:.1f} s while {self._label} waited for a reply"
+                self.fired = tr(
+                    "nothing came back for {seconds} s while {call} waited for a reply",
+                    seconds=f"{idle:.1f}",
+                    call=self._label,
                 )
                 self._shutdown()
 
@@ -330,13 +346,17 @@ class Management:
                     return int(response.status), json.loads(raw or b"null")
                 except ValueError:
                     raise NotManagementApiError(
-                        f"HTTP {response.status} with a body that is not JSON"
+                        tr("HTTP {status} with a body that is not JSON", status=response.status)
                     ) from None
         except (http.client.BadStatusLine, http.client.RemoteDisconnected) as error:
             # An AMQP port answers an HTTP request with its protocol header, then hangs up.
-            raise NotManagementApiError(f"no HTTP reply ({describe(error)})") from None
+            raise NotManagementApiError(
+                tr("no HTTP reply ({error})", error=describe(error))
+            ) from None
         except ConnectionResetError as error:
-            raise NotManagementApiError(f"the connection was reset ({describe(error)})") from None
+            raise NotManagementApiError(
+                tr("the connection was reset ({error})", error=describe(error))
+            ) from None
         except urllib.error.HTTPError as error:
             body = error.read()
             try:
@@ -352,20 +372,23 @@ def http_failure(check: CheckRecorder, status: int, body: Any) -> None:
         # The credentials are right; the user lacks the tag this endpoint needs.
         check.fail(
             FailureClass.AUTHORISATION,
-            f"the management API accepted the login but refused this request ({reason})",
-            _MGMT_TAG_NEEDED[reason],
+            tr(
+                "the management API accepted the login but refused this request ({reason})",
+                reason=reason,
+            ),
+            tr(_MGMT_TAG_NEEDED[reason]),
         )
     elif status == 401:
         check.fail(
             FailureClass.AUTH,
-            "the management API refused the credentials (401)",
-            "Give credentials in the management URL (http://user:pass@host:15672).",
+            tr("the management API refused the credentials (401)"),
+            tr("Give credentials in the management URL (http://user:pass@host:15672)."),
         )
     elif status == 403:
         check.fail(
             FailureClass.AUTHORISATION,
-            "the management API user lacks permission",
-            "The user needs the 'monitoring' (or administrator) tag.",
+            tr("the management API user lacks permission"),
+            tr("The user needs the 'monitoring' (or administrator) tag."),
         )
     else:
         check.fail(FailureClass.OTHER, f"HTTP {status}: {str(body)[:200]}")
