@@ -59,6 +59,7 @@ from kafka.admin import KafkaAdminClient
 from kafka.admin._configs import ConfigResource, ConfigResourceType
 from kafka.partitioner.default import murmur2
 
+from advisor.i18n import N_, tr
 from advisor.probe import preflight, resources
 from advisor.probe.classify import Failure, classify_os_error, describe
 from advisor.probe.kafka import wire
@@ -133,7 +134,9 @@ def _first_server(ctx: ProbeContext, run: KafkaState) -> str | None:
 
 
 def _sasl_title(ctx: ProbeContext, run: KafkaState) -> str:
-    return f"SASL login at {run.servers[0] if run.servers else ctx.target.endpoint}"
+    return tr(
+        "SASL login at {where}", where=run.servers[0] if run.servers else str(ctx.target.endpoint)
+    )
 
 
 def _bootstrap_stage(ctx: ProbeContext, run: KafkaState) -> Stage:
@@ -142,12 +145,12 @@ def _bootstrap_stage(ctx: ProbeContext, run: KafkaState) -> Stage:
 
 def _sasl_unmet(auth: ProbeCheck) -> str:
     if auth.failure_class is FailureClass.AUTH:
-        return "the SASL login was refused"
-    return "SASL is not possible on this listener as asked"
+        return tr("the SASL login was refused")
+    return tr("SASL is not possible on this listener as asked")
 
 
 def _something_produced(ctx: ProbeContext, run: KafkaState) -> str | None:
-    return None if run.produced else "nothing was produced"
+    return None if run.produced else tr("nothing was produced")
 
 
 def _addresses(ctx: ProbeContext, run: KafkaState) -> Generator[ProbeCheck, None, bool]:
@@ -182,7 +185,10 @@ def _api_versions(
     version: str | None = None
     where = str(endpoint)
     with ctx.check(
-        f"{prefix}.api_versions", f"ApiVersions from {endpoint}", Stage.HANDSHAKE, where=where
+        f"{prefix}.api_versions",
+        tr("ApiVersions from {where}", where=where),
+        Stage.HANDSHAKE,
+        where=where,
     ) as check:
         timeout_s = ctx.timeout()
         started = time.monotonic()
@@ -216,29 +222,43 @@ def _api_versions(
             if answer:
                 check.fail(
                     FailureClass.WRONG_PROTOCOL,
-                    f"{endpoint} is not Kafka: no answer to ApiVersions, and to a text PING "
-                    f"{wire.what_speaks(answer)}",
-                    "Check the port: Kafka listens on 9092 by default; this is another service.",
+                    tr(
+                        "{endpoint} is not Kafka: no answer to ApiVersions, and to a text PING "
+                        "{what}",
+                        endpoint=where,
+                        what=wire.what_speaks(answer),
+                    ),
+                    tr(
+                        "Check the port: Kafka listens on 9092 by default; this is another service."
+                    ),
                 )
             else:
                 check.fail(
                     FailureClass.TIMEOUT,
-                    f"{endpoint} accepted the connection but did not answer ApiVersions "
-                    f"within {timeout_s:g} s",
-                    "The broker is paused or overloaded, or something that is not Kafka holds "
-                    "the port (a TLS listener waits for a TLS hello: try kafka+ssl://).",
+                    tr(
+                        "{endpoint} accepted the connection but did not answer ApiVersions "
+                        "within {seconds} s",
+                        endpoint=where,
+                        seconds=f"{timeout_s:g}",
+                    ),
+                    tr(
+                        "The broker is paused or overloaded, or something that is not Kafka holds "
+                        "the port (a TLS listener waits for a TLS hello: try kafka+ssl://)."
+                    ),
                 )
         elif not head:
             check.fail(
                 FailureClass.WRONG_PROTOCOL,
-                f"{endpoint} closed the connection without answering ApiVersions",
-                "The listener probably expects TLS (use kafka+ssl://), or it is not Kafka.",
+                tr(
+                    "{endpoint} closed the connection without answering ApiVersions", endpoint=where
+                ),
+                tr("The listener probably expects TLS (use kafka+ssl://), or it is not Kafka."),
             )
         elif not payload or len(payload) < 10:
             check.fail(
                 FailureClass.WRONG_PROTOCOL,
-                f"{endpoint} is not Kafka: {wire.what_speaks(head)}",
-                "Check the port: this is another service, not a Kafka broker listener.",
+                tr("{endpoint} is not Kafka: {what}", endpoint=where, what=wire.what_speaks(head)),
+                tr(_NOT_KAFKA),
             )
         else:
             try:
@@ -246,22 +266,32 @@ def _api_versions(
             except (ValueError, struct.error) as error:
                 check.fail(
                     FailureClass.WRONG_PROTOCOL,
-                    f"{endpoint} sent a reply that is not a Kafka ApiVersions response: {error}",
-                    "Check the port: this is another service, not a Kafka broker listener.",
+                    tr(
+                        "{endpoint} sent a reply that is not a Kafka ApiVersions response: {error}",
+                        endpoint=where,
+                        error=str(error),
+                    ),
+                    tr(_NOT_KAFKA),
                 )
             else:
                 check.figures["api_keys"] = len(versions)
                 if error_code not in (0, 35):  # 35: UNSUPPORTED_VERSION still lists versions
                     check.fail(
-                        FailureClass.OTHER, f"ApiVersions answered with error code {error_code}"
+                        FailureClass.OTHER,
+                        tr("ApiVersions answered with error code {code}", code=error_code),
                     )
                 elif wire.METADATA_KEY not in versions or wire.PRODUCE_KEY not in versions:
                     check.fail(
                         FailureClass.WRONG_PROTOCOL,
-                        f"{endpoint} is a KRaft controller listener, not a broker listener "
-                        "(it supports neither Metadata nor Produce)",
-                        "Point the client at the brokers' listeners (listeners=PLAINTEXT://...), "
-                        "not at controller.listener.names.",
+                        tr(
+                            "{endpoint} is a KRaft controller listener, not a broker listener "
+                            "(it supports neither Metadata nor Produce)",
+                            endpoint=where,
+                        ),
+                        tr(
+                            "Point the client at the brokers' listeners "
+                            "(listeners=PLAINTEXT://...), not at controller.listener.names."
+                        ),
                     )
                 else:
                     version = wire.broker_version_text(versions)
@@ -272,7 +302,12 @@ def _api_versions(
                     check.figures["transactions_api"] = str(transactions).lower()
                     ctx.summary.facts.setdefault("idempotent_producer_api", idempotent)
                     ctx.summary.facts.setdefault("transactions_api", transactions)
-                    check.note(f"Kafka broker; the supported API versions imply Kafka {version}")
+                    check.note(
+                        tr(
+                            "Kafka broker; the supported API versions imply Kafka {version}",
+                            version=version,
+                        )
+                    )
     yield check.result
     return version
 
@@ -293,16 +328,31 @@ def _sasl(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
     check.figures["mechanism"] = mechanism
     if outcome.ok:
         raw = mechanism == "PLAIN" or mechanism in wire.SCRAM_HASHES
+        said = {"mechanism": mechanism, "user": user, "said": outcome.said}
         check.note(
-            f"SASL {mechanism} as {user}: {outcome.said}"
-            + ("" if raw else "; the login itself runs in kafka.bootstrap")
+            tr("SASL {mechanism} as {user}: {said}", **said)
+            if raw
+            else tr(
+                "SASL {mechanism} as {user}: {said}; the login itself runs in {check}",
+                check="kafka.bootstrap",
+                **said,
+            )
         )
     else:
         cls = outcome.failure_class or FailureClass.AUTH
-        verb = "refused" if cls is FailureClass.AUTH else "not possible"
+        failed = {
+            "mechanism": mechanism,
+            "user": repr(user),
+            "endpoint": str(endpoint),
+            "said": outcome.said,
+        }
         check.fail(
             cls,
-            f"SASL {mechanism} login as {user!r} {verb} at {endpoint}: {outcome.said}",
+            tr("SASL {mechanism} login as {user} refused at {endpoint}: {said}", **failed)
+            if cls is FailureClass.AUTH
+            else tr(
+                "SASL {mechanism} login as {user} not possible at {endpoint}: {said}", **failed
+            ),
             outcome.hint,
         )
 
@@ -333,10 +383,13 @@ def _bootstrap(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None
         check.figures["security_protocol"] = wire.security_protocol(ctx)
         if sasl:
             check.note(
-                f"logged in with SASL {ctx.target.sasl_mechanism or 'PLAIN'} "
-                f"as {ctx.target.username}"
+                tr(
+                    "logged in with SASL {mechanism} as {user}",
+                    mechanism=ctx.target.sasl_mechanism or "PLAIN",
+                    user=ctx.target.username,
+                )
             )
-        check.note(f"kafka-python bootstrapped from {', '.join(run.servers)}")
+        check.note(tr("kafka-python bootstrapped from {servers}", servers=", ".join(run.servers)))
 
 
 def _metadata_brokers(run: KafkaState) -> list[tuple[int, str, int, str | None]]:
@@ -369,8 +422,9 @@ def _advertised(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> Non
                 sock.settimeout(ctx.timeout())
                 sock.connect(sockaddr)
         except OSError as error:
-            failure = classify_os_error(error, f"broker {node_id} at {where}") or Failure(
-                FailureClass.OTHER, f"broker {node_id} at {where}: {describe(error)}"
+            named = tr("broker {node} at {where}", node=node_id, where=where)
+            failure = classify_os_error(error, named) or Failure(
+                FailureClass.OTHER, f"{named}: {describe(error)}"
             )
             bad.append((f"{node_id}@{where}", failure))
             check.figures[f"broker_{node_id}"] = f"{where} {failure.failure_class.value}"
@@ -378,18 +432,27 @@ def _advertised(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> Non
         ms = round((time.monotonic() - started) * 1000, 1)
         check.figures[f"broker_{node_id}"] = f"{where} ok {ms} ms"
     if bad:
-        details = "; ".join(f.details for _, f in bad)
+        details = tr("; ").join(f.details for _, f in bad)
         check.fail(
             bad[0][1].failure_class,
-            f"{len(bad)} of {len(brokers)} advertised broker address(es) unreachable from "
-            f"this client: {details}",
-            "Bootstrap worked, but clients then dial the addresses the brokers advertise: "
-            "set advertised.listeners to a host name/IP and port this client can reach "
-            "(not localhost or a container name), e.g. a listener per network "
-            "(INTERNAL for brokers, EXTERNAL for clients).",
+            tr(
+                "{bad} of {count} advertised broker address(es) unreachable from "
+                "this client: {details}",
+                bad=len(bad),
+                count=len(brokers),
+                details=details,
+            ),
+            tr(
+                "Bootstrap worked, but clients then dial the addresses the brokers advertise: "
+                "set advertised.listeners to a host name/IP and port this client can reach "
+                "(not localhost or a container name), e.g. a listener per network "
+                "(INTERNAL for brokers, EXTERNAL for clients)."
+            ),
         )
     else:
-        check.note(f"all {len(brokers)} advertised address(es) accept TCP connections")
+        check.note(
+            tr("all {count} advertised address(es) accept TCP connections", count=len(brokers))
+        )
 
 
 def _cluster(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
@@ -433,10 +496,14 @@ def _cluster(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
     except (kerr.KafkaError, KeyError, IndexError) as error:
         summary.mode = "unknown (no DescribeQuorum)"
         check.warn(
-            f"the metadata quorum could not be described ({describe(error)}); metadata "
-            f"reports controller_id {metadata_controller}: in KRaft that is a random "
-            "broker, not the active controller (in ZooKeeper mode it is the controller)",
-            "Use kafka-metadata-quorum.sh describe --status to see the active controller.",
+            tr(
+                "the metadata quorum could not be described ({error}); metadata "
+                "reports controller_id {controller}: in KRaft that is a random "
+                "broker, not the active controller (in ZooKeeper mode it is the controller)",
+                error=describe(error),
+                controller=metadata_controller,
+            ),
+            tr("Use kafka-metadata-quorum.sh describe --status to see the active controller."),
         )
     else:
         partition = quorum["topics"][0]["partitions"][0]
@@ -459,30 +526,48 @@ def _cluster(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
         summary.mode = "kraft"
         summary.facts.update(active_controller_id=leader, quorum_voters=len(voters))
         check.note(
-            f"KRaft: active controller {leader} (DescribeQuorum leader) of "
-            f"{len(voters)} voter(s); metadata's controller_id "
-            f"{metadata_controller} is a random broker in KRaft, not the controller."
+            tr(
+                "KRaft: active controller {leader} (DescribeQuorum leader) of "
+                "{voters} voter(s); metadata's controller_id "
+                "{controller} is a random broker in KRaft, not the controller.",
+                leader=leader,
+                voters=len(voters),
+                controller=metadata_controller,
+            )
         )
         if leader < 0:
             check.fail(
                 FailureClass.DEGRADED,
-                "the metadata quorum has no leader",
-                "A majority of the controller voters is down: metadata changes are blocked.",
+                tr("the metadata quorum has no leader"),
+                tr("A majority of the controller voters is down: metadata changes are blocked."),
             )
         if lagging:
-            check.warn(f"Controller voter(s) {lagging} lag behind the quorum high watermark.")
+            check.warn(
+                tr(
+                    "Controller voter(s) {voters} lag behind the quorum high watermark.",
+                    voters=lagging,
+                )
+            )
         if len(voters) % 2 == 0:
             check.warn(
-                f"{len(voters)} controller voters: an even quorum tolerates no more "
-                "failures than one voter fewer",
-                "Run an odd number of controllers (3 or 5).",
+                tr(
+                    "{count} controller voters: an even quorum tolerates no more "
+                    "failures than one voter fewer",
+                    count=len(voters),
+                ),
+                tr("Run an odd number of controllers (3 or 5)."),
             )
-    summary.replication = f"{len(live)} live broker(s)" + (
-        f", {len(fenced)} fenced" if fenced else ""
+    summary.replication = (
+        tr("{live} live broker(s), {fenced} fenced", live=len(live), fenced=len(fenced))
+        if fenced
+        else tr("{live} live broker(s)", live=len(live))
     )
     if fenced:
         check.warn(
-            f"Broker(s) {[b['broker_id'] for b in fenced]} are fenced (down or not caught up)."
+            tr(
+                "Broker(s) {brokers} are fenced (down or not caught up).",
+                brokers=[b["broker_id"] for b in fenced],
+            )
         )
 
 
@@ -540,21 +625,29 @@ def _broker_config(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> 
         ctx.summary.max_message_bytes = max_bytes
     if retention_ms is not None:
         check.figures["effective_retention_ms"] = retention_ms
-    ctx.summary.persistence = (
+    ctx.summary.persistence = tr(
         "log segments on disk, replicated; fsync left to the OS (flush.ms unset) "
-        f"with min.insync.replicas={min_isr}"
+        "with min.insync.replicas={min_isr}",
+        min_isr=min_isr,
     )
-    check.note(f"from broker {broker_ids[0]} with defaults included (config_filter=all)")
+    check.note(
+        tr(
+            "from broker {broker} with defaults included (config_filter=all)",
+            broker=broker_ids[0],
+        )
+    )
     if differing:
         check.warn(
-            f"brokers disagree on {', '.join(differing)}",
-            "Keep broker configs identical, or set these per topic.",
+            tr("brokers disagree on {settings}", settings=", ".join(differing)),
+            tr("Keep broker configs identical, or set these per topic."),
         )
     if unclean:
         check.warn(
-            "unclean.leader.election.enable=true: an out-of-sync replica may become leader "
-            "and acknowledged messages can be lost",
-            "Set unclean.leader.election.enable=false.",
+            tr(
+                "unclean.leader.election.enable=true: an out-of-sync replica may become leader "
+                "and acknowledged messages can be lost"
+            ),
+            tr("Set unclean.leader.election.enable=false."),
         )
 
 
@@ -620,32 +713,55 @@ def _replication(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> No
         )
     if under:
         check.warn(
-            f"{len(under)} under-replicated partition(s) (ISR smaller than the replica set), "
-            f"e.g. {', '.join(under[:5])}"
+            tr(
+                "{count} under-replicated partition(s) (ISR smaller than the replica set), "
+                "e.g. {examples}",
+                count=len(under),
+                examples=", ".join(under[:5]),
+            )
             + (
-                f"; replicas assigned to broker(s) {sorted(missing_replicas)} that are not live"
+                tr(
+                    "; replicas assigned to broker(s) {brokers} that are not live",
+                    brokers=sorted(missing_replicas),
+                )
                 if missing_replicas
                 else ""
             ),
-            "A broker is down or lagging: restart it or check its disk and network; "
-            "a further failure may make these partitions unavailable.",
+            tr(
+                "A broker is down or lagging: restart it or check its disk and network; "
+                "a further failure may make these partitions unavailable."
+            ),
         )
     if under_min:
         check.fail(
             FailureClass.DEGRADED,
-            f"{len(under_min)} partition(s) have fewer in-sync replicas than "
-            f"min.insync.replicas, e.g. {', '.join(under_min[:5])}: acks=all writes to them "
-            "fail with NotEnoughReplicas",
-            "Bring the missing brokers back before producing with acks=all.",
+            tr(
+                "{count} partition(s) have fewer in-sync replicas than "
+                "min.insync.replicas, e.g. {examples}: acks=all writes to them "
+                "fail with NotEnoughReplicas",
+                count=len(under_min),
+                examples=", ".join(under_min[:5]),
+            ),
+            tr("Bring the missing brokers back before producing with acks=all."),
         )
     if offline:
         check.fail(
             FailureClass.DEGRADED,
-            f"{len(offline)} offline partition(s) (leader -1), e.g. {', '.join(offline[:5])}",
-            "No replica of these partitions is available: bring their brokers back.",
+            tr(
+                "{count} offline partition(s) (leader -1), e.g. {examples}",
+                count=len(offline),
+                examples=", ".join(offline[:5]),
+            ),
+            tr("No replica of these partitions is available: bring their brokers back."),
         )
     if not (under or offline):
-        check.note(f"all {partitions} partition(s) of {len(topics)} topic(s) fully in sync")
+        check.note(
+            tr(
+                "all {partitions} partition(s) of {topics} topic(s) fully in sync",
+                partitions=partitions,
+                topics=len(topics),
+            )
+        )
 
 
 def _topic_min_isr(run: KafkaState, topic: str) -> int:
@@ -667,13 +783,18 @@ def _sweep_leftovers(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -
                 run.admin.delete_groups(topics)
     except Exception as error:  # leftovers of other runs never fail this one
         check.warn(
-            f"could not remove the topics of earlier, killed probe runs: {describe(error)}",
-            "Delete topics named broker-advisor.probe.* by hand (kafka-topics.sh --delete).",
+            tr(
+                "could not remove the topics of earlier, killed probe runs: {error}",
+                error=describe(error),
+            ),
+            tr("Delete topics named broker-advisor.probe.* by hand (kafka-topics.sh --delete)."),
         )
         return
     check.figures["leftovers_removed"] = len(topics)
     if topics:
-        check.note(f"removed {len(topics)} topic(s) left by earlier, killed probe runs")
+        check.note(
+            tr("removed {count} topic(s) left by earlier, killed probe runs", count=len(topics))
+        )
 
 
 def _create_topic(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
@@ -706,15 +827,28 @@ def _create_topic(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> N
         min_insync_replicas=run.min_isr if run.replication > 1 else "-",
         ready_ms=round((time.monotonic() - started) * 1000, 3),
     )
+    created = {"topic": run.topic, "partitions": PARTITIONS, "replication": run.replication}
     check.note(
-        f"created {run.topic} with {PARTITIONS} partitions, replication factor "
-        f"{run.replication}"
-        + (f", min.insync.replicas {run.min_isr}" if run.replication > 1 else "")
+        tr(
+            "created {topic} with {partitions} partitions, replication factor {replication}, "
+            "min.insync.replicas {min_isr}",
+            min_isr=run.min_isr,
+            **created,
+        )
+        if run.replication > 1
+        else tr(
+            "created {topic} with {partitions} partitions, replication factor {replication}",
+            **created,
+        )
     )
     if run.replication < MAX_REPLICATION:
         check.warn(
-            f"only {live} live broker(s): replication factor {run.replication}",
-            "Run at least 3 brokers so topics can have replication factor 3.",
+            tr(
+                "only {live} live broker(s): replication factor {replication}",
+                live=live,
+                replication=run.replication,
+            ),
+            tr("Run at least 3 brokers so topics can have replication factor 3."),
         )
 
 
@@ -773,16 +907,21 @@ def _produce(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
         ctx.summary.facts["idempotent_producer_id"] = producer_id
         if producer_id is None:
             check.warn(
-                "the broker granted no producer id: idempotence is not in effect",
-                "Check the broker version (0.11+) and IdempotentWrite ACLs on the cluster.",
+                tr("the broker granted no producer id: idempotence is not in effect"),
+                tr("Check the broker version (0.11+) and IdempotentWrite ACLs on the cluster."),
             )
         check.note(
-            f"{run.produced} keyed messages, one at a time, acks=all, idempotent, through "
-            "kafka-python from this machine: this client's latency, not the broker's "
-            "capacity"
+            tr(
+                "{count} keyed messages, one at a time, acks=all, idempotent, through "
+                "kafka-python from this machine: this client's latency, not the broker's "
+                "capacity",
+                count=run.produced,
+            )
         )
         if wrong_partition:
-            check.warn(f"keys landed off their murmur2 partition: {wrong_partition[:5]}")
+            check.warn(
+                tr("keys landed off their murmur2 partition: {keys}", keys=wrong_partition[:5])
+            )
     finally:
         wire.close_producer(producer, min(ctx.cleanup_timeout(), 1.0))
 
@@ -860,33 +999,56 @@ def _consume(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
         if total < run.produced:
             check.fail(
                 FailureClass.TIMEOUT if total == 0 else FailureClass.OTHER,
-                f"consumed {total} of {run.produced} messages in group {run.group} "
-                f"within {deadline - started:.1f} s"
-                + (f" while Kafka created {OFFSETS_TOPIC}" if first_group else ""),
-                "A fresh cluster creates its offsets topic for the first consumer group; "
-                "probe again in a few seconds, or with a larger --timeout."
+                tr(
+                    "consumed {total} of {produced} messages in group {group} within {seconds} s",
+                    total=total,
+                    produced=run.produced,
+                    group=run.group,
+                    seconds=f"{deadline - started:.1f}",
+                )
+                + (tr(" while Kafka created {topic}", topic=OFFSETS_TOPIC) if first_group else ""),
+                tr(
+                    "A fresh cluster creates its offsets topic for the first consumer group; "
+                    "probe again in a few seconds, or with a larger --timeout."
+                )
                 if first_group
-                else "The group coordinator may be slow to form the group "
-                "(group.initial.rebalance.delay.ms) or a partition leader is unavailable.",
+                else tr(
+                    "The group coordinator may be slow to form the group "
+                    "(group.initial.rebalance.delay.ms) or a partition leader is unavailable."
+                ),
             )
         if out_of_order or split_keys or offset_gaps:
             check.fail(
                 FailureClass.OTHER,
-                f"order broken: keys out of order {out_of_order[:5]}, keys on several "
-                f"partitions {split_keys[:5]}, partitions out of offset order "
-                f"{offset_gaps[:5]}",
+                tr(
+                    "order broken: keys out of order {keys}, keys on several "
+                    "partitions {split}, partitions out of offset order {gaps}",
+                    keys=out_of_order[:5],
+                    split=split_keys[:5],
+                    gaps=offset_gaps[:5],
+                ),
             )
         if duplicates:
-            check.warn(f"duplicates for keys {duplicates[:5]} (at-least-once redelivery)")
+            check.warn(
+                tr("duplicates for keys {keys} (at-least-once redelivery)", keys=duplicates[:5])
+            )
         if check.ok:
             check.note(
-                f"{total} messages over {len(offsets)} partitions in group {run.group}; "
-                "each key stayed on one partition with its sequence numbers in order"
+                tr(
+                    "{total} messages over {partitions} partitions in group {group}; "
+                    "each key stayed on one partition with its sequence numbers in order",
+                    total=total,
+                    partitions=len(offsets),
+                    group=run.group,
+                )
             )
             if first_group:
                 check.note(
-                    f"the cluster's first consumer group: Kafka created {OFFSETS_TOPIC} "
-                    "during this check, which slows it down this once"
+                    tr(
+                        "the cluster's first consumer group: Kafka created {topic} "
+                        "during this check, which slows it down this once",
+                        topic=OFFSETS_TOPIC,
+                    )
                 )
     finally:
         with contextlib.suppress(Exception):
@@ -909,8 +1071,10 @@ def _topic_config(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> N
         topic_max_message_bytes=max_bytes,
     )
     check.note(
-        "the probe topic's own settings (min.insync.replicas and retention.ms set by the "
-        "probe); others inherit the broker defaults"
+        tr(
+            "the probe topic's own settings (min.insync.replicas and retention.ms set by the "
+            "probe); others inherit the broker defaults"
+        )
     )
 
 
@@ -943,7 +1107,7 @@ def _delete_topic(
 ) -> str | None:
     """Delete the probe topic and see it stay deleted; None when it is gone, else why not."""
     ends = time.monotonic() + left()
-    problem = "no admin client could connect"
+    problem = tr(_NO_ADMIN)
     client_failed = False
     for _attempt in range(3):
         reuse = admins and not client_failed
@@ -978,9 +1142,9 @@ def _delete_topic(
                 ctx.resources.discard(TempResource(Broker.KAFKA, "topic", run.topic))
                 return None
         problem = (
-            "it was back after deletion (something re-created it)"
+            tr("it was back after deletion (something re-created it)")
             if present is True
-            else f"could not list topics to confirm the deletion: {present}"
+            else tr("could not list topics to confirm the deletion: {error}", error=present)
         )
         if time.monotonic() >= ends:
             break
@@ -992,7 +1156,7 @@ def _delete_group(admin: Any, group: str) -> None:
     result = admin.delete_groups([group])
     outcome = str(result.get(group, "OK")) if isinstance(result, dict) else "OK"
     if outcome not in ("OK", "GroupIdNotFoundError"):
-        raise RuntimeError(f"the broker answered {outcome}")
+        raise RuntimeError(tr("the broker answered {outcome}", outcome=outcome))
 
 
 def delete_topic_and_group(
@@ -1007,10 +1171,12 @@ def delete_topic_and_group(
         if resource.kind == "topic":
             error = _delete_topic(ctx, run, admins, left)
             if error is not None:
-                ctx.cleanup_problem(f"could not delete topic {resource.name}: {error}")
+                ctx.cleanup_problem(
+                    tr("could not delete topic {name}: {error}", name=resource.name, error=error)
+                )
             continue
         cleaner = admins[-1] if admins else _fresh_admin(ctx, run, admins, left)
-        failed: BaseException | str | None = "no admin client could connect"
+        failed: BaseException | str | None = tr(_NO_ADMIN)
         if cleaner is not None:
 
             def delete(admin: Any = cleaner, name: str = resource.name) -> None:
@@ -1021,7 +1187,9 @@ def delete_topic_and_group(
             ctx.resources.discard(resource)
         else:
             text = failed if isinstance(failed, str) else describe(failed)
-            ctx.cleanup_problem(f"could not delete group {resource.name}: {text}")
+            ctx.cleanup_problem(
+                tr("could not delete group {name}: {error}", name=resource.name, error=text)
+            )
 
 
 def _cleanup(ctx: ProbeContext, run: KafkaState) -> None:
@@ -1047,7 +1215,9 @@ def _cleanup(ctx: ProbeContext, run: KafkaState) -> None:
             wire.bounded(admin.close, max(0.05, min(1.0, ends - time.monotonic())))
 
 
-_TOPIC_UNMET = "the temporary topic could not be created"
+_TOPIC_UNMET = N_("the temporary topic could not be created")
+_NO_ADMIN = N_("no admin client could connect")
+_NOT_KAFKA = N_("Check the port: this is another service, not a Kafka broker listener.")
 
 PLAN: Plan[KafkaState] = Plan(
     broker=Broker.KAFKA,
@@ -1056,7 +1226,7 @@ PLAN: Plan[KafkaState] = Plan(
         Group(
             "kafka.addresses",
             _addresses,
-            unmet="no bootstrap address answered as a Kafka broker",
+            unmet=N_("no bootstrap address answered as a Kafka broker"),
         ),
         Check(
             "kafka.auth",
@@ -1070,37 +1240,37 @@ PLAN: Plan[KafkaState] = Plan(
         ),
         Check(
             "kafka.bootstrap",
-            "Bootstrap and log in (kafka-python admin)",
+            N_("Bootstrap and log in (kafka-python admin)"),
             _bootstrap_stage,
             _bootstrap,
             needs=("kafka.auth",),
-            unmet="the client could not bootstrap",
+            unmet=N_("the client could not bootstrap"),
         ),
         Check(
             "kafka.advertised",
-            "Advertised broker addresses reachable",
+            N_("Advertised broker addresses reachable"),
             Stage.CONNECT,
             _advertised,
             needs=("kafka.bootstrap",),
-            unmet="clients cannot reach every broker at its advertised address",
+            unmet=N_("clients cannot reach every broker at its advertised address"),
         ),
         Check(
             "kafka.cluster",
-            "Cluster, brokers and active controller",
+            N_("Cluster, brokers and active controller"),
             Stage.INSPECT,
             _cluster,
             needs=("kafka.advertised",),
         ),
         Check(
             "kafka.config",
-            "Effective broker configuration",
+            N_("Effective broker configuration"),
             Stage.INSPECT,
             _broker_config,
             needs=("kafka.advertised",),
         ),
         Check(
             "kafka.topic",
-            "Create a temporary topic",
+            N_("Create a temporary topic"),
             Stage.BEHAVE,
             _create_topic,
             needs=("kafka.advertised",),
@@ -1108,14 +1278,14 @@ PLAN: Plan[KafkaState] = Plan(
         ),
         Check(
             "kafka.produce_latency",
-            "Produce with acks=all (idempotent)",
+            N_("Produce with acks=all (idempotent)"),
             Stage.BEHAVE,
             _produce,
             needs=("kafka.topic",),
         ),
         Check(
             "kafka.consume_order",
-            "Consume in a group, per-key order",
+            N_("Consume in a group, per-key order"),
             Stage.BEHAVE,
             _consume,
             needs=("kafka.topic",),
@@ -1124,14 +1294,14 @@ PLAN: Plan[KafkaState] = Plan(
         # After produce/consume, so the probe topic and __consumer_offsets are included.
         Check(
             "kafka.replication",
-            "Partition leaders, replicas and ISR",
+            N_("Partition leaders, replicas and ISR"),
             Stage.INSPECT,
             _replication,
             needs=("kafka.advertised",),
         ),
         Check(
             "kafka.topic_config",
-            "Effective topic configuration",
+            N_("Effective topic configuration"),
             Stage.INSPECT,
             _topic_config,
             needs=("kafka.topic",),

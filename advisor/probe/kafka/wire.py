@@ -31,6 +31,7 @@ from kafka.protocol.broker_version_data import (
     infer_broker_version_from_api_versions,
 )
 
+from advisor.i18n import N_, tr
 from advisor.probe import preflight
 from advisor.probe.classify import ErrorCause, Failure, classify_os_error, describe, error_cause
 from advisor.probe.kafka import sockets
@@ -86,66 +87,74 @@ ERROR_CAUSES: tuple[ErrorCause, ...] = (
     ErrorCause(
         (kerr.SaslAuthenticationFailedError,),
         FailureClass.AUTH,
-        "SASL login refused",
-        "Wrong user name or password, or a mechanism the listener does not enable "
-        "(sasl.enabled.mechanisms).",
+        N_("SASL login refused"),
+        N_(
+            "Wrong user name or password, or a mechanism the listener does not enable "
+            "(sasl.enabled.mechanisms)."
+        ),
     ),
     ErrorCause(
         (kerr.AuthorizationError,),
         FailureClass.AUTHORISATION,
-        "not permitted",
-        "The principal lacks ACLs for this operation: it needs Create/Delete/Write/Read on "
-        "topics and Read on groups named broker-advisor.probe.*, and Describe/"
-        "DescribeConfigs on the cluster.",
+        N_("not permitted"),
+        N_(
+            "The principal lacks ACLs for this operation: it needs Create/Delete/Write/Read on "
+            "topics and Read on groups named broker-advisor.probe.*, and Describe/"
+            "DescribeConfigs on the cluster."
+        ),
     ),
     ErrorCause(
         (kerr.NotEnoughReplicasError, kerr.NotEnoughReplicasAfterAppendError),
         FailureClass.DEGRADED,
-        "acks=all was refused",
-        "Fewer replicas are in sync than min.insync.replicas: a broker is down or "
-        "lagging; see kafka.replication.",
+        N_("acks=all was refused"),
+        N_(
+            "Fewer replicas are in sync than min.insync.replicas: a broker is down or "
+            "lagging; see kafka.replication."
+        ),
     ),
     ErrorCause(
         (kerr.InvalidReplicationFactorError,),
         FailureClass.DEGRADED,
-        "replication factor refused",
-        "Fewer live brokers than the replication factor asked for.",
+        N_("replication factor refused"),
+        N_("Fewer live brokers than the replication factor asked for."),
     ),
     ErrorCause(
         (kerr.PolicyViolationError, kerr.TopicAuthorizationFailedError),
         FailureClass.AUTHORISATION,
-        "topic creation refused",
-        "A create-topic policy or ACL forbids broker-advisor.probe.* topics.",
+        N_("topic creation refused"),
+        N_("A create-topic policy or ACL forbids broker-advisor.probe.* topics."),
     ),
     ErrorCause(
         (kerr.UnsupportedVersionError, kerr.IncompatibleBrokerVersion),
         FailureClass.OTHER,
-        "the broker does not support this request",
-        "The broker is too old for this check (Kafka 2.4+ is assumed).",
+        N_("the broker does not support this request"),
+        N_("The broker is too old for this check (Kafka 2.4+ is assumed)."),
     ),
     ErrorCause(
         (kerr.KafkaTimeoutError, kerr.RequestTimedOutError),
         FailureClass.TIMEOUT,
-        "no answer in time",
-        "A broker is paused, overloaded or unreachable at its advertised address; "
-        "see the earlier checks.",
+        N_("no answer in time"),
+        N_(
+            "A broker is paused, overloaded or unreachable at its advertised address; "
+            "see the earlier checks."
+        ),
     ),
     ErrorCause(
         (kerr.NodeNotReadyError,),
         FailureClass.TIMEOUT,
-        "broker not ready",
-        "A broker could not be connected to in time.",
+        N_("broker not ready"),
+        N_("A broker could not be connected to in time."),
     ),
 )
 
 
-def classify(exc: BaseException, where: str = "the server") -> Failure | None:
+def classify(exc: BaseException, where: str = "") -> Failure | None:
     """Name kafka-python errors; socket-level causes are left to the runner's classifier."""
     if isinstance(exc, kerr.KafkaConnectionError):
         return classify_os_error(exc, where) or Failure(
             FailureClass.CONNECTION_LOST,
-            f"connection lost: {describe(exc)}",
-            "A broker closed the connection: it may be restarting, or expect TLS/SASL.",
+            tr("connection lost: {error}", error=describe(exc)),
+            tr("A broker closed the connection: it may be restarting, or expect TLS/SASL."),
         )
     return error_cause(ERROR_CAUSES, exc)
 
@@ -191,27 +200,33 @@ def bootstrap_failure(
         if sasl:
             return Failure(
                 FailureClass.WRONG_PROTOCOL,
-                f"{where} does not use SASL on this listener: {joined}",
-                NO_SASL_HINT,
+                tr(
+                    "{where} does not use SASL on this listener: {lines}", where=where, lines=joined
+                ),
+                tr(NO_SASL_HINT),
             )
         return Failure(
             FailureClass.AUTH,
-            f"{where} expects SASL: {joined}",
-            "The listener requires SASL: give credentials in the URL (kafka://user:pass@...).",
+            tr("{where} expects SASL: {lines}", where=where, lines=joined),
+            tr("The listener requires SASL: give credentials in the URL (kafka://user:pass@...)."),
         )
     if "unsupportedsaslmechanism" in lowered or "unsupported sasl mechanism" in lowered:
         return Failure(
             FailureClass.WRONG_PROTOCOL,
-            f"{where} does not enable this SASL mechanism: {joined}",
-            "Pick a mechanism the listener lists in sasl.enabled.mechanisms "
-            "(?sasl_mechanism=PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512).",
+            tr("{where} does not enable this SASL mechanism: {lines}", where=where, lines=joined),
+            tr(
+                "Pick a mechanism the listener lists in sasl.enabled.mechanisms "
+                "(?sasl_mechanism=PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)."
+            ),
         )
     if "sasl" in lowered and ("authentication" in lowered or "auth" in lowered):
         return Failure(
             FailureClass.AUTH,
-            f"SASL login to {where} refused: {joined}",
-            "Wrong user name or password, or SCRAM credentials that were never created for "
-            "this user on the cluster (kafka-configs.sh --alter --add-config SCRAM-SHA-...).",
+            tr("SASL login to {where} refused: {lines}", where=where, lines=joined),
+            tr(
+                "Wrong user name or password, or SCRAM credentials that were never created for "
+                "this user on the cluster (kafka-configs.sh --alter --add-config SCRAM-SHA-...)."
+            ),
         )
     # kafka-python names its TLS transport class KafkaSSLTransport in every line it logs: only
     # words of a TLS failure count, not the class name.
@@ -219,34 +234,50 @@ def bootstrap_failure(
     if "certificate" in tls_words or "ssl" in tls_words:
         return Failure(
             FailureClass.TLS,
-            f"TLS with {where} failed during bootstrap: {joined}",
-            "Check the CA (?ssl_ca_certs=...) and that the certificate matches the host name.",
+            tr("TLS with {where} failed during bootstrap: {lines}", where=where, lines=joined),
+            tr("Check the CA (?ssl_ca_certs=...) and that the certificate matches the host name."),
         )
     if "connection refused" in lowered:
         return Failure(
             FailureClass.REFUSED,
-            f"{where} refused the client: {joined}",
-            "Check the port and that the broker is running.",
+            tr("{where} refused the client: {lines}", where=where, lines=joined),
+            tr("Check the port and that the broker is running."),
         )
     if "closed" in lowered or "reset" in lowered or "disconnected" in lowered:
         return Failure(
             FailureClass.WRONG_PROTOCOL,
-            f"{where} closed the connection during bootstrap: {joined}",
-            "The listener may expect TLS (kafka+ssl:// or kafka+sasl_ssl://), or the SASL "
-            "mechanism or credentials do not match it."
+            tr(
+                "{where} closed the connection during bootstrap: {lines}", where=where, lines=joined
+            ),
+            tr(
+                "The listener may expect TLS (kafka+ssl:// or kafka+sasl_ssl://), or the SASL "
+                "mechanism or credentials do not match it."
+            )
             if sasl
-            else "The listener may require SASL (give credentials) or TLS (kafka+ssl://).",
+            else tr("The listener may require SASL (give credentials) or TLS (kafka+ssl://)."),
         )
     return Failure(
         FailureClass.TIMEOUT,
-        f"kafka-python could not bootstrap from {where} within {timeout_s:g} s"
-        + (f": {joined}" if joined else " (no cause logged)"),
-        "The broker answered ApiVersions but not the client's requests in time: it may be "
-        "overloaded, or require SASL/TLS settings the URL does not give.",
+        tr(
+            "kafka-python could not bootstrap from {where} within {seconds} s: {lines}",
+            where=where,
+            seconds=f"{timeout_s:g}",
+            lines=joined,
+        )
+        if joined
+        else tr(
+            "kafka-python could not bootstrap from {where} within {seconds} s (no cause logged)",
+            where=where,
+            seconds=f"{timeout_s:g}",
+        ),
+        tr(
+            "The broker answered ApiVersions but not the client's requests in time: it may be "
+            "overloaded, or require SASL/TLS settings the URL does not give."
+        ),
     )
 
 
-NO_SASL_HINT = (
+NO_SASL_HINT = N_(
     "This listener does not use SASL (it is PLAINTEXT or SSL): drop the user name and password "
     "from the URL, or point at the broker's SASL listener (see listener.security.protocol.map)."
 )
@@ -342,7 +373,7 @@ def parse_api_versions(payload: bytes) -> tuple[int, dict[int, tuple[int, int]]]
 def what_speaks(reply: bytes) -> str:
     """Guess the protocol of a non-Kafka reply."""
     text = preflight.what_speaks(reply)
-    return f"{text} (use kafka+ssl://)" if "TLS alert" in text else text
+    return f"{text} {tr('(use kafka+ssl://)')}" if "TLS alert" in text else text
 
 
 def broker_version_text(versions: dict[int, tuple[int, int]]) -> str:
@@ -411,9 +442,9 @@ def sasl_login(
     if not reply:
         return SaslOutcome(
             False,
-            "the listener closed the connection on SaslHandshake",
+            tr("the listener closed the connection on SaslHandshake"),
             FailureClass.WRONG_PROTOCOL,
-            "The listener may expect TLS (kafka+sasl_ssl://) or not use SASL at all.",
+            tr("The listener may expect TLS (kafka+sasl_ssl://) or not use SASL at all."),
         )
     error_code, count = struct.unpack(">hi", reply[:6])
     offered: list[str] = []
@@ -424,28 +455,37 @@ def sasl_login(
     if error_code == ILLEGAL_SASL_STATE:
         return SaslOutcome(
             False,
-            "the listener does not use SASL (ILLEGAL_SASL_STATE): it takes no login",
+            tr("the listener does not use SASL (ILLEGAL_SASL_STATE): it takes no login"),
             FailureClass.WRONG_PROTOCOL,
-            NO_SASL_HINT,
+            tr(NO_SASL_HINT),
         )
     if error_code == UNSUPPORTED_SASL_MECHANISM:
         choices = ", ".join(offered) or "none"
         return SaslOutcome(
             False,
-            f"the listener does not enable {mechanism}; it offers {choices}",
+            tr(
+                "the listener does not enable {mechanism}; it offers {choices}",
+                mechanism=mechanism,
+                choices=choices,
+            ),
             FailureClass.WRONG_PROTOCOL,
-            f"Use a mechanism the listener enables (?sasl_mechanism={offered[0]})"
+            tr(
+                "Use a mechanism the listener enables ({option})",
+                option=f"?sasl_mechanism={offered[0]}",
+            )
             if offered
-            else "Enable the mechanism in sasl.enabled.mechanisms on this listener.",
+            else tr("Enable the mechanism in sasl.enabled.mechanisms on this listener."),
         )
     if error_code != 0:
         return SaslOutcome(
-            False, f"SaslHandshake failed with error code {error_code}", FailureClass.OTHER
+            False,
+            tr("SaslHandshake failed with error code {code}", code=error_code),
+            FailureClass.OTHER,
         )
     if mechanism in SCRAM_HASHES:
         return _scram_login(ctx, sock, mechanism, username, password, timeout_s)
     if mechanism != "PLAIN":
-        return SaslOutcome(True, f"the listener enables {mechanism}")
+        return SaslOutcome(True, tr("the listener enables {mechanism}", mechanism=mechanism))
     token = b"\0" + username.encode() + b"\0" + password.encode()
     answer = _authenticate(ctx, sock, token, timeout_s)
     if isinstance(answer, SaslOutcome):
@@ -453,15 +493,15 @@ def sasl_login(
             False,
             answer.said,
             FailureClass.AUTH,
-            "Check the user name and password (the broker's JAAS config for PLAIN).",
+            tr("Check the user name and password (the broker's JAAS config for PLAIN)."),
         )
-    return SaslOutcome(True, "PLAIN login accepted")
+    return SaslOutcome(True, tr("{mechanism} login accepted", mechanism="PLAIN"))
 
 
 SCRAM_HASHES = {"SCRAM-SHA-256": "sha256", "SCRAM-SHA-512": "sha512"}
 
 
-SCRAM_HINT = (
+SCRAM_HINT = N_(
     "Check the user name and password; SCRAM credentials exist only once created on the cluster "
     "(kafka-configs.sh --alter --add-config 'SCRAM-SHA-512=[password=...]' --entity-type users, "
     "or kafka-storage format --add-scram)."
@@ -480,14 +520,16 @@ def _authenticate(
     )
     if not reply:
         return SaslOutcome(
-            False, "the broker closed the connection during SaslAuthenticate", FailureClass.AUTH
+            False,
+            tr("the broker closed the connection during SaslAuthenticate"),
+            FailureClass.AUTH,
         )
     (error_code,) = struct.unpack(">h", reply[:2])
     message, offset = read_string(reply, 2)
     if error_code != 0:
         return SaslOutcome(
             False,
-            message or f"SaslAuthenticate failed with error code {error_code}",
+            message or tr("SaslAuthenticate failed with error code {code}", code=error_code),
             FailureClass.AUTH,
         )
     (size,) = struct.unpack(">i", reply[offset : offset + 4])
@@ -509,17 +551,21 @@ def _scram_login(
     client_first_bare = f"n={name},r={nonce}"
     answer = _authenticate(ctx, sock, f"n,,{client_first_bare}".encode(), timeout_s)
     if isinstance(answer, SaslOutcome):
-        return SaslOutcome(False, answer.said, FailureClass.AUTH, SCRAM_HINT)
+        return SaslOutcome(False, answer.said, FailureClass.AUTH, tr(SCRAM_HINT))
     server_first = answer.decode("utf-8", "replace")
     fields = dict(item.split("=", 1) for item in server_first.split(",") if "=" in item)
     try:
         combined, salt, rounds = fields["r"], base64.b64decode(fields["s"]), int(fields["i"])
     except (KeyError, ValueError) as error:
         return SaslOutcome(
-            False, f"the broker's SCRAM challenge is malformed ({error})", FailureClass.OTHER
+            False,
+            tr("the broker's SCRAM challenge is malformed ({error})", error=str(error)),
+            FailureClass.OTHER,
         )
     if not combined.startswith(nonce) or not 1 <= rounds <= 1_000_000:
-        return SaslOutcome(False, "the broker's SCRAM challenge is not valid", FailureClass.OTHER)
+        return SaslOutcome(
+            False, tr("the broker's SCRAM challenge is not valid"), FailureClass.OTHER
+        )
     salted = hashlib.pbkdf2_hmac(digest, password.encode(), salt, rounds)
     client_key = hmac.new(salted, b"Client Key", digest).digest()
     stored_key = hashlib.new(digest, client_key).digest()
@@ -529,18 +575,23 @@ def _scram_login(
     proof = base64.b64encode(bytes(a ^ b for a, b in zip(client_key, signature, strict=True)))
     answer = _authenticate(ctx, sock, f"{without_proof},p={proof.decode()}".encode(), timeout_s)
     if isinstance(answer, SaslOutcome):
-        return SaslOutcome(False, answer.said, FailureClass.AUTH, SCRAM_HINT)
+        return SaslOutcome(False, answer.said, FailureClass.AUTH, tr(SCRAM_HINT))
     server_key = hmac.new(salted, b"Server Key", digest).digest()
     expected = base64.b64encode(hmac.new(server_key, auth_message, digest).digest()).decode()
     if answer.decode("utf-8", "replace") != f"v={expected}":
         return SaslOutcome(
             False,
-            "the broker accepted the login but its SCRAM signature does not prove it knows the "
-            "password",
+            tr(
+                "the broker accepted the login but its SCRAM signature does not prove it knows "
+                "the password"
+            ),
             FailureClass.AUTH,
-            "Something between this machine and the broker answered for it; check the address.",
+            tr("Something between this machine and the broker answered for it; check the address."),
         )
-    return SaslOutcome(True, f"{mechanism} login accepted (the broker's signature checked)")
+    return SaslOutcome(
+        True,
+        tr("{mechanism} login accepted (the broker's signature checked)", mechanism=mechanism),
+    )
 
 
 def config_value(entry: Any) -> str | None:
@@ -571,7 +622,7 @@ def bounded(call: Callable[[], object], timeout_s: float) -> BaseException | Non
     thread.start()
     thread.join(timeout_s)
     if thread.is_alive():
-        return TimeoutError(f"did not finish within {timeout_s:g} s")
+        return TimeoutError(tr("did not finish within {seconds} s", seconds=f"{timeout_s:g}"))
     return box.get("error")
 
 
