@@ -43,6 +43,7 @@ from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urlencode
 
+from advisor.i18n import tr
 from advisor.probe.models import Endpoint, ProbeTarget
 from advisor.workload import Broker
 
@@ -448,8 +449,11 @@ def _split_raw(url: str) -> tuple[str, str, str, str, str, bool]:
     match = _URL_RE.match(url.strip())
     if not match:
         raise TargetError(
-            f"{redact(url)!r}: missing scheme; expected e.g. redis://host:6379, "
-            "amqp://host:5672/vhost or kafka://host:9092",
+            tr(
+                "{url}: missing scheme; expected e.g. redis://host:6379, "
+                "amqp://host:5672/vhost or kafka://host:9092",
+                url=repr(redact(url)),
+            ),
             TargetField.SCHEME,
         )
     scheme, whole = match["scheme"].lower(), match["rest"]
@@ -464,37 +468,56 @@ def _split_raw(url: str) -> tuple[str, str, str, str, str, bool]:
 
 def _parse_endpoints(hostlist: str, default_port: int, shown: str) -> tuple[Endpoint, ...]:
     if not hostlist.strip():
-        raise TargetError(f"{shown!r}: no host given", TargetField.HOST)
+        raise TargetError(tr("{url}: no host given", url=repr(shown)), TargetField.HOST)
     endpoints = []
     for raw in hostlist.split(","):
         item = raw.strip()
         if not item:
-            raise TargetError(f"{shown!r}: empty host in the host list", TargetField.HOST)
+            raise TargetError(
+                tr("{url}: empty host in the host list", url=repr(shown)), TargetField.HOST
+            )
         if item.startswith("["):
             host, bracket, tail = item[1:].partition("]")
             if not bracket or (tail and not tail.startswith(":")):
-                raise TargetError(f"{shown!r}: malformed IPv6 address {item!r}", TargetField.HOST)
+                raise TargetError(
+                    tr("{url}: malformed IPv6 address {item}", url=repr(shown), item=repr(item)),
+                    TargetField.HOST,
+                )
             port_text = tail[1:] if tail else ""
         elif item.count(":") > 1:
             raise TargetError(
-                f"{shown!r}: IPv6 address {item!r} must be in brackets, e.g. [::1]:6379",
+                tr(
+                    "{url}: IPv6 address {item} must be in brackets, e.g. [::1]:6379",
+                    url=repr(shown),
+                    item=repr(item),
+                ),
                 TargetField.HOST,
             )
         else:
             host, _, port_text = item.partition(":")
         if not host:
-            raise TargetError(f"{shown!r}: empty host name in {item!r}", TargetField.HOST)
+            raise TargetError(
+                tr("{url}: empty host name in {item}", url=repr(shown), item=repr(item)),
+                TargetField.HOST,
+            )
         if not re.fullmatch(r"[A-Za-z0-9._\-:%]+", host):
-            raise TargetError(f"{shown!r}: invalid host name {host!r}", TargetField.HOST)
+            raise TargetError(
+                tr("{url}: invalid host name {host}", url=repr(shown), host=repr(host)),
+                TargetField.HOST,
+            )
         if port_text == "":
             port = default_port
         elif not port_text.isdigit():
-            raise TargetError(f"{shown!r}: port {port_text!r} is not a number", TargetField.PORT)
+            raise TargetError(
+                tr("{url}: port {port} is not a number", url=repr(shown), port=repr(port_text)),
+                TargetField.PORT,
+            )
         else:
             port = int(port_text)
             if not 1 <= port <= 65535:
                 raise TargetError(
-                    f"{shown!r}: port {port} is out of range 1-65535", TargetField.PORT
+                    tr("{url}: port {port} is out of range 1-65535", url=repr(shown), port=port),
+                    TargetField.PORT,
                 )
         endpoints.append(Endpoint(host=host, port=port))
     return tuple(endpoints)
@@ -508,8 +531,11 @@ def _split_list(url: str, shown: str) -> tuple[str, str, str, str, str, bool]:
     pieces = [_split_raw(part) for part in parts]
     if any(piece[0] != "sentinel" for piece in pieces):
         raise TargetError(
-            f"{shown!r}: several URLs separated by ';' (a failover list): give them one at a "
-            "time; only sentinel://...;sentinel://... lists name one target",
+            tr(
+                "{url}: several URLs separated by ';' (a failover list): give them one at a "
+                "time; only sentinel://...;sentinel://... lists name one target",
+                url=repr(shown),
+            ),
             TargetField.URL,
         )
     userinfo = next((p[1] for p in pieces if p[1]), "")
@@ -526,20 +552,32 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
     scheme, userinfo, hostlist, path, query, raw = _split_list(url, shown)
     if raw:
         raise TargetError(
-            f"{shown!r}: the user name or password holds '/', '?' or '#', which end the host "
-            "part of a URL; percent-encode them (%2F, %3F, %23, and %40 for '@') as every "
-            "client expects",
+            tr(
+                "{url}: the user name or password holds '/', '?' or '#', which end the host "
+                "part of a URL; percent-encode them (%2F, %3F, %23, and %40 for '@') as every "
+                "client expects",
+                url=repr(shown),
+            ),
             TargetField.USERINFO,
         )
     if scheme not in SCHEMES:
         known = ", ".join(f"{s}://" for s in SCHEMES)
         raise TargetError(
-            f"{shown!r}: unknown scheme {scheme!r}; expected one of {known}", TargetField.SCHEME
+            tr(
+                "{url}: unknown scheme {scheme}; expected one of {known}",
+                url=repr(shown),
+                scheme=repr(scheme),
+                known=known,
+            ),
+            TargetField.SCHEME,
         )
     broker, tls, default_port = SCHEMES[scheme]
     if broker is not Broker.KAFKA and "," in hostlist and "sentinel" not in scheme:
         raise TargetError(
-            f"{shown!r}: several hosts are only allowed for redis+sentinel:// and kafka://",
+            tr(
+                "{url}: several hosts are only allowed for redis+sentinel:// and kafka://",
+                url=repr(shown),
+            ),
             TargetField.HOST,
         )
     endpoints = _parse_endpoints(hostlist, default_port, shown)
@@ -567,8 +605,11 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
                 sentinel_master = options.pop("master_name", None) or None
             elif not segments or not segments[0]:
                 raise TargetError(
-                    f"{shown!r}: Sentinel URL needs the master name as its path, "
-                    "e.g. redis+sentinel://host:26379/mymaster",
+                    tr(
+                        "{url}: Sentinel URL needs the master name as its path, "
+                        "e.g. redis+sentinel://host:26379/mymaster",
+                        url=repr(shown),
+                    ),
                     TargetField.PATH,
                 )
             else:
@@ -577,19 +618,29 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
         db_text = segments[0] if segments else ""
         if len([s for s in segments if s]) > 1:
             raise TargetError(
-                f"{shown!r}: unexpected path {path!r}; only a database number may follow the host",
+                tr(
+                    "{url}: unexpected path {path}; only a database number may follow the host",
+                    url=repr(shown),
+                    path=repr(path),
+                ),
                 TargetField.PATH,
             )
         if db_text:
             if not db_text.isdigit():
                 raise TargetError(
-                    f"{shown!r}: database {db_text!r} is not a number", TargetField.PATH
+                    tr("{url}: database {db} is not a number", url=repr(shown), db=repr(db_text)),
+                    TargetField.PATH,
                 )
             database = int(db_text)
         elif "db" in options:
             if not options["db"].isdigit():
                 raise TargetError(
-                    f"{shown!r}: database {options['db']!r} is not a number", TargetField.QUERY
+                    tr(
+                        "{url}: database {db} is not a number",
+                        url=repr(shown),
+                        db=repr(options["db"]),
+                    ),
+                    TargetField.QUERY,
                 )
             database = int(options.pop("db"))
     elif broker is Broker.RABBITMQ:
@@ -598,14 +649,18 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
             raw_vhost = "%2F"
         if "/" in raw_vhost:
             raise TargetError(
-                f"{shown!r}: the vhost must be one path segment; write '/' inside it as %2F",
+                tr(
+                    "{url}: the vhost must be one path segment; write '/' inside it as %2F",
+                    url=repr(shown),
+                ),
                 TargetField.PATH,
             )
         vhost = unquote(raw_vhost) or "/"
     else:
         if path.strip("/"):
             raise TargetError(
-                f"{shown!r}: kafka URLs take no path (got {path!r})", TargetField.PATH
+                tr("{url}: kafka URLs take no path (got {path})", url=repr(shown), path=repr(path)),
+                TargetField.PATH,
             )
         query_user = options.pop("username", None) or options.pop("sasl_plain_username", None)
         query_password = None
@@ -620,15 +675,23 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
             mechanism = mechanism.upper()
             if mechanism not in _SASL_MECHANISMS:
                 raise TargetError(
-                    f"{shown!r}: unknown sasl_mechanism {mechanism!r}; expected "
-                    f"one of {', '.join(sorted(_SASL_MECHANISMS))}",
+                    tr(
+                        "{url}: unknown sasl_mechanism {mechanism}; expected one of {known}",
+                        url=repr(shown),
+                        mechanism=repr(mechanism),
+                        known=", ".join(sorted(_SASL_MECHANISMS)),
+                    ),
                     TargetField.QUERY,
                 )
             if mechanism in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512") and not (
                 username and password
             ):
                 raise TargetError(
-                    f"{shown!r}: sasl_mechanism {mechanism} needs both a username and a password",
+                    tr(
+                        "{url}: sasl_mechanism {mechanism} needs both a username and a password",
+                        url=repr(shown),
+                        mechanism=mechanism,
+                    ),
                     TargetField.USERINFO,
                 )
         sasl_mechanism = mechanism
@@ -636,33 +699,46 @@ def parse_target(text: str, *, management_url: str | None = None) -> ProbeTarget
     for key in list(options):
         if key.lower() == "ssl_keyfile_password":
             raise TargetError(
-                f"{shown!r}: encrypted client keys are not supported; give an unencrypted key "
-                "(openssl pkey -in key.pem -out plain.pem) in a file only you can read",
+                tr(
+                    "{url}: encrypted client keys are not supported; give an unencrypted key "
+                    "(openssl pkey -in key.pem -out plain.pem) in a file only you can read",
+                    url=repr(shown),
+                ),
                 TargetField.QUERY,
             )
         if is_secret_key(key):
             raise TargetError(
-                f"{shown!r}: put the password in the userinfo "
-                f"(user:password@host), not in the query parameter {key!r}",
+                tr(
+                    "{url}: put the password in the userinfo "
+                    "(user:password@host), not in the query parameter {key}",
+                    url=repr(shown),
+                    key=repr(key),
+                ),
                 TargetField.QUERY,
             )
     if management_url is not None:
         if broker is not Broker.RABBITMQ:
             raise TargetError(
-                f"{shown!r}: a management URL only applies to RabbitMQ targets",
+                tr("{url}: a management URL only applies to RabbitMQ targets", url=repr(shown)),
                 TargetField.MANAGEMENT_URL,
             )
         if not re.match(r"^https?://[^/\s]+", management_url.strip()):
             raise TargetError(
-                f"{redact(management_url)!r}: the management URL must be http(s)://host:port",
+                tr(
+                    "{url}: the management URL must be http(s)://host:port",
+                    url=repr(redact(management_url)),
+                ),
                 TargetField.MANAGEMENT_URL,
             )
         rest = management_url.strip().partition("://")[2]
         at = _separator(rest)
         if at >= 0 and any(ch in rest[:at] for ch in "/?#"):
             raise TargetError(
-                f"{redact(management_url)!r}: the user name or password holds '/', '?' or '#'; "
-                "percent-encode them (%2F, %3F, %23, and %40 for '@')",
+                tr(
+                    "{url}: the user name or password holds '/', '?' or '#'; "
+                    "percent-encode them (%2F, %3F, %23, and %40 for '@')",
+                    url=repr(redact(management_url)),
+                ),
                 TargetField.MANAGEMENT_URL,
             )
     return ProbeTarget(
@@ -692,22 +768,38 @@ def _tls_files(options: dict[str, str], tls: bool, scheme: str, shown: str) -> d
         value = options.pop(key).strip()
         field = TLS_FILE_KEYS[key.lower()]
         if not value:
-            raise TargetError(f"{shown!r}: {key} is empty; give a file path", TargetField.QUERY)
+            raise TargetError(
+                tr("{url}: {key} is empty; give a file path", url=repr(shown), key=key),
+                TargetField.QUERY,
+            )
         if field in found and found[field] != value:
-            raise TargetError(f"{shown!r}: two different files for {field}", TargetField.QUERY)
+            raise TargetError(
+                tr("{url}: two different files for {field}", url=repr(shown), field=field),
+                TargetField.QUERY,
+            )
         found[field] = value
     if found and not tls:
         secure = {"redis": "rediss", "redis+sentinel": "rediss+sentinel", "amqp": "amqps"}.get(
-            scheme, "kafka+ssl or kafka+sasl_ssl" if scheme.startswith("kafka") else "a TLS scheme"
+            scheme,
+            tr("kafka+ssl or kafka+sasl_ssl") if scheme.startswith("kafka") else tr("a TLS scheme"),
         )
         raise TargetError(
-            f"{shown!r}: {', '.join(sorted(found))} only apply to TLS, and {scheme}:// does not "
-            f"use it: write {secure}://",
+            tr(
+                "{url}: {options} only apply to TLS, and {scheme}:// does not use it: "
+                "write {secure}://",
+                url=repr(shown),
+                options=", ".join(sorted(found)),
+                scheme=scheme,
+                secure=secure,
+            ),
             TargetField.SCHEME,
         )
     if "ssl_keyfile" in found and "ssl_certfile" not in found:
         raise TargetError(
-            f"{shown!r}: ssl_keyfile without ssl_certfile: give the client certificate too",
+            tr(
+                "{url}: ssl_keyfile without ssl_certfile: give the client certificate too",
+                url=repr(shown),
+            ),
             TargetField.QUERY,
         )
     return found
@@ -737,8 +829,13 @@ def kafka_url_from_bootstrap(servers: str) -> str:
         if protocol not in KAFKA_PROTOCOL_SCHEMES:
             known = ", ".join(f"{p}://" for p in KAFKA_PROTOCOL_SCHEMES)
             raise TargetError(
-                f"{redact(item)!r}: unknown listener protocol {match['scheme']!r}; expected "
-                f"host:port or one of {known}",
+                tr(
+                    "{url}: unknown listener protocol {protocol}; expected "
+                    "host:port or one of {known}",
+                    url=repr(redact(item)),
+                    protocol=repr(match["scheme"]),
+                    known=known,
+                ),
                 TargetField.SCHEME,
             )
         if protocol not in protocols:
@@ -749,14 +846,21 @@ def kafka_url_from_bootstrap(servers: str) -> str:
         hosts.append(host)
     if len(protocols) > 1:
         raise TargetError(
-            f"{redact(servers)!r}: the bootstrap servers mix security protocols "
-            f"({', '.join(protocols)}); a client uses one: list one listener per broker",
+            tr(
+                "{url}: the bootstrap servers mix security protocols "
+                "({protocols}); a client uses one: list one listener per broker",
+                url=repr(redact(servers)),
+                protocols=", ".join(protocols),
+            ),
             TargetField.SCHEME,
         )
     if len(credentials) > 1:
         raise TargetError(
-            f"{redact(servers)!r}: the bootstrap servers carry different credentials; "
-            "a client logs in as one user",
+            tr(
+                "{url}: the bootstrap servers carry different credentials; "
+                "a client logs in as one user",
+                url=repr(redact(servers)),
+            ),
             TargetField.USERINFO,
         )
     scheme = KAFKA_PROTOCOL_SCHEMES[protocols[0]] if protocols else "kafka"

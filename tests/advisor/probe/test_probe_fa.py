@@ -142,3 +142,12 @@ def test_the_probe_command_prints_persian_for_the_sandbox_redis(redis_url: str) 
     assert "Reliable queue round trip (BLMOVE)" in english.stdout
     assert "رفت‌وبرگشت صف مطمئن (BLMOVE)" in persian.stdout
     assert "redis.reliable_queue" in persian.stdout and "p99_ms=" in persian.stdout
+
+
+def test_a_bad_target_is_refused_in_persian_with_the_same_exit_status() -> None:
+    english = _cli("probe", "redis://:pw-secret@h:notaport")
+    persian = _cli("--lang", "fa", "probe", "redis://:pw-secret@h:notaport")
+    assert english.returncode == persian.returncode == 2
+    assert "port 'notaport' is not a number" in english.stderr
+    assert _persian(persian.stderr) and "'notaport'" in persian.stderr
+    assert "pw-secret" not in persian.stderr + persian.stdout
