@@ -58,6 +58,7 @@ from advisor.probe.models import CheckStatus, ProbeTarget
 from advisor.sandbox.models import SandboxTargets
 from advisor.workload import Broker, Workload
 from ui import probe_panel, theme, worker
+from ui.translation import translate
 
 # Light and dark variants of each broker's colour (as the sensitivity chart's).
 BROKER_COLOURS = {
@@ -920,7 +921,7 @@ def screenshot_scene(
     document = getattr(window, "document", None)
     workload = getattr(document, "workload", None)
     tab = LoadTestTab(lambda: workload if isinstance(workload, Workload) else None)
-    tab.setWindowTitle(tab.tr("Load test"))
+    tab.setWindowTitle(translate("LoadTestTab", "Load test"))
     tab.resize(900, 1400)
     tab.show()
     if results is not None:
@@ -931,7 +932,7 @@ def screenshot_scene(
         except inputs.LoadTestResultsError as error:
             print(f"error: {error}", file=sys.stderr)
             return None
-        tab.status.setText(tab.tr("Finished."))
+        tab.status.setText(translate("LoadTestTab", "Finished."))
     else:
         tab.rate.setCurrentIndex(tab.rate.findData("peak"))
         tab.duration.setValue(2)

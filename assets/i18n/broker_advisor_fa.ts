@@ -535,6 +535,14 @@
         <source>not run</source>
         <translation>اجرا نشده</translation>
     </message>
+    <message>
+        <source>Load test</source>
+        <translation>آزمون بار</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <translation>تمام شد.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2033,17 +2041,6 @@
     <message>
         <source>page {page} of {pages}</source>
         <translation>صفحهٔ {page} از {pages}</translation>
-    </message>
-</context>
-<context>
-    <name>tab</name>
-    <message>
-        <source>Load test</source>
-        <translation>آزمون بار</translation>
-    </message>
-    <message>
-        <source>Finished.</source>
-        <translation>تمام شد.</translation>
     </message>
 </context>
 </TS>
