@@ -16,13 +16,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-# Qt's runtime needs these shared libraries even offscreen; fonts so text renders (Noto has
-# the Arabic-script faces the Persian edition needs: Noto Sans Arabic, Noto Naskh Arabic).
+# Qt's runtime needs these shared libraries even offscreen; fonts so text renders.
 packages=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-          libx11-xcb1 libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core fonts-noto-core
-          ca-certificates)
+          libx11-xcb1 libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core ca-certificates)
 if [[ ${WITH_TEST_TOOLS:-0} == 1 ]]; then
     packages+=(xvfb xauth poppler-utils)
 fi
@@ -44,6 +42,30 @@ if ((${#missing[@]})); then
         log "not a Debian system: make sure these are installed: ${missing[*]}"
     fi
 fi
+# The Persian edition reads best in Noto's Arabic-script faces. Debian ships them only inside
+# fonts-noto-core, whose Noto Sans would also replace DejaVu as every program's Latin sans-serif
+# (other metrics, other layouts): so only the Arabic faces are taken from that package, into a
+# fonts folder fontconfig reads. Without them Persian still renders, in DejaVu Sans.
+persian_fonts() {
+    local dest=$HOME/.local/share/fonts/broker-advisor
+    [[ $(id -u) == 0 ]] && dest=/usr/local/share/fonts/broker-advisor
+    [[ -f $dest/NotoSansArabic-Regular.ttf ]] && return 0
+    command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || return 0
+    local work
+    work=$(mktemp -d)
+    if (cd "$work" && apt-get download -q fonts-noto-core >/dev/null 2>&1) &&
+        dpkg-deb -x "$work"/fonts-noto-core_*.deb "$work/x"; then
+        mkdir -p "$dest"
+        cp "$work"/x/usr/share/fonts/truetype/noto/Noto{Sans,Naskh}Arabic-{Regular,Bold}.ttf "$dest/"
+        command -v fc-cache >/dev/null && fc-cache -f "$dest" >/dev/null 2>&1
+        log "Persian fonts (Noto Sans Arabic, Noto Naskh Arabic) in $dest"
+    else
+        log "could not fetch Debian's fonts-noto-core: Persian text will use DejaVu Sans"
+    fi
+    rm -rf "$work"
+}
+persian_fonts
+
 if ! python_ok; then
     log "Python 3.11 or newer with the venv module is needed; found: $(python3 --version 2>&1)"
     exit 2
