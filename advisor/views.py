@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor import precedents, units
 from advisor.i18n import N_, tr
-from advisor.loadtest.models import BakeoffResult, LoadTestResult, PhaseResult
+from advisor.loadtest.models import BakeoffResult, DeliverySettings, LoadTestResult, PhaseResult
 from advisor.probe.models import CheckStatus, ProbeResult
 from advisor.recommendation import Recommendation, VersionSource
 
@@ -362,8 +362,8 @@ def _load_status(result: LoadTestResult) -> str:
     return result.status.value
 
 
-def _delivery_text(result: LoadTestResult) -> str:
-    d = result.plan.delivery
+def delivery_text(d: DeliverySettings) -> str:
+    """A load test's delivery settings in words (the CLI, the app and the reports say it so)."""
     parts = [
         tr("acknowledged publishes") if d.publisher_confirms else tr("unacknowledged publishes"),
         tr("persistent") if d.persistent else tr("transient"),
@@ -509,7 +509,7 @@ def loadtest_view(result: LoadTestResult) -> LoadTestView:
         saturation_range=_saturation_range(result),
         delivery=tr(
             "{settings} (from {source})",
-            settings=_delivery_text(result),
+            settings=delivery_text(result.plan.delivery),
             source=result.plan.delivery.source,
         ),
         environment=tr(

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any, TextIO
 
-from advisor.i18n import N_, tr
+from advisor.i18n import tr
 from advisor.loadtest import plan
 from advisor.loadtest.models import BakeoffResult, LoadEvent, LoadTestResult, PhaseResult
 from advisor.probe.models import CheckStatus
@@ -385,23 +385,13 @@ def render(result: LoadTestResult, out: TextIO) -> None:
         )
         + "\n"
     )
-    d = p.delivery
-    parts = [
-        tr("acknowledged publishes") if d.publisher_confirms else tr("unacknowledged publishes"),
-        tr("persistent") if d.persistent else tr("transient"),
-        tr("manual consumer acks") if d.consumer_acks else tr("auto-ack"),
-    ]
-    for name, value in (
-        ("acks", d.kafka_acks),
-        (N_("replication factor"), d.replication_factor),
-        ("min.insync.replicas", d.min_insync_replicas),
-        (N_("queue"), d.queue_type),
-        ("prefetch", d.prefetch),
-        (N_("structure"), d.redis_mode),
-    ):
-        if value is not None:
-            parts.append(f"{tr(name)} {value}")
-    settings = tr("{settings} (from {source})", settings=tr(", ").join(parts), source=d.source)
+    from advisor import views
+
+    settings = tr(
+        "{settings} (from {source})",
+        settings=views.delivery_text(p.delivery),
+        source=p.delivery.source,
+    )
     out.write("  " + tr("delivery: {text}", text=settings) + "\n")
     out.write(
         "  "
