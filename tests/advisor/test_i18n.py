@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from advisor import guide, i18n
+from tests.languages import persian as _persian
+from tests.languages import run_cli as _cli
 
 ROOT = Path(__file__).resolve().parents[2]
-ARABIC_SCRIPT = range(0x0600, 0x0700)
-
-
-def _persian(text: str) -> bool:
-    return any(ord(char) in ARABIC_SCRIPT for char in text)
 
 
 @pytest.mark.parametrize(
@@ -132,21 +127,6 @@ def test_persian_search_folds_letter_forms_and_digits() -> None:
     # Arabic yeh and kaf as typed on many keyboards, Persian digits for a port.
     assert persian.search("تكثير") == persian.search("تکثیر")
     assert persian.search("۶۳۷۹") == persian.search("6379") != []
-
-
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", i18n.ENV_VAR)}
-    return subprocess.run(
-        [sys.executable, "-m", "advisor", *args],
-        cwd=ROOT,
-        check=False,
-        env={**environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_the_cli_speaks_the_language_asked_for() -> None:

@@ -5,9 +5,6 @@ keeps identifiers, options and figures Latin."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,27 +14,11 @@ from advisor.loadtest import cli as loadtest_cli
 from advisor.loadtest import plan, runner
 from advisor.probe import targets
 from advisor.probe.models import CheckStatus
+from tests.languages import persian as _persian
+from tests.languages import run_cli as _cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESET = ROOT / "assets" / "presets" / "order-processing.yaml"
-ARABIC_SCRIPT = range(0x0600, 0x0700)
-
-
-def _persian(text: str) -> bool:
-    return any(ord(char) in ARABIC_SCRIPT for char in text)
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", i18n.ENV_VAR)}
-    return subprocess.run(
-        [sys.executable, "-m", "advisor", *args],
-        cwd=ROOT,
-        check=False,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
 
 
 def test_a_load_test_of_a_closed_port_is_refused_in_persian() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,27 +12,11 @@ from advisor.probe import runner, verdicts
 from advisor.probe.models import CheckStatus, FailureClass, ProbeCheck, ProbeResult, Stage
 from advisor.probe.targets import parse_target
 from advisor.workload import Broker, Workload
+from tests.languages import persian as _persian
+from tests.languages import run_cli as _cli
 
 ROOT = Path(__file__).resolve().parents[3]
-ARABIC_SCRIPT = range(0x0600, 0x0700)
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1: the connection is refused
-
-
-def _persian(text: str) -> bool:
-    return any(ord(char) in ARABIC_SCRIPT for char in text)
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", i18n.ENV_VAR)}
-    return subprocess.run(
-        [sys.executable, "-m", "advisor", *args],
-        cwd=ROOT,
-        check=False,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _workload() -> Workload:
