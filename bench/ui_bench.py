@@ -242,9 +242,7 @@ def finish():
     p99 = gaps[int(len(gaps) * 0.99)] if gaps else float("nan")
     print(f"typing keys={step[0]} updates={len(updates)} beats={len(gaps)} "
           f"max_ms={gaps[-1] * 1000:.1f} p99_ms={p99 * 1000:.1f}", flush=True)
-    for index in reversed(range(1, len(window.scenarios))):
-        window.close_variant(index)
-    window.document.load(window.document.values)
+    window.discard_variants()
     window.close()
     app.quit()
 

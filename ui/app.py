@@ -73,9 +73,7 @@ def chosen_language() -> i18n.Language:
     stated = i18n.stated()
     if stated is not None:
         return stated
-    from ui import preferences
-
-    preferred = preferences.load().language
+    preferred = settings.language_choice()
     if preferred in i18n.LANGUAGES:
         return i18n.parse(preferred)
     return i18n.from_environment()

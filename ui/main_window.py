@@ -929,6 +929,13 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == "discard"
 
+    def discard_variants(self) -> None:
+        """For scripted runs (screenshots, benchmarks): every variant but the first closed and
+        every unsaved change dropped, without asking (a question would wait forever)."""
+        for index in reversed(range(1, len(self.scenarios))):
+            self.scenarios.close(index)
+        self.document.load(self.document.values, self.document.path)
+
     def _confirm_discard_all(self) -> bool:
         """Before quitting: every variant with unsaved changes is shown and asked about in turn."""
         for index in self.scenarios.modified():

@@ -118,7 +118,7 @@ PREFERENCES = (
     ),
     Preference(
         "language",
-        "preferences/language",
+        ui_settings.LANGUAGE_KEY,
         QT_TRANSLATE_NOOP("Preferences", "Interface &language"),
         QT_TRANSLATE_NOOP(
             "Preferences",

@@ -135,11 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         if not image.save(str(args.output), "PNG", 0):
             print(f"error: could not write {args.output}", file=sys.stderr)
             return 1
-        # The variants made for the shot are thrown away unasked (a question would wait forever).
-        window.prompts.unsaved_changes = lambda _name: "discard"  # type: ignore[method-assign, assignment]
-        for index in reversed(range(1, len(window.scenarios))):
-            window.close_variant(index)
-        window.document.load(window.document.values, window.document.path)  # nothing to ask
+        window.discard_variants()  # the variants made for the shot, unasked
         window.close()
         QApplication.processEvents()
     print(f"wrote {args.output} ({image.width()}x{image.height()})")

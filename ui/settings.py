@@ -85,6 +85,16 @@ THEME_KEY = "preferences/theme"
 THEME_CHOICES = ("system", "light", "dark")
 
 
+LANGUAGE_KEY = "preferences/language"  # as ui/preferences.py stores it
+
+
+def language_choice() -> str:
+    """The interface language chosen in Preferences ("system" unless a language was chosen);
+    read straight from the settings: the preferences module is not needed to paint."""
+    value = _settings().value(LANGUAGE_KEY, "system")
+    return value if isinstance(value, str) and value else "system"
+
+
 def theme_choice() -> str:
     """The theme chosen in Preferences ("system" unless one of the others was chosen)."""
     value = _settings().value(THEME_KEY, "system")
