@@ -12,7 +12,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor import __version__, i18n
+from advisor import __version__, argparse_words, i18n
+from advisor.i18n import tr
 
 if TYPE_CHECKING:
     from advisor import guide as guide_module
@@ -176,20 +177,27 @@ APP_FLAGS = ("--dark", "--light", "--system-theme")
 def _open_app(file: str | None, flags: Sequence[str] = ()) -> int:
     if not has_display():
         print(
-            "No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app "
-            "cannot open.\nUse the command line instead, for example:\n"
-            "  broker-advisor recommend assets/presets/celery-background-jobs.yaml\n"
-            "  broker-advisor probe redis://localhost:6379/0\n"
-            "or run the app offscreen: QT_QPA_PLATFORM=offscreen broker-advisor screenshot ...\n"
-            "See 'broker-advisor --help' for every command.",
+            tr(
+                "No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app "
+                "cannot open.\nUse the command line instead, for example:\n"
+                "  broker-advisor recommend assets/presets/celery-background-jobs.yaml\n"
+                "  broker-advisor probe redis://localhost:6379/0\n"
+                "or run the app offscreen: QT_QPA_PLATFORM=offscreen broker-advisor screenshot "
+                "...\nSee 'broker-advisor --help' for every command."
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
     launch = _plugin("broker_advisor.gui", "desktop")
     if launch is None:
         print(
-            "error: the desktop app is not installed (the 'ui' package is missing); "
-            "use the command line: broker-advisor --help",
+            tr(
+                "error: {message}",
+                message=tr(
+                    "the desktop app is not installed (the 'ui' package is missing); "
+                    "use the command line: broker-advisor --help"
+                ),
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -199,7 +207,13 @@ def _open_app(file: str | None, flags: Sequence[str] = ()) -> int:
 def _cmd_screenshot(args: argparse.Namespace) -> int:
     render = _plugin("broker_advisor.gui", "screenshot")
     if render is None:
-        print("error: screenshots need the desktop app (the 'ui' package)", file=sys.stderr)
+        print(
+            tr(
+                "error: {message}",
+                message=tr("screenshots need the desktop app (the 'ui' package)"),
+            ),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return int(render(args.rest))
 
@@ -218,56 +232,69 @@ def _plugin(group: str, name: str) -> Callable[..., int] | None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broker-advisor",
-        description="Choose between Redis, RabbitMQ and Kafka for a workload, probe live brokers "
-        "and export reports. With no command (or a workload FILE) the desktop app "
-        "opens; --dark, --light or --system-theme set its theme for that run.",
+        description=tr(
+            "Choose between Redis, RabbitMQ and Kafka for a workload, probe live brokers "
+            "and export reports. With no command (or a workload FILE) the desktop app "
+            "opens; --dark, --light or --system-theme set its theme for that run."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"broker-advisor {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"broker-advisor {__version__}",
+        help=tr("show program's version number and exit"),
+    )
     parser.add_argument(
         "--lang",
         choices=i18n.LANGUAGES,
-        help="language of the output, before the command (default: BROKER_ADVISOR_LANG, "
-        "else the system locale: fa_* is Persian, anything else English)",
+        help=tr(
+            "language of the output, before the command (default: BROKER_ADVISOR_LANG, "
+            "else the system locale: fa_* is Persian, anything else English)"
+        ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    rec = sub.add_parser("recommend", help="recommend a broker for a workload file")
-    rec.add_argument("file", help="workload file (.yaml, .yml or .json)")
+    rec = sub.add_parser("recommend", help=tr("recommend a broker for a workload file"))
+    rec.add_argument("file", help=tr("workload file (.yaml, .yml or .json)"))
     rec.add_argument("--format", choices=("text", "json"), default="text")
-    rec.add_argument("--no-what-if", action="store_true", help="skip the what-if analysis")
+    rec.add_argument("--no-what-if", action="store_true", help=tr("skip the what-if analysis"))
     rec.add_argument(
         "--probe-results",
         metavar="FILE",
-        help="probe results (JSON, from 'broker-advisor probe ... --json'): the advice is "
-        "written for the server versions they detected",
+        help=tr(
+            "probe results (JSON, from 'broker-advisor probe ... --json'): the advice is "
+            "written for the server versions they detected"
+        ),
     )
     rec.set_defaults(func=_cmd_recommend)
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of workload files")
+    schema = sub.add_parser("schema", help=tr("print the JSON Schema of workload files"))
     schema.add_argument(
         "what", nargs="?", choices=("workload", "recommendation"), default="workload"
     )
     schema.set_defaults(func=_cmd_schema)
 
-    guide = sub.add_parser("guide", help="print a section of the built-in guide")
-    guide.add_argument("section", nargs="?", help="section id, e.g. redis.streams (none: list)")
-    guide.add_argument("--search", nargs="+", metavar="WORD", help="find sections by words")
+    guide = sub.add_parser("guide", help=tr("print a section of the built-in guide"))
+    guide.add_argument("section", nargs="?", help=tr("section id, e.g. redis.streams (none: list)"))
+    guide.add_argument("--search", nargs="+", metavar="WORD", help=tr("find sections by words"))
     guide.set_defaults(func=_cmd_guide)
 
     shot = sub.add_parser(
         "screenshot",
-        help="render the main window offscreen to a PNG",
-        description="Render the main window offscreen with a workload to a PNG: "
-        "WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]",
+        help=tr("render the main window offscreen to a PNG"),
+        description=tr(
+            "Render the main window offscreen with a workload to a PNG: "
+            "WORKLOAD_OR_PRESET -o out.png [--size 1280x800] [--dark]"
+        ),
         add_help=False,
     )
     shot.add_argument("rest", nargs=argparse.REMAINDER)
     shot.set_defaults(func=_cmd_screenshot)
 
-    rules_cmd = sub.add_parser("rules", help="list the loaded rules")
+    rules_cmd = sub.add_parser("rules", help=tr("list the loaded rules"))
     rules_cmd.set_defaults(func=_cmd_rules)
 
-    prec = sub.add_parser("precedents", help="list the library of published broker decisions")
+    prec = sub.add_parser("precedents", help=tr("list the library of published broker decisions"))
     prec.add_argument("--format", choices=("text", "json"), default="text")
     prec.set_defaults(func=_cmd_precedents)
 
@@ -287,6 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except i18n.LanguageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    with argparse_words.worded():  # argparse's own words (usage, errors) in the language too
+        return _run(args_list)
+
+
+def _run(args_list: list[str]) -> int:
     parser = build_parser()
     known = {
         name
@@ -299,10 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_args = [a for a in args_list if a not in APP_FLAGS]
     if not app_args or (app_args[0] not in known and not app_args[0].startswith("-")):
         if len(app_args) > 1:
-            parser.error(f"unknown command '{app_args[0]}'")
+            parser.error(tr("unknown command '{command}'", command=app_args[0]))
         file = app_args[0] if app_args else None
         if file is not None and not Path(file).exists():
-            parser.error(f"'{file}' is neither a command nor an existing workload file")
+            parser.error(
+                tr("'{file}' is neither a command nor an existing workload file", file=file)
+            )
         return _run_guarded(lambda: _open_app(file, flags))
     if args_list[0] == "screenshot":
         # Its own parser reads every argument, --help included (REMAINDER would not take it).

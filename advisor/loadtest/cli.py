@@ -47,72 +47,84 @@ def register(subparsers: Any) -> None:
     """Add `loadtest` and `bakeoff` to the main CLI's subcommands."""
     load = subparsers.add_parser(
         "loadtest",
-        help="drive a workload's load against a broker and judge it",
-        description="Send the workload's messages (its sizes, average and peak rates, "
-        "consumption pattern and the recommended delivery settings) to a real broker, measure "
-        "end-to-end latency from each message's intended send time, find where it saturates, "
-        "and judge the workload's requirements. Temporary resources are named "
-        "broker-advisor.loadtest.<run-id> and removed afterwards. Credentials never appear in "
-        "the output.",
+        help=tr("drive a workload's load against a broker and judge it"),
+        description=tr(
+            "Send the workload's messages (its sizes, average and peak rates, "
+            "consumption pattern and the recommended delivery settings) to a real broker, "
+            "measure end-to-end latency from each message's intended send time, find where it "
+            "saturates, and judge the workload's requirements. Temporary resources are named "
+            "broker-advisor.loadtest.<run-id> and removed afterwards. Credentials never appear "
+            "in the output."
+        ),
     )
     load.add_argument(
         "target",
         nargs="?",
         metavar="TARGET",
-        help="redis://, redis+sentinel://host:port/MASTER, amqp://, kafka:// address (only "
-        "loopback unless --yes)",
+        help=tr(
+            "redis://, redis+sentinel://host:port/MASTER, amqp://, kafka:// address (only "
+            "loopback unless --yes)"
+        ),
     )
     _common(load)
     load.add_argument(
         "--yes",
         action="store_true",
-        help="run against a target that is not this machine's loopback (it gets real load)",
+        help=tr("run against a target that is not this machine's loopback (it gets real load)"),
     )
     load.add_argument(
         "--management-url",
         metavar="URL",
-        help="RabbitMQ management API (queue depth, memory alarms), e.g. http://host:15672",
+        help=tr("RabbitMQ management API (queue depth, memory alarms), e.g. http://host:15672"),
     )
     load.add_argument(
         "--export-omb",
         metavar="DIR",
-        help="write OpenMessaging Benchmark workload and driver files to DIR instead of running",
+        help=tr(
+            "write OpenMessaging Benchmark workload and driver files to DIR instead of running"
+        ),
     )
     load.set_defaults(func=run_loadtest_command)
 
     bake = subparsers.add_parser(
         "bakeoff",
-        help="run the same load against the sandbox's Redis, RabbitMQ and Kafka",
-        description="Run the workload's load test against each sandbox broker in turn and show "
-        "them side by side: one machine, loopback, the sandbox's versions.",
+        help=tr("run the same load against the sandbox's Redis, RabbitMQ and Kafka"),
+        description=tr(
+            "Run the workload's load test against each sandbox broker in turn and show "
+            "them side by side: one machine, loopback, the sandbox's versions."
+        ),
     )
     _common(bake)
     bake.set_defaults(func=run_bakeoff_command)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workload", metavar="FILE", required=True, help="workload YAML/JSON")
+    parser.add_argument("--workload", metavar="FILE", required=True, help=tr("workload YAML/JSON"))
     parser.add_argument(
         "--duration",
         type=float,
         default=plan.DEFAULT_DURATION_S,
         metavar="S",
-        help="seconds per constant-rate phase (default %(default)g; the ramp takes as long)",
+        help=tr("seconds per constant-rate phase (default %(default)g; the ramp takes as long)"),
     )
     parser.add_argument(
         "--rate",
         metavar="avg|peak|N",
-        help="run one constant rate only: the workload's average, its peak, or N msg/s "
-        "(default: average, peak, then a ramp to saturation)",
+        help=tr(
+            "run one constant rate only: the workload's average, its peak, or N msg/s "
+            "(default: average, peak, then a ramp to saturation)"
+        ),
     )
     parser.add_argument(
         "--producers",
         type=int,
         default=1,
         metavar="N",
-        help=f"producer processes (default %(default)s, at most {plan.MAX_PRODUCERS})",
+        help=tr(
+            "producer processes (default %(default)s, at most {most})", most=plan.MAX_PRODUCERS
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--json", action="store_true", help=tr("print the result as JSON"))
 
 
 def _error(message: str) -> int:

@@ -58,10 +58,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add `probe` to the main CLI's subcommands."""
     parser = subparsers.add_parser(
         "probe",
-        help="check live brokers: reachability, settings and behaviour",
-        description="Probe Redis, RabbitMQ or Kafka: name why a connection fails, measure "
-        "client latency, and check persistence, acknowledgements and "
-        "dead-lettering. Credentials never appear in the output.",
+        help=tr("check live brokers: reachability, settings and behaviour"),
+        description=tr(
+            "Probe Redis, RabbitMQ or Kafka: name why a connection fails, measure "
+            "client latency, and check persistence, acknowledgements and "
+            "dead-lettering. Credentials never appear in the output."
+        ),
     )
     add_arguments(parser)
     parser.set_defaults(func=run)
@@ -73,35 +75,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "targets",
         nargs="*",
         metavar="TARGET",
-        help="redis://, rediss://, redis+sentinel://host:port/master, amqp(s)://"
-        "host/vhost, kafka://host:port (none: read REDIS_URL, "
-        "CELERY_BROKER_URL/AMQP_URL, KAFKA_BOOTSTRAP_SERVERS)",
+        help=tr(
+            "redis://, rediss://, redis+sentinel://host:port/master, amqp(s)://"
+            "host/vhost, kafka://host:port (none: read REDIS_URL, "
+            "CELERY_BROKER_URL/AMQP_URL, KAFKA_BOOTSTRAP_SERVERS)"
+        ),
     )
     parser.add_argument(
         "--workload",
         metavar="FILE",
-        help="workload YAML/JSON file: judge its requirements against the checks",
+        help=tr("workload YAML/JSON file: judge its requirements against the checks"),
     )
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--json", action="store_true", help=tr("print the results as JSON"))
     parser.add_argument(
         "--timeout",
         type=float,
         default=runner.DEFAULT_BUDGET_S,
         metavar="S",
-        help="whole-probe budget per target in seconds (default %(default)s); cleaning up "
-        f"after a stalled broker may add at most {runner.CLEANUP_ALLOWANCE_S:g} s",
+        help=tr(
+            "whole-probe budget per target in seconds (default %(default)s); cleaning up "
+            "after a stalled broker may add at most {seconds} s",
+            seconds=f"{runner.CLEANUP_ALLOWANCE_S:g}",
+        ),
     )
     parser.add_argument(
         "--stage-timeout",
         type=float,
         default=runner.DEFAULT_STAGE_TIMEOUT_S,
         metavar="S",
-        help="timeout of each network step (default %(default)s)",
+        help=tr("timeout of each network step (default %(default)s)"),
     )
     parser.add_argument(
         "--management-url",
         metavar="URL",
-        help="RabbitMQ management API, e.g. http://user:pass@host:15672",
+        help=tr("RabbitMQ management API, e.g. http://user:pass@host:15672"),
     )
 
 

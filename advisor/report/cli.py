@@ -16,38 +16,47 @@ def register(subparsers: Any) -> None:
     """Add the `report` subcommand to the main parser."""
     parser = subparsers.add_parser(
         "report",
-        help="export a recommendation report (HTML, PDF, Markdown or JSON)",
-        description="Recommend a broker for a workload file and write the report. "
-        "The format follows -f, else the suffix of -o.",
+        help=tr("export a recommendation report (HTML, PDF, Markdown or JSON)"),
+        description=tr(
+            "Recommend a broker for a workload file and write the report. "
+            "The format follows -f, else the suffix of -o."
+        ),
     )
     parser.add_argument(
-        "workload", nargs="?", metavar="WORKLOAD", help="workload file (.yaml, .yml or .json)"
+        "workload",
+        nargs="?",
+        metavar="WORKLOAD",
+        help=tr("workload file (.yaml, .yml or .json)"),
     )
     parser.add_argument(
         "-f",
         "--format",
         choices=("html", "pdf", "md", "json"),
-        help="report format (default: from the -o suffix, else html); must agree with a "
-        "known -o suffix",
+        help=tr(
+            "report format (default: from the -o suffix, else html); must agree with a "
+            "known -o suffix"
+        ),
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help="file to write ('-' or none: standard output, not for pdf)",
+        help=tr("file to write ('-' or none: standard output, not for pdf)"),
     )
     parser.add_argument(
         "--probe-results",
         metavar="FILE",
-        help="JSON from 'broker-advisor probe ... --json' to include",
+        help=tr("JSON from 'broker-advisor probe ... --json' to include"),
     )
     parser.add_argument(
         "--loadtest-results",
         metavar="FILE",
-        help="JSON from 'broker-advisor loadtest ... --json' or 'bakeoff --json' to include",
+        help=tr("JSON from 'broker-advisor loadtest ... --json' or 'bakeoff --json' to include"),
     )
     parser.add_argument(
-        "--schema", action="store_true", help="print the JSON Schema of JSON reports and exit"
+        "--schema",
+        action="store_true",
+        help=tr("print the JSON Schema of JSON reports and exit"),
     )
     parser.set_defaults(func=run)
 

@@ -207,7 +207,9 @@ def run(args: argparse.Namespace) -> int:
     """Dispatch a parsed `sandbox ...` command; known failures become messages and exit codes."""
     handler = getattr(args, "sandbox_func", None)
     if handler is None:
-        print("usage: sandbox {up,down,status,pause,resume,kafka-node} ...", file=sys.stderr)
+        print(
+            tr("usage: ") + "sandbox {up,down,status,pause,resume,kafka-node} ...", file=sys.stderr
+        )
         return EXIT_USAGE
     try:
         result: int = handler(args)
@@ -235,118 +237,138 @@ def run(args: argparse.Namespace) -> int:
     return result
 
 
-def _mode_flags(parser: argparse.ArgumentParser, verb: str) -> None:
-    parser.add_argument(
-        "--tls",
-        action="store_true",
-        help=f"{verb} the TLS mode: a local CA; Redis TLS and mutual TLS, RabbitMQ amqps with "
-        "client certificates, Kafka SASL_SSL and mutual TLS",
-    )
-    parser.add_argument(
-        "--auth",
-        action="store_true",
-        help=f"{verb} the auth mode: Redis ACL users (full and read-only), Kafka SASL PLAIN "
-        "and SCRAM-SHA-512",
-    )
-    parser.add_argument(
-        "--redis-cluster",
-        action="store_true",
-        help=f"{verb} a Redis Cluster of six nodes, three masters (ports 17001-17006)",
-    )
+# The production-mode flags' help, for `up` (also start) and `down` (stop only): whole sentences
+# each, as a translation needs them.
+_MODE_HELP = {
+    "up": (
+        N_(
+            "also start the TLS mode: a local CA; Redis TLS and mutual TLS, RabbitMQ amqps with "
+            "client certificates, Kafka SASL_SSL and mutual TLS"
+        ),
+        N_(
+            "also start the auth mode: Redis ACL users (full and read-only), Kafka SASL PLAIN "
+            "and SCRAM-SHA-512"
+        ),
+        N_("also start a Redis Cluster of six nodes, three masters (ports 17001-17006)"),
+    ),
+    "down": (
+        N_(
+            "stop only the TLS mode: a local CA; Redis TLS and mutual TLS, RabbitMQ amqps with "
+            "client certificates, Kafka SASL_SSL and mutual TLS"
+        ),
+        N_(
+            "stop only the auth mode: Redis ACL users (full and read-only), Kafka SASL PLAIN "
+            "and SCRAM-SHA-512"
+        ),
+        N_("stop only a Redis Cluster of six nodes, three masters (ports 17001-17006)"),
+    ),
+}
+
+
+def _mode_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    tls, auth, cluster = _MODE_HELP[command]
+    parser.add_argument("--tls", action="store_true", help=tr(tls))
+    parser.add_argument("--auth", action="store_true", help=tr(auth))
+    parser.add_argument("--redis-cluster", action="store_true", help=tr(cluster))
+
+
+_PROCESS_HELP = N_(
+    "redis, redis-replica, redis-sentinel, rabbitmq, kafka-N, or a production mode's "
+    "process (redis-tls, redis-mtls, redis-cluster-N, rabbitmq-tls, kafka-secure)"
+)
 
 
 def register(subparsers: Any) -> None:
     """Add the `sandbox` command to a main CLI's subparsers; it sets `func` to `run`."""
     parser = subparsers.add_parser(
         "sandbox",
-        help="run real Redis, RabbitMQ and Kafka brokers on 127.0.0.1",
-        description=(
+        help=tr("run real Redis, RabbitMQ and Kafka brokers on 127.0.0.1"),
+        description=tr(
             "Start, stop and inspect local brokers on loopback: Redis 16379 (+ replica 16381, "
             "Sentinel 16380), RabbitMQ 15673 (management 15674), Kafka 19092... and, asked "
             "for, production modes beside them: --tls (a local CA; Redis TLS 16383 and mutual "
             "TLS 16384, RabbitMQ amqps 15676, Kafka SASL_SSL 19193 and mutual TLS 19194), "
             "--auth (Redis ACL users on 16382, Kafka SASL PLAIN and SCRAM on 19192/19193) and "
             "--redis-cluster (17001-17006, three masters). State lives in "
-            f"${layout.HOME_ENV}/sandbox (default ~/.cache/broker-advisor/sandbox)."
+            "{folder} (default ~/.cache/broker-advisor/sandbox).",
+            folder=f"${layout.HOME_ENV}/sandbox",
         ),
     )
     parser.set_defaults(func=run, sandbox_func=None)
     commands = parser.add_subparsers(
-        title="commands", metavar="{up,down,status,pause,resume,kafka-node}"
+        title=tr("commands"), metavar="{up,down,status,pause,resume,kafka-node}"
     )
 
-    up = commands.add_parser("up", help="start the brokers (reuses running ones)")
+    up = commands.add_parser("up", help=tr("start the brokers (reuses running ones)"))
     up.add_argument(
         "--only",
         type=_brokers_arg,
         default=None,
         metavar="LIST",
-        help="comma-separated subset of redis,rabbitmq,kafka",
+        help=tr("comma-separated subset of redis,rabbitmq,kafka"),
     )
     up.add_argument(
         "--kafka-nodes",
         type=_nodes_arg,
         default=None,
         metavar="N",
-        help="Kafka cluster size (1 or 3; default: keep the current size, else 1). "
-        "A different size recreates the Kafka cluster with empty data.",
+        help=tr(
+            "Kafka cluster size (1 or 3; default: keep the current size, else 1). "
+            "A different size recreates the Kafka cluster with empty data."
+        ),
     )
-    _mode_flags(up, "also start")
+    _mode_flags(up, "up")
     up.add_argument(
         "--started-file",
         default=None,
         metavar="PATH",
-        help="write the names of the processes this call started to PATH, one a line "
-        "(to stop exactly those later with `down --process`)",
+        help=tr(
+            "write the names of the processes this call started to PATH, one a line "
+            "(to stop exactly those later with `down --process`)"
+        ),
     )
     up.set_defaults(sandbox_func=_cmd_up)
 
-    down = commands.add_parser("down", help="stop the brokers the sandbox started")
+    down = commands.add_parser("down", help=tr("stop the brokers the sandbox started"))
     down.add_argument(
         "--only",
         type=_brokers_arg,
         default=None,
         metavar="LIST",
-        help="comma-separated subset of redis,rabbitmq,kafka",
+        help=tr("comma-separated subset of redis,rabbitmq,kafka"),
     )
-    _mode_flags(down, "stop only")
+    _mode_flags(down, "down")
     down.add_argument(
         "--process",
         type=_names_arg,
         default=None,
         metavar="NAMES",
-        help="stop exactly these processes (comma-separated, e.g. what --started-file lists)",
+        help=tr("stop exactly these processes (comma-separated, e.g. what --started-file lists)"),
     )
     down.add_argument(
-        "--purge", action="store_true", help="also delete their data, logs and configs"
+        "--purge", action="store_true", help=tr("also delete their data, logs and configs")
     )
     down.set_defaults(sandbox_func=_cmd_down)
 
-    status = commands.add_parser("status", help="pid, port, health and connection targets")
-    status.add_argument("--json", action="store_true", help="print the SandboxState model as JSON")
+    status = commands.add_parser("status", help=tr("pid, port, health and connection targets"))
     status.add_argument(
-        "--check", action="store_true", help="exit 1 unless every process is healthy"
+        "--json", action="store_true", help=tr("print the SandboxState model as JSON")
+    )
+    status.add_argument(
+        "--check", action="store_true", help=tr("exit 1 unless every process is healthy")
     )
     status.set_defaults(sandbox_func=_cmd_status)
 
-    pause = commands.add_parser("pause", help="SIGSTOP one process (fault injection)")
-    pause.add_argument(
-        "process",
-        help="redis, redis-replica, redis-sentinel, rabbitmq, kafka-N, or a production mode's "
-        "process (redis-tls, redis-mtls, redis-cluster-N, rabbitmq-tls, kafka-secure)",
-    )
+    pause = commands.add_parser("pause", help=tr("SIGSTOP one process (fault injection)"))
+    pause.add_argument("process", help=tr(_PROCESS_HELP))
     pause.set_defaults(sandbox_func=_cmd_pause)
 
-    resume = commands.add_parser("resume", help="SIGCONT a paused process")
-    resume.add_argument(
-        "process",
-        help="redis, redis-replica, redis-sentinel, rabbitmq, kafka-N, or a production mode's "
-        "process (redis-tls, redis-mtls, redis-cluster-N, rabbitmq-tls, kafka-secure)",
-    )
+    resume = commands.add_parser("resume", help=tr("SIGCONT a paused process"))
+    resume.add_argument("process", help=tr(_PROCESS_HELP))
     resume.set_defaults(sandbox_func=_cmd_resume)
 
     kafka_node = commands.add_parser(
-        "kafka-node", help="stop or start one Kafka node (fault injection)"
+        "kafka-node", help=tr("stop or start one Kafka node (fault injection)")
     )
     kafka_node.add_argument("action", choices=["stop", "start"])
     kafka_node.add_argument("node_id", type=_nodes_arg, metavar="N")
