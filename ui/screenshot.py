@@ -17,7 +17,38 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from advisor import i18n
+from advisor.i18n import N_
+
 SCENES = ("window", "welcome", "compare", "sensitivity", "preferences", "loadtest")
+
+# --help, worded in the interface language by advisor.i18n (Persian in assets/i18n/fa/cli.yaml).
+_HELP = {
+    "description": N_(
+        "Render the main window offscreen with a workload and its recommendation, to a PNG."
+    ),
+    "workload": N_("workload file, or the name of a preset"),
+    "output": N_("PNG file to write"),
+    "size": N_("window size, WxH"),
+    "dark": N_("force a dark palette (Fusion)"),
+    "section": N_("guide section to show (default: the winner's first citation)"),
+    "tab": N_("side tab to show"),
+    "probe": N_(
+        "with --tab probe: probe the brokers named by REDIS_URL, AMQP_URL (or "
+        "CELERY_BROKER_URL), RABBITMQ_MANAGEMENT_URL and KAFKA_BOOTSTRAP_SERVERS first"
+    ),
+    "scene": N_("what to capture (default: the window)"),
+    "loadtest-results": N_("--scene loadtest: show this loadtest/bakeoff JSON"),
+    "lang": N_(
+        "interface language (default: --lang before the command, BROKER_ADVISOR_LANG, "
+        "else the system locale; never the user's preference)"
+    ),
+    "size-error": N_("expected WIDTHxHEIGHT, e.g. 1280x800"),
+}
+
+
+def _help(name: str) -> str:
+    return i18n.tr(_HELP[name])
 
 
 def _resolve(spec: str) -> Path:
@@ -37,43 +68,25 @@ def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError("expected WIDTHxHEIGHT, e.g. 1280x800") from None
+        raise argparse.ArgumentTypeError(_help("size-error")) from None
     return width, height
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="broker-advisor screenshot", description=__doc__.split("\n")[0]
+        prog="broker-advisor screenshot", description=_help("description")
     )
-    parser.add_argument("workload", help="workload file, or the name of a preset")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="PNG file to write")
-    parser.add_argument("--size", type=_size, default=(1280, 800), help="window size, WxH")
-    parser.add_argument("--dark", action="store_true", help="force a dark palette (Fusion)")
-    parser.add_argument(
-        "--section", help="guide section to show (default: the winner's first citation)"
-    )
-    parser.add_argument(
-        "--tab", choices=("guide", "probe"), default="guide", help="side tab to show"
-    )
-    parser.add_argument(
-        "--probe",
-        action="store_true",
-        help="with --tab probe: probe the brokers named by REDIS_URL, AMQP_URL (or "
-        "CELERY_BROKER_URL), RABBITMQ_MANAGEMENT_URL and KAFKA_BOOTSTRAP_SERVERS first",
-    )
-    parser.add_argument(
-        "--scene", choices=SCENES, default="window", help="what to capture (default: the window)"
-    )
+    parser.add_argument("workload", help=_help("workload"))
+    parser.add_argument("-o", "--output", required=True, type=Path, help=_help("output"))
+    parser.add_argument("--size", type=_size, default=(1280, 800), help=_help("size"))
+    parser.add_argument("--dark", action="store_true", help=_help("dark"))
+    parser.add_argument("--section", help=_help("section"))
+    parser.add_argument("--tab", choices=("guide", "probe"), default="guide", help=_help("tab"))
+    parser.add_argument("--probe", action="store_true", help=_help("probe"))
+    parser.add_argument("--scene", choices=SCENES, default="window", help=_help("scene"))
 
-    parser.add_argument(
-        "--loadtest-results", type=Path, help="--scene loadtest: show this loadtest/bakeoff JSON"
-    )
-    parser.add_argument(
-        "--lang",
-        choices=("en", "fa"),
-        help="interface language (default: --lang before the command, BROKER_ADVISOR_LANG, "
-        "else the system locale; never the user's preference)",
-    )
+    parser.add_argument("--loadtest-results", type=Path, help=_help("loadtest-results"))
+    parser.add_argument("--lang", choices=("en", "fa"), help=_help("lang"))
 
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -91,8 +104,6 @@ def main(argv: list[str] | None = None) -> int:
 
     # Neither the user's theme nor their settings: the platform's look, or dark when asked.
     qt_app = ui_app.create_application([sys.argv[0]], theme="dark" if args.dark else "system")
-    from advisor import i18n
-
     ui_app.apply_language(qt_app, args.lang or i18n.from_environment())
     with tempfile.TemporaryDirectory(prefix="broker-advisor-shot-") as scratch:
         # A screenshot must neither use nor change the user's settings and autosave.

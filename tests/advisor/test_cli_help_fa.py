@@ -161,3 +161,24 @@ def test_every_argparse_message_for_users_has_its_persian() -> None:
         assert text.count("%s") + text.count("%r") == (
             catalogue[text].count("%s") + catalogue[text].count("%r")
         ), text
+
+
+def test_the_screenshot_help_is_persian_too() -> None:
+    """Its parser lives in the desktop package (ui/screenshot.py, texts marked with N_())."""
+    source = (Path(__file__).resolve().parents[2] / "ui" / "screenshot.py").read_text("utf-8")
+    marked = [
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "N_"
+        and isinstance(node.args[0], ast.Constant)
+    ]
+    assert len(marked) > 10
+    assert [text for text in marked if text not in i18n.catalogue("fa")] == []
+    code, out, _ = _cli("--lang", "fa", "screenshot", "--help")
+    if code != 0:
+        pytest.skip("the desktop package is not installed")
+    assert out.startswith("طرز استفاده: broker-advisor screenshot [-h] -o OUTPUT")
+    assert "فایل PNG خروجی" in out and "--scene {window," in out
+    code, out, _ = _cli("screenshot", "--help")
+    assert code == 0 and out.startswith("usage: broker-advisor screenshot") and not _persian(out)
