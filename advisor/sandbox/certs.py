@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
 from advisor.sandbox import layout, prereqs, process
 from advisor.sandbox.models import Broker
 
@@ -83,11 +84,20 @@ def _run(argv: list[str], cwd: Path) -> None:
         )
     except subprocess.TimeoutExpired as exc:
         raise process.SpawnError(
-            f"openssl did not finish within {OPENSSL_TIMEOUT_S:.0f} s"
+            tr(
+                "{program} did not finish within {seconds} s",
+                program="openssl",
+                seconds=f"{OPENSSL_TIMEOUT_S:.0f}",
+            )
         ) from exc
     if result.returncode != 0:
         raise process.SpawnError(
-            f"openssl {argv[1]} failed (exit {result.returncode}): {result.stderr.strip()[-800:]}"
+            tr(
+                "{command} failed (exit {code}): {output}",
+                command=f"openssl {argv[1]}",
+                code=result.returncode,
+                output=result.stderr.strip()[-800:],
+            )
         )
 
 

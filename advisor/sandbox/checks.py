@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
 from advisor.sandbox import layout
 
 TIMEOUT_S = 2.0
@@ -75,9 +76,16 @@ def require_free_ports(ports: list[int], owner: str) -> None:
     if busy:
         listed = ", ".join(str(port) for port in busy)
         raise PortInUseError(
-            f"cannot start {owner}: {layout.HOST} port {listed} is already in use by another "
-            f"process (a sandbox under another ${layout.HOME_ENV}, or a system service?). "
-            f"`ss -ltnp 'sport = :{busy[0]}'` shows which."
+            tr(
+                "cannot start {process}: {host} port {ports} is already in use by another "
+                "process (a sandbox under another {variable}, or a system service?). "
+                "{command} shows which.",
+                process=owner,
+                host=layout.HOST,
+                ports=listed,
+                variable=f"${layout.HOME_ENV}",
+                command=f"`ss -ltnp 'sport = :{busy[0]}'`",
+            )
         )
 
 

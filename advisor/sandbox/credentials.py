@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
+from advisor.i18n import tr
 from advisor.sandbox import layout, process
 
 
@@ -15,7 +16,9 @@ def password(lay: layout.Layout, user: str) -> str:
         try:
             return path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError) as error:
-            raise process.StateFileError(path, f"cannot read the password ({error})") from None
+            raise process.StateFileError(
+                path, tr("cannot read the password ({error})", error=error)
+            ) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.parent.chmod(0o700)
     value = secrets.token_urlsafe(18)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
 from advisor.sandbox import checks, layout, prereqs, process
 from advisor.sandbox.models import Broker
 
@@ -131,12 +132,21 @@ def ensure_jars(lay: layout.Layout, version: str = layout.KAFKA_VERSION) -> Path
         )
     except subprocess.TimeoutExpired as exc:
         raise process.SpawnError(
-            f"mvn did not fetch Kafka {version} within {FETCH_TIMEOUT_S:.0f} s"
+            tr(
+                "mvn did not fetch Kafka {version} within {seconds} s",
+                version=version,
+                seconds=f"{FETCH_TIMEOUT_S:.0f}",
+            )
         ) from exc
     if result.returncode != 0 or not any(lib.glob("kafka_2.13-*.jar")):
         output = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
         raise process.SpawnError(
-            f"mvn could not fetch Kafka {version} (exit {result.returncode}):\n{output}"
+            tr(
+                "mvn could not fetch Kafka {version} (exit {code}):\n{output}",
+                version=version,
+                code=result.returncode,
+                output=output,
+            )
         )
     (lib / ".complete").write_text(f"{version}\n")
     return lib
@@ -261,7 +271,9 @@ def _format_nodes(
         if proc.returncode != 0:
             failures.append(f"{node_name(node_id)} (exit {proc.returncode}):\n{output.strip()}")
     if failures:
-        raise process.SpawnError("Kafka StorageTool format failed for " + "\n".join(failures))
+        raise process.SpawnError(
+            tr("Kafka StorageTool format failed for {nodes}", nodes="\n".join(failures))
+        )
 
 
 def _is_formatted(lay: layout.Layout, node_id: int) -> bool:
@@ -356,8 +368,12 @@ def _wait_ready(lay: layout.Layout, launches: list[_Launch], timeout_s: float) -
             log = lay.log_file(node_name(launch.node_id))
             if not process.is_alive(launch.pid):
                 raise process.SpawnError(
-                    f"{node_name(launch.node_id)} exited during startup; "
-                    f"last lines of {log}:\n{process.tail(log)}"
+                    tr(
+                        "{process} exited during startup; last lines of {log}:\n{tail}",
+                        process=node_name(launch.node_id),
+                        log=log,
+                        tail=process.tail(log),
+                    )
                 )
             port = layout.kafka_node_ports(launch.node_id).broker_port
             if (
@@ -370,8 +386,18 @@ def _wait_ready(lay: layout.Layout, launches: list[_Launch], timeout_s: float) -
         if time.monotonic() >= deadline:
             names = ", ".join(node_name(launch.node_id) for launch in pending)
             logs = [lay.log_file(node_name(launch.node_id)) for launch in pending]
-            tails = "\n".join(f"--- last lines of {log}:\n{process.tail(log, 25)}" for log in logs)
-            raise process.SpawnError(f"Kafka not ready within {timeout_s:.0f} s: {names}\n{tails}")
+            tails = "\n".join(
+                "--- " + tr("last lines of {log}:", log=log) + f"\n{process.tail(log, 25)}"
+                for log in logs
+            )
+            raise process.SpawnError(
+                tr(
+                    "Kafka not ready within {seconds} s: {processes}",
+                    seconds=f"{timeout_s:.0f}",
+                    processes=names,
+                )
+                + f"\n{tails}"
+            )
         time.sleep(0.5)
 
 
@@ -396,7 +422,7 @@ def start_node(lay: layout.Layout, node_id: int) -> int:
     """Start one stopped node of the existing cluster and wait until it serves."""
     cluster = load_cluster(lay)
     if cluster is None or not 1 <= node_id <= cluster.nodes:
-        raise ValueError(f"no Kafka node {node_id} in the sandbox cluster")
+        raise ValueError(tr("no Kafka node {node} in the sandbox cluster", node=node_id))
     pid = running_pid(lay, node_id)
     if pid is not None:
         return pid

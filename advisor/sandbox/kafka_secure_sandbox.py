@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from advisor.i18n import tr
 from advisor.sandbox import certs, checks, credentials, kafka_sandbox, layout, process
 
 NAME = layout.KAFKA_SECURE_NAME
@@ -120,10 +121,14 @@ def _format(lay: layout.Layout, lib: Path) -> None:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise process.SpawnError(f"{NAME}: StorageTool format timed out") from exc
+        raise process.SpawnError(
+            tr("{process}: StorageTool format timed out", process=NAME)
+        ) from exc
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().replace(password, "***")
-        raise process.SpawnError(f"{NAME}: StorageTool format failed:\n{output}")
+        raise process.SpawnError(
+            tr("{process}: StorageTool format failed:\n{output}", process=NAME, output=output)
+        )
 
 
 def start(lay: layout.Layout) -> int:
@@ -154,14 +159,24 @@ def start(lay: layout.Layout) -> int:
     while True:
         if not process.is_alive(pid):
             raise process.SpawnError(
-                f"{NAME} exited during startup; last lines of {log}:\n{process.tail(log)}"
+                tr(
+                    "{process} exited during startup; last lines of {log}:\n{tail}",
+                    process=NAME,
+                    log=log,
+                    tail=process.tail(log),
+                )
             )
         if process.log_contains_since(log, offset, kafka_sandbox.READY_LINE) and check().ok:
             return pid
         if time.monotonic() >= deadline:
             raise process.SpawnError(
-                f"{NAME} not ready within {kafka_sandbox.READY_TIMEOUT_S:.0f} s; "
-                f"last lines of {log}:\n{process.tail(log, 25)}"
+                tr(
+                    "{process} not ready within {seconds} s; last lines of {log}:\n{tail}",
+                    process=NAME,
+                    seconds=f"{kafka_sandbox.READY_TIMEOUT_S:.0f}",
+                    log=log,
+                    tail=process.tail(log, 25),
+                )
             )
         time.sleep(0.5)
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
+
 HOME_ENV = "BROKER_ADVISOR_HOME"
 
 # Newest Kafka on Maven Central whose broker classes still target Java 17 (class file 61).
@@ -149,7 +151,11 @@ def default_layout() -> Layout:
     repo = _project_root()
     if repo is not None and home.is_relative_to(repo):
         raise UnsafeStateDirError(
-            f"{HOME_ENV}={home} is inside the project checkout {repo}; "
-            "broker data and logs must live outside the repository"
+            tr(
+                "{setting} is inside the project checkout {repo}; "
+                "broker data and logs must live outside the repository",
+                setting=f"{HOME_ENV}={home}",
+                repo=repo,
+            )
         )
     return Layout(home=home)

@@ -11,6 +11,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 
+from advisor.i18n import tr
 from advisor.sandbox import (
     checks,
     kafka_sandbox,
@@ -48,7 +49,9 @@ def parse_brokers(only: Iterable[Broker | str] | None) -> list[Broker]:
             broker = Broker(item.strip().lower() if isinstance(item, str) else item)
         except ValueError:
             valid = ", ".join(b.value for b in Broker)
-            raise ValueError(f"unknown broker {item!r}; choose from {valid}") from None
+            raise ValueError(
+                tr("unknown broker {name}; choose from {choices}", name=repr(item), choices=valid)
+            ) from None
         if broker not in chosen:
             chosen.append(broker)
     return chosen or list(Broker)
@@ -73,11 +76,17 @@ def _kafka_nodes(lay: layout.Layout) -> int:
 
 def _timed(report: Reporter, label: str, running: bool, start: Callable[[], object]) -> None:
     if running:
-        report(f"{label}: already running")
+        report(tr("{process}: already running", process=label))
         return
     began = time.monotonic()
     start()
-    report(f"{label}: ready in {time.monotonic() - began:.1f} s")
+    report(
+        tr(
+            "{process}: ready in {seconds} s",
+            process=label,
+            seconds=f"{time.monotonic() - began:.1f}",
+        )
+    )
 
 
 def up(
@@ -134,7 +143,13 @@ def up(
             if Broker.KAFKA in brokers:
                 nodes = kafka_nodes if kafka_nodes is not None else _kafka_nodes(lay)
                 if not prereqs.kafka_jars_cached(lay.kafka_lib_dir()):
-                    report(f"kafka: fetching Kafka {layout.KAFKA_VERSION} jars with Maven (once)")
+                    report(
+                        tr(
+                            "{process}: fetching Kafka {version} jars with Maven (once)",
+                            process="kafka",
+                            version=layout.KAFKA_VERSION,
+                        )
+                    )
                     # Fetch before the secure node's start needs them too: one Maven run.
                     kafka_sandbox.ensure_jars(lay)
                 cluster = kafka_sandbox.load_cluster(lay)
@@ -201,7 +216,11 @@ def down(
         # and stall in controlled shutdown.
         killed = process.terminate_many(list(running.values()), STOP_TIMEOUT_S)
         for name, pid in running.items():
-            report(f"{name}: stopped" + (" (needed SIGKILL)" if pid in killed else ""))
+            report(
+                tr("{process}: stopped (needed {signal})", process=name, signal="SIGKILL")
+                if pid in killed
+                else tr("{process}: stopped", process=name)
+            )
         for name in stop:
             lay.pid_file(name).unlink(missing_ok=True)
         if names is None:
@@ -257,7 +276,7 @@ def plan_down(
     for proc in modes.needed(chosen_modes, brokers):
         if proc.name in still_needed:
             kept = [f"--{mode.value}" for mode in proc.modes if mode in asked]
-            report(f"{proc.name}: kept for {' '.join(kept)}")
+            report(tr("{process}: kept for {flags}", process=proc.name, flags=" ".join(kept)))
         else:
             stop.append(proc.name)
     return stop, asked
@@ -403,14 +422,14 @@ def _pid_of(name: str, lay: layout.Layout) -> int | None:
     found = modes.by_name(name)
     if found is not None:
         return found.pid(lay)
-    raise KeyError(f"no sandbox process named {name!r}")
+    raise KeyError(tr("no sandbox process named {name}", name=repr(name)))
 
 
 def _signal(name: str, sig: signal.Signals, lay: layout.Layout | None) -> int:
     lay = lay or layout.default_layout()
     pid = _pid_of(name, lay)
     if pid is None:
-        raise RuntimeError(f"sandbox process {name!r} is not running")
+        raise RuntimeError(tr("sandbox process {name} is not running", name=repr(name)))
     process.send_signal(pid, sig)
     # Delivery is asynchronous; return once the process is really in the requested state.
     if sig == signal.SIGSTOP:

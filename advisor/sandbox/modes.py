@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from advisor.i18n import tr
 from advisor.sandbox import (
     certs,
     checks,
@@ -59,7 +60,9 @@ def parse_modes(values: Iterable[Mode | str] | None) -> list[Mode]:
             mode = Mode(item.strip().lower() if isinstance(item, str) else item)
         except ValueError:
             valid = ", ".join(m.value for m in Mode)
-            raise ValueError(f"unknown mode {item!r}; choose from {valid}") from None
+            raise ValueError(
+                tr("unknown mode {name}; choose from {choices}", name=repr(item), choices=valid)
+            ) from None
         if mode not in chosen:
             chosen.append(mode)
     return chosen

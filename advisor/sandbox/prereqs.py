@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import N_, tr
 from advisor.sandbox import layout
 from advisor.sandbox.models import Broker
 
@@ -25,7 +26,7 @@ class MissingPrerequisite(BaseModel):
     program: str = Field(title="Program", description="What is missing, as the user would name it.")
     broker: Broker = Field(title="Needed for")
     package: str = Field(title="Debian package", description="Package that provides it.")
-    reason: str = Field(default="not found on PATH", title="Reason")
+    reason: str = Field(default=N_("not found on PATH"), title="Reason")
 
 
 class MissingPrerequisitesError(RuntimeError):
@@ -36,13 +37,22 @@ class MissingPrerequisitesError(RuntimeError):
         super().__init__(self.message())
 
     def message(self) -> str:
-        lines = ["The sandbox cannot start; missing prerequisites:"]
-        lines += [f"  - {m.program} (for {m.broker.value}): {m.reason}" for m in self.missing]
+        lines = [tr("The sandbox cannot start; missing prerequisites:")]
+        lines += [
+            "  - "
+            + tr(
+                "{program} (for {broker}): {reason}",
+                program=m.program,
+                broker=m.broker.value,
+                reason=tr(m.reason),
+            )
+            for m in self.missing
+        ]
         packages = " ".join(dict.fromkeys(m.package for m in self.missing))
         lines += [
-            "Install them with:",
+            tr("Install them with:"),
             f"  sudo apt-get install -y {packages}",
-            f"or run: bash {INSTALL_SCRIPT}",
+            tr("or run: {command}", command=f"bash {INSTALL_SCRIPT}"),
         ]
         return "\n".join(lines)
 
@@ -134,7 +144,11 @@ def find_missing(brokers: list[Broker], kafka_lib_dir: Path) -> list[MissingPrer
                         program=f"java >= {MIN_JAVA}",
                         broker=Broker.KAFKA,
                         package="openjdk-17-jre-headless",
-                        reason=f"{java} is version {major if major is not None else 'unknown'}",
+                        reason=tr(
+                            "{program} is version {version}",
+                            program=java,
+                            version=major if major is not None else tr("unknown"),
+                        ),
                     )
                 )
         if not kafka_jars_cached(kafka_lib_dir) and which("mvn") is None:
@@ -143,9 +157,9 @@ def find_missing(brokers: list[Broker], kafka_lib_dir: Path) -> list[MissingPrer
                     program="mvn",
                     broker=Broker.KAFKA,
                     package="maven",
-                    reason=(
-                        f"not found on PATH, and the Kafka {layout.KAFKA_VERSION} jars "
-                        "are not cached yet"
+                    reason=tr(
+                        "not found on PATH, and the Kafka {version} jars are not cached yet",
+                        version=layout.KAFKA_VERSION,
                     ),
                 )
             )

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from advisor.i18n import tr
+
 # The shell backgrounds the command and exits at once, so the broker is re-parented to init: it
 # outlives the CLI, never becomes our zombie, and no Popen object is left to warn at exit.
 _LAUNCHER = 'cd "$1" && shift && log="$1" && shift && "$@" </dev/null >>"$log" 2>&1 & echo $!'
@@ -40,7 +42,11 @@ def spawn_detached(
     )
     if result.returncode != 0 or not result.stdout.strip().isdigit():
         raise SpawnError(
-            f"could not launch {argv[0]}: {result.stderr.strip() or result.stdout.strip()}"
+            tr(
+                "could not launch {program}: {output}",
+                program=argv[0],
+                output=result.stderr.strip() or result.stdout.strip(),
+            )
         )
     return int(result.stdout.strip())
 
@@ -49,7 +55,13 @@ class StateFileError(RuntimeError):
     """A sandbox state file (pid file, password file) that cannot be read; names the file."""
 
     def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{path}: {problem}; remove the file and run the command again")
+        super().__init__(
+            tr(
+                "{path}: {problem}; remove the file and run the command again",
+                path=path,
+                problem=problem,
+            )
+        )
         self.path = path
         self.problem = problem
 
@@ -65,11 +77,15 @@ def read_pid(pid_file: Path) -> int | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise StateFileError(pid_file, f"cannot read the pid file ({error.strerror})") from None
+        raise StateFileError(
+            pid_file, tr("cannot read the pid file ({error})", error=error.strerror)
+        ) from None
     text = raw.decode("ascii", errors="replace").strip()
     if len(raw) > MAX_PID_FILE_BYTES or not text.isdigit():
         shown = text[:20].encode("unicode_escape").decode("ascii")
-        raise StateFileError(pid_file, f"the pid file holds {shown!r}, not a process id")
+        raise StateFileError(
+            pid_file, tr("the pid file holds {text}, not a process id", text=repr(shown))
+        )
     return int(text)
 
 

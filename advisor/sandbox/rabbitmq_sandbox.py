@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
 from advisor.sandbox import certs, checks, layout, prereqs, process
 from advisor.sandbox.models import Broker, Mode
 
@@ -98,7 +99,9 @@ def advisor_password(lay: layout.Layout) -> str:
         try:
             return path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError) as error:
-            raise process.StateFileError(path, f"cannot read the password ({error})") from None
+            raise process.StateFileError(
+                path, tr("cannot read the password ({error})", error=error)
+            ) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(18)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -262,10 +265,16 @@ def start(lay: layout.Layout, spec: RabbitNodeSpec = BASE) -> int:
     if pid is None or not check(lay, spec).ok:
         ports = "/".join(str(port) for port in (spec.port, spec.management_port))
         raise process.SpawnError(
-            f"RabbitMQ node {spec.node_name} did not become ready on ports {ports} "
-            f"within {READY_TIMEOUT_S:.0f} s; "
-            f"last lines of {log}:\n{process.tail(log)}\n"
-            f"node log: {_dir(lay, spec) / 'log'}"
+            tr(
+                "RabbitMQ node {node} did not become ready on ports {ports} within {seconds} s; "
+                "last lines of {log}:\n{tail}\nnode log: {node_log}",
+                node=spec.node_name,
+                ports=ports,
+                seconds=f"{READY_TIMEOUT_S:.0f}",
+                log=log,
+                tail=process.tail(log),
+                node_log=_dir(lay, spec) / "log",
+            )
         )
     return pid
 

@@ -8,6 +8,7 @@ import subprocess
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
 from advisor.sandbox import checks, layout, prereqs, process
 from advisor.sandbox.models import Broker
 
@@ -132,8 +133,15 @@ def _wait_answering(nodes: list[tuple[ClusterNode, int]], lay: layout.Layout) ->
         if not ready or not process.is_alive(pid):
             log = lay.log_file(node.name)
             raise process.SpawnError(
-                f"{node.name} on port {node.port} did not answer PING within "
-                f"{READY_TIMEOUT_S:.0f} s; last lines of {log}:\n{process.tail(log)}"
+                tr(
+                    "{process} on port {port} did not answer PING within {seconds} s; "
+                    "last lines of {log}:\n{tail}",
+                    process=node.name,
+                    port=node.port,
+                    seconds=f"{READY_TIMEOUT_S:.0f}",
+                    log=log,
+                    tail=process.tail(log),
+                )
             )
 
 
@@ -156,11 +164,17 @@ def _create(spec: ClusterSpec, lay: layout.Layout) -> None:
         )
     except subprocess.TimeoutExpired as exc:
         raise process.SpawnError(
-            f"redis-cli --cluster create did not finish within {CREATE_TIMEOUT_S:.0f} s"
+            tr(
+                "{program} did not finish within {seconds} s",
+                program="redis-cli --cluster create",
+                seconds=f"{CREATE_TIMEOUT_S:.0f}",
+            )
         ) from exc
     if result.returncode != 0 or "[OK] All 16384 slots covered" not in result.stdout:
         output = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
-        raise process.SpawnError(f"redis-cli --cluster create failed:\n{output}")
+        raise process.SpawnError(
+            tr("{command} failed:\n{output}", command="redis-cli --cluster create", output=output)
+        )
 
 
 def _replication(port: int) -> dict[str, str]:
@@ -223,12 +237,17 @@ def start(lay: layout.Layout, spec: ClusterSpec | None = None) -> dict[str, int]
         _create(spec, lay)
     if not process.wait_until(lambda: _converged(spec), CONVERGE_TIMEOUT_S, interval_s=0.25):
         states = ", ".join(
-            f"{node.name}: {cluster_info(node.port).get('cluster_state', 'no answer')}"
+            f"{node.name}: {cluster_info(node.port).get('cluster_state', tr('no answer'))}"
             for node in spec.nodes
         )
         raise process.SpawnError(
-            f"the Redis Cluster did not converge within {CONVERGE_TIMEOUT_S:.0f} s ({states}); "
-            "`broker-advisor sandbox down --redis-cluster --purge` starts it afresh"
+            tr(
+                "the Redis Cluster did not converge within {seconds} s ({states}); "
+                "{command} starts it afresh",
+                seconds=f"{CONVERGE_TIMEOUT_S:.0f}",
+                states=states,
+                command="`broker-advisor sandbox down --redis-cluster --purge`",
+            )
         )
     return pids
 

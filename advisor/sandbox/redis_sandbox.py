@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.i18n import tr
 from advisor.sandbox import certs, checks, credentials, layout, prereqs, process
 from advisor.sandbox.models import Broker, Mode
 
@@ -180,8 +181,15 @@ def start(spec: RedisProcessSpec, lay: layout.Layout) -> int:
     )
     if not ready or not process.is_alive(pid):
         raise process.SpawnError(
-            f"{spec.name} on port {spec.port} did not answer PING within {READY_TIMEOUT_S:.0f} s; "
-            f"last lines of {log}:\n{process.tail(log)}"
+            tr(
+                "{process} on port {port} did not answer PING within {seconds} s; "
+                "last lines of {log}:\n{tail}",
+                process=spec.name,
+                port=spec.port,
+                seconds=f"{READY_TIMEOUT_S:.0f}",
+                log=log,
+                tail=process.tail(log),
+            )
         )
     return pid
 

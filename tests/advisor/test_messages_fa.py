@@ -5,6 +5,7 @@ keeps identifiers, options and figures Latin."""
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,51 @@ def test_a_short_real_run_is_judged_in_persian(redis_url: str) -> None:
     text = out.getvalue()
     assert "آزمون بار" in text and "پاک‌سازی:" in text and "PASS" in text
     assert '"status": "pass"' in result.model_dump_json(indent=2)
+
+
+def _sandbox_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`broker-advisor --lang fa sandbox ARGS` with no broker program on PATH."""
+    empty = tmp_path / "bin"
+    empty.mkdir(exist_ok=True)
+    home = str(tmp_path / "home")
+    env = {"PATH": str(empty), "BROKER_ADVISOR_HOME": home, "HOME": home}
+    return _cli("--lang", "fa", "sandbox", *args, env=env)
+
+
+def test_missing_sandbox_prerequisites_are_listed_in_persian(tmp_path: Path) -> None:
+    found = _sandbox_cli(tmp_path, "up", "--only", "kafka")
+    assert found.returncode == 2, found.stderr
+    lines = found.stderr.splitlines()
+    assert lines[0] == "sandbox راه نمی‌افتد؛ این پیش‌نیازها نیستند:"
+    assert "  - \u2068java >= 17\u2069 (برای \u2068kafka\u2069): در PATH پیدا نشد" in lines
+    assert (
+        "نصبشان با:" in lines and "  sudo apt-get install -y openjdk-17-jre-headless maven" in lines
+    )
+    assert "Traceback" not in found.stderr
+
+
+def test_a_sandbox_usage_error_is_persian(tmp_path: Path) -> None:
+    found = _sandbox_cli(tmp_path, "up", "--only", "nats")
+    assert found.returncode == 2
+    assert "broker ناشناخته: \u2068'nats'\u2069" in found.stderr
+    assert "\u2068redis, rabbitmq, kafka\u2069" in found.stderr  # the choices stay Latin
+
+
+def test_sandbox_progress_lines_are_persian() -> None:
+    from advisor.sandbox import manager, process
+
+    said: list[str] = []
+    with i18n.using("fa"):
+        manager._timed(said.append, "redis", True, lambda: None)
+        manager._timed(said.append, "kafka-1", False, lambda: None)
+        error = process.StateFileError(
+            Path("/tmp/x.pid"), i18n.tr("cannot read the pid file ({error})", error="EIO")
+        )
+    assert said[0] == "\u2068redis\u2069: از قبل در حال اجراست"
+    assert said[1].startswith("\u2068kafka-1\u2069: در \u20680.") and said[1].endswith(
+        "ثانیه آماده شد"
+    )
+    assert str(error).startswith("\u2068/tmp/x.pid\u2069: فایل pid خوانده نشد")
+    english: list[str] = []
+    manager._timed(english.append, "redis", True, lambda: None)
+    assert english == ["redis: already running"]
