@@ -207,7 +207,7 @@ def _progress(prefix: str = "") -> Callable[[LoadEvent], None]:
                 + tr(
                     "{phase}: sending {sent}/s, receiving {received}/s, p99 {p99} ms, "
                     "{elapsed} s of {budget} s",
-                    phase=event.phase or "…",
+                    phase=plan.phase_title(event.phase) if event.phase else "…",
                     sent=f"{event.send_rate_msg_per_s:,.0f}",
                     received=f"{event.receive_rate_msg_per_s:,.0f}",
                     p99=f"{event.p99_ms:,.1f}",
@@ -348,7 +348,7 @@ def _phase_row(phase: PhaseResult) -> str:
     lat = phase.latency_ms
     limit = "-" if phase.sustained else _limit_word(phase.limited_by.value)
     return (
-        f"  {phase.name:<20} {phase.target_rate_msg_per_s:>10,.0f} "
+        f"  {plan.phase_title(phase.name):<20} {phase.target_rate_msg_per_s:>10,.0f} "
         f"{phase.send_rate_msg_per_s:>10,.0f} {phase.throughput_msg_per_s:>10,.0f} "
         f"{_ms(lat.p50):>8} {_ms(lat.p90):>8} "
         f"{_ms(lat.p99):>8} {_ms(lat.p999):>8} {_ms(lat.max):>8}  {limit}"

@@ -11,11 +11,24 @@ import math
 import re
 from dataclasses import dataclass
 
-from advisor.i18n import tr
+from advisor.i18n import N_, tr
 from advisor.loadtest import schedule
 from advisor.loadtest.models import DeliverySettings, LoadPlan, PhaseKind, PlannedPhase
 from advisor.recommendation import BrokerAssessment, Recommendation
 from advisor.workload import Broker, Consumption, DeliveryGuarantee, Ordering, Workload
+
+# Phase names are data ("average", "peak", "ramp 1,200 msg/s", "500 msg/s"): phase_title words them.
+_PHASE_WORDS = {"warm-up": N_("warm-up"), "average": N_("average"), "peak": N_("peak")}
+
+
+def phase_title(name: str) -> str:
+    """A phase's name as the language words it (progress, tables); English shows the name."""
+    if name in _PHASE_WORDS:
+        return tr(_PHASE_WORDS[name])
+    if name.startswith("ramp "):
+        return tr("ramp {rate}", rate=name.removeprefix("ramp "))
+    return name
+
 
 DEFAULT_DURATION_S = 10.0
 MAX_DURATION_S = 600.0

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any, cast
 
+from advisor import i18n
 from advisor.i18n import N_, tr
 from advisor.loadtest import drivers as drivers_pkg
 from advisor.loadtest import latency, plan, schedule, worker
@@ -300,6 +301,12 @@ def client_text(broker: Broker) -> str:
 
     client, librdkafka = confluent_kafka.version()[0], confluent_kafka.libversion()[0]
     return f"confluent-kafka {client} (librdkafka {librdkafka})"
+
+
+def _in_language(lang: i18n.Language, entry: Callable[..., None], *args: Any) -> None:
+    """A worker process's entry point, wording its messages in `lang` (the parent's)."""
+    i18n.set_language(lang)
+    entry(*args)
 
 
 def _cpu_times() -> tuple[float, float] | None:
@@ -736,7 +743,9 @@ class _Run:
 
     def _spawn(self) -> None:
         """Start consumer and producer processes (Ctrl-C blocked meanwhile: the children
-        inherit the mask, then ignore SIGINT; the runner handles it)."""
+        inherit the mask, then ignore SIGINT; the runner handles it). Each words its errors in
+        the run's language (a spawned process starts in English)."""
+        lang = i18n.language()
         check_order = self.plan.ordering is not Ordering.NONE
         masked = hasattr(signal, "pthread_sigmask")
         if masked:
@@ -747,8 +756,10 @@ class _Run:
                 for member in range(self.plan.consumers_per_receiver):
                     each = _Worker("consumer", index, group)
                     each.process = self.ctx.Process(
-                        target=worker.consumer_main,
+                        target=_in_language,
                         args=(
+                            lang,
+                            worker.consumer_main,
                             self.spec,
                             index,
                             group,
@@ -766,8 +777,10 @@ class _Run:
                 each = _Worker("producer", index)
                 each.commands = self.ctx.Queue()
                 each.process = self.ctx.Process(
-                    target=worker.producer_main,
+                    target=_in_language,
                     args=(
+                        lang,
+                        worker.producer_main,
                         self.spec,
                         index,
                         each.commands,
@@ -847,7 +860,7 @@ class _Run:
             "phase",
             tr(
                 "{phase}: {rate} msg/s for {seconds} s",
-                phase=name,
+                phase=plan.phase_title(name),
                 rate=f"{rate:,.0f}",
                 seconds=f"{duration_s:g}",
             ),

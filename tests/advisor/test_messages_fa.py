@@ -208,3 +208,31 @@ def test_sandbox_progress_lines_are_persian() -> None:
     english: list[str] = []
     manager._timed(english.append, "redis", True, lambda: None)
     assert english == ["redis: already running"]
+
+
+def test_load_test_phases_and_driver_errors_are_persian() -> None:
+    import time
+
+    from advisor.loadtest.drivers import base
+
+    with i18n.using("fa"):
+        words = [plan.phase_title(n) for n in ("average", "peak", "ramp 1,200 msg/s")]
+        with pytest.raises(TimeoutError) as late:
+            base.bounded(lambda: time.sleep(0.5), 0.01)
+    assert words == ["میانگین", "اوج", "ramp \u20681,200 msg/s\u2069"]
+    assert _persian(str(late.value)) and "\u20680.01\u2069" in str(late.value)
+    assert plan.phase_title("ramp 1,200 msg/s") == "ramp 1,200 msg/s"
+    assert plan.phase_title("500 msg/s") == "500 msg/s"
+    with pytest.raises(TimeoutError, match=r"^no answer from the broker within 0\.01 s$"):
+        base.bounded(lambda: time.sleep(0.5), 0.01)
+
+
+def test_load_test_workers_word_in_the_run_language() -> None:
+    """Spawned worker processes start in English: the runner hands them its language."""
+    seen: list[str] = []
+    try:
+        with i18n.using("fa"):
+            runner._in_language(i18n.language(), lambda: seen.append(i18n.tr("peak")))
+    finally:
+        i18n.set_language("en")
+    assert seen == ["اوج"]

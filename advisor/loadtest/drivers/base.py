@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from advisor.i18n import N_, tr
 from advisor.loadtest import latency
 
 Sample = dict[str, float | int | str | bool | None]
@@ -169,7 +170,7 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def bounded(call: Callable[[], Any], timeout_s: float, what: str = "the broker") -> Any:
+def bounded(call: Callable[[], Any], timeout_s: float, what: str = N_("the broker")) -> Any:
     """Run a call in a helper thread, for clients whose calls have no timeout of their own
     (pika's BlockingConnection); TimeoutError when it does not return in time (the thread is
     abandoned)."""
@@ -185,7 +186,9 @@ def bounded(call: Callable[[], Any], timeout_s: float, what: str = "the broker")
     thread.start()
     thread.join(timeout_s)
     if thread.is_alive():
-        raise TimeoutError(f"no answer from {what} within {timeout_s:g} s")
+        raise TimeoutError(
+            tr("no answer from {what} within {seconds} s", what=tr(what), seconds=f"{timeout_s:g}")
+        )
     if "error" in box:
         raise box["error"]
     return box.get("value")

@@ -14,6 +14,7 @@ from typing import Any
 import confluent_kafka
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
+from advisor.i18n import tr
 from advisor.loadtest import latency
 from advisor.loadtest.drivers.base import (
     Connection,
@@ -115,7 +116,7 @@ class KafkaProducer(ProducerBase):
                 try:
                     produce(topic, payload, self.keys[key % 256] if self.keyed else None)
                 except BufferError as error:
-                    self.fail([seq], f"local queue full: {describe(error)}")
+                    self.fail([seq], tr("local queue full: {error}", error=describe(error)))
                     continue
             self.produced += 1
         self.producer.poll(0)
@@ -281,7 +282,9 @@ class Admin:
             ):
                 return
             time.sleep(0.1)
-        raise TimeoutError(f"topic {layout.name} has no leader for every partition yet")
+        raise TimeoutError(
+            tr("topic {name} has no leader for every partition yet", name=layout.name)
+        )
 
     def sample(self) -> Sample:
         out: Sample = {}
@@ -416,6 +419,6 @@ def _recv(sock: Any, size: int) -> bytes:
     while len(data) < size:
         chunk = sock.recv(size - len(data))
         if not chunk:
-            raise ConnectionError("the broker closed the connection")
+            raise ConnectionError(tr("the broker closed the connection"))
         data += chunk
     return data

@@ -19,6 +19,7 @@ from typing import Any
 import pika
 import pika.exceptions
 
+from advisor.i18n import tr
 from advisor.loadtest import latency
 from advisor.loadtest.drivers.base import (
     Connection,
@@ -99,7 +100,9 @@ class AmqpProducer(ProducerBase):
             deadline = time.monotonic() + spec.connection.timeout_s * 2
             while not selected:
                 if time.monotonic() > deadline:
-                    raise TimeoutError("RabbitMQ did not answer Confirm.Select")
+                    raise TimeoutError(
+                        tr("RabbitMQ did not answer {method}", method="Confirm.Select")
+                    )
                 self.conn.process_data_events(time_limit=0.05)
 
     def _on_confirm(self, frame: Any) -> None:
@@ -117,7 +120,7 @@ class AmqpProducer(ProducerBase):
             entry = self.outstanding.pop(tag, None)
             entries = [] if entry is None else [entry]
         if nack:
-            self.fail([seq for seq, _ in entries], "the broker nacked the publish")
+            self.fail([seq for seq, _ in entries], tr("the broker nacked the publish"))
             return
         self.acked += len(entries)
         now = time.monotonic_ns()
@@ -134,8 +137,11 @@ class AmqpProducer(ProducerBase):
         ):
             if time.monotonic() > deadline:
                 raise TimeoutError(
-                    f"the broker took nothing for {self.timeout_s:g} s "
-                    f"({len(self.outstanding):,} publishes unconfirmed)"
+                    tr(
+                        "the broker took nothing for {seconds} s ({count} publishes unconfirmed)",
+                        seconds=f"{self.timeout_s:g}",
+                        count=f"{len(self.outstanding):,}",
+                    )
                 )
             self.conn.process_data_events(time_limit=0.01)
 
@@ -416,7 +422,9 @@ class Admin:
                         channel.close()
                 except pika.exceptions.ChannelClosedByBroker as closed:
                     if closed.reply_code != 404:
-                        found.append(f"{kind} {name} (unknown: {describe(closed)})")
+                        found.append(
+                            f"{kind} {name} " + tr("(unknown: {error})", error=describe(closed))
+                        )
         finally:
             with contextlib.suppress(Exception):
                 bounded(conn.close, self.timeout_s)

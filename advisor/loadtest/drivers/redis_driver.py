@@ -13,6 +13,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from advisor import i18n
 from advisor.loadtest import latency
 from advisor.loadtest.drivers.base import (
     Connection,
@@ -315,13 +316,23 @@ class Admin:
         if role and _text(role[0]) == "sentinel":
             names = ", ".join(_text(n) for n in (role[1] if len(role) > 1 else []) or [])
             raise redis.ResponseError(
-                "this is a Redis Sentinel, which keeps no data: give "
-                f"redis+sentinel://host:port/MASTER (it watches: {names or 'no master'})"
+                i18n.tr(
+                    "this is a Redis Sentinel, which keeps no data: give "
+                    "redis+sentinel://host:port/MASTER (it watches: {names})",
+                    names=names or i18n.tr("no master"),
+                )
             )
         if role and _text(role[0]) in ("slave", "replica"):
-            master = f" (its master: {_text(role[1])}:{role[2]})" if len(role) > 2 else ""
+            master = (
+                i18n.tr(" (its master: {address})", address=f"{_text(role[1])}:{role[2]}")
+                if len(role) > 2
+                else ""
+            )
             raise redis.ReadOnlyError(
-                f"this Redis is a read-only replica{master}: give the master's address"
+                i18n.tr(
+                    "this Redis is a read-only replica{master}: give the master's address",
+                    master=master,
+                )
             )
 
     def server_info(self) -> dict[str, str]:
