@@ -3,10 +3,12 @@ read correctly inside right-to-left sentences, and leave English text untouched.
 
 from __future__ import annotations
 
-import html
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor, QTextDocument
+# Only names: the window's first paint imports this module, and QtGui's text classes and the
+# html module (its entity table) are imported where they are used.
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextDocument
 
 # Unicode isolates (UAX #9): a run between them is laid out on its own and cannot reorder the
 # punctuation and words around it. FSI takes its direction from the run's first strong letter.
@@ -34,6 +36,8 @@ def ltr(text: object) -> str:
 
 def html_ltr(text: object) -> str:
     """Escaped `text` for rich text, isolated as left to right in a right-to-left interface."""
+    import html
+
     return ltr(html.escape(str(text), quote=False))
 
 
@@ -48,6 +52,9 @@ def orient(document: QTextDocument) -> None:
     and preformatted code stays left to right. English documents are left as they are."""
     if not _rtl():
         return
+    from PySide6.QtCore import Qt  # here: Qt's namespace is slow to build, see ui.app
+    from PySide6.QtGui import QTextCursor
+
     option = document.defaultTextOption()
     option.setTextDirection(Qt.LayoutDirection.RightToLeft)
     document.setDefaultTextOption(option)

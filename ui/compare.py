@@ -176,6 +176,8 @@ class CompareDialog(QDialog):
         self._recommend = recommend or _engine_recommend
         self._sequence = 0
         self.rows: list[Row] = []
+        self._shown_keys: list[str] = []  # the rows in the table, by key
+        self._shown_tint = QColor()  # and the highlight they were drawn with
 
         self.table = QTableWidget()
         self.table.setObjectName("compareTable")
@@ -282,33 +284,72 @@ class CompareDialog(QDialog):
             )
 
     def _fill(self, names: list[str]) -> None:
-        palette = self.palette()
-        tint = _highlight(palette)
-        self.table.clear()
-        self.table.setColumnCount(len(names))
-        self.table.setRowCount(len(self.rows))
-        self.table.setHorizontalHeaderLabels(names)
-        self.table.setVerticalHeaderLabels([r.title for r in self.rows])
-        bold = QFont(self.table.font())
+        """Show self.rows. Only the cells that changed are touched when the rows and variants
+        are the same as last time (a value typed), and the rows are sized once: with rows sized
+        to their wrapped contents, each cell set one by one would size every row again."""
+        same_shape = (
+            self.table.columnCount() == len(names)
+            and self.table.rowCount() == len(self.rows)
+            and self._shown_keys == [r.key for r in self.rows]
+            and self._shown_tint == _highlight(self.palette())  # not a theme change
+        )
+        changed = True
+        header = self.table.verticalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setUpdatesEnabled(False)
+        try:
+            if not same_shape:
+                self.table.clear()
+                self.table.setColumnCount(len(names))
+                self.table.setRowCount(len(self.rows))
+                self.table.setVerticalHeaderLabels([r.title for r in self.rows])
+                self._shown_keys = [r.key for r in self.rows]
+                self._shown_tint = _highlight(self.palette())
+            self.table.setHorizontalHeaderLabels(names)
+            changed = self._set_cells(not same_shape)
+            if not same_shape:
+                # No column selected at first: the selection colour would hide the highlighting.
+                self.table.clearSelection()
+                self.table.setCurrentCell(-1, -1)
+            self._apply_filter(self.only_differences.isChecked())
+        finally:
+            self.table.setUpdatesEnabled(True)
+            if changed or not same_shape:
+                self.table.resizeRowsToContents()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def _set_cells(self, fresh: bool) -> bool:
+        """Write the rows' texts and highlighting into the table; whether any cell changed."""
+        tint = QBrush(_highlight(self.palette()))
+        plain = QFont(self.table.font())
+        bold = QFont(plain)
         bold.setBold(True)
+        differs_tip = self.tr("Differs between the variants")
+        changed = False
         for row_index, row in enumerate(self.rows):
             header = self.table.verticalHeaderItem(row_index)
-            if header is not None and (row.differs or row.section == "answer"):
-                header.setFont(bold)
+            if header is not None:
+                header.setFont(bold if row.differs or row.section == "answer" else plain)
+            strong = row.differs or (row.section == "answer" and row.key == "winner")
             for column_index, text in enumerate(row.cells):
-                item = QTableWidgetItem(text)
+                item = None if fresh else self.table.item(row_index, column_index)
+                if (
+                    item is not None
+                    and item.text() == text
+                    and item.data(_ROLE_DIFFERS) == row.differs
+                ):
+                    continue
+                changed = True
+                if item is None:
+                    item = QTableWidgetItem(text)
+                    self.table.setItem(row_index, column_index, item)
+                else:
+                    item.setText(text)
                 item.setData(_ROLE_DIFFERS, row.differs)
-                if row.differs:
-                    item.setBackground(QBrush(tint))
-                    item.setFont(bold)
-                    item.setToolTip(self.tr("Differs between the variants"))
-                if row.section == "answer" and row.key == "winner":
-                    item.setFont(bold)
-                self.table.setItem(row_index, column_index, item)
-        # No column selected at first: the selection colour would hide the highlighting.
-        self.table.clearSelection()
-        self.table.setCurrentCell(-1, -1)
-        self._apply_filter(self.only_differences.isChecked())
+                item.setBackground(tint if row.differs else QBrush())
+                item.setFont(bold if strong else plain)
+                item.setToolTip(differs_tip if row.differs else "")
+        return changed
 
     def _apply_filter(self, only: bool) -> None:
         for index, row in enumerate(self.rows):

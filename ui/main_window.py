@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self._busy_label = QLabel()
-        self.statusBar().addPermanentWidget(self._busy_label)
+        self._starting: QLabel | None = None  # "Starting…" until the panes are built
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
         self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -298,12 +298,17 @@ class MainWindow(QMainWindow):
 
         # One history per workload (per scenario variant); the Edit menu follows the active one.
         self.undo_group = QUndoGroup(self)
-        self._build_menus()
+        self._build_menu_bar()
         self.setWindowTitle(self.tr("Broker Advisor"))
         self._restore_layout()
         if defer_content:
+            # The first frame: the menu titles (their entries come with the content) and a
+            # word in the middle pane. The status bar and the menus' entries and shortcuts
+            # take Qt tens of milliseconds to make, so they come right after, with the panes.
             self.menuBar().setEnabled(False)
-            self.statusBar().showMessage(self.tr("Starting…"))
+            self._starting = QLabel(self.tr("Starting…"))
+            self._starting.setObjectName("startingLabel")
+            self._holder_layouts[1].addWidget(self._starting)
             self._first_paint = _FirstPaint(self, self._build_content)
         else:
             self._build_content()
@@ -314,6 +319,12 @@ class MainWindow(QMainWindow):
 
     def _build_content(self) -> None:
         from PySide6.QtWidgets import QTabBar
+
+        if self._starting is not None:
+            self._starting.deleteLater()
+            self._starting = None
+        self.statusBar().addPermanentWidget(self._busy_label)
+        self._build_menus()
 
         from ui.autosave import Autosave
         from ui.guide_browser import GuideBrowser
@@ -455,9 +466,19 @@ class MainWindow(QMainWindow):
         if self._is_ready:
             settings.save_bytes("guide/splitter", self.guide_browser.splitter.saveState())
 
-    def _build_menus(self) -> None:
+    def _build_menu_bar(self) -> None:
+        """The menu bar's titles, in order; _build_menus fills them."""
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        self._menus = {
+            "file": bar.addMenu(self.tr("&File")),
+            "edit": bar.addMenu(self.tr("&Edit")),
+            "view": bar.addMenu(self.tr("&View")),
+            "scenario": bar.addMenu(self.tr("&Scenario")),
+            "help": bar.addMenu(self.tr("&Help")),
+        }
+
+    def _build_menus(self) -> None:
+        file_menu = self._menus["file"]
         self.new_action = self._action(
             file_menu,
             self.tr("&New"),
@@ -501,7 +522,7 @@ class MainWindow(QMainWindow):
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        edit = bar.addMenu(self.tr("&Edit"))
+        edit = self._menus["edit"]
         self.undo_action = self.undo_group.createUndoAction(self, self.tr("&Undo"))
         self.redo_action = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         self._set_keys(self.undo_action, QKeySequence.StandardKey.Undo, *UNDO_KEYS)
@@ -519,8 +540,8 @@ class MainWindow(QMainWindow):
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.edit_menu = edit
 
-        view = bar.addMenu(self.tr("&View"))
-        self._build_scenario_menu(bar)
+        view = self._menus["view"]
+        self._build_scenario_menu()
         self._action(
             view,
             self.tr("&Workload"),
@@ -554,7 +575,7 @@ class MainWindow(QMainWindow):
         self._action(view, self.tr("Reset &Layout"), self._reset_layout)
         self.view_menu = view
 
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = self._menus["help"]
         self.user_guide_action = self._action(
             help_menu,
             self.tr("&User Guide"),
@@ -575,8 +596,8 @@ class MainWindow(QMainWindow):
         )
         self.help_menu = help_menu
 
-    def _build_scenario_menu(self, bar: Any) -> None:
-        scenario = bar.addMenu(self.tr("&Scenario"))
+    def _build_scenario_menu(self) -> None:
+        scenario = self._menus["scenario"]
         self.duplicate_action = self._action(
             scenario,
             self.tr("&Duplicate as Variant"),
@@ -1332,9 +1353,16 @@ class _WorkloadDrops(QObject):
         self._kinds = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 
     def watch(self, root: QWidget) -> None:
-        """Filter every widget under root that takes drops (text edits: their viewports)."""
+        """Filter every widget under root that takes drops (text edits: their viewports).
+
+        Read-only text views (the recommendation, the guide) take no drops at all: a drop on
+        them goes up to the window, and they need no filter (a filter written in Python runs
+        for every event of its widget, the many a large document's layout and painting send).
+        """
         for widget in [root, *root.findChildren(QWidget)]:
-            if widget.acceptDrops() and widget is not self._window:
+            if _read_only_text(widget):
+                widget.setAcceptDrops(False)
+            elif widget.acceptDrops() and widget is not self._window:
                 widget.removeEventFilter(self)  # once only, if watched again
                 widget.installEventFilter(self)
 
@@ -1365,6 +1393,16 @@ class _FirstPaint(QObject):
             self._window.removeEventFilter(self)
             QTimer.singleShot(0, self._callback)
         return False
+
+
+def _read_only_text(widget: QWidget) -> bool:
+    """A read-only text edit or browser, or its viewport."""
+    from PySide6.QtWidgets import QPlainTextEdit, QTextEdit  # after the first paint
+
+    for candidate in (widget, widget.parentWidget()):
+        if isinstance(candidate, QTextEdit | QPlainTextEdit) and candidate.isReadOnly():
+            return True
+    return False
 
 
 def _dropped_workload(event: QDropEvent) -> Path | None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 import shiboken6
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QPalette
+from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -43,6 +43,11 @@ def _engine_recommend(
     from advisor import engine  # imported on first use, in the worker thread
 
     return engine.recommend(workload, what_if=what_if, detected=detected)
+
+
+# How long the input stays invalid before the kept recommendation's reasons turn grey (the
+# banner says it at once).
+GREY_AFTER_MS = 250
 
 
 class LiveRecommendation(QObject):
@@ -441,7 +446,15 @@ class RecommendationView(QWidget):
         self._section_title = section_title
         self._scroll_to_top = False
         self._rendered_stale = False
+        self._shown_html = ""  # what the details show, not set again when unchanged
         self._variants = False
+        # The reasons change colour with the stale state a little later than the banner: going
+        # stale while the user types (a half-typed number) they grey after a pause in typing,
+        # and coming back a new recommendation usually follows at once and is drawn in colour
+        # anyway. Each redraw of the long document costs tens of milliseconds.
+        self._restyle_timer = QTimer(self)
+        self._restyle_timer.setSingleShot(True)
+        self._restyle_timer.timeout.connect(self._render_if_stale_changed)
         self.setObjectName("recommendationView")
         self.setAccessibleName(self.tr("Recommendation"))
         layout = QVBoxLayout(self)
@@ -611,17 +624,39 @@ class RecommendationView(QWidget):
         bar = self.details.verticalScrollBar()
         position = 0 if self._scroll_to_top else bar.value()
         self._rendered_stale = self.model.is_stale
-        self.details.setHtml(
-            render_details(
-                recommendation,
-                self.palette(),
-                self._section_title,
-                stale=self.model.is_stale,
-                variants=self._variants,
-            )
+        shown = render_details(
+            recommendation,
+            self.palette(),
+            self._section_title,
+            stale=self.model.is_stale,
+            variants=self._variants,
         )
-        bidi.orient(self.details.document())
+        if shown == self._shown_html:
+            if self._scroll_to_top:
+                bar.setValue(0)
+            return  # laying out the same document again costs tens of milliseconds
+        self._shown_html = shown
+        self.details.setDocument(self._laid_out(shown))  # the previous one is deleted
         bar.setValue(position)
+
+    def _laid_out(self, shown: str) -> QTextDocument:
+        """A new document for the details, laid out for their width: a third cheaper than
+        setHtml on the shown document, which lays out again and repaints on every change."""
+        current = self.details.document()
+        document = QTextDocument(self.details)  # the editor's child: deleted when replaced
+        document.setUndoRedoEnabled(False)
+        document.setDefaultFont(current.defaultFont())
+        document.setDefaultStyleSheet(current.defaultStyleSheet())
+        document.setDefaultTextOption(current.defaultTextOption())
+        document.setDocumentMargin(current.documentMargin())
+        document.setHtml(shown)
+        bidi.orient(document)
+        document.setTextWidth(self.details.viewport().width())
+        return document
+
+    def _render_if_stale_changed(self) -> None:
+        if self._rendered_stale != self.model.is_stale:
+            self._render_details()
 
     def _on_stale_changed(self, stale: bool) -> None:
         self.stale_banner.setText(
@@ -634,7 +669,9 @@ class RecommendationView(QWidget):
         self.stale_banner.setVisible(stale)
         self.setProperty("stale", stale)
         if stale != self._rendered_stale:
-            self._render_details()  # the reasons' colours go grey, and come back
+            self._restyle_timer.start(GREY_AFTER_MS if stale else 0)
+        else:
+            self._restyle_timer.stop()
         # Greyed out, but the details stay readable and their citations clickable.
         for widget in (
             self.headline,

@@ -12,6 +12,7 @@ reference count 3.12 gives them makes the over-release harmless; nothing else ch
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 # As CPython 3.12 does for immortal objects: far more references than a process can drop.
 PINNED_REFS = 1 << 40
@@ -34,16 +35,24 @@ def pin_singletons() -> bool:
     """
     if not needs_pinning():
         return False
-    import ctypes
-
+    counter = _ssize_t()
     for obj in SINGLETONS:
         if sys.getrefcount(obj) >= PINNED_REFS:
             continue
         # ob_refcnt is the first field of a PyObject in a release build of CPython 3.11.
-        refcount = ctypes.c_ssize_t.from_address(id(obj))
+        refcount = counter.from_address(id(obj))
         before = sys.getrefcount(obj)
         refcount.value += PINNED_REFS
         if sys.getrefcount(obj) != before + PINNED_REFS:  # not the layout we expected
             refcount.value -= PINNED_REFS
             return False
     return True
+
+
+def _ssize_t() -> Any:
+    """ctypes' c_ssize_t, built from _ctypes alone: this runs before the window's first paint,
+    and the ctypes package takes about 9 ms to import where _ctypes takes 1."""
+    import _ctypes
+
+    code = "q" if sys.maxsize > 2**32 else "i"  # Py_ssize_t is pointer-sized
+    return type("c_ssize_t", (_ctypes._SimpleCData,), {"_type_": code})

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
 
 from ui import screenshot
 from ui.main_window import MainWindow
@@ -50,10 +51,19 @@ def test_deferred_window_builds_its_panes_after_the_first_paint(
     qtbot.addWidget(window)
     assert not window.is_ready
     assert not window.menuBar().isEnabled()
+    # The first frame: the menu titles in order, still empty, and "Starting…".
+    menus = [a.menu() for a in window.menuBar().actions()]
+    titles = [m.title() for m in menus if m is not None]
+    assert titles == ["&File", "&Edit", "&View", "&Scenario", "&Help"]
+    assert all(m is not None and not m.actions() for m in menus)
+    assert window.findChild(QLabel, "startingLabel") is not None
     window.start([])  # waits for the content
     with qtbot.waitSignal(window.content_ready, timeout=5_000):
         window.show()
     assert window.is_ready and window.menuBar().isEnabled()
+    assert all(m is not None and m.actions() for m in menus)  # filled, shortcuts and all
+    assert window.undo_action.shortcuts() and window.quit_action.shortcuts()
+    qtbot.waitUntil(lambda: window.findChild(QLabel, "startingLabel") is None, timeout=2_000)
     with qtbot.waitSignal(window.live.updated, timeout=5_000):
         pass
     # A new workload states nothing: an honest start is a tie, never a confident answer.

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCharts import QLineSeries, QLogValueAxis
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor
 
 from advisor import sensitivity
@@ -178,6 +178,22 @@ def test_compare_shows_three_variants_with_the_differences_highlighted(
     with qtbot.waitSignal(dialog.updated, timeout=10_000):  # a variant changes: compared again
         window.editor.field_widget("consumer_groups").setValue(5)  # type: ignore[attr-defined]
     assert "consumer_groups" in dialog.differing_fields()
+    # Compared again in place: only the changed cells are rewritten, and their highlighting
+    # follows (on when a value differs, off again when it no longer does).
+    groups = [r.key for r in dialog.rows].index("consumer_groups")
+    changed = table.item(groups, 2)
+    assert changed is not None and changed.font().bold() and changed.toolTip()
+    with qtbot.waitSignal(dialog.updated, timeout=10_000):
+        window.editor.field_widget("consumer_groups").setValue(7)  # type: ignore[attr-defined]
+    assert table.item(groups, 2) is changed  # the same item, its text rewritten
+    assert "7" in changed.text() and changed.font().bold()
+    first = window.scenarios.workload(0)
+    assert first is not None and first.consumer_groups != 7
+    with qtbot.waitSignal(dialog.updated, timeout=10_000):  # back to the others' value
+        window.editor.field_widget("consumer_groups").setValue(first.consumer_groups)  # type: ignore[attr-defined]
+    assert "consumer_groups" not in dialog.differing_fields()
+    assert not changed.font().bold() and not changed.toolTip()
+    assert changed.background().style() == Qt.BrushStyle.NoBrush
 
     table.selectColumn(1)
     assert dialog.show_button.isEnabled()
