@@ -224,8 +224,12 @@ def probe_headline(result: ProbeResult) -> str:
     """One line of what a probe learnt about the broker: product and version, mode, replication
     and persistence (the CLI table, the app's probe panel and the reports show the same)."""
     summary = result.summary
-    facts = [f"{summary.product or result.broker.title} {summary.version or ''}".strip()]
-    facts += [v for v in (summary.mode, summary.replication, summary.persistence) if v]
+    # Product and mode are kept as data ("Apache Kafka (or compatible)", "single node"): worded
+    # here, in the language of whoever reads the line (results saved in English included).
+    product = tr(summary.product) if summary.product else result.broker.title
+    facts = [f"{product} {summary.version or ''}".strip()]
+    mode = tr(summary.mode) if summary.mode else None
+    facts += [v for v in (mode, summary.replication, summary.persistence) if v]
     return " · ".join(facts)
 
 

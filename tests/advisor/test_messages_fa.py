@@ -236,3 +236,23 @@ def test_load_test_workers_word_in_the_run_language() -> None:
     finally:
         i18n.set_language("en")
     assert seen == ["اوج"]
+
+
+def test_a_probed_product_is_worded_where_shown() -> None:
+    """The result keeps "Apache Kafka (or compatible)" as data; the headline words it."""
+    from advisor import views
+    from advisor.probe import runner as probe_runner
+    from advisor.probe.models import ProbeSummary
+    from advisor.workload import Broker
+
+    result = probe_runner.failed_result("kafka://127.0.0.1:9092", Broker.KAFKA, []).model_copy(
+        update={
+            "summary": ProbeSummary(
+                product="Apache Kafka (or compatible)", version="4.1.0", mode="kraft"
+            )
+        }
+    )
+    assert views.probe_headline(result) == "Apache Kafka (or compatible) 4.1.0 · kraft"
+    with i18n.using("fa"):
+        assert views.probe_headline(result) == "Apache Kafka (یا سازگار با آن) 4.1.0 · kraft"
+    assert result.summary.product == "Apache Kafka (or compatible)"

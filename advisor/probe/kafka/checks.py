@@ -167,7 +167,7 @@ def _addresses(ctx: ProbeContext, run: KafkaState) -> Generator[ProbeCheck, None
                 version = version or found
     if not run.servers:
         return False
-    ctx.summary.product = "Apache Kafka (or compatible)"
+    ctx.summary.product = N_("Apache Kafka (or compatible)")  # data; worded where shown
     ctx.summary.version = version
     ctx.address = ", ".join(run.servers)
     return True
@@ -494,7 +494,7 @@ def _cluster(ctx: ProbeContext, run: KafkaState, check: CheckRecorder) -> None:
         ctx.checkpoint()
         quorum = run.admin.describe_metadata_quorum()
     except (kerr.KafkaError, KeyError, IndexError) as error:
-        summary.mode = "unknown (no DescribeQuorum)"
+        summary.mode = N_("unknown (no DescribeQuorum)")
         check.warn(
             tr(
                 "the metadata quorum could not be described ({error}); metadata "
