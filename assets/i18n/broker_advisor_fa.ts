@@ -692,7 +692,7 @@
     </message>
     <message>
         <source>&amp;Workload</source>
-        <translation>&amp;بار کاری</translation>
+        <translation>بار &amp;کاری</translation>
     </message>
     <message>
         <source>&amp;Recommendation</source>
@@ -756,7 +756,7 @@
     </message>
     <message>
         <source>C&amp;lose Variant</source>
-        <translation>&amp;بستن گونه</translation>
+        <translation>بستن &amp;گونه</translation>
     </message>
     <message>
         <source>This installation has no probe panel</source>
