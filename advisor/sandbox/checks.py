@@ -57,7 +57,7 @@ def _recv_exact(sock: socket.socket, count: int) -> bytes:
     while len(data) < count:
         chunk = sock.recv(count - len(data))
         if not chunk:
-            raise ConnectionError("connection closed by peer")
+            raise ConnectionError(tr("connection closed by peer"))
         data += chunk
     return data
 

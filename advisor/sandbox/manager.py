@@ -108,7 +108,7 @@ def up(
     brokers = parse_brokers(only)
     wanted_modes = modes.parse_modes(production)
     if kafka_nodes is not None and kafka_nodes < 1:
-        raise ValueError("kafka_nodes must be at least 1")
+        raise ValueError(tr("{option} must be at least 1", option="kafka_nodes"))
     prereqs.require(brokers, lay.kafka_lib_dir())
     with _locked(lay):
         running_before = _running_names(lay)

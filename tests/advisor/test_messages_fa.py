@@ -256,3 +256,26 @@ def test_a_probed_product_is_worded_where_shown() -> None:
     with i18n.using("fa"):
         assert views.probe_headline(result) == "Apache Kafka (یا سازگار با آن) 4.1.0 · kraft"
     assert result.summary.product == "Apache Kafka (or compatible)"
+
+
+def test_sandbox_and_load_test_messages_go_through_tr() -> None:
+    """Errors raised and lines reported in advisor/sandbox and advisor/loadtest are worded with
+    tr(): a bare string or f-string there would stay English in the Persian edition."""
+    import ast
+
+    bare = []
+    for path in sorted((ROOT / "advisor" / "sandbox").glob("*.py")) + sorted(
+        (ROOT / "advisor" / "loadtest").rglob("*.py")
+    ):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            call = node.exc if isinstance(node, ast.Raise) else node
+            if not isinstance(call, ast.Call):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            if not (isinstance(node, ast.Raise) or name in ("report", "_say", "fail")):
+                continue
+            for arg in call.args:
+                literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                if literal or isinstance(arg, ast.JoinedStr):
+                    bare.append(f"{path.relative_to(ROOT)}:{call.lineno}: {ast.unparse(arg)}")
+    assert bare == []
