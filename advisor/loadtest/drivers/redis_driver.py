@@ -4,11 +4,14 @@ Pub/Sub for a fan-out that may lose messages. redis-py on the hiredis parser, pi
 from __future__ import annotations
 
 import contextlib
+import select
+import ssl
 import time
 from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
+import hiredis
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -60,6 +63,17 @@ def client(connection: Connection, timeout_s: float | None = None) -> redis.Redi
     return made
 
 
+def _readable(sock: Any, timeout_s: float) -> bool:
+    """Whether sock has data within timeout_s. select() waits to the microsecond, where poll()
+    and epoll round a wait up to whole milliseconds (a paced producer would wake late)."""
+    try:
+        return bool(select.select([sock], [], [], timeout_s)[0])
+    except ValueError:  # a descriptor beyond select()'s limit
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(max(1, int(timeout_s * 1000))))
+
+
 def _cmd(conn: Any, *args: Any) -> Any:
     """execute_command on a client or pipeline (redis-py leaves it untyped)."""
     return conn.execute_command(*args)
@@ -79,70 +93,137 @@ class StreamProducer(ProducerBase):
         super().__init__()
         self.key = spec.layout.name.encode()
         self.pubsub = spec.layout.redis_mode == "pubsub"
+        words = (
+            [b"PUBLISH", self.key]
+            if self.pubsub
+            else [b"XADD", self.key, b"NOMKSTREAM", b"*", FIELD]
+        )
+        # RESP: an array of len(words) + 1 bulk strings, the payload last.
+        self.head = b"*%d\r\n" % (len(words) + 1) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(w), w) for w in words
+        )
         self.timeout_ns = int(spec.connection.timeout_s * 1e9)
         self.conn = client(spec.connection)
         link: Any = self.conn.connection_pool.get_connection()
         link.send_command("PING", check_health=False)
         link.read_response()
         self.link = link
+        # The replies are read off the socket here, not through redis-py: its reading path
+        # (a poll, a timeout set and a receive per reply, in layers of Python) costs more than
+        # the reply itself takes to come back. redis-py still connects (TLS, AUTH, SELECT).
+        self.sock: Any = None
+        self.reader = hiredis.Reader(replyError=redis.ResponseError)
+        self.buffer = bytearray(65_536)
+        self._attach()
         # (seq, intended ns, sent ns) of every message whose reply has not been read, oldest first
         self.outstanding: deque[tuple[int, int, int]] = deque()
 
+    def _attach(self) -> None:
+        """Use the connection redis-py has made (again, after a drop): a non-blocking socket."""
+        if self.link._sock is None:
+            self.link.connect()
+        self.sock = self.link._sock
+        self.sock.setblocking(False)
+        self.reader = hiredis.Reader(replyError=redis.ResponseError)
+
     def send(self, messages: Sequence[tuple[int, int, bytes]]) -> None:
         self._make_room(len(messages))
-        commands: list[tuple[bytes, ...]]
-        if self.pubsub:
-            commands = [(b"PUBLISH", self.key, m[2]) for m in messages]
-        else:
-            commands = [(b"XADD", self.key, b"NOMKSTREAM", b"*", FIELD, m[2]) for m in messages]
-        link = self.link
+        # The commands in the protocol's own form, written here: all but the payload is the
+        # same for every message (redis-py's packer costs several times more per command).
+        head = self.head
+        packed = b"".join(b"%s$%d\r\n%s\r\n" % (head, len(m[2]), m[2]) for m in messages)
         try:
-            link.send_packed_command(link.pack_commands(commands), check_health=False)
+            if self.sock is None:
+                self._attach()
+            self._send_all(packed)
         except (redis.RedisError, OSError) as error:
             self._drop(describe(error))  # what the connection still owed is lost with it
             raise
         sent = time.monotonic_ns()
         self.outstanding.extend((m[0], intended_ns(m[2]), sent) for m in messages)
-        self.poll()
+        # No read here: the replies cannot be in yet, and the schedule's loop reads them
+        # (poll and wait) while it waits for the next send.
+
+    def _send_all(self, data: bytes) -> None:
+        """Write all of data to the non-blocking socket, reading replies while it is full (a
+        broker that stops reading would otherwise never let the write finish)."""
+        view = memoryview(data)
+        deadline = time.monotonic_ns() + self.timeout_ns
+        while view:
+            try:
+                view = view[self.sock.send(view) :]
+            except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+                if time.monotonic_ns() > deadline:
+                    raise TimeoutError(
+                        i18n.tr(
+                            "Redis took no data for {seconds:g} s", seconds=self.timeout_ns / 1e9
+                        )
+                    ) from None
+                with contextlib.suppress(ValueError):  # beyond select()'s limit: just retry
+                    select.select([], [self.sock], [], 0.01)
 
     def _make_room(self, count: int) -> None:
         """Wait for replies while too many are owed (a slow broker slows the sending)."""
         while self.outstanding and len(self.outstanding) + count > MAX_OUTSTANDING:
             self._read(0.05)
+            if self.sock is None:
+                break  # dropped: what it owed has failed
+
+    def _receive(self, timeout_s: float) -> bool:
+        """Feed what the socket has to the reader, waiting up to timeout_s; whether any came."""
+        sock = self.sock
+        pending = getattr(sock, "pending", None)  # TLS: bytes already decrypted
+        if timeout_s > 0 and not (pending and pending()) and not _readable(sock, timeout_s):
+            return False
+        try:
+            got = sock.recv_into(self.buffer)
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return False
+        if got == 0:
+            raise ConnectionError(i18n.tr("Redis closed the connection"))
+        self.reader.feed(self.buffer, 0, got)  # type: ignore[arg-type]  # as redis-py does
+        return True
 
     def _read(self, timeout_s: float) -> None:
         """Read the replies that have arrived, waiting up to timeout_s for the first."""
-        link = self.link
         outstanding = self.outstanding
+        if self.sock is None or not outstanding:
+            return
         record = self.ack_latency.record_value
         highest = latency.HIGHEST_US
+        reader = self.reader
         failed: list[int] = []
         error_text = ""
         try:
-            ready = link.can_read(timeout_s)
-            while ready and outstanding:
-                try:
-                    reply = link.read_response(disable_decoding=True)
-                except redis.ResponseError as error:
-                    reply, error_text = error, describe(error)
+            reply = reader.gets()
+            if reply is False and self._receive(timeout_s):
+                reply = reader.gets()
+            while reply is not False and outstanding:
                 now = time.monotonic_ns()
                 seq, intended, _sent = outstanding.popleft()
                 if isinstance(reply, Exception) or reply is None:
                     failed.append(seq)
-                    error_text = error_text or "stream missing"
+                    error_text = (
+                        describe(reply) if reply is not None else i18n.tr("the stream is missing")
+                    )
                 else:
                     record(min(highest, max(1, (now - intended) // 1000)))
                     self.acked += 1
-                ready = link.can_read(0)
-        except (redis.RedisError, OSError) as error:
+                reply = reader.gets()
+                if reply is False and outstanding and self._receive(0):
+                    reply = reader.gets()
+        except (redis.RedisError, OSError, hiredis.ProtocolError) as error:
             self._drop(describe(error))
         if failed:
             self.fail(failed, error_text)
         if outstanding and time.monotonic_ns() - outstanding[0][2] > self.timeout_ns:
-            self._drop(f"no reply from Redis within {self.timeout_ns / 1e9:g} s")
+            self._drop(
+                i18n.tr("no reply from Redis within {seconds:g} s", seconds=self.timeout_ns / 1e9)
+            )
 
     def _drop(self, error: str) -> None:
         """Disconnect (the next send reconnects); the replies still owed count as failed."""
+        self.sock = None
         with contextlib.suppress(Exception):
             self.link.disconnect()
         if self.outstanding:
