@@ -63,6 +63,7 @@ from advisor.loadtest.models import (
     PhaseResult,
     Saturation,
 )
+from advisor.probe import classify, preflight
 from advisor.probe import runner as probe_runner
 from advisor.probe.models import ProbeTarget
 from advisor.recommendation import Recommendation
@@ -160,6 +161,8 @@ def connection_for(
         vhost=target.vhost or "/",
         sasl_mechanism=target.sasl_mechanism,
         ca_file=target.ssl_ca_certs or target.options.get("ssl_ca_certs"),
+        cert_file=target.ssl_certfile or target.options.get("ssl_certfile"),
+        key_file=target.ssl_keyfile or target.options.get("ssl_keyfile"),
         management_url=target.management_url,
         timeout_s=timeout_s,
     )
@@ -702,14 +705,23 @@ class _Run:
         except LoadTestRefusedError:
             raise
         except Exception as error:
+            text = describe(error).rstrip(".")
+            hint = None
+            if spec.connection.tls:
+                # The client libraries say little about TLS ("transport failure"): a handshake
+                # of our own names the reason (a client certificate wanted, an untrusted CA).
+                hint = classify.client_cert_hint(
+                    text, sent=bool(spec.connection.cert_file)
+                ) or preflight.diagnose_tls(self.target, self.target.endpoints[0], timeout)
             raise LoadTestTargetError(
                 tr(
                     "{target}: the broker at {hosts} could not be used: {error}; nothing was "
                     "created",
                     target=self.target.display_url,
                     hosts=shown,
-                    error=describe(error).rstrip("."),
+                    error=text,
                 )
+                + (f". {hint}" if hint else "")
             ) from None
         if not self.allow_remote:
             refuse_remote(hosts, N_("the broker advertises"))
@@ -733,6 +745,11 @@ class _Run:
             min_insync_replicas=min(layout.min_insync_replicas, max(1, nodes - 1)),
         )
         self.spec = DriverSpec(self.spec.connection, new)
+        # The admin was made with the layout asked for, before the cluster's size was known: it
+        # creates the topic, so it must create it with the capped factor too.
+        use_layout = getattr(self.admin, "use_layout", None)
+        if use_layout is not None:
+            use_layout(new)
         delivery = self.plan.delivery.model_copy(
             update={
                 "replication_factor": new.replication_factor,

@@ -94,6 +94,21 @@ CLIENT_CERT_HINT = N_(
 )
 
 
+# What a client that sent no certificate may see instead of an alert: a TLS 1.3 server that
+# wants one closes the connection, and the client's next write or read meets the end.
+_CLOSED_AFTER_HANDSHAKE = ("eof occurred in violation of protocol", "unexpected eof")
+
+
+def client_cert_hint(text: str, *, sent: bool) -> str | None:
+    """The mutual-TLS hint for an error text (from any client library) when no client
+    certificate was sent and the text is what a server that wants one makes a client see."""
+    lowered = text.lower()
+    markers = (*_CLIENT_CERT_MISSING, *_CLIENT_CERT_REFUSED, *_CLOSED_AFTER_HANDSHAKE)
+    if sent or not any(m in lowered for m in (*markers, "alert handshake failure")):
+        return None
+    return tr(CLIENT_CERT_HINT)
+
+
 def is_tls_alert(exc: BaseException) -> bool:
     """Whether an SSLError is an alert about the client certificate (worth naming at once)."""
     lowered = describe(exc).lower()

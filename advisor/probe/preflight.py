@@ -24,7 +24,7 @@ import time
 from collections.abc import Generator
 
 from advisor.i18n import tr
-from advisor.probe.classify import describe, is_tls_alert, tls_failure
+from advisor.probe.classify import CLIENT_CERT_HINT, describe, is_tls_alert, tls_failure
 from advisor.probe.models import Endpoint, FailureClass, ProbeCheck, ProbeTarget, Stage
 from advisor.probe.runner import MIN_TIMEOUT_S, CheckRecorder, ProbeAbortError, ProbeContext
 
@@ -381,3 +381,35 @@ def what_speaks(reply: bytes) -> str:
     if reply.startswith(b"SSH-"):
         return tr("it speaks {protocol}", protocol="SSH")
     return tr("unexpected reply {reply}", reply=repr(reply[:24]))
+
+
+def diagnose_tls(target: ProbeTarget, endpoint: Endpoint, timeout_s: float) -> str | None:
+    """Why a TLS connection to endpoint fails, with the hint, for a client library that only
+    said "transport failure": a handshake with the target's CA and client certificate, then a
+    short read for the alert a TLS 1.3 server sends after it (a broker never speaks first).
+    None when TLS works or the reason is not TLS's."""
+    try:
+        context = tls_context(target)
+    except TlsFilesError as error:
+        return str(error)
+    where = str(endpoint)
+    try:
+        with socket.create_connection((endpoint.host, endpoint.port), timeout_s) as raw:
+            raw.settimeout(timeout_s)
+            with context.wrap_socket(raw, server_hostname=endpoint.host) as sock:
+                sock.settimeout(ALERT_WAIT_S)
+                try:
+                    if sock.recv(1) == b"" and target.ssl_certfile is None:
+                        return tr(
+                            "{endpoint} closed the connection after the TLS handshake. {hint}",
+                            endpoint=where,
+                            hint=tr(CLIENT_CERT_HINT),
+                        )
+                except TimeoutError:
+                    return None  # the server waits for the client: TLS itself works
+    except (ssl.SSLError, ssl.CertificateError) as error:
+        failure = tls_failure(error, where, client_cert=target.ssl_certfile is not None)
+        return f"{failure.details}. {failure.hint}"
+    except OSError:
+        return None  # not a TLS problem: the library's own error says enough
+    return None

@@ -49,6 +49,8 @@ class Connection:
     vhost: str = "/"
     sasl_mechanism: str | None = None
     ca_file: str | None = None
+    cert_file: str | None = None  # mutual TLS: the client's certificate and its key
+    key_file: str | None = None
     management_url: str | None = field(default=None, repr=False)
     timeout_s: float = 2.0
 

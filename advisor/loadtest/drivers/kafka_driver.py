@@ -19,6 +19,7 @@ from advisor.loadtest import latency
 from advisor.loadtest.drivers.base import (
     Connection,
     DriverSpec,
+    Layout,
     ProducerBase,
     Sample,
     describe,
@@ -59,6 +60,9 @@ def common_config(connection: Connection, client_id: str) -> dict[str, Any]:
     }
     if connection.ca_file:
         config["ssl.ca.location"] = connection.ca_file
+    if connection.cert_file:  # mutual TLS
+        config["ssl.certificate.location"] = connection.cert_file
+        config["ssl.key.location"] = connection.key_file or connection.cert_file
     if sasl:
         config["sasl.mechanism"] = connection.sasl_mechanism
         config["sasl.username"] = connection.username or ""
@@ -255,6 +259,11 @@ class Admin:
             "nodes": str(len(brokers)),
         }
 
+    def use_layout(self, layout: Layout) -> None:
+        """Create the run's topic with this layout (the runner capped its replication)."""
+        self.layout = layout
+        self.spec = DriverSpec(self.spec.connection, layout)
+
     def setup(self) -> None:
         prefix = "broker-advisor.loadtest."
         existing = list(self._metadata().topics)
@@ -394,6 +403,9 @@ def _kafka_python_security(connection: Connection) -> dict[str, Any]:
     out: dict[str, Any] = {"security_protocol": protocol}
     if connection.ca_file:
         out["ssl_cafile"] = connection.ca_file
+    if connection.cert_file:
+        out["ssl_certfile"] = connection.cert_file
+        out["ssl_keyfile"] = connection.key_file
     if sasl:
         out["sasl_mechanism"] = connection.sasl_mechanism
         out["sasl_plain_username"] = connection.username

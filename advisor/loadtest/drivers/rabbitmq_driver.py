@@ -41,6 +41,8 @@ def parameters(connection: Connection, name: str) -> pika.ConnectionParameters:
     ssl_options = None
     if connection.tls:
         context = ssl.create_default_context(cafile=connection.ca_file)
+        if connection.cert_file:
+            context.load_cert_chain(connection.cert_file, connection.key_file)
         ssl_options = pika.SSLOptions(context, server_hostname=connection.host)
     timeout = connection.timeout_s
     return pika.ConnectionParameters(

@@ -40,7 +40,12 @@ def client(connection: Connection, timeout_s: float | None = None) -> redis.Redi
     timeout = timeout_s or connection.timeout_s
     kwargs: dict[str, Any] = {}
     if connection.tls:
-        kwargs = {"ssl": True, "ssl_ca_certs": connection.ca_file}
+        kwargs = {
+            "ssl": True,
+            "ssl_ca_certs": connection.ca_file,
+            "ssl_certfile": connection.cert_file,
+            "ssl_keyfile": connection.key_file,
+        }
     made = redis.Redis(
         host=connection.host,
         port=connection.port,

@@ -195,3 +195,52 @@ def test_tls_with_an_acl_user_and_a_read_only_one(production_tls: object) -> Non
     assert denied.failed and any("NOPERM" in e or "permission" in e for e in denied.errors)
     assert production_tls.password(found.redis_readonly_user) not in denied.model_dump_json()
     assert denied.cleanup.leftovers == []
+
+
+def _without_client_certificate(url: str) -> str:
+    """The same address with ?ssl_certfile= and ?ssl_keyfile= taken out."""
+    base, _, query = url.partition("?")
+    kept = [
+        p for p in query.split("&") if p and not p.startswith(("ssl_certfile=", "ssl_keyfile="))
+    ]
+    return base + ("?" + "&".join(kept) if kept else "")
+
+
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq", "kafka"])
+def test_mutual_tls_loads_with_the_client_certificate_of_the_address(
+    production_tls: object, broker: str
+) -> None:
+    """?ssl_certfile=&ssl_keyfile= in the address reach every worker process's client: the
+    brokers that require a client certificate take the load; without it they refuse it."""
+    from tests.brokers import Production
+
+    assert isinstance(production_tls, Production)
+    found = production_tls.targets
+    url = {
+        "redis": production_tls.login(found.redis_mtls_url, found.redis_full_user),
+        "rabbitmq": found.amqps_url,
+        "kafka": found.kafka_mtls_url,
+    }[broker]
+    assert "ssl_certfile=" in url
+    result = runner.loadtest(
+        targets.parse_target(url),
+        WORKLOAD,
+        duration_s=1.0,
+        rate=plan.RateChoice("fixed", 100),
+        ramp=False,
+    )
+    assert result.errors == [] and result.received == result.sent > 0, result.errors
+    assert result.cleanup.leftovers == []
+    # Without the certificate: refused before anything is created, in bounded time, saying
+    # what to give (the server's own error is no help: the connection just ends).
+    started = time.monotonic()
+    with pytest.raises(runner.LoadTestTargetError) as refused:
+        runner.loadtest(
+            targets.parse_target(_without_client_certificate(url)),
+            WORKLOAD,
+            duration_s=1.0,
+            rate=plan.RateChoice("fixed", 100),
+            ramp=False,
+        )
+    assert time.monotonic() - started < BOUND_S * 2
+    assert "nothing was created" in str(refused.value) and "ssl_certfile" in str(refused.value)

@@ -53,3 +53,31 @@ def test_tls_alerts_about_the_client_certificate_are_named(
     assert words in failure.details
     assert hint_words in failure.hint
     assert "cipher" not in failure.hint or "client certificate" in failure.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "sent", "hinted"),
+    [
+        # What redis-py and pika make of a TLS 1.3 server that wanted a certificate: the end.
+        (
+            "ConnectionError: Error 8 while writing to socket. EOF occurred in violation of "
+            "protocol (_ssl.c:2427)",
+            False,
+            True,
+        ),
+        (
+            "SSLError: [SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required",
+            False,
+            True,
+        ),
+        ("SSLError: sslv3 alert handshake failure", False, True),
+        # A certificate was sent: the hint would mislead; an unrelated error gets none.
+        ("EOF occurred in violation of protocol", True, False),
+        ("ConnectionRefusedError: [Errno 111] Connection refused", False, False),
+    ],
+)
+def test_client_cert_hint_from_any_library_text(text: str, sent: bool, hinted: bool) -> None:
+    hint = classify.client_cert_hint(text, sent=sent)
+    assert (hint is not None) is hinted
+    if hint:
+        assert "ssl_certfile" in hint
