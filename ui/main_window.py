@@ -555,9 +555,14 @@ class MainWindow(QMainWindow):
             QKeySequence("Alt+2"),
         )
         self._action(
-            view, "&Guide", lambda: self._focus(self.guide_browser.tree), QKeySequence("Alt+3")
+            view,
+            self.tr("&Guide"),
+            lambda: self._focus(self.guide_browser.tree),
+            QKeySequence("Alt+3"),
         )
-        self.probe_action = self._action(view, "&Probe", self.focus_probe, QKeySequence("Alt+4"))
+        self.probe_action = self._action(
+            view, self.tr("&Probe"), self.focus_probe, QKeySequence("Alt+4")
+        )
         self.loadtest_action = self._action(
             view,
             self.tr("L&oad Test"),
