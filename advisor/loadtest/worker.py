@@ -15,6 +15,7 @@ Reports a worker puts on its report queue (tuples, first item the kind):
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import signal
@@ -130,6 +131,18 @@ class _ProducerLoop:
         return self.body[: command["small"] - head], self.body[: command["large"] - head]
 
     def run_phase(self, command: dict[str, Any]) -> None:
+        # No cyclic garbage collection while the schedule runs: a pass over the heap stops the
+        # loop for a millisecond or more at random (sends measured 1.5-1.9 ms late at p99 at
+        # 1,000 msg/s, 0.2-0.9 ms without). The loop makes no reference cycles, so memory
+        # stays flat; what there is gets collected between phases.
+        gc.disable()
+        try:
+            self._run_phase(command)
+        finally:
+            gc.enable()
+            gc.collect()
+
+    def _run_phase(self, command: dict[str, Any]) -> None:
         self.phase = phase = int(command["phase"])
         share = schedule.ProducerShare(command["rate"], command["start_ns"], command["count"])
         end_ns = int(command["end_ns"])
@@ -411,6 +424,8 @@ def producer_main(
     except Exception as error:
         reports.put(("error", "producer", worker, describe(error)))
         return
+    gc.collect()
+    gc.freeze()  # what start-up made lives as long as the process: no collection looks at it
     try:
         run_producer(
             producer, worker, commands, reports, cancel, alive=alive, stop_phase=stop_phase
