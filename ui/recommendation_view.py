@@ -45,8 +45,7 @@ def _engine_recommend(
     return engine.recommend(workload, what_if=what_if, detected=detected)
 
 
-# How long the input stays invalid before the kept recommendation's reasons turn grey (the
-# banner says it at once).
+# How long the input stays invalid before the kept recommendation shows as out of date.
 GREY_AFTER_MS = 250
 
 
@@ -446,15 +445,16 @@ class RecommendationView(QWidget):
         self._section_title = section_title
         self._scroll_to_top = False
         self._rendered_stale = False
+        self._shown_stale = False  # the out-of-date look is on (banner, greyed answer)
         self._shown_html = ""  # what the details show, not set again when unchanged
         self._variants = False
-        # The reasons change colour with the stale state a little later than the banner: going
-        # stale while the user types (a half-typed number) they grey after a pause in typing,
-        # and coming back a new recommendation usually follows at once and is drawn in colour
-        # anyway. Each redraw of the long document costs tens of milliseconds.
+        # Invalid input shows as stale (banner, greyed answer and reasons) after a pause in
+        # typing, not on every half-typed number: the editor marks the field at once, and each
+        # redraw of the answer and its long document costs tens of milliseconds.
         self._restyle_timer = QTimer(self)
         self._restyle_timer.setSingleShot(True)
-        self._restyle_timer.timeout.connect(self._render_if_stale_changed)
+        self._restyle_timer.setInterval(GREY_AFTER_MS)
+        self._restyle_timer.timeout.connect(self._show_stale_if_still)
         self.setObjectName("recommendationView")
         self.setAccessibleName(self.tr("Recommendation"))
         layout = QVBoxLayout(self)
@@ -623,12 +623,12 @@ class RecommendationView(QWidget):
             return
         bar = self.details.verticalScrollBar()
         position = 0 if self._scroll_to_top else bar.value()
-        self._rendered_stale = self.model.is_stale
+        self._rendered_stale = self._shown_stale  # grey only once it shows as out of date
         shown = render_details(
             recommendation,
             self.palette(),
             self._section_title,
-            stale=self.model.is_stale,
+            stale=self._shown_stale,
             variants=self._variants,
         )
         if shown == self._shown_html:
@@ -654,11 +654,21 @@ class RecommendationView(QWidget):
         document.setTextWidth(self.details.viewport().width())
         return document
 
-    def _render_if_stale_changed(self) -> None:
-        if self._rendered_stale != self.model.is_stale:
-            self._render_details()
-
     def _on_stale_changed(self, stale: bool) -> None:
+        if not stale:
+            self._restyle_timer.stop()
+            if self._shown_stale:
+                self._show_stale(False)
+        elif not self._shown_stale and not self._restyle_timer.isActive():
+            self._restyle_timer.start()
+
+    def _show_stale_if_still(self) -> None:
+        if self.model.is_stale and not self._shown_stale:
+            self._show_stale(True)
+
+    def _show_stale(self, stale: bool) -> None:
+        """The banner, the greyed answer and reasons (stale), or their undoing."""
+        self._shown_stale = stale
         self.stale_banner.setText(
             self.tr(
                 "The workload has problems (see the editor): this is the last "
@@ -669,9 +679,7 @@ class RecommendationView(QWidget):
         self.stale_banner.setVisible(stale)
         self.setProperty("stale", stale)
         if stale != self._rendered_stale:
-            self._restyle_timer.start(GREY_AFTER_MS if stale else 0)
-        else:
-            self._restyle_timer.stop()
+            self._render_details()  # the reasons' colours go grey, and come back
         # Greyed out, but the details stay readable and their citations clickable.
         for widget in (
             self.headline,
