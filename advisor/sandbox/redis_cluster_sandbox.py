@@ -9,7 +9,7 @@ import subprocess
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.i18n import tr
-from advisor.sandbox import checks, layout, prereqs, process
+from advisor.sandbox import checks, layout, prereqs, process, redis_sandbox
 from advisor.sandbox.models import Broker
 
 READY_TIMEOUT_S = 20.0
@@ -131,18 +131,7 @@ def _wait_answering(nodes: list[tuple[ClusterNode, int]], lay: layout.Layout) ->
     for node, pid in nodes:
         ready = process.wait_until(functools.partial(_answers_or_died, node, pid), READY_TIMEOUT_S)
         if not ready or not process.is_alive(pid):
-            log = lay.log_file(node.name)
-            raise process.SpawnError(
-                tr(
-                    "{process} on port {port} did not answer PING within {seconds} s; "
-                    "last lines of {log}:\n{tail}",
-                    process=node.name,
-                    port=node.port,
-                    seconds=f"{READY_TIMEOUT_S:.0f}",
-                    log=log,
-                    tail=process.tail(log),
-                )
-            )
+            raise redis_sandbox.no_answer(node.name, node.port, lay.log_file(node.name))
 
 
 def _create(spec: ClusterSpec, lay: layout.Layout) -> None:

@@ -180,18 +180,23 @@ def start(spec: RedisProcessSpec, lay: layout.Layout) -> int:
         lambda: not process.is_alive(pid) or check(spec, lay).ok, READY_TIMEOUT_S
     )
     if not ready or not process.is_alive(pid):
-        raise process.SpawnError(
-            tr(
-                "{process} on port {port} did not answer PING within {seconds} s; "
-                "last lines of {log}:\n{tail}",
-                process=spec.name,
-                port=spec.port,
-                seconds=f"{READY_TIMEOUT_S:.0f}",
-                log=log,
-                tail=process.tail(log),
-            )
-        )
+        raise no_answer(spec.name, spec.port, log)
     return pid
+
+
+def no_answer(name: str, port: int, log: Path) -> process.SpawnError:
+    """A Redis process that did not answer PING in time (or died), with its log's last lines."""
+    return process.SpawnError(
+        tr(
+            "{process} on port {port} did not answer PING within {seconds} s; "
+            "last lines of {log}:\n{tail}",
+            process=name,
+            port=port,
+            seconds=f"{READY_TIMEOUT_S:.0f}",
+            log=log,
+            tail=process.tail(log),
+        )
+    )
 
 
 def check(spec: RedisProcessSpec, lay: layout.Layout) -> checks.CheckResult:

@@ -180,3 +180,19 @@ def silent_listener(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     for conn in held:
         conn.close()
     server.close()
+
+
+@pytest.fixture
+def persian(qapp: QApplication) -> Iterator[None]:
+    """The app worded in Persian (the .qm loaded), as `launch` sets it up; English afterwards."""
+    from PySide6.QtCore import QLocale
+
+    from ui import app as ui_app
+
+    before = QLocale()
+    ui_app.apply_language(qapp, "fa")
+    try:
+        yield
+    finally:
+        ui_app.apply_language(qapp, "en")
+        QLocale.setDefault(before)

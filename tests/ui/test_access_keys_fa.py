@@ -9,11 +9,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QGroupBox,
     QLabel,
     QMenu,
@@ -21,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import app as ui_app
 from ui import help as help_module
 from ui.main_window import MainWindow
 
@@ -85,18 +81,6 @@ def _all_clashes(window: MainWindow) -> dict[str, dict[str, list[str]]]:
         found[name] = _clashes(_widget_texts(dialog))
         dialog.close()
     return {where: clash for where, clash in found.items() if clash}
-
-
-@pytest.fixture
-def persian(qapp: QApplication) -> Iterator[None]:
-    """The app worded in Persian (the .qm loaded), as `launch` sets it up; English afterwards."""
-    before = QLocale()
-    ui_app.apply_language(qapp, "fa")
-    try:
-        yield
-    finally:
-        ui_app.apply_language(qapp, "en")
-        QLocale.setDefault(before)
 
 
 def test_persian_access_keys_are_unique(persian: None, make_window: Any) -> None:

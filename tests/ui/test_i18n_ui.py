@@ -8,12 +8,11 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSpinBox
 
 from advisor import i18n, paths
@@ -117,18 +116,6 @@ def test_placeholders_and_access_keys_survive_translation() -> None:
         assert fields(source) == fields(translation), source
         if "&" in source.replace("&&", "") and " & " not in source:
             assert "&" in translation, source
-
-
-@pytest.fixture
-def persian(qapp: QApplication) -> Iterator[None]:
-    """The app worded in Persian, as `launch` sets it up; English again afterwards."""
-    before = QLocale()
-    ui_app.apply_language(qapp, "fa")
-    try:
-        yield
-    finally:
-        ui_app.apply_language(qapp, "en")
-        QLocale.setDefault(before)
 
 
 def test_a_window_started_in_persian_is_right_to_left(persian: None, make_window: Any) -> None:

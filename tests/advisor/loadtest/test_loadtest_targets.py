@@ -12,6 +12,7 @@ import pytest
 
 from advisor import cli
 from advisor.loadtest import plan, runner
+from advisor.loadtest.models import LoadTestResult
 from advisor.probe import targets
 from advisor.workload import Workload
 from tests.advisor.probe.conftest import OwnRedis
@@ -36,6 +37,17 @@ def workload_file(tmp_path: Path) -> Path:
     path = tmp_path / "wl.json"
     path.write_text(WORKLOAD.model_dump_json())
     return path
+
+
+def _short_load(url: str) -> LoadTestResult:
+    """One second at 100 msg/s, no ramp."""
+    return runner.loadtest(
+        targets.parse_target(url),
+        WORKLOAD,
+        duration_s=1.0,
+        rate=plan.RateChoice("fixed", 100),
+        ramp=False,
+    )
 
 
 def _cli(
@@ -173,25 +185,13 @@ def test_tls_with_an_acl_user_and_a_read_only_one(production_tls: object) -> Non
     found = production_tls.targets
     base = found.redis_tls_url  # carries ?ssl_ca_certs= (the local CA)
     url = production_tls.login(base, found.redis_full_user)
-    result = runner.loadtest(
-        targets.parse_target(url),
-        WORKLOAD,
-        duration_s=1.0,
-        rate=plan.RateChoice("fixed", 100),
-        ramp=False,
-    )
+    result = _short_load(url)
     assert result.errors == [] and result.received == result.sent > 0
     assert result.phases[0].publish_latency_ms.p99 < 2000  # replies read as they arrive
     assert result.cleanup.leftovers == []
     # A user without write rights gets in; the set-up is refused, said so, and nothing stays.
     readonly = production_tls.login(base, found.redis_readonly_user)
-    denied = runner.loadtest(
-        targets.parse_target(readonly),
-        WORKLOAD,
-        duration_s=1.0,
-        rate=plan.RateChoice("fixed", 100),
-        ramp=False,
-    )
+    denied = _short_load(readonly)
     assert denied.failed and any("NOPERM" in e or "permission" in e for e in denied.errors)
     assert production_tls.password(found.redis_readonly_user) not in denied.model_dump_json()
     assert denied.cleanup.leftovers == []
@@ -222,25 +222,13 @@ def test_mutual_tls_loads_with_the_client_certificate_of_the_address(
         "kafka": found.kafka_mtls_url,
     }[broker]
     assert "ssl_certfile=" in url
-    result = runner.loadtest(
-        targets.parse_target(url),
-        WORKLOAD,
-        duration_s=1.0,
-        rate=plan.RateChoice("fixed", 100),
-        ramp=False,
-    )
+    result = _short_load(url)
     assert result.errors == [] and result.received == result.sent > 0, result.errors
     assert result.cleanup.leftovers == []
     # Without the certificate: refused before anything is created, in bounded time, saying
     # what to give (the server's own error is no help: the connection just ends).
     started = time.monotonic()
     with pytest.raises(runner.LoadTestTargetError) as refused:
-        runner.loadtest(
-            targets.parse_target(_without_client_certificate(url)),
-            WORKLOAD,
-            duration_s=1.0,
-            rate=plan.RateChoice("fixed", 100),
-            ramp=False,
-        )
+        _short_load(_without_client_certificate(url))
     assert time.monotonic() - started < BOUND_S * 2
     assert "nothing was created" in str(refused.value) and "ssl_certfile" in str(refused.value)
