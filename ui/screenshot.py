@@ -61,7 +61,15 @@ def _resolve(spec: str) -> Path:
         if spec in (preset.stem, preset.name):
             return preset
     names = ", ".join(p.stem for p in preset_files()) or "none found"
-    raise SystemExit(f"error: '{spec}' is neither a workload file nor a preset (presets: {names})")
+    raise SystemExit(
+        _error(
+            i18n.tr(
+                "{spec} is neither a workload file nor a preset (presets: {names})",
+                spec=f"'{spec}'",
+                names=names,
+            )
+        )
+    )
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -124,13 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         loop.exec()
         recommendation = window.live.recommendation
         if recommendation is None:
-            print("error: the recommendation did not arrive", file=sys.stderr)
+            print(_error(i18n.tr("the recommendation did not arrive")), file=sys.stderr)
             return 1
         section = args.section or _first_citation(recommendation)
         if section:
             window.show_guide_section(section)
         if args.tab == "probe" and not window.show_probe_panel():
-            print("error: this installation has no probe panel", file=sys.stderr)
+            print(_error(i18n.tr("this installation has no probe panel")), file=sys.stderr)
             return 2
         if args.probe and not _probe(window):
             return 1
@@ -144,12 +152,19 @@ def main(argv: list[str] | None = None) -> int:
         # Full colour (a palette of 256 merges the dark greys of fields and windows), packed
         # as tightly as zlib can.
         if not image.save(str(args.output), "PNG", 0):
-            print(f"error: could not write {args.output}", file=sys.stderr)
+            print(_error(i18n.tr("could not write {path}", path=args.output)), file=sys.stderr)
             return 1
         window.discard_variants()  # the variants made for the shot, unasked
         window.close()
         QApplication.processEvents()
-    print(f"wrote {args.output} ({image.width()}x{image.height()})")
+    print(
+        i18n.tr(
+            "wrote {path} ({width}x{height})",
+            path=args.output,
+            width=image.width(),
+            height=image.height(),
+        )
+    )
     return 0
 
 
@@ -208,7 +223,8 @@ def _probe(window: Any) -> bool:
 
     panel = window.probe_panel
     if panel is None or not panel.probe():
-        print(f"error: nothing to probe ({panel.status.text() if panel else 'no panel'})")
+        reason = panel.status.text() if panel else i18n.tr("no panel")
+        print(_error(i18n.tr("nothing to probe ({reason})", reason=reason)), file=sys.stderr)
         return False
     deadline = time.monotonic() + panel.budget.value() + 15
     while panel.is_running() and time.monotonic() < deadline:
@@ -217,9 +233,13 @@ def _probe(window: Any) -> bool:
     QApplication.processEvents()
     if panel.is_running():
         panel.cancel()
-        print("error: the probes did not finish within their budget", file=sys.stderr)
+        print(_error(i18n.tr("the probes did not finish within their budget")), file=sys.stderr)
         return False
     return True
+
+
+def _error(message: str) -> str:
+    return i18n.tr("error: {message}", message=message)
 
 
 def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
