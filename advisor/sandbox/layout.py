@@ -24,7 +24,10 @@ SENTINEL_MASTER_NAME = "advisor"
 RABBITMQ_PORT = 15673
 RABBITMQ_MANAGEMENT_PORT = 15674
 # Erlang distribution would default to AMQP port + 20000; pin it so it is known and loopback only.
-RABBITMQ_DIST_PORT = 35673
+# Erlang distribution ports below Linux's ephemeral range (32768-60999): a port in it can be taken
+# for a moment as the source port of any outgoing connection, and the node then fails to start
+# (seen once: 35673 in use while the Kafka nodes were connecting).
+RABBITMQ_DIST_PORT = 25673
 RABBITMQ_NODE_NAME = "advisor-sandbox@localhost"
 RABBITMQ_VHOST = "advisor"
 RABBITMQ_USER = "advisor"
@@ -46,7 +49,7 @@ RABBITMQ_TLS_NAME = "rabbitmq-tls"
 RABBITMQ_TLS_NODE_NAME = "advisor-sandbox-tls@localhost"
 RABBITMQ_AMQPS_PORT = 15676  # amqps with verify_peer; fail_if_no_peer_cert below
 RABBITMQ_TLS_MANAGEMENT_PORT = 15677
-RABBITMQ_TLS_DIST_PORT = 35676
+RABBITMQ_TLS_DIST_PORT = 25676  # below the ephemeral range, as RABBITMQ_DIST_PORT
 # RabbitMQ's ssl_options hold for every TLS listener of a node, so one node cannot offer both a
 # TLS-only and a mutual-TLS listener: this node asks every client for its certificate.
 RABBITMQ_TLS_FAIL_IF_NO_PEER_CERT = True
