@@ -64,7 +64,7 @@ def _resolve(spec: str) -> Path:
     raise SystemExit(
         _error(
             i18n.tr(
-                "{spec} is neither a workload file nor a preset (presets: {names})",
+                _NOT_A_WORKLOAD,
                 spec=f"'{spec}'",
                 names=names,
             )
@@ -132,13 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         loop.exec()
         recommendation = window.live.recommendation
         if recommendation is None:
-            print(_error(i18n.tr("the recommendation did not arrive")), file=sys.stderr)
+            print(_error(i18n.tr(_NO_RECOMMENDATION)), file=sys.stderr)
             return 1
         section = args.section or _first_citation(recommendation)
         if section:
             window.show_guide_section(section)
         if args.tab == "probe" and not window.show_probe_panel():
-            print(_error(i18n.tr("this installation has no probe panel")), file=sys.stderr)
+            print(_error(i18n.tr(_NO_PROBE_PANEL)), file=sys.stderr)
             return 2
         if args.probe and not _probe(window):
             return 1
@@ -152,14 +152,14 @@ def main(argv: list[str] | None = None) -> int:
         # Full colour (a palette of 256 merges the dark greys of fields and windows), packed
         # as tightly as zlib can.
         if not image.save(str(args.output), "PNG", 0):
-            print(_error(i18n.tr("could not write {path}", path=args.output)), file=sys.stderr)
+            print(_error(i18n.tr(_CANNOT_WRITE, path=args.output)), file=sys.stderr)
             return 1
         window.discard_variants()  # the variants made for the shot, unasked
         window.close()
         QApplication.processEvents()
     print(
         i18n.tr(
-            "wrote {path} ({width}x{height})",
+            _WROTE,
             path=args.output,
             width=image.width(),
             height=image.height(),
@@ -223,8 +223,8 @@ def _probe(window: Any) -> bool:
 
     panel = window.probe_panel
     if panel is None or not panel.probe():
-        reason = panel.status.text() if panel else i18n.tr("no panel")
-        print(_error(i18n.tr("nothing to probe ({reason})", reason=reason)), file=sys.stderr)
+        reason = panel.status.text() if panel else i18n.tr(_NO_PANEL)
+        print(_error(i18n.tr(_NOTHING_TO_PROBE, reason=reason)), file=sys.stderr)
         return False
     deadline = time.monotonic() + panel.budget.value() + 15
     while panel.is_running() and time.monotonic() < deadline:
@@ -233,13 +233,26 @@ def _probe(window: Any) -> bool:
     QApplication.processEvents()
     if panel.is_running():
         panel.cancel()
-        print(_error(i18n.tr("the probes did not finish within their budget")), file=sys.stderr)
+        print(_error(i18n.tr(_PROBES_LATE)), file=sys.stderr)
         return False
     return True
 
 
+# Its messages, worded by advisor.i18n (Persian in assets/i18n/fa/cli.yaml); marked with N_ so
+# that Qt's lupdate, which takes any tr("…") for one of its own, leaves them alone.
+_NOT_A_WORKLOAD = N_("{spec} is neither a workload file nor a preset (presets: {names})")
+_NO_RECOMMENDATION = N_("the recommendation did not arrive")
+_NO_PROBE_PANEL = N_("this installation has no probe panel")
+_CANNOT_WRITE = N_("could not write {path}")
+_WROTE = N_("wrote {path} ({width}x{height})")
+_NO_PANEL = N_("no panel")
+_NOTHING_TO_PROBE = N_("nothing to probe ({reason})")
+_PROBES_LATE = N_("the probes did not finish within their budget")
+_ERROR = N_("error: {message}")
+
+
 def _error(message: str) -> str:
-    return i18n.tr("error: {message}", message=message)
+    return i18n.tr(_ERROR, message=message)
 
 
 def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
